@@ -1,0 +1,90 @@
+// swift-tools-version: 6.2
+// Dependencies point one way, downwards (Docs/Architecture.md). The CLI never links the store,
+// the domain or NIO; the explicit-target-dependency import check in the Makefile keeps it so.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "coachd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coachd", targets: ["coachd"]),
+        .executable(name: "coachctl", targets: ["coachctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: [.defaults, "YAML"]),
+    ],
+    targets: [
+        // Pure model and scheduler: no I/O, no clock; time is passed in.
+        .target(name: "CoachDomain", swiftSettings: strict),
+        // Persistence behind a protocol; SQLite (GRDB) is the embedded default.
+        .target(
+            name: "CoachStore",
+            dependencies: ["CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The one wire contract shared by daemon and CLI: Codable only, no I/O. Append-only.
+        .target(name: "CoachRPC", swiftSettings: strict),
+        // NIO Unix-socket server transport: framing, limits, peer credentials.
+        .target(
+            name: "CoachRPCSocket",
+            dependencies: [
+                "CoachRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A small blocking client over the same contract: what coachctl and tests link (fast start-up).
+        .target(name: "CoachClient", dependencies: ["CoachRPC"], swiftSettings: strict),
+        // Composition root: configuration, services, RPC handlers, scheduler timer.
+        .target(
+            name: "CoachDaemon",
+            dependencies: [
+                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "coachd",
+            dependencies: [
+                "CoachDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "coachctl",
+            dependencies: [
+                "CoachRPC", "CoachClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
+        .testTarget(name: "CoachStoreTests", dependencies: ["CoachStore", "CoachDomain"]),
+        .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"]),
+        .testTarget(
+            name: "CoachDaemonTests",
+            dependencies: ["CoachDaemon", "CoachRPC", "CoachClient", "CoachDomain", "CoachStore"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient"]),
+    ]
+)
