@@ -1,0 +1,98 @@
+import CoachDomain
+import CoachRPC
+import CoachStore
+import Foundation
+
+/// The caller's identity as the transport saw it.
+struct Peer: Sendable, Hashable {
+    var uid: UInt32
+    var gid: UInt32
+}
+
+extension CoachService {
+    func schoolsAdd(_ params: SchoolsAdd.Params, _ peer: Peer) async throws -> CreatedID {
+        let name = try CycleRules.text(params.name, field: "name", maxLength: 200)
+        guard TimeZone(identifier: params.timeZone) != nil else {
+            throw DomainError.invalid(
+                "\"\(params.timeZone)\" is not an IANA time zone", field: "timeZone", hint: "e.g. Europe/London")
+        }
+        let start = try params.dayStart.map { text in
+            guard let time = LocalTime(text) else { throw DomainError.invalid("\"\(text)\" is not HH:MM", field: "dayStart") }
+            return time
+        } ?? configuration.dayStart
+        let end = try params.dayEnd.map { text in
+            guard let time = LocalTime(text) else { throw DomainError.invalid("\"\(text)\" is not HH:MM", field: "dayEnd") }
+            return time
+        } ?? configuration.dayEnd
+        guard start < end else {
+            throw DomainError.invalid("the school day must end (\(end)) after it starts (\(start))", field: "dayEnd")
+        }
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard caller.isAdmin else { throw DomainError.denied("add schools (admins only)") }
+            let id = try tx.insert(School(id: 0, name: name, timeZone: params.timeZone, dayStart: start, dayEnd: end))
+            changes.calendars[id] = try tx.calendar(school: id)
+            try self.history(tx, caller, "school.added", school: id, pair: nil, subject: id)
+            return CreatedID(id: id)
+        }
+    }
+
+    func schoolsList(_ peer: Peer) async throws -> SchoolList {
+        try await store.read { store in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            let schools = try store.schools().filter { caller.isAdmin || $0.id == caller.person?.school }
+            return SchoolList(schools: schools.map(SchoolInfo.init))
+        }
+    }
+
+    func addClosure(_ params: CalendarAddClosure.Params, _ peer: Peer) async throws -> CreatedID {
+        let range = try range(params.from, params.to, maxDays: 366)
+        let reason = try CycleRules.text(params.reason, field: "reason", maxLength: 200)
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard try tx.school(params.school) != nil else {
+                throw DomainError.notFound("school", params.school, field: "school")
+            }
+            guard caller.canManage(school: params.school) else { throw DomainError.denied("change this school's calendar") }
+            let id = try tx.insert(Closure(id: 0, school: params.school, range: range, reason: reason))
+            try self.history(tx, caller, "calendar.closure_added", school: params.school, pair: nil, subject: id)
+            try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
+            return CreatedID(id: id)
+        }
+    }
+
+    func addTerm(_ params: CalendarAddTerm.Params, _ peer: Peer) async throws -> CreatedID {
+        let range = try range(params.from, params.to, maxDays: 366)
+        let name = try CycleRules.text(params.name, field: "name", maxLength: 200)
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard try tx.school(params.school) != nil else {
+                throw DomainError.notFound("school", params.school, field: "school")
+            }
+            guard caller.canManage(school: params.school) else { throw DomainError.denied("change this school's calendar") }
+            if let clash = try tx.terms(school: params.school).first(where: {
+                $0.range.from <= range.to && range.from <= $0.range.to
+            }) {
+                throw DomainError(
+                    .conflict, "the term overlaps term \(clash.id) (\(clash.name), \(clash.range.from)–\(clash.range.to))",
+                    field: "from")
+            }
+            let id = try tx.insert(Term(id: 0, school: params.school, name: name, range: range))
+            try self.history(tx, caller, "calendar.term_added", school: params.school, pair: nil, subject: id)
+            try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
+            return CreatedID(id: id)
+        }
+    }
+
+    func schoolDays(_ params: CalendarSchoolDays.Params, _ peer: Peer) async throws -> SchoolDays {
+        let range = try range(params.from, params.to, maxDays: 400)
+        return try await store.read { store in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            let calendar = try self.calendar(params.school, store)
+            guard caller.isAdmin || caller.person?.school == params.school else {
+                throw DomainError.denied("read another school's calendar")
+            }
+            return SchoolDays(days: calendar.schoolDays(in: range).map(\.description))
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import CoachDomain
+import CoachRPC
+import CoachStore
+import Foundation
+
+extension CoachService {
+    func cyclesStart(_ params: CyclesStart.Params, _ peer: Peer) async throws -> CreatedID {
+        let focus = try CycleRules.text(params.focus, field: "focus", maxLength: 500)
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            let pair = try self.pair(params.pair, tx)
+            guard caller.canActOn(pair) else { throw DomainError.denied("agree a focus for pair \(pair.id)") }
+            guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) is closed", field: "pair") }
+            let id = try tx.insert(Cycle(id: 0, pair: pair.id, focus: focus, startedAt: self.now()))
+            try self.history(tx, caller, "cycle.started", school: pair.school, pair: pair.id, subject: id)
+            try changes.recompute(pair, in: tx, policy: self.policy)
+            return CreatedID(id: id)
+        }
+    }
+
+    func dropInsSchedule(_ params: DropInsSchedule.Params, _ peer: Peer) async throws -> ScheduledDropIn {
+        let minutes = params.minutes ?? policy.defaultDropInMinutes
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            let pair = try self.pair(params.pair, tx)
+            guard caller.canActOn(pair) else { throw DomainError.denied("book drop-ins for pair \(pair.id)") }
+            let calendar = try self.calendar(pair.school, tx)
+            guard let start = calendar.parseInstant(params.start) else {
+                throw DomainError.invalid(
+                    "\"\(params.start)\" is not a time", field: "start",
+                    hint: "use RFC 3339 (2026-11-23T10:00:00Z) or local school time (2026-11-23T10:00)")
+            }
+            try CycleRules.checkCanSchedule(try tx.pairState(pair))
+            let end = start.addingTimeInterval(Double(max(minutes, 0) * 60))
+            try CycleRules.checkDropIn(
+                start: start, minutes: minutes, calendar: calendar, policy: self.policy,
+                coachDropIns: try tx.dropIns(coach: pair.coach, overlapping: start, end))
+            let cycle = try tx.currentCycle(pair: pair.id)
+            let id = try tx.insert(
+                DropIn(
+                    id: 0, pair: pair.id, coach: pair.coach, cycle: cycle?.id, start: start, minutes: minutes,
+                    completedAt: nil, notes: nil))
+            try self.history(tx, caller, "dropin.scheduled", school: pair.school, pair: pair.id, subject: id)
+            try changes.recompute(pair, in: tx, policy: self.policy)
+            return ScheduledDropIn(id: id, start: calendar.format(start), end: calendar.format(end))
+        }
+    }
+
+    func dropInsComplete(_ params: DropInsComplete.Params, _ peer: Peer) async throws -> DropInInfo {
+        let notes = try params.notes.map { try CycleRules.text($0, field: "notes") }
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard let dropIn = try tx.dropIn(params.dropin) else {
+                throw DomainError.notFound("drop-in", params.dropin, field: "dropin")
+            }
+            let pair = try self.pair(dropIn.pair, tx)
+            guard caller.isAdmin || caller.person?.id == pair.coach else {
+                throw DomainError.denied("log drop-in \(dropIn.id): only its coach does")
+            }
+            let calendar = try self.calendar(pair.school, tx)
+            let instant = self.now()
+            try CycleRules.checkCanComplete(dropIn, now: instant, calendar: calendar)
+            try tx.completeDropIn(dropIn.id, at: instant, notes: notes)
+            try self.history(tx, caller, "dropin.completed", school: pair.school, pair: pair.id, subject: dropIn.id)
+            try changes.recompute(pair, in: tx, policy: self.policy)
+            guard let done = try tx.dropIn(dropIn.id) else { throw DomainError.notFound("drop-in", dropIn.id, field: "dropin") }
+            return DropInInfo(done, followUp: nil, calendar: calendar, confidential: caller.isMember(of: pair))
+        }
+    }
+
+    func followUpsComplete(_ params: FollowUpsComplete.Params, _ peer: Peer) async throws -> FollowUpInfo {
+        let notes = try params.notes.map { try CycleRules.text($0, field: "notes") }
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard let dropIn = try tx.dropIn(params.dropin) else {
+                throw DomainError.notFound("drop-in", params.dropin, field: "dropin")
+            }
+            let pair = try self.pair(dropIn.pair, tx)
+            guard caller.canActOn(pair) else { throw DomainError.denied("log follow-ups for pair \(pair.id)") }
+            try CycleRules.checkCanFollowUp(dropIn, existing: try tx.followUp(dropIn: dropIn.id))
+            let followUp = FollowUp(id: 0, dropIn: dropIn.id, pair: pair.id, completedAt: self.now(), notes: notes)
+            let id = try tx.insert(followUp)
+            try self.history(tx, caller, "followup.completed", school: pair.school, pair: pair.id, subject: id)
+            try changes.recompute(pair, in: tx, policy: self.policy)
+            var stored = followUp
+            stored.id = id
+            return FollowUpInfo(stored, calendar: try self.calendar(pair.school, tx), confidential: caller.isMember(of: pair))
+        }
+    }
+
+    func adaptationsSet(_ params: AdaptationsSet.Params, _ peer: Peer) async throws -> AdaptationSet {
+        let text = try CycleRules.text(params.text, field: "text", maxLength: 500)
+        let days = params.schoolDays ?? policy.practiseSchoolDays
+        let closing = try params.closePrevious.map { raw in
+            guard let outcome = Outcome(rawValue: raw) else {
+                throw DomainError.invalid(
+                    "\"\(raw)\" is not an outcome", field: "closePrevious", hint: OutcomeName.all.joined(separator: ", "))
+            }
+            return outcome
+        }
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            let pair = try self.pair(params.pair, tx)
+            guard caller.canActOn(pair) else { throw DomainError.denied("set adaptations for pair \(pair.id)") }
+            guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) is closed", field: "pair") }
+            let calendar = try self.calendar(pair.school, tx)
+            let active = try tx.activeAdaptation(pair: pair.id)
+            try CycleRules.checkCanSetAdaptation(active: active, closePrevious: closing)
+            let instant = self.now()
+            let today = calendar.localDate(of: instant)
+            let until = try CycleRules.practiseUntil(setOn: today, schoolDays: days, calendar: calendar, policy: self.policy)
+            if let active, let closing {
+                try tx.closeAdaptation(active.id, at: instant, on: today, outcome: closing)
+                try self.history(tx, caller, "adaptation.closed", school: pair.school, pair: pair.id, subject: active.id)
+            }
+            let id = try tx.insert(
+                Adaptation(
+                    id: 0, pair: pair.id, text: text, setAt: instant, setOn: today, schoolDays: days,
+                    practiseUntil: until))
+            try self.history(tx, caller, "adaptation.set", school: pair.school, pair: pair.id, subject: id)
+            try changes.recompute(pair, in: tx, policy: self.policy)
+            return AdaptationSet(id: id, practiseUntil: "\(until)")
+        }
+    }
+
+    func adaptationsClose(_ params: AdaptationsClose.Params, _ peer: Peer) async throws -> AdaptationInfo {
+        guard let outcome = Outcome(rawValue: params.outcome) else {
+            throw DomainError.invalid(
+                "\"\(params.outcome)\" is not an outcome", field: "outcome", hint: OutcomeName.all.joined(separator: ", "))
+        }
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard let adaptation = try tx.adaptation(params.adaptation) else {
+                throw DomainError.notFound("adaptation", params.adaptation, field: "adaptation")
+            }
+            let pair = try self.pair(adaptation.pair, tx)
+            guard caller.canActOn(pair) else { throw DomainError.denied("close adaptations for pair \(pair.id)") }
+            guard adaptation.isActive else {
+                throw DomainError(
+                    .invalidState, "adaptation \(adaptation.id) is already closed (\(adaptation.outcome?.rawValue ?? ""))",
+                    field: "adaptation")
+            }
+            let instant = self.now()
+            let today = try self.calendar(pair.school, tx).localDate(of: instant)
+            try tx.closeAdaptation(adaptation.id, at: instant, on: today, outcome: outcome)
+            try self.history(tx, caller, "adaptation.closed", school: pair.school, pair: pair.id, subject: adaptation.id)
+            try changes.recompute(pair, in: tx, policy: self.policy)
+            guard let closed = try tx.adaptation(adaptation.id) else {
+                throw DomainError.notFound("adaptation", adaptation.id, field: "adaptation")
+            }
+            return AdaptationInfo(closed, confidential: caller.isMember(of: pair))
+        }
+    }
+
+    func dueList(_ params: DueListMethod.Params, _ peer: Peer) async throws -> DueList {
+        let items = await timer.items()
+        let instant = now()
+        return try await store.read { store in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            let scope: [Pair]
+            if caller.isAdmin {
+                scope = try store.pairs(school: params.school, person: nil)
+            } else if let person = caller.person, person.roles.contains(.lead),
+                params.school == nil || params.school == person.school
+            {
+                // A lead sees the whole school, plus any pair they are in elsewhere.
+                scope = try store.pairs(school: person.school, person: nil)
+            } else {
+                scope = try store.pairs(school: params.school, person: caller.person?.id ?? -1)
+            }
+            var calendars: [Int64: SchoolCalendar] = [:]
+            var names: [Int64: String] = [:]
+            var out: [(Date, DueItemInfo)] = []
+            for pair in scope where caller.canSee(pair) {
+                guard let item = items[pair.id] else { continue }
+                if params.overdueOnly == true, !item.isOverdue(at: instant) { continue }
+                let calendar = try calendars[pair.school] ?? self.calendar(pair.school, store)
+                calendars[pair.school] = calendar
+                for id in [pair.teacher, pair.coach] where names[id] == nil {
+                    names[id] = try store.person(id)?.name
+                }
+                out.append((item.dueAt, DueItemInfo(item, pair: pair, names: names, calendar: calendar, now: instant)))
+            }
+            return DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
+        }
+    }
+
+    func daemonStatus(_ peer: Peer, connections: Int) async throws -> DaemonStatusResult {
+        let caller = try await store.read { store in try self.knownCaller(peer.uid, gid: peer.gid, in: store) }
+        guard caller.isAdmin else { throw DomainError.denied("read the daemon's status (admins only)") }
+        let instant = now()
+        let counts = await timer.counts(at: instant)
+        let next = await timer.nextTransition()
+        return DaemonStatusResult(
+            version: version, startedAt: InstantFormat.rfc3339(startedAt, offsetSeconds: 0, zulu: true),
+            uptimeSeconds: Int(instant.timeIntervalSince(startedAt)), pairs: counts.pairs, dueToday: counts.dueToday,
+            overdue: counts.overdue, connections: connections, schemaVersion: try await store.schemaVersion(),
+            nextTransition: next.map { InstantFormat.rfc3339($0, offsetSeconds: 0, zulu: true) },
+            status: Self.statusLine(counts))
+    }
+
+    /// `12 pairs · 3 due today · 1 overdue`, as systemd's STATUS= shows it.
+    static func statusLine(_ counts: (pairs: Int, dueToday: Int, overdue: Int)) -> String {
+        "\(counts.pairs) pair\(counts.pairs == 1 ? "" : "s") · \(counts.dueToday) due today · \(counts.overdue) overdue"
+    }
+}

@@ -1,0 +1,122 @@
+import CoachDomain
+import CoachRPC
+import CoachStore
+import Foundation
+import Logging
+
+/// The application: turns wire requests into domain decisions and store transactions, checks
+/// who may do what, and keeps the due timer current. Each changing call is one transaction,
+/// durable before it returns.
+final class CoachService: Sendable {
+    let store: any CoachStore
+    let timer: DueTimer
+    let configuration: DaemonConfiguration
+    let admins: AdminPolicy
+    let now: @Sendable () -> Date
+    let logger: Logger
+    let version: String
+    let startedAt: Date
+
+    init(
+        store: any CoachStore, timer: DueTimer, configuration: DaemonConfiguration, admins: AdminPolicy,
+        now: @escaping @Sendable () -> Date, logger: Logger, version: String
+    ) {
+        self.store = store
+        self.timer = timer
+        self.configuration = configuration
+        self.admins = admins
+        self.now = now
+        self.logger = logger
+        self.version = version
+        self.startedAt = now()
+    }
+
+    var policy: CyclePolicy { configuration.policy }
+
+    /// Resolves the caller inside the transaction that serves them.
+    func caller(_ uid: UInt32, gid: UInt32, in store: any StoreReading) throws -> Caller {
+        Caller(uid: Int64(uid), person: try store.person(uid: Int64(uid)), isAdmin: admins.isAdmin(uid: uid, gid: gid))
+    }
+
+    /// A caller who must be known (admin or linked person).
+    func knownCaller(_ uid: UInt32, gid: UInt32, in store: any StoreReading) throws -> Caller {
+        let caller = try caller(uid, gid: gid, in: store)
+        guard caller.isAdmin || caller.person != nil else { throw DomainError.unknownCaller }
+        return caller
+    }
+
+    /// Runs a changing call: one transaction that also returns the pairs whose due item changed,
+    /// which the timer learns after the commit.
+    func change<T: Sendable>(
+        _ body: @escaping @Sendable (any StoreWriting, inout DueChanges) throws -> T
+    ) async throws -> T {
+        let (result, changes) = try await store.write { tx in
+            var changes = DueChanges()
+            let result = try body(tx, &changes)
+            return (result, changes)
+        }
+        await timer.apply(changes)
+        return result
+    }
+
+    func history(
+        _ tx: any StoreWriting, _ caller: Caller, _ kind: String, school: Int64?, pair: Int64?, subject: Int64?
+    ) throws {
+        try tx.append(
+            HistoryEvent(
+                at: now(), actorUid: caller.uid, actor: caller.person?.id, school: school, pair: pair, kind: kind,
+                subject: subject))
+    }
+
+    func calendar(_ school: Int64, _ store: any StoreReading) throws -> SchoolCalendar {
+        guard let calendar = try store.calendar(school: school) else {
+            throw DomainError.notFound("school", school, field: "school")
+        }
+        return calendar
+    }
+
+    func pair(_ id: Int64, _ store: any StoreReading, field: String = "pair") throws -> Pair {
+        guard let pair = try store.pair(id) else { throw DomainError.notFound("pair", id, field: field) }
+        return pair
+    }
+
+    func date(_ text: String, field: String) throws -> LocalDate {
+        guard let date = LocalDate(text) else {
+            throw DomainError.invalid("\"\(text)\" is not a date as YYYY-MM-DD", field: field)
+        }
+        return date
+    }
+
+    func range(_ from: String, _ to: String, maxDays: Int) throws -> DateRange {
+        let start = try date(from, field: "from")
+        let end = try date(to, field: "to")
+        guard let range = DateRange(from: start, to: end) else {
+            throw DomainError.invalid("\"to\" (\(end)) is before \"from\" (\(start))", field: "to")
+        }
+        guard end.dayNumber - start.dayNumber < maxDays else {
+            throw DomainError.invalid("the range spans more than \(maxDays) days", field: "to")
+        }
+        return range
+    }
+}
+
+/// Due items that changed in a transaction, applied to the timer after commit.
+struct DueChanges: Sendable {
+    var items: [Int64: DueItem?] = [:]
+    var calendars: [Int64: SchoolCalendar] = [:]
+
+    /// Recomputes the pair's next due item from the store as the transaction sees it.
+    mutating func recompute(_ pair: Pair, in store: any StoreReading, policy: CyclePolicy) throws {
+        guard let calendar = try calendars[pair.school] ?? store.calendar(school: pair.school) else { return }
+        calendars[pair.school] = calendar
+        items[pair.id] = DueCalculator.next(for: try store.pairState(pair), calendar: calendar, policy: policy)
+    }
+
+    /// A school's calendar changed: every pair of the school is recomputed.
+    mutating func recomputeSchool(_ school: Int64, in store: any StoreReading, policy: CyclePolicy) throws {
+        calendars[school] = try store.calendar(school: school)
+        for pair in try store.pairs(school: school, person: nil) where pair.active {
+            try recompute(pair, in: store, policy: policy)
+        }
+    }
+}

@@ -1,0 +1,338 @@
+import CoachDomain
+import Foundation
+import GRDB
+
+/// Reads and writes over one GRDB `Database` connection, inside the transaction GRDB opened.
+struct SQLiteAccess: StoreWriting {
+    let db: Database
+
+    // MARK: Reading
+
+    func school(_ id: Int64) throws -> School? {
+        try Row.fetchOne(db, sql: "SELECT * FROM school WHERE id = ?", arguments: [id]).map(Self.school)
+    }
+
+    func schools() throws -> [School] {
+        try Row.fetchAll(db, sql: "SELECT * FROM school ORDER BY id").map(Self.school)
+    }
+
+    func closures(school: Int64) throws -> [Closure] {
+        try Row.fetchAll(db, sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day", arguments: [school])
+            .compactMap { row in
+                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                    Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"])
+                }
+            }
+    }
+
+    func terms(school: Int64) throws -> [Term] {
+        try Row.fetchAll(db, sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day", arguments: [school])
+            .compactMap { row in
+                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0)
+                }
+            }
+    }
+
+    func person(_ id: Int64) throws -> Person? {
+        try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [id]).map(Self.person)
+    }
+
+    func person(uid: Int64) throws -> Person? {
+        try Row.fetchOne(db, sql: "SELECT * FROM person WHERE uid = ?", arguments: [uid]).map(Self.person)
+    }
+
+    func people(school: Int64?) throws -> [Person] {
+        if let school {
+            return try Row.fetchAll(db, sql: "SELECT * FROM person WHERE school = ? ORDER BY id", arguments: [school])
+                .map(Self.person)
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM person ORDER BY id").map(Self.person)
+    }
+
+    func pair(_ id: Int64) throws -> Pair? {
+        try Row.fetchOne(db, sql: "SELECT * FROM pair WHERE id = ?", arguments: [id]).map(Self.pair)
+    }
+
+    func pairs(school: Int64?, person: Int64?) throws -> [Pair] {
+        var sql = "SELECT * FROM pair WHERE 1"
+        var arguments: StatementArguments = []
+        if let school {
+            sql += " AND school = ?"
+            arguments += [school]
+        }
+        if let person {
+            sql += " AND (teacher = ? OR coach = ?)"
+            arguments += [person, person]
+        }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map(Self.pair)
+    }
+
+    func activePair(teacher: Int64, coach: Int64) throws -> Pair? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM pair WHERE teacher = ? AND coach = ? AND active", arguments: [teacher, coach]
+        ).map(Self.pair)
+    }
+
+    func cycles(pair: Int64) throws -> [Cycle] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id", arguments: [pair]).map(Self.cycle)
+    }
+
+    func currentCycle(pair: Int64) throws -> Cycle? {
+        try Row.fetchOne(db, sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1", arguments: [pair])
+            .map(Self.cycle)
+    }
+
+    func dropIn(_ id: Int64) throws -> DropIn? {
+        try Row.fetchOne(db, sql: "SELECT * FROM dropin WHERE id = ?", arguments: [id]).map(Self.dropIn)
+    }
+
+    func dropIns(pair: Int64) throws -> [DropIn] {
+        try Row.fetchAll(db, sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id", arguments: [pair]).map(Self.dropIn)
+    }
+
+    func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
+        // Drop-ins last at most an hour (schema CHECK), so only starts within an hour before `from` can reach in.
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM dropin WHERE coach = ? AND start > ? AND start < ? ORDER BY start",
+            arguments: [coach, from.timeIntervalSince1970 - 3600, to.timeIntervalSince1970]
+        ).map(Self.dropIn).filter { $0.overlaps(start: from, end: to) }
+    }
+
+    func followUp(dropIn: Int64) throws -> FollowUp? {
+        try Row.fetchOne(db, sql: "SELECT * FROM followup WHERE dropin = ?", arguments: [dropIn]).map(Self.followUp)
+    }
+
+    func followUps(pair: Int64) throws -> [FollowUp] {
+        try Row.fetchAll(db, sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id", arguments: [pair])
+            .map(Self.followUp)
+    }
+
+    func adaptation(_ id: Int64) throws -> Adaptation? {
+        try Row.fetchOne(db, sql: "SELECT * FROM adaptation WHERE id = ?", arguments: [id]).map(Self.adaptation)
+    }
+
+    func activeAdaptation(pair: Int64) throws -> Adaptation? {
+        try Row.fetchOne(db, sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL", arguments: [pair])
+            .map(Self.adaptation)
+    }
+
+    func adaptations(pair: Int64) throws -> [Adaptation] {
+        try Row.fetchAll(db, sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id", arguments: [pair])
+            .map(Self.adaptation)
+    }
+
+    func history(pair: Int64) throws -> [HistoryEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM history WHERE pair = ? ORDER BY id", arguments: [pair]).map { row in
+            HistoryEvent(
+                at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
+                school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
+        }
+    }
+
+    func allPairStates() throws -> [PairState] {
+        // Bulk reads keyed by pair, so start-up costs a handful of queries, not several per pair.
+        let pairs = try Row.fetchAll(db, sql: "SELECT * FROM pair WHERE active ORDER BY id").map(Self.pair)
+        var focus: [Int64: Cycle] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle GROUP BY pair)")
+        {
+            let cycle = Self.cycle(row)
+            focus[cycle.pair] = cycle
+        }
+        var lastDropIn: [Int64: DropIn] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin GROUP BY pair)")
+        {
+            let dropIn = Self.dropIn(row)
+            lastDropIn[dropIn.pair] = dropIn
+        }
+        var lastFollowUp: [Int64: FollowUp] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT * FROM followup WHERE id IN (SELECT max(id) FROM followup GROUP BY pair)")
+        {
+            let followUp = Self.followUp(row)
+            lastFollowUp[followUp.pair] = followUp
+        }
+        var active: [Int64: Adaptation] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM adaptation WHERE outcome IS NULL") {
+            let adaptation = Self.adaptation(row)
+            active[adaptation.pair] = adaptation
+        }
+        return pairs.map { pair in
+            let last = lastDropIn[pair.id]
+            let followUp = lastFollowUp[pair.id]
+            return PairState(
+                pair: pair, focus: focus[pair.id], lastDropIn: last,
+                lastDropInFollowedUp: last != nil && followUp?.dropIn == last?.id,
+                lastFollowUpAt: followUp?.completedAt, activeAdaptation: active[pair.id])
+        }
+    }
+
+    func raisedTransitions() throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT key FROM raised_transition"))
+    }
+
+    func count(of table: StoreTable) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue)") ?? 0
+    }
+
+    // MARK: Writing
+
+    func insert(_ school: School) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)",
+            arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ closure: Closure) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO closure (school, from_day, to_day, reason) VALUES (?, ?, ?, ?)",
+            arguments: [closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ term: Term) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO term (school, name, from_day, to_day) VALUES (?, ?, ?, ?)",
+            arguments: [term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ person: Person) throws -> Int64 {
+        let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
+        try db.execute(
+            sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)",
+            arguments: [person.name, person.school, roles, person.uid, person.login])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ pair: Pair) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ cycle: Cycle) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)",
+            arguments: [cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ dropIn: DropIn) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO dropin (pair, coach, cycle, start, minutes, completed_at, notes)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                dropIn.pair, dropIn.coach, dropIn.cycle, dropIn.start.timeIntervalSince1970, dropIn.minutes,
+                dropIn.completedAt?.timeIntervalSince1970, dropIn.notes,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    func completeDropIn(_ id: Int64, at: Date, notes: String?) throws {
+        try db.execute(
+            sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL",
+            arguments: [at.timeIntervalSince1970, notes, id])
+    }
+
+    func insert(_ followUp: FollowUp) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)",
+            arguments: [followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes])
+        return db.lastInsertedRowID
+    }
+
+    func insert(_ adaptation: Adaptation) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO adaptation (pair, text, set_at, set_on, school_days, practise_until)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                adaptation.pair, adaptation.text, adaptation.setAt.timeIntervalSince1970,
+                adaptation.setOn.dayNumber, adaptation.schoolDays, adaptation.practiseUntil.dayNumber,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    func closeAdaptation(_ id: Int64, at: Date, on: LocalDate, outcome: Outcome) throws {
+        try db.execute(
+            sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL",
+            arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
+    }
+
+    func append(_ event: HistoryEvent) throws {
+        try db.execute(
+            sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
+                event.subject,
+            ])
+    }
+
+    func markRaised(_ keys: [String], at: Date) throws -> [String] {
+        var fresh: [String] = []
+        for key in keys {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)",
+                arguments: [key, at.timeIntervalSince1970])
+            if db.changesCount > 0 { fresh.append(key) }
+        }
+        return fresh
+    }
+
+    // MARK: Rows to entities
+
+    static func school(_ row: Row) -> School {
+        School(
+            id: row["id"], name: row["name"], timeZone: row["time_zone"],
+            dayStart: LocalTime(minutes: row["day_start"]) ?? LocalTime(minutes: 0)!,
+            dayEnd: LocalTime(minutes: row["day_end"]) ?? LocalTime(minutes: 0)!)
+    }
+
+    static func person(_ row: Row) -> Person {
+        let roles = (row["roles"] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
+        return Person(
+            id: row["id"], name: row["name"], school: row["school"], roles: Set(roles), uid: row["uid"],
+            login: row["login"])
+    }
+
+    static func pair(_ row: Row) -> Pair {
+        Pair(
+            id: row["id"], school: row["school"], teacher: row["teacher"], coach: row["coach"], active: row["active"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    static func cycle(_ row: Row) -> Cycle {
+        Cycle(id: row["id"], pair: row["pair"], focus: row["focus"], startedAt: Date(timeIntervalSince1970: row["started_at"]))
+    }
+
+    static func dropIn(_ row: Row) -> DropIn {
+        DropIn(
+            id: row["id"], pair: row["pair"], coach: row["coach"], cycle: row["cycle"],
+            start: Date(timeIntervalSince1970: row["start"]), minutes: row["minutes"],
+            completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), notes: row["notes"])
+    }
+
+    static func followUp(_ row: Row) -> FollowUp {
+        FollowUp(
+            id: row["id"], dropIn: row["dropin"], pair: row["pair"],
+            completedAt: Date(timeIntervalSince1970: row["completed_at"]), notes: row["notes"])
+    }
+
+    static func adaptation(_ row: Row) -> Adaptation {
+        Adaptation(
+            id: row["id"], pair: row["pair"], text: row["text"], setAt: Date(timeIntervalSince1970: row["set_at"]),
+            setOn: LocalDate(dayNumber: row["set_on"]), schoolDays: row["school_days"],
+            practiseUntil: LocalDate(dayNumber: row["practise_until"]),
+            closedAt: (row["closed_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            closedOn: (row["closed_on"] as Int?).map(LocalDate.init(dayNumber:)),
+            outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)))
+    }
+}

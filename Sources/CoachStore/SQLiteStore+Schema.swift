@@ -1,0 +1,122 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema, as named, ordered migrations. Trust SQLite: NOT NULL, CHECK, foreign keys,
+    /// a partial unique index for "one active adaptation per pair", triggers for append-only history.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE school (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        time_zone TEXT NOT NULL,
+                        day_start INTEGER NOT NULL,
+                        day_end INTEGER NOT NULL,
+                        CHECK (day_start < day_end)
+                    );
+                    CREATE TABLE closure (
+                        id INTEGER PRIMARY KEY,
+                        school INTEGER NOT NULL REFERENCES school(id),
+                        from_day INTEGER NOT NULL,
+                        to_day INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        CHECK (from_day <= to_day)
+                    );
+                    CREATE INDEX closure_school ON closure(school);
+                    CREATE TABLE term (
+                        id INTEGER PRIMARY KEY,
+                        school INTEGER NOT NULL REFERENCES school(id),
+                        name TEXT NOT NULL,
+                        from_day INTEGER NOT NULL,
+                        to_day INTEGER NOT NULL,
+                        CHECK (from_day <= to_day)
+                    );
+                    CREATE INDEX term_school ON term(school);
+                    CREATE TABLE person (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        school INTEGER NOT NULL REFERENCES school(id),
+                        roles TEXT NOT NULL,
+                        uid INTEGER UNIQUE,
+                        login TEXT
+                    );
+                    CREATE INDEX person_school ON person(school);
+                    CREATE TABLE pair (
+                        id INTEGER PRIMARY KEY,
+                        school INTEGER NOT NULL REFERENCES school(id),
+                        teacher INTEGER NOT NULL REFERENCES person(id),
+                        coach INTEGER NOT NULL REFERENCES person(id),
+                        active INTEGER NOT NULL DEFAULT 1,
+                        created_at REAL NOT NULL,
+                        CHECK (teacher <> coach)
+                    );
+                    CREATE UNIQUE INDEX pair_one_active ON pair(teacher, coach) WHERE active;
+                    CREATE INDEX pair_school ON pair(school);
+                    CREATE INDEX pair_coach ON pair(coach);
+                    CREATE TABLE cycle (
+                        id INTEGER PRIMARY KEY,
+                        pair INTEGER NOT NULL REFERENCES pair(id),
+                        focus TEXT NOT NULL,
+                        started_at REAL NOT NULL
+                    );
+                    CREATE INDEX cycle_pair ON cycle(pair, id);
+                    CREATE TABLE dropin (
+                        id INTEGER PRIMARY KEY,
+                        pair INTEGER NOT NULL REFERENCES pair(id),
+                        coach INTEGER NOT NULL REFERENCES person(id),
+                        cycle INTEGER REFERENCES cycle(id),
+                        start REAL NOT NULL,
+                        minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 60),
+                        completed_at REAL,
+                        notes TEXT
+                    );
+                    CREATE INDEX dropin_pair ON dropin(pair, id);
+                    CREATE INDEX dropin_coach_start ON dropin(coach, start);
+                    CREATE TABLE followup (
+                        id INTEGER PRIMARY KEY,
+                        dropin INTEGER NOT NULL UNIQUE REFERENCES dropin(id),
+                        pair INTEGER NOT NULL REFERENCES pair(id),
+                        completed_at REAL NOT NULL,
+                        notes TEXT
+                    );
+                    CREATE INDEX followup_pair ON followup(pair, id);
+                    CREATE TABLE adaptation (
+                        id INTEGER PRIMARY KEY,
+                        pair INTEGER NOT NULL REFERENCES pair(id),
+                        text TEXT NOT NULL,
+                        set_at REAL NOT NULL,
+                        set_on INTEGER NOT NULL,
+                        school_days INTEGER NOT NULL CHECK (school_days > 0),
+                        practise_until INTEGER NOT NULL,
+                        closed_at REAL,
+                        closed_on INTEGER,
+                        outcome TEXT CHECK (outcome IN ('embedded', 'continuing', 'dropped'))
+                    );
+                    CREATE UNIQUE INDEX adaptation_one_active ON adaptation(pair) WHERE outcome IS NULL;
+                    CREATE INDEX adaptation_pair ON adaptation(pair, id);
+                    CREATE TABLE history (
+                        id INTEGER PRIMARY KEY,
+                        at REAL NOT NULL,
+                        actor_uid INTEGER NOT NULL,
+                        actor INTEGER,
+                        school INTEGER,
+                        pair INTEGER,
+                        kind TEXT NOT NULL,
+                        subject INTEGER
+                    );
+                    CREATE INDEX history_pair ON history(pair, id);
+                    CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+                        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+                    CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+                        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+                    CREATE TABLE raised_transition (
+                        key TEXT PRIMARY KEY,
+                        at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }()
+}
