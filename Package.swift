@@ -79,7 +79,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
-        .testTarget(name: "CoachStoreTests", dependencies: ["CoachStore", "CoachDomain"]),
+        .testTarget(
+            name: "CoachStoreTests",
+            dependencies: ["CoachStore", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"]),
         .testTarget(
             name: "CoachDaemonTests",

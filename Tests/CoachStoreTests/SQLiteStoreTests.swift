@@ -1,0 +1,172 @@
+import CoachDomain
+import CoachStore
+import Foundation
+import Testing
+
+/// A fresh directory for one test's database files.
+struct TemporaryDirectory: ~Copyable {
+    let path: String
+    init() throws {
+        path = NSTemporaryDirectory() + "coachd-store-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    var database: String { path + "/coachd.sqlite" }
+}
+
+let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+/// A school with a teacher, a coach and their pair.
+func seed(_ tx: any StoreWriting) throws -> (school: Int64, teacher: Int64, coach: Int64, pair: Int64) {
+    let school = try tx.insert(
+        School(id: 0, name: "Hill Primary", timeZone: "Europe/London", dayStart: LocalTime("08:30")!, dayEnd: LocalTime("15:30")!))
+    let teacher = try tx.insert(Person(id: 0, name: "Ada", school: school, roles: [.teacher], uid: 2001, login: nil))
+    let coach = try tx.insert(Person(id: 0, name: "Cy", school: school, roles: [.coach, .lead], uid: 2002, login: "cy"))
+    let pair = try tx.insert(Pair(id: 0, school: school, teacher: teacher, coach: coach, active: true, createdAt: t0))
+    return (school, teacher, coach, pair)
+}
+
+struct Boom: Error {}
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    @Test func migratesFromEmpty_andReportsSchemaVersion() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        #expect(try await store.schemaVersion() == SQLiteStore.migrationNames.last)
+        #expect(try await store.read { try $0.count(of: .pair) } == 0)
+    }
+
+    @Test func entities_roundTrip() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        let ids = try await store.write { tx in try seed(tx) }
+        let (people, pair, calendar) = try await store.read { r in
+            (try r.people(school: ids.school), try r.pair(ids.pair), try r.calendar(school: ids.school))
+        }
+        #expect(people.map(\.name) == ["Ada", "Cy"])
+        #expect(people[1].roles == [.coach, .lead])
+        #expect(people[1].login == "cy")
+        #expect(pair?.createdAt == t0)
+        #expect(calendar?.timeZone.identifier == "Europe/London")
+    }
+
+    @Test func aThrowingWrite_leavesNothingBehind() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        await #expect(throws: Boom.self) {
+            try await store.write { tx in
+                _ = try seed(tx)
+                throw Boom()
+            }
+        }
+        #expect(try await store.read { try $0.count(of: .school) } == 0)
+        #expect(try await store.read { try $0.count(of: .person) } == 0)
+    }
+
+    @Test func writes_surviveReopening() async throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let store = try SQLiteStore(path: dir.database)
+            _ = try await store.write { tx in try seed(tx) }
+        }
+        let reopened = try SQLiteStore(path: dir.database)
+        #expect(try await reopened.read { try $0.count(of: .pair) } == 1)
+    }
+
+    @Test func twoActiveAdaptations_areRefusedBySQLiteItself() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        let ids = try await store.write { tx in try seed(tx) }
+        let adaptation = Adaptation(
+            id: 0, pair: ids.pair, text: "wait time", setAt: t0, setOn: LocalDate("2026-11-23")!, schoolDays: 5,
+            practiseUntil: LocalDate("2026-11-30")!)
+        _ = try await store.write { tx in try tx.insert(adaptation) }
+        await #expect(throws: StoreError.self) {
+            _ = try await store.write { tx in try tx.insert(adaptation) }
+        }
+    }
+
+    @Test func history_isAppendOnly() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        let ids = try await store.write { tx in
+            let ids = try seed(tx)
+            try tx.append(HistoryEvent(at: t0, actorUid: 0, actor: nil, school: ids.school, pair: ids.pair, kind: "pair.created", subject: ids.pair))
+            return ids
+        }
+        #expect(try await store.read { try $0.history(pair: ids.pair) }.map(\.kind) == ["pair.created"])
+        // The SQL layer refuses to rewrite history, whatever code tries.
+        let raw = SQLiteStoreProbe(path: dir.database)
+        #expect(throws: (any Error).self) { try raw.execute("UPDATE history SET kind = 'x'") }
+        #expect(throws: (any Error).self) { try raw.execute("DELETE FROM history") }
+    }
+
+    @Test func markRaised_returnsOnlyNewKeys() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        let first = try await store.write { tx in try tx.markRaised(["a", "b"], at: t0) }
+        let second = try await store.write { tx in try tx.markRaised(["b", "c"], at: t0) }
+        #expect(first == ["a", "b"])
+        #expect(second == ["c"])
+        #expect(try await store.read { try $0.raisedTransitions() } == ["a", "b", "c"])
+    }
+
+    @Test func allPairStates_agreesWithPerPairState() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        try await store.write { tx in
+            let ids = try seed(tx)
+            let other = try tx.insert(Person(id: 0, name: "Bo", school: ids.school, roles: [.teacher], uid: 2003, login: nil))
+            let pair2 = try tx.insert(Pair(id: 0, school: ids.school, teacher: other, coach: ids.coach, active: true, createdAt: t0))
+            _ = try tx.insert(Cycle(id: 0, pair: ids.pair, focus: "questioning", startedAt: t0))
+            let d1 = try tx.insert(DropIn(id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0, minutes: 10, completedAt: t0, notes: "n"))
+            _ = try tx.insert(FollowUp(id: 0, dropIn: d1, pair: ids.pair, completedAt: t0, notes: nil))
+            _ = try tx.insert(DropIn(id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0.addingTimeInterval(86400 * 7), minutes: 10, completedAt: nil, notes: nil))
+            _ = try tx.insert(DropIn(id: 0, pair: pair2, coach: ids.coach, cycle: nil, start: t0.addingTimeInterval(3600), minutes: 10, completedAt: t0, notes: nil))
+        }
+        let (bulk, single) = try await store.read { r in
+            (try r.allPairStates(), try r.pairs(school: nil, person: nil).map { try r.pairState($0) })
+        }
+        #expect(bulk == single)
+        #expect(bulk.count == 2)
+    }
+
+    @Test func coachOverlapQuery_findsOnlyOverlaps() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        let found = try await store.write { tx in
+            let ids = try seed(tx)
+            _ = try tx.insert(DropIn(id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0, minutes: 15, completedAt: nil, notes: nil))
+            return (
+                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(600), t0.addingTimeInterval(1500)).count,
+                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(900), t0.addingTimeInterval(1800)).count
+            )
+        }
+        #expect(found.0 == 1)
+        #expect(found.1 == 0)
+    }
+
+    @Test func aNewerSchema_isRefusedWithAClearMessage() async throws {
+        let dir = try TemporaryDirectory()
+        _ = try SQLiteStore(path: dir.database)
+        try SQLiteStoreProbe(path: dir.database).execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
+        do {
+            _ = try SQLiteStore(path: dir.database)
+            Issue.record("opened a database from the future")
+        } catch let error as StoreError {
+            #expect(error.kind == .schemaTooNew)
+            #expect(error.message.contains("v99-future"))
+        }
+    }
+
+    @Test func backup_isAConsistentCopy() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        _ = try await store.write { tx in try seed(tx) }
+        try await store.backup(to: dir.path + "/backup.sqlite")
+        let copy = try SQLiteStore(path: dir.path + "/backup.sqlite")
+        #expect(try await copy.read { try $0.count(of: .person) } == 2)
+        await #expect(throws: StoreError.self) { try await store.backup(to: dir.path + "/backup.sqlite") }
+    }
+}
