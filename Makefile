@@ -1,0 +1,47 @@
+# coachd — `make help` lists the targets.
+SHELL := /bin/bash
+SWIFT ?= swift
+SWIFT_FLAGS := --explicit-target-dependency-import-check error
+CONFIG ?= Config/coachd.yaml
+BIN := .build/debug
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## Install what the build needs and is missing (Debian: libsystemd-dev, libsqlite3-dev, pkg-config)
+	@missing=""; \
+	for pkg in libsystemd-dev libsqlite3-dev pkg-config; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps ## Build daemon and CLI (debug), warnings as errors, import check on
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+run: build ## Start coachd in the foreground on ./.coachd (SQLite + socket .coachd/coachd.sock)
+	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd
+
+test: deps ## Build and run every test (unit, store, RPC, end to end)
+	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
+
+docs: build ## Regenerate Docs/openrpc.json and Docs/API.md from the wire types
+	$(BIN)/coachd --print-openrpc > Docs/openrpc.json
+	$(BIN)/coachd --print-api-reference > Docs/API.md
+
+format: ## Format the sources with swift-format (.swift-format)
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+lint: ## Check formatting without changing files
+	$(SWIFT) format lint --recursive Sources Tests
+
+clean: ## Remove build products (keeps .coachd/)
+	rm -rf .build
+
+.PHONY: help deps build run test docs format lint clean

@@ -1,0 +1,64 @@
+import ArgumentParser
+import CoachDaemon
+import CoachRPC
+import Foundation
+import Logging
+
+/// `coachd`: wiring only. Flags become configuration overrides; `Daemon.build` does the rest.
+@main
+struct Coachd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Schedules and records incremental coaching micro-cycles; serves coachctl over a Unix socket.",
+        discussion: "Configuration: flags > COACHD_* environment > the YAML file > defaults (Docs/Configuration.md).",
+        version: coachdVersion)
+
+    @Option(help: "Configuration file (default: /etc/coachd/coachd.yaml when it exists).")
+    var config: String?
+    @Option(help: "Socket to bind when systemd passes none (default: <state dir>/coachd.sock).")
+    var socket: String?
+    @Option(name: .customLong("socket-mode"), help: "Octal mode of a socket coachd binds itself (default 0660).")
+    var socketMode: String?
+    @Option(name: .customLong("socket-group"), help: "Group of a socket coachd binds itself.")
+    var socketGroup: String?
+    @Option(name: .customLong("state-dir"), help: "State directory holding the database (default: .coachd, or $STATE_DIRECTORY).")
+    var stateDir: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+    @Flag(name: .customLong("print-openrpc"), help: "Print the OpenRPC document of the API and exit.")
+    var printOpenRPC = false
+    @Flag(name: .customLong("print-api-reference"), help: "Print the Markdown API reference and exit.")
+    var printAPIReference = false
+
+    func run() async throws {
+        if printOpenRPC {
+            let data = try RPCCodec.encoder.encode(CoachAPI.openRPC(version: coachdVersion))
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        if printAPIReference {
+            print(CoachAPI.markdownReference(), terminator: "")
+            return
+        }
+        let overrides = [
+            "socket.path": socket, "socket.mode": socketMode, "socket.group": socketGroup,
+            "state.directory": stateDir, "log.level": logLevel,
+        ].compactMapValues { $0 }
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try await DaemonConfiguration.load(
+                file: config, overrides: overrides, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        var logger = Logger(label: "coachd")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        do {
+            let daemon = try await Daemon.build(configuration: configuration, logger: logger)
+            try await daemon.run()
+        } catch {
+            logger.critical("coachd cannot run: \(error)", metadata: ["coachd.event": "daemon.failed"])
+            throw ExitCode.failure
+        }
+    }
+}
