@@ -48,11 +48,19 @@ let package = Package(
         ),
         // A small blocking client over the same contract: what coachctl and tests link (fast start-up).
         .target(name: "CoachClient", dependencies: ["CoachRPC"], swiftSettings: strict),
+        // libsystemd, as a system library (Debian: libsystemd-dev).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // sd_notify, socket activation and a journald log handler; quiet no-ops off systemd.
+        .target(
+            name: "CoachSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // Composition root: configuration, services, RPC handlers, scheduler timer.
         .target(
             name: "CoachDaemon",
             dependencies: [
-                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket",
+                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -65,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "coachd",
             dependencies: [
-                "CoachDaemon",
+                "CoachDaemon", "CoachSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,7 +95,10 @@ let package = Package(
         .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"]),
         .testTarget(
             name: "CoachDaemonTests",
-            dependencies: ["CoachDaemon", "CoachRPC", "CoachClient", "CoachDomain", "CoachStore"]
+            dependencies: [
+                "CoachDaemon", "CoachRPC", "CoachClient", "CoachDomain", "CoachStore", "CoachSystemd",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient"]),
     ]

@@ -38,13 +38,22 @@ struct Caller: Sendable {
 }
 
 /// Decides who is an admin: root, the daemon's own user, and members of the configured admin group.
-struct AdminPolicy: Sendable {
-    var daemonUID: UInt32
-    var adminGroup: String?
+final class AdminPolicy: @unchecked Sendable {
+    let daemonUID: UInt32
+    private let lock = NSLock()
+    private var adminGroup: String?
+
+    init(daemonUID: UInt32, adminGroup: String?) {
+        self.daemonUID = daemonUID
+        self.adminGroup = adminGroup
+    }
+
+    /// Changes the admin group (configuration reload).
+    func set(group: String?) { lock.withLock { adminGroup = group } }
 
     func isAdmin(uid: UInt32, gid: UInt32) -> Bool {
         if uid == 0 || uid == daemonUID { return true }
-        guard let adminGroup, let group = getgrnam(adminGroup) else { return false }
+        guard let adminGroup = lock.withLock({ adminGroup }), let group = getgrnam(adminGroup) else { return false }
         if gid == group.pointee.gr_gid { return true }
         // Supplementary membership: the group's member list names logins.
         guard let entry = getpwuid(uid), let login = entry.pointee.pw_name.map({ String(cString: $0) }) else {

@@ -42,7 +42,7 @@ extension CoachService {
         }
         guard uid >= 0, uid < Int64(UInt32.max) else { throw DomainError.invalid("uid \(uid) is out of range", field: "uid") }
         let person = Person(id: 0, name: name, school: params.school, roles: roles, uid: uid, login: params.login)
-        return try await change { tx, _ in
+        return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             guard try tx.school(params.school) != nil else {
                 throw DomainError.notFound("school", params.school, field: "school")
@@ -54,7 +54,7 @@ extension CoachService {
                     field: params.login == nil ? "uid" : "login")
             }
             let id = try tx.insert(person)
-            try self.history(tx, caller, "person.added", school: params.school, pair: nil, subject: id)
+            try self.history(tx, &changes, caller, "person.added", school: params.school, pair: nil, subject: id)
             return CreatedID(id: id)
         }
     }
@@ -94,7 +94,7 @@ extension CoachService {
             }
             let pair = Pair(id: 0, school: teacher.school, teacher: teacher.id, coach: coach.id, active: true, createdAt: self.now())
             let id = try tx.insert(pair)
-            try self.history(tx, caller, "pair.created", school: pair.school, pair: id, subject: id)
+            try self.history(tx, &changes, caller, "pair.created", school: pair.school, pair: id, subject: id)
             try changes.recompute(try self.pair(id, tx), in: tx, policy: self.policy)
             return CreatedID(id: id)
         }

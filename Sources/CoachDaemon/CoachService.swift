@@ -10,7 +10,7 @@ import Logging
 final class CoachService: Sendable {
     let store: any CoachStore
     let timer: DueTimer
-    let configuration: DaemonConfiguration
+    private let settings: Settings
     let admins: AdminPolicy
     let now: @Sendable () -> Date
     let logger: Logger
@@ -23,7 +23,7 @@ final class CoachService: Sendable {
     ) {
         self.store = store
         self.timer = timer
-        self.configuration = configuration
+        self.settings = Settings(configuration)
         self.admins = admins
         self.now = now
         self.logger = logger
@@ -31,7 +31,33 @@ final class CoachService: Sendable {
         self.startedAt = now()
     }
 
+    /// The configuration in effect (replaced on reload).
+    var configuration: DaemonConfiguration { settings.current }
+
     var policy: CyclePolicy { configuration.policy }
+
+    /// Applies a reloaded configuration's reloadable parts; returns what could not be applied live.
+    func reload(_ new: DaemonConfiguration) async throws -> [String] {
+        let old = settings.current
+        var needsRestart: [String] = []
+        if new.stateDirectory != old.stateDirectory { needsRestart.append("state.directory") }
+        if new.socketPath != old.socketPath { needsRestart.append("socket.path") }
+        if new.socketMode != old.socketMode { needsRestart.append("socket.mode") }
+        if new.socketGroup != old.socketGroup { needsRestart.append("socket.group") }
+        if new.maxLineBytes != old.maxLineBytes || new.maxConnections != old.maxConnections
+            || new.maxConnectionsPerUID != old.maxConnectionsPerUID || new.idleTimeoutSeconds != old.idleTimeoutSeconds
+            || new.requestTimeoutSeconds != old.requestTimeoutSeconds
+        {
+            needsRestart.append("limits.*")
+        }
+        if new.logLevel != old.logLevel { needsRestart.append("log.level") }
+        settings.replace(new)
+        admins.set(group: new.adminGroup)
+        if new.policy != old.policy {
+            try await timer.load(policy: new.policy)
+        }
+        return needsRestart
+    }
 
     /// Resolves the caller inside the transaction that serves them.
     func caller(_ uid: UInt32, gid: UInt32, in store: any StoreReading) throws -> Caller {
@@ -56,16 +82,29 @@ final class CoachService: Sendable {
             return (result, changes)
         }
         await timer.apply(changes)
+        // Logged only once committed: the journal never tells of a change that did not happen.
+        for event in changes.events {
+            logger.info(
+                "\(event.kind)",
+                metadata: [
+                    "coachd.event": "\(event.kind)", "coachd.pair": "\(event.pair.map(String.init) ?? "")",
+                    "coachd.school": "\(event.school.map(String.init) ?? "")",
+                    "coachd.subject": "\(event.subject.map(String.init) ?? "")", "coachd.peer_uid": "\(event.actorUid)",
+                ])
+        }
         return result
     }
 
+    /// Appends to the history in the transaction, and queues the journal event for after the commit.
     func history(
-        _ tx: any StoreWriting, _ caller: Caller, _ kind: String, school: Int64?, pair: Int64?, subject: Int64?
+        _ tx: any StoreWriting, _ changes: inout DueChanges, _ caller: Caller, _ kind: String, school: Int64?,
+        pair: Int64?, subject: Int64?
     ) throws {
-        try tx.append(
-            HistoryEvent(
-                at: now(), actorUid: caller.uid, actor: caller.person?.id, school: school, pair: pair, kind: kind,
-                subject: subject))
+        let event = HistoryEvent(
+            at: now(), actorUid: caller.uid, actor: caller.person?.id, school: school, pair: pair, kind: kind,
+            subject: subject)
+        try tx.append(event)
+        changes.events.append(event)
     }
 
     func calendar(_ school: Int64, _ store: any StoreReading) throws -> SchoolCalendar {
@@ -100,10 +139,20 @@ final class CoachService: Sendable {
     }
 }
 
+/// The configuration, replaceable on reload.
+final class Settings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: DaemonConfiguration
+    init(_ value: DaemonConfiguration) { self.value = value }
+    var current: DaemonConfiguration { lock.withLock { value } }
+    func replace(_ new: DaemonConfiguration) { lock.withLock { value = new } }
+}
+
 /// Due items that changed in a transaction, applied to the timer after commit.
 struct DueChanges: Sendable {
     var items: [Int64: DueItem?] = [:]
     var calendars: [Int64: SchoolCalendar] = [:]
+    var events: [HistoryEvent] = []
 
     /// Recomputes the pair's next due item from the store as the transaction sees it.
     mutating func recompute(_ pair: Pair, in store: any StoreReading, policy: CyclePolicy) throws {

@@ -42,6 +42,7 @@ actor DueTimer {
             return (try store.allPairStates(), try store.raisedTransitions(), calendars)
         }
         self.calendars = calendars
+        scheduler = DueScheduler()
         scheduler.markRaised(raised)
         for state in states {
             guard let calendar = calendars[state.pair.school] else { continue }
@@ -49,7 +50,17 @@ actor DueTimer {
                 pair: state.pair.id, item: DueCalculator.next(for: state, calendar: calendar, policy: policy))
         }
         logger.info("due items loaded", metadata: ["coachd.pairs": "\(scheduler.count)"])
+        sleeper?.cancel()
+        observer?()
     }
+
+    private var observer: (@Sendable () -> Void)?
+
+    /// Called after every change to the items or a raised transition (the status line follows it).
+    func observe(_ body: @escaping @Sendable () -> Void) { observer = body }
+
+    /// Answers when the actor is free: the watchdog pings only if the scheduler is not stuck.
+    func heartbeat() -> Bool { true }
 
     /// Applies the due items a committed transaction changed, and re-arms.
     func apply(_ changes: DueChanges) {
@@ -59,6 +70,7 @@ actor DueTimer {
             scheduler.update(pair: pair, item: item)
         }
         sleeper?.cancel()
+        observer?()
     }
 
     /// Every current item.
@@ -132,5 +144,6 @@ actor DueTimer {
                 ])
             onTransition(transition)
         }
+        observer?()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoachDaemon
 import CoachRPC
+import CoachSystemd
 import Foundation
 import Logging
 
@@ -51,13 +52,27 @@ struct Coachd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
-        var logger = Logger(label: "coachd")
-        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let journal = JournalLogHandler.isJournalConnected()
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                journal
+                ? JournalLogHandler(identifier: "coachd", messageIDs: JournalEvent.messageIDs)
+                : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "coachd")
+        let reload: ConfigurationLoader = { [config, overrides] in
+            try await DaemonConfiguration.load(
+                file: config, overrides: overrides, environment: ProcessInfo.processInfo.environment)
+        }
         do {
             let daemon = try await Daemon.build(configuration: configuration, logger: logger)
-            try await daemon.run()
+            try await daemon.run(reload: reload)
         } catch {
-            logger.critical("coachd cannot run: \(error)", metadata: ["coachd.event": "daemon.failed"])
+            logger.critical(
+                "coachd cannot run: \(error)", metadata: ["coachd.event": "\(JournalEvent.daemonFailed.rawValue)"])
             throw ExitCode.failure
         }
     }

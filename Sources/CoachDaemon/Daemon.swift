@@ -1,0 +1,228 @@
+import CoachDomain
+import CoachRPC
+public import CoachRPCSocket
+import CoachStore
+import CoachSystemd
+public import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon's version, as `daemon.info` and `coachd --version` report it.
+public let coachdVersion = "0.1.0"
+
+/// Reads the configuration again (for SIGHUP); throws when it does not parse or validate.
+public typealias ConfigurationLoader = @Sendable () async throws -> DaemonConfiguration
+
+/// The whole daemon, built by one function that `coachd` and the tests both call.
+public struct Daemon: Sendable {
+    let service: CoachService
+    let server: RPCSocketServer
+    let timer: DueTimer
+    let logger: Logger
+    let notifier: ServiceNotifier
+    /// The configuration the daemon started with.
+    public let configuration: DaemonConfiguration
+
+    /// The path the daemon listens on.
+    public var socketPath: String { server.boundPath }
+
+    /// Opens the store, loads the due items (raising what was missed while down), and binds the
+    /// socket — or adopts the one systemd passed. When this returns the daemon can serve.
+    public static func build(
+        configuration: DaemonConfiguration, logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
+        inheritedFD: Int32? = SocketActivation.listeningSockets().first, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> Daemon {
+        try FileManager.default.createDirectory(
+            atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750])
+        let store = try SQLiteStore(path: configuration.databasePath)
+        let timer = DueTimer(store: store, logger: logger, now: now)
+        try await timer.load(policy: configuration.policy)
+        await timer.fire()
+        let service = CoachService(
+            store: store, timer: timer, configuration: configuration,
+            admins: AdminPolicy(daemonUID: getuid(), adminGroup: configuration.adminGroup), now: now, logger: logger,
+            version: coachdVersion)
+        var serverConfiguration = RPCServerConfiguration(socketPath: configuration.effectiveSocketPath)
+        serverConfiguration.socketMode = configuration.socketMode
+        serverConfiguration.socketGroup = configuration.socketGroup
+        serverConfiguration.inheritedFD = inheritedFD
+        serverConfiguration.maxLineBytes = configuration.maxLineBytes
+        serverConfiguration.maxConnections = configuration.maxConnections
+        serverConfiguration.maxConnectionsPerUID = configuration.maxConnectionsPerUID
+        serverConfiguration.idleTimeout = .seconds(configuration.idleTimeoutSeconds)
+        serverConfiguration.requestTimeout = .seconds(configuration.requestTimeoutSeconds)
+        let server = try await RPCSocketServer.bind(serverConfiguration, logger: logger)
+        logger.info(
+            "coachd listening on \(server.boundPath)",
+            metadata: [
+                "coachd.event": "\(JournalEvent.daemonStarted.rawValue)", "coachd.socket": "\(server.boundPath)",
+                "coachd.socket_activated": "\(inheritedFD != nil)", "coachd.database": "\(configuration.databasePath)",
+                "coachd.version": "\(coachdVersion)",
+            ])
+        return Daemon(
+            service: service, server: server, timer: timer, logger: logger, notifier: notifier,
+            configuration: configuration)
+    }
+
+    /// Tells systemd it is ready, then serves until SIGTERM or SIGINT (or task cancellation), and
+    /// shuts down in order. SIGHUP reloads the configuration with `reload`, when given.
+    public func run(reload: ConfigurationLoader? = nil) async throws {
+        let table = try service.methodTable(connections: { [server] in server.connectionCount })
+        let dispatcher = CoachDispatcher(table: table, logger: logger)
+        let status = StatusService(timer: timer, notifier: notifier)
+        await timer.observe { status.poke() }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ServerService(server: server, dispatcher: dispatcher)),
+            .init(service: TimerService(timer: timer)),
+            .init(service: status),
+            .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
+        ]
+        if let interval = notifier.watchdogInterval {
+            services.append(.init(service: WatchdogService(interval: interval, timer: timer, notifier: notifier)))
+        }
+        if let reload {
+            services.append(
+                .init(
+                    service: ReloadService(
+                        load: reload, service: service, notifier: notifier, logger: logger,
+                        status: { await CoachService.statusLine(timer.counts(at: Date())) })))
+        }
+        notifier.ready(status: CoachService.statusLine(await timer.counts(at: Date())))
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("coachd stopped")
+    }
+
+    /// The one-line status: `12 pairs · 3 due today · 1 overdue`.
+    public func statusLine() async -> String {
+        CoachService.statusLine(await timer.counts(at: Date()))
+    }
+}
+
+/// The socket server as a lifecycle service.
+struct ServerService: Service {
+    let server: RPCSocketServer
+    let dispatcher: CoachDispatcher
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await server.serve(dispatcher)
+        }
+    }
+}
+
+/// The due timer as a lifecycle service.
+struct TimerService: Service {
+    let timer: DueTimer
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await timer.run()
+        }
+    }
+}
+
+/// Keeps systemd's STATUS= line current; coalesces bursts of changes into one update.
+final class StatusService: Service, @unchecked Sendable {
+    let timer: DueTimer
+    let notifier: ServiceNotifier
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init(timer: DueTimer, notifier: ServiceNotifier) {
+        self.timer = timer
+        self.notifier = notifier
+        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Something changed: refresh the status soon.
+    func poke() { continuation.yield() }
+
+    func run() async throws {
+        guard notifier.isActive else {
+            try? await gracefulShutdown()
+            return
+        }
+        var last = ""
+        await cancelWhenGracefulShutdown {
+            for await _ in self.stream {
+                let line = CoachService.statusLine(await self.timer.counts(at: Date()))
+                if line != last {
+                    self.notifier.status(line)
+                    last = line
+                }
+            }
+        }
+    }
+}
+
+/// Pings systemd's watchdog at half the interval — but only after the scheduler actor and a NIO
+/// event loop have both answered, so a stuck daemon stops pinging and systemd restarts it.
+struct WatchdogService: Service {
+    let interval: Duration
+    let timer: DueTimer
+    let notifier: ServiceNotifier
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                guard await timer.heartbeat() else { return }
+                try await MultiThreadedEventLoopGroup.singleton.next().submit {}.get()
+                notifier.watchdog()
+                try await Task.sleep(for: interval / 2)
+            }
+        }
+    }
+}
+
+/// Says STOPPING=1 (and logs it) as soon as graceful shutdown begins.
+struct ShutdownNotice: Service {
+    let notifier: ServiceNotifier
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        notifier.stopping()
+        logger.notice("coachd stopping", metadata: ["coachd.event": "\(JournalEvent.daemonStopping.rawValue)"])
+    }
+}
+
+/// Reloads the configuration on SIGHUP: RELOADING=1, read and validate, apply or keep the old one, READY=1.
+struct ReloadService: Service {
+    let load: ConfigurationLoader
+    let service: CoachService
+    let notifier: ServiceNotifier
+    let logger: Logger
+    let status: @Sendable () async -> String
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                await reloadOnce()
+            }
+        }
+    }
+
+    func reloadOnce() async {
+        notifier.reloading()
+        do {
+            let configuration = try await load()
+            let pending = try await service.reload(configuration)
+            logger.notice(
+                "configuration reloaded"
+                    + (pending.isEmpty ? "" : "; restart to apply \(pending.joined(separator: ", "))"),
+                metadata: ["coachd.event": "\(JournalEvent.daemonReloaded.rawValue)"])
+        } catch {
+            logger.error(
+                "configuration rejected, the running one stays: \(error)",
+                metadata: ["coachd.event": "\(JournalEvent.daemonReloadFailed.rawValue)"])
+        }
+        notifier.ready(status: await status())
+    }
+}

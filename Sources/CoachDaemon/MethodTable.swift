@@ -1,0 +1,67 @@
+import CoachRPC
+import Foundation
+
+/// The handler table: one entry per wire method, each decoding its params, running, and encoding
+/// its result. The table is the daemon's whole API surface, like tailscale's localapi handlers.
+struct MethodTable: Sendable {
+    typealias Handler = @Sendable ([String: JSONValue], Peer) async throws -> Data
+    private(set) var handlers: [String: Handler] = [:]
+
+    /// Registers a method. Registering a name twice is a programming error.
+    mutating func on<M: RPCMethod>(_ method: M.Type, _ body: @escaping @Sendable (M.Params, Peer) async throws -> M.Result) {
+        precondition(handlers[M.name] == nil, "\(M.name) registered twice")
+        handlers[M.name] = { raw, peer in
+            let params = try RPCCodec.decodeParams(M.Params.self, from: raw)
+            let result = try await body(params, peer)
+            return try RPCCodec.encoder.encode(result)
+        }
+    }
+
+    /// Registers a method whose result never changes: encoded once.
+    mutating func constant<M: RPCMethod>(_ method: M.Type, _ result: M.Result) throws {
+        let encoded = try RPCCodec.encoder.encode(result)
+        handlers[M.name] = { raw, _ in
+            _ = try RPCCodec.decodeParams(M.Params.self, from: raw)
+            return encoded
+        }
+    }
+
+    func handler(for name: String) -> Handler? { handlers[name] }
+}
+
+extension CoachService {
+    /// Every method of the API, bound to this service.
+    func methodTable(connections: @escaping @Sendable () -> Int) throws -> MethodTable {
+        var table = MethodTable()
+        try table.constant(DaemonPing.self, "pong")
+        try table.constant(
+            DaemonInfo.self,
+            DaemonInfoResult(version: version, apiLevel: CoachAPI.level, capabilities: Self.capabilities))
+        try table.constant(RPCDiscover.self, CoachAPI.openRPC(version: version))
+        table.on(DaemonStatus.self) { _, peer in try await self.daemonStatus(peer, connections: connections()) }
+        table.on(PeopleMe.self) { _, peer in try await self.peopleMe(peer) }
+        table.on(SchoolsAdd.self) { params, peer in try await self.schoolsAdd(params, peer) }
+        table.on(SchoolsList.self) { _, peer in try await self.schoolsList(peer) }
+        table.on(CalendarAddClosure.self) { params, peer in try await self.addClosure(params, peer) }
+        table.on(CalendarAddTerm.self) { params, peer in try await self.addTerm(params, peer) }
+        table.on(CalendarSchoolDays.self) { params, peer in try await self.schoolDays(params, peer) }
+        table.on(PeopleAdd.self) { params, peer in try await self.peopleAdd(params, peer) }
+        table.on(PeopleList.self) { params, peer in try await self.peopleList(params, peer) }
+        table.on(PairsCreate.self) { params, peer in try await self.pairsCreate(params, peer) }
+        table.on(PairsShow.self) { params, peer in try await self.pairsShow(params, peer) }
+        table.on(PairsList.self) { params, peer in try await self.pairsList(params, peer) }
+        table.on(CyclesStart.self) { params, peer in try await self.cyclesStart(params, peer) }
+        table.on(DropInsSchedule.self) { params, peer in try await self.dropInsSchedule(params, peer) }
+        table.on(DropInsComplete.self) { params, peer in try await self.dropInsComplete(params, peer) }
+        table.on(FollowUpsComplete.self) { params, peer in try await self.followUpsComplete(params, peer) }
+        table.on(AdaptationsSet.self) { params, peer in try await self.adaptationsSet(params, peer) }
+        table.on(AdaptationsClose.self) { params, peer in try await self.adaptationsClose(params, peer) }
+        table.on(DueListMethod.self) { params, peer in try await self.dueList(params, peer) }
+        let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
+        precondition(missing.isEmpty, "methods without a handler: \(missing)")
+        return table
+    }
+
+    /// Optional features, as `daemon.info` lists them.
+    static let capabilities = ["calendar.terms", "openrpc", "peer-credentials"]
+}
