@@ -45,3 +45,4 @@ clean: ## Remove build products (keeps .coachd/)
 	rm -rf .build
 
 .PHONY: help deps build run test docs format lint clean
+-include mk/*.mk

@@ -100,6 +100,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient"]),
     ]
 )

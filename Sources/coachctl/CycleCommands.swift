@@ -1,0 +1,118 @@
+import ArgumentParser
+import CoachRPC
+
+/// `coachctl cycle start`: agree a focus.
+struct CycleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycle", abstract: "Start a coaching cycle.", subcommands: [Start.self])
+
+    struct Start: ParsableCommand {
+        static let configuration = CyclesStart.command(
+            "start", discussion: "Example: coachctl cycle start --pair 7 --focus \"questioning: wait time\"")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var pair: PairOption
+        @Option(help: CyclesStart.help("focus", valueName: "TEXT")) var focus: String
+
+        func run() throws {
+            let session = try global.session()
+            let id = try pair.resolve(session)
+            try session.run(CyclesStart.self, CyclesStart.Params(pair: id, focus: focus)) {
+                "Started cycle \($0.id) for pair \(id): the focus carries over until it is changed."
+            }
+        }
+    }
+}
+
+/// The options shared by `dropin schedule` and `invite`.
+struct BookingOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Start: RFC 3339 with an offset, or YYYY-MM-DDTHH:MM in the school's local time.", valueName: "TIME"))
+    var at: String
+    @Option(help: DropInsSchedule.help("minutes", valueName: "N")) var minutes: Int?
+
+    /// `2026-03-09 10:00` is taken as `2026-03-09T10:00`, so the shell needs no quoting tricks.
+    var start: String {
+        let characters = Array(at)
+        guard characters.count >= 16, characters[10] == " " else { return at }
+        return String(characters[..<10]) + "T" + String(characters[11...])
+    }
+
+    func book(pair: PairOption, global: GlobalOptions, asInvitation: Bool) throws {
+        let session = try global.session()
+        let id = try pair.resolve(session)
+        let params = DropInsSchedule.Params(pair: id, start: start, minutes: minutes)
+        try session.run(DropInsSchedule.self, params) { booked in
+            let what = asInvitation ? "Invited the coach: drop-in \(booked.id)" : "Booked drop-in \(booked.id)"
+            return "\(what) for pair \(id), \(booked.start) to \(booked.end)."
+        }
+    }
+}
+
+/// `coachctl dropin …`: book and log classroom drop-ins.
+struct DropInCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dropin", abstract: "Book and log drop-ins of at most 15 minutes.",
+        subcommands: [Schedule.self, Done.self])
+
+    struct Schedule: ParsableCommand {
+        static let configuration = DropInsSchedule.command(
+            "schedule", discussion: "Example: coachctl dropin schedule --pair 7 --at 2026-03-09T10:20 --minutes 10")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var pair: PairOption
+        @OptionGroup var booking: BookingOptions
+
+        func run() throws {
+            try booking.book(pair: pair, global: global, asInvitation: false)
+        }
+    }
+
+    struct Done: ParsableCommand {
+        static let configuration = DropInsComplete.command(
+            "done", discussion: "Example: coachctl dropin done 12 --notes \"pupils waited before answering\"")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: DropInsComplete.help("dropin", valueName: "DROPIN")) var dropin: Int64
+        @Option(help: DropInsComplete.help("notes", valueName: "TEXT")) var notes: String?
+
+        func run() throws {
+            try global.session().run(DropInsComplete.self, DropInsComplete.Params(dropin: dropin, notes: notes)) {
+                "Logged drop-in \($0.id) as done at \($0.completedAt ?? "-"). "
+                    + "After the conversation: coachctl followup done \($0.id)"
+            }
+        }
+    }
+}
+
+/// `coachctl invite`: the teacher's word for booking a drop-in.
+struct InviteCommand: ParsableCommand {
+    static let configuration = DropInsSchedule.command(
+        "invite", discussion: "The same as `dropin schedule`. Example: coachctl invite --at \"2026-03-09 10:20\"")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var pair: PairOption
+    @OptionGroup var booking: BookingOptions
+
+    func run() throws {
+        try booking.book(pair: pair, global: global, asInvitation: true)
+    }
+}
+
+/// `coachctl followup done`: log the coaching conversation.
+struct FollowUpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "followup", abstract: "Log follow-up conversations.", subcommands: [Done.self])
+
+    struct Done: ParsableCommand {
+        static let configuration = FollowUpsComplete.command(
+            "done", discussion: "Example: coachctl followup done 12 --notes \"agreed: wait five seconds\"")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: FollowUpsComplete.help("dropin", valueName: "DROPIN")) var dropin: Int64
+        @Option(help: FollowUpsComplete.help("notes", valueName: "TEXT")) var notes: String?
+
+        func run() throws {
+            try global.session().run(FollowUpsComplete.self, FollowUpsComplete.Params(dropin: dropin, notes: notes)) {
+                "Logged follow-up \($0.id) to drop-in \($0.dropin) at \($0.completedAt). "
+                    + "Next: coachctl adaptation set \"…\""
+            }
+        }
+    }
+}

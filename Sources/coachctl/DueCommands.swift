@@ -1,0 +1,34 @@
+import ArgumentParser
+import CoachRPC
+
+/// `coachctl due`: what is due, soonest first, with names.
+struct DueCommand: ParsableCommand {
+    static let configuration = DueListMethod.command(
+        "due", discussion: "Examples: coachctl due; coachctl due --school 1 --overdue")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: DueListMethod.help("school", valueName: "ID")) var school: Int64?
+    @Flag(help: DueListMethod.help("overdueOnly")) var overdue = false
+
+    func run() throws {
+        let params = DueListMethod.Params(school: school, overdueOnly: overdue ? true : nil)
+        try global.session().run(DueListMethod.self, params) { result in
+            Self.render(result.items, overdueOnly: overdue)
+        }
+    }
+
+    static func render(_ items: [DueItemInfo], overdueOnly: Bool) -> String {
+        guard !items.isEmpty else { return overdueOnly ? "Nothing overdue." : "Nothing due." }
+        let table = Table(
+            ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN", "OVERDUE AT", "STATE"],
+            items.map { item in
+                [
+                    item.dueAt, Output.kind(item.kind), item.teacherName, item.coachName, "\(item.pair)",
+                    item.dropin.map { "\($0)" } ?? "-", item.overdueAt, item.overdue ? "overdue" : "due",
+                ]
+            })
+        let overdueCount = items.filter(\.overdue).count
+        var footer = Output.count(items.count, "item") + " listed"
+        if overdueCount > 0 && !overdueOnly { footer += ", \(overdueCount) overdue" }
+        return table.render() + "\n\n" + footer + "."
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import CoachClient
+import CoachRPC
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A usage problem found after parsing (e.g. `--pair` left out while the caller has several
+/// pairs): printed like a daemon error, but exits 64 like ArgumentParser's own usage errors.
+struct UsageError: Error {
+    var message: String
+    var hint: String?
+}
+
+/// How a failed command reports itself: `coachctl: <what went wrong>`, then what to do, on stderr;
+/// and the exit code that tells scripts which kind of failure it was.
+enum Failure {
+    /// The daemon answered with an error.
+    static let daemonError: Int32 = 1
+    /// Bad usage (sysexits EX_USAGE, as ArgumentParser's validation errors).
+    static let usage: Int32 = 64
+    /// The daemon cannot be reached (EX_UNAVAILABLE).
+    static let unavailable: Int32 = 69
+    /// The daemon did not answer in time (EX_TEMPFAIL).
+    static let timedOut: Int32 = 75
+    /// The daemon answered something outside the contract (EX_PROTOCOL).
+    static let protocolError: Int32 = 76
+
+    static let exitCodesDiscussion = """
+        The socket is --socket PATH, else $COACHD_SOCKET, else /run/coachd/coachd.sock when it exists, \
+        else .coachd/coachd.sock (what `make run` serves). Every command takes --json to print the \
+        daemon's result as JSON.
+
+        Exit codes:
+          0   success
+          1   the daemon answered with an error (message and hint on stderr)
+          64  usage error: unknown command, bad option, or a missing --pair
+          69  cannot connect to the daemon (is coachd running?)
+          75  the daemon did not answer within --timeout
+          76  the daemon's reply did not match the protocol (version skew?)
+        """
+
+    static func exit(_ error: ClientError) -> Never {
+        let code: Int32
+        var hint = error.hint
+        switch error.kind {
+        case .cannotConnect: code = unavailable
+        case .timedOut: code = timedOut
+        case .protocolError: code = protocolError
+        case .daemon(let rpcError):
+            code = daemonError
+            hint = hint ?? defaultHint(for: rpcError.name)
+        }
+        write(error.summary, hint: hint)
+        Foundation.exit(code)
+    }
+
+    static func exit(_ error: UsageError) -> Never {
+        write(error.message, hint: error.hint)
+        Foundation.exit(usage)
+    }
+
+    private static func write(_ message: String, hint: String?) {
+        var text = "coachctl: \(message)\n"
+        if let hint { text += "\(hint)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// What to do, when the daemon sent no hint of its own.
+    static func defaultHint(for name: RPCErrorName) -> String? {
+        switch name {
+        case .permissionDenied:
+            return "`coachctl me` shows who coachd takes you to be; if you are not linked yet, ask an admin to link "
+                + "your login: coachctl person add NAME --school ID --role ROLE --login \(currentLogin)"
+        case .notFound:
+            return "check the id: `coachctl pair list`, `coachctl person list` and `coachctl school list` show them"
+        case .adaptationAlreadyActive:
+            return "close it first (`coachctl adaptation close ID --outcome embedded|continuing|dropped`) "
+                + "or pass --close-previous OUTCOME"
+        case .outsideSchoolHours, .notASchoolDay:
+            return "choose a time inside school hours on a school day; "
+                + "`coachctl calendar days --school ID --from DATE --to DATE` lists the days"
+        case .busy:
+            return "coachd is overloaded; try again in a moment"
+        case .storeUnavailable, .internalError, .deadlineExceeded:
+            return "see `journalctl -u coachd` for the cause"
+        case .methodNotFound:
+            return "coachd may be older than coachctl: compare `coachctl daemon info`"
+        default:
+            return nil
+        }
+    }
+
+    /// The caller's login name, for hints that tell an admin what to type.
+    static var currentLogin: String {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "LOGIN"
+    }
+}
