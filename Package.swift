@@ -94,6 +94,10 @@ let package = Package(
         ),
         .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"]),
         .testTarget(
+            name: "CoachRPCSocketTests",
+            dependencies: ["CoachRPCSocket", "CoachRPC", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "CoachDaemonTests",
             dependencies: [
                 "CoachDaemon", "CoachRPC", "CoachClient", "CoachDomain", "CoachStore", "CoachSystemd",

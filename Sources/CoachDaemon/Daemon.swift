@@ -1,8 +1,8 @@
 import CoachDomain
 import CoachRPC
-public import CoachRPCSocket
+import CoachRPCSocket
 import CoachStore
-import CoachSystemd
+public import CoachSystemd
 public import Foundation
 public import Logging
 import NIOCore
@@ -148,8 +148,8 @@ final class StatusService: Service, @unchecked Sendable {
             try? await gracefulShutdown()
             return
         }
-        var last = ""
         await cancelWhenGracefulShutdown {
+            var last = ""
             for await _ in self.stream {
                 let line = CoachService.statusLine(await self.timer.counts(at: Date()))
                 if line != last {
@@ -214,9 +214,9 @@ struct ReloadService: Service {
         do {
             let configuration = try await load()
             let pending = try await service.reload(configuration)
+            let restart = pending.isEmpty ? "" : "; restart to apply \(pending.joined(separator: ", "))"
             logger.notice(
-                "configuration reloaded"
-                    + (pending.isEmpty ? "" : "; restart to apply \(pending.joined(separator: ", "))"),
+                "configuration reloaded\(restart)",
                 metadata: ["coachd.event": "\(JournalEvent.daemonReloaded.rawValue)"])
         } catch {
             logger.error(

@@ -191,6 +191,15 @@ public enum RPCCodec {
         for field in P.fields where field.required && (params[field.name] == nil || params[field.name] == .null) {
             throw .invalidParams("missing parameter \"\(field.name)\": \(field.summary)", field: field.name)
         }
+        // JSON types first: Foundation reports some mismatches (1.5 for an integer) as "not valid
+        // JSON" with no coding path, which would lose the field.
+        for field in P.fields {
+            guard let value = params[field.name], value != .null,
+                let path = mismatch(value, field.schema, path: field.name)
+            else { continue }
+            throw .invalidParams(
+                "parameter \"\(path)\" has the wrong type; expected \(field.schema.wireDescription)", field: path)
+        }
         do {
             let data = try encoder.encode(JSONValue.object(params))
             return try JSONDecoder().decode(P.self, from: data)
@@ -200,6 +209,22 @@ public enum RPCCodec {
             throw error
         } catch {
             throw .invalidParams("params could not be read: \(error)")
+        }
+    }
+
+    /// The path of the first value whose JSON type does not fit `schema`, or nil when all fit.
+    /// Only the JSON kind is checked; values (formats, enumerations) are left to decoding.
+    static func mismatch(_ value: JSONValue, _ schema: RPCSchema, path: String) -> String? {
+        switch (schema, value) {
+        case (.any, _), (.string, .string), (.oneOf, .string), (.integer, .int), (.boolean, .bool), (.object, .object):
+            return nil
+        case (.array(let items), .array(let elements)):
+            for (index, element) in elements.enumerated() {
+                if let inner = mismatch(element, items, path: "\(path).\(index)") { return inner }
+            }
+            return nil
+        default:
+            return path
         }
     }
 

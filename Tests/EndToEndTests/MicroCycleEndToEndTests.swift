@@ -24,10 +24,13 @@ struct School {
     init(_ daemon: RunningDaemon) throws {
         let school = try daemon.ctl(["--json", "school", "add", "Hill Primary", "--time-zone", "Europe/London"])
         #expect(school.status == 0, "\(school.stderr)")
-        id = try school.json(CreatedID.self).id
+        let schoolID = try school.json(CreatedID.self).id
+        id = schoolID
+        // A local function that captured `self` before init finished would not compile: use the local id.
         func person(_ name: String, _ roles: [String], _ uid: UInt32) throws -> Int64 {
             let out = try daemon.ctl(
-                ["--json", "person", "add", name, "--school", "\(id)", "--uid", "\(uid)"] + roles.flatMap { ["--role", $0] })
+                ["--json", "person", "add", name, "--school", "\(schoolID)", "--uid", "\(uid)"]
+                    + roles.flatMap { ["--role", $0] })
             #expect(out.status == 0, "\(out.stderr)")
             return try out.json(CreatedID.self).id
         }
