@@ -4,8 +4,13 @@ SWIFT ?= swift
 SWIFT_FLAGS := --explicit-target-dependency-import-check error
 CONFIG ?= Config/coachd.yaml
 BIN := .build/debug
+# Extra steps of `make test`, appended by the fragments in mk/ (fuzz smoke run, sanitizers, system test).
+TEST_STEPS :=
 
 .DEFAULT_GOAL := help
+
+# Each concern (install, fuzzing, benchmarks, system tests) keeps its targets in its own mk/*.mk.
+-include mk/*.mk
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,12 +29,13 @@ deps: ## Install what the build needs and is missing (Debian: libsystemd-dev, li
 build: deps ## Build daemon and CLI (debug), warnings as errors, import check on
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-run: build ## Start coachd in the foreground on ./.coachd (SQLite + socket .coachd/coachd.sock)
-	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd
+run: build ## Start coachd in the foreground on ./.coachd (SQLite + socket .coachd/coachd.sock); extra flags in RUN_FLAGS
+	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd $(RUN_FLAGS)
 
-test: deps ## Build and run every test (unit, store, RPC, end to end)
+test: deps ## Build and run every test: unit, store, RPC, end to end, then the steps in mk/ (what CI runs)
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
+	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 
 docs: build ## Regenerate Docs/openrpc.json and Docs/API.md from the wire types
 	$(BIN)/coachd --print-openrpc > Docs/openrpc.json
@@ -45,4 +51,3 @@ clean: ## Remove build products (keeps .coachd/)
 	rm -rf .build
 
 .PHONY: help deps build run test docs format lint clean
--include mk/*.mk
