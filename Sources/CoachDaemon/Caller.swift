@@ -53,23 +53,10 @@ final class AdminPolicy: @unchecked Sendable {
 
     func isAdmin(uid: UInt32, gid: UInt32) -> Bool {
         if uid == 0 || uid == daemonUID { return true }
-        guard let adminGroup = lock.withLock({ adminGroup }), let group = getgrnam(adminGroup) else { return false }
-        if gid == group.pointee.gr_gid { return true }
+        guard let name = lock.withLock({ adminGroup }), let group = UnixAccounts.group(named: name) else { return false }
+        if gid == group.gid { return true }
         // Supplementary membership: the group's member list names logins.
-        guard let entry = getpwuid(uid), let login = entry.pointee.pw_name.map({ String(cString: $0) }) else {
-            return false
-        }
-        var member = group.pointee.gr_mem
-        while let name = member?.pointee {
-            if String(cString: name) == login { return true }
-            member = member?.advanced(by: 1)
-        }
-        return false
+        guard let login = UnixAccounts.login(ofUID: uid) else { return false }
+        return group.members.contains(login)
     }
-}
-
-/// Resolves a Unix login to its uid.
-func uidForLogin(_ login: String) -> Int64? {
-    guard let entry = getpwnam(login) else { return nil }
-    return Int64(entry.pointee.pw_uid)
 }

@@ -28,7 +28,7 @@ extension CoachService {
         }
         var uid = params.uid
         if let login = params.login {
-            guard let resolved = uidForLogin(login) else {
+            guard let resolved = UnixAccounts.uid(ofLogin: login).map(Int64.init) else {
                 throw DomainError.invalid("there is no Unix user \"\(login)\" on this machine", field: "login")
             }
             if let given = uid, given != resolved {
