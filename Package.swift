@@ -56,11 +56,13 @@ let package = Package(
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Linux interfaces Glibc does not export to Swift (timerfd): a C shim of its own.
+        .target(name: "CLinux"),
         // Composition root: configuration, services, RPC handlers, scheduler timer.
         .target(
             name: "CoachDaemon",
             dependencies: [
-                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSystemd",
+                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSystemd", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -12,22 +12,25 @@ actor DueTimer {
     private let store: any CoachStore
     private let logger: Logger
     private let now: @Sendable () -> Date
-    private var sleeper: Task<Void, Never>?
-    /// Longest sleep: a guard against wall-clock jumps (NTP, manual changes) moving a due time
-    /// closer while we sleep on the monotonic clock.
-    static let longestSleep: Double = 3600
+    private var sleeper: Task<AlarmWake, Never>?
+    /// Sleeps until the next transition on the wall clock, waking early when the clock is set.
+    private let alarm: any WallClockAlarm
     /// Transitions raised since start (for tests and status).
     private(set) var raisedCount = 0
     /// Called with every raised transition (journal hook, event stream).
     private let onTransition: @Sendable (Transition) -> Void
 
+    /// - Parameters:
+    ///   - now: the wall clock; `alarm` must sleep on the same clock.
+    ///   - alarm: the timerfd alarm in production; tests pass one they drive by hand.
     init(
         store: any CoachStore, logger: Logger, now: @escaping @Sendable () -> Date,
-        onTransition: @escaping @Sendable (Transition) -> Void = { _ in }
+        alarm: any WallClockAlarm = TimerFDAlarm(), onTransition: @escaping @Sendable (Transition) -> Void = { _ in }
     ) {
         self.store = store
         self.logger = logger
         self.now = now
+        self.alarm = alarm
         self.onTransition = onTransition
     }
 
@@ -97,17 +100,28 @@ actor DueTimer {
     /// When the timer next wakes for a transition.
     func nextTransition() -> Date? { scheduler.nextWake() }
 
-    /// Raises what has come, then sleeps until the next transition or a change; until cancelled.
+    /// Raises what has come, then sleeps until the next transition, a change to the items, or a
+    /// change of the wall clock (NTP step, DST is not one: due times are UTC instants); until
+    /// cancelled. No polling: with nothing due it sleeps until something changes.
     func run() async {
         while !Task.isCancelled {
             await fire()
-            let delay = scheduler.nextWake().map { max(0, $0.timeIntervalSince(now())) } ?? Self.longestSleep
-            let task = Task { _ = try? await Task.sleep(for: .seconds(min(delay, Self.longestSleep))) }
+            let next = scheduler.nextWake()
+            let alarm = self.alarm
+            let task = Task { await alarm.sleep(until: next) }
             sleeper = task
-            await withTaskCancellationHandler {
+            let wake = await withTaskCancellationHandler {
                 await task.value
             } onCancel: {
                 task.cancel()
+            }
+            if wake == .clockChanged {
+                logger.notice(
+                    "the wall clock was set; due times re-checked",
+                    metadata: [
+                        "coachd.event": "\(JournalEvent.clockChanged.rawValue)",
+                        "coachd.now": "\(InstantFormat.rfc3339(now(), offsetSeconds: 0, zulu: true))",
+                    ])
             }
         }
     }

@@ -18,6 +18,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case adaptationClosed = "adaptation.closed"
     case requestDenied = "request.denied"
     case storeError = "store.error"
+    case clockChanged = "clock.changed"
 
     /// The 128-bit MESSAGE_ID, as 32 hex digits.
     public var messageID: String {
@@ -39,6 +40,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .adaptationClosed: "b7fe88c783d2414ba60316ee50fd3550"
         case .requestDenied: "c388de372a5a44838c8741a978529fba"
         case .storeError: "1754ecb5134b406d95bb4299886becb3"
+        case .clockChanged: "21512745586846258dcd2f0c71c7aadc"
         }
     }
 

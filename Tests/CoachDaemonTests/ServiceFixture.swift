@@ -64,13 +64,15 @@ struct ServiceFixture {
     /// Monday 23 November 2026, 09:00 in London.
     static let monday = Date(timeIntervalSince1970: 1_795_424_400)
 
-    init(now: Date = ServiceFixture.monday, store: SQLiteStore? = nil) async throws {
+    init(now: Date = ServiceFixture.monday, store: SQLiteStore? = nil, alarm: any WallClockAlarm = ManualAlarm())
+        async throws
+    {
         clock = ManualClock(now)
         self.store = try store ?? SQLiteStore()
         let sink = log
         let logger = Logger(label: "test") { _ in CapturingHandler(sink: sink) }
         let clock = self.clock
-        timer = DueTimer(store: self.store, logger: logger, now: { clock.now })
+        timer = DueTimer(store: self.store, logger: logger, now: { clock.now }, alarm: alarm)
         var configuration = DaemonConfiguration()
         configuration.stateDirectory = NSTemporaryDirectory()
         try await timer.load(policy: configuration.policy)
