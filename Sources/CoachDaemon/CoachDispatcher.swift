@@ -30,14 +30,14 @@ struct CoachDispatcher: RPCDispatching {
                 logger.notice(
                     "request denied",
                     metadata: [
-                        "coachd.event": "request.denied", "coachd.method": "\(request.method)",
+                        "coachd.event": "\(JournalEvent.requestDenied.rawValue)", "coachd.method": "\(request.method)",
                         "coachd.peer_uid": "\(context.peer.uid)", "coachd.peer_pid": "\(context.peer.pid)",
                     ])
             case .storeUnavailable, .internalError:
                 logger.error(
                     "request failed",
                     metadata: [
-                        "coachd.event": "store.error", "coachd.method": "\(request.method)",
+                        "coachd.event": "\(JournalEvent.storeError.rawValue)", "coachd.method": "\(request.method)",
                         "coachd.peer_uid": "\(context.peer.uid)", "coachd.error": "\(String(describing: error))",
                     ])
             default:
