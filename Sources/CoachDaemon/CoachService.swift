@@ -89,9 +89,16 @@ final class CoachService: Sendable {
             if let pair = event.pair { metadata["coachd.pair"] = "\(pair)" }
             if let school = event.school { metadata["coachd.school"] = "\(school)" }
             if let subject = event.subject { metadata["coachd.subject"] = "\(subject)" }
-            logger.info("\(event.kind)", metadata: metadata)
+            logger.info("\(event.kind) by uid \(event.actorUid)\(Self.journalIDs(event))", metadata: metadata)
         }
         return result
+    }
+
+    /// `: pair 3, school 1, subject 12` — the ids an event names, for its journal MESSAGE.
+    static func journalIDs(_ event: HistoryEvent) -> String {
+        let ids = [("pair", event.pair), ("school", event.school), ("subject", event.subject)]
+            .compactMap { name, id in id.map { "\(name) \($0)" } }
+        return ids.isEmpty ? "" : ": " + ids.joined(separator: ", ")
     }
 
     /// Appends to the history in the transaction, and queues the journal event for after the commit.
