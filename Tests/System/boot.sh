@@ -5,9 +5,10 @@
 # (DESIGN.md §10). It refuses to exec systemd unless it is PID 1 of a new PID namespace, in a
 # mount namespace that is not the host's, with an overlay as its root.
 # Arguments: BASE (an empty directory), SRC (the checkout), HOST_MNT_NS (readlink /proc/self/ns/mnt
-# of the host), CGROUP (the name of the cgroups prepared for it), UNIT (the target to boot).
+# of the host), CGROUP (the name of the cgroups prepared for it), UNIT (the target to boot),
+# PIDFILE (where to write its PID as the host sees it).
 set -euo pipefail
-base=$1 src=$2 host_mnt_ns=$3 cgroup=$4 unit=$5
+base=$1 src=$2 host_mnt_ns=$3 cgroup=$4 unit=$5 pidfile=$6
 
 die() {
     echo "boot.sh: $*" >&2
@@ -17,6 +18,9 @@ die() {
 [ "$$" = 1 ] || die "not PID 1 of a new PID namespace"
 [ "$(readlink /proc/self/ns/mnt)" != "$host_mnt_ns" ] || die "still in the host's mount namespace"
 [ -d "$base" ] && [ -z "$(ls -A "$base")" ] || die "$base is not an empty directory"
+# /proc is still the host's: /proc/self/stat, read by this shell itself, starts with our host PID.
+read -r host_pid _ </proc/self/stat
+echo "$host_pid" >"$pidfile"
 
 # Our own cgroups (made by the caller), so systemd takes them as its root and sees only itself.
 echo 0 > "/sys/fs/cgroup/systemd/$cgroup/cgroup.procs"
