@@ -22,7 +22,7 @@ skip() {
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-for tool in unshare nsenter setsid pivot_root findmnt jq setpriv useradd; do
+for tool in unshare nsenter setsid pivot_root findmnt jq setpriv useradd sqlite3; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done
 [ -x /lib/systemd/systemd ] || skip "no /lib/systemd/systemd"
@@ -354,9 +354,22 @@ grep -q 65534 <<<"$seen" || fail "expected PrivateUsers=yes to hide the caller's
 ok "PrivateUsers=yes would make every caller uid 65534: left out deliberately"
 
 # ---------------------------------------------------------------------------------------------
+echo "== backup and restore (Operations.md's fallback: SQLite's online copy, restored while stopped)"
+insh "setpriv --reuid=coachd --regid=coachd --clear-groups sqlite3 /var/lib/coachd/coachd.sqlite \".backup '/var/lib/coachd/backup.sqlite'\" \
+    && mv /var/lib/coachd/backup.sqlite /root/coachd-backup.sqlite" || fail "online backup with sqlite3"
+inside coachctl person add "After Backup" --school "$school" --role teacher --uid 3999 >/dev/null || fail "person add after the backup"
+insh "systemctl stop coachd.socket coachd.service \
+    && install -o coachd -g coachd -m 0600 /root/coachd-backup.sqlite /var/lib/coachd/coachd.sqlite \
+    && rm -f /var/lib/coachd/coachd.sqlite-wal /var/lib/coachd/coachd.sqlite-shm \
+    && systemctl start coachd.socket coachd.service" 2>/dev/null || fail "restore"
+names=$(inside coachctl --json person list --school "$school" | jq -r '.people[].name') || fail "not served after the restore"
+grep -q "^Person 20$" <<<"$names" && ! grep -q "^After Backup$" <<<"$names" || fail "the restore did not bring back the backup's state"
+ok "backup while running and restore while stopped: the copy's state is back, later changes are not"
+
+# ---------------------------------------------------------------------------------------------
 echo "== stop, and no note text anywhere"
 since=$(insh "date +%s")
-inside systemctl stop coachd.service || fail "systemctl stop"
+inside systemctl stop coachd.service 2>/dev/null || fail "systemctl stop"
 [ "$(prop Result coachd.service) $(prop ExecMainStatus coachd.service)" = "success 0" ] ||
     fail "stop result: $(prop Result coachd.service) $(prop ExecMainStatus coachd.service)"
 insh "journalctl -u coachd --since @$since -o json MESSAGE_ID=0881648e34a644d2997c676e47691750 | grep -q ." ||
