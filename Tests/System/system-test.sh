@@ -32,9 +32,9 @@ grep -qw overlay /proc/filesystems || skip "no overlay file system"
     skip "expects the hybrid cgroup layout (a name=systemd hierarchy at /sys/fs/cgroup/systemd)"
 unshare --pid --fork --mount --uts --ipc --net --propagation private true 2>/dev/null ||
     skip "unshare cannot make PID, mount, UTS, IPC and network namespaces here"
-for binary in coachd coachctl; do
-    [ -x "$src/.build-release/release/$binary" ] || { echo "system test: run make release first" >&2; exit 1; }
-done
+# The release build that `make install` inside will find up to date (built only once the machine
+# is known to be able to run the test).
+make -C "$src" --no-print-directory release || { echo "system test: make release failed" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/coachd-systest.XXXXXX)
 base=$work/base
@@ -189,6 +189,9 @@ inside coachctl daemon ping >/dev/null || fail "the first coachctl call was not 
 main=$(prop MainPID coachd.service)
 # PID 1 went start -> running only on READY=1, which came after coachd had opened its store
 # and listened (daemon.started is logged before READY=1 is sent).
+# journald takes entries in asynchronously: wait for the last one before reading.
+wait_inside 10 "journalctl -o cat _PID=1 UNIT=coachd.service | grep -q ': Changed start -> running$'" ||
+    fail "PID 1 never logged coachd.service going to running"
 order=$(insh "journalctl -o json --no-pager _PID=1 UNIT=coachd.service + MESSAGE_ID=233b97726e8644f0b80d3a11c3d851aa" |
     jq -r --arg pid "$main" '
       if .MESSAGE_ID == "233b97726e8644f0b80d3a11c3d851aa" then "started"
@@ -199,7 +202,8 @@ order=$(insh "journalctl -o json --no-pager _PID=1 UNIT=coachd.service + MESSAGE
 [ "$(prop Type coachd.service) $(prop NotifyAccess coachd.service)" = "notify main" ] || fail "Type/NotifyAccess"
 insh "systemctl --no-pager status coachd.service" | grep -q 'Status: "0 pairs · 0 due today · 0 overdue"' ||
     fail "systemctl status shows no STATUS line"
-ok "socket activation on the first call; active only after READY=1; STATUS line shown"
+ready_ms=$(( ($(prop ActiveEnterTimestampMonotonic coachd.service) - $(prop ExecMainStartTimestampMonotonic coachd.service)) / 1000 ))
+ok "socket activation on the first call; active only after READY=1 (${ready_ms} ms after exec); STATUS line shown"
 
 # ---------------------------------------------------------------------------------------------
 echo "== 2. journal"
@@ -219,8 +223,12 @@ as outsider daemon ping >/dev/null 2>&1 && fail "outsider connected"
 denied=$(as teacher daemon status 2>&1)
 [ $? = 1 ] && grep -q "admins only" <<<"$denied" || fail "the teacher was not refused daemon.status: $denied"
 json() { insh "journalctl -o json --no-pager -u coachd.service $1"; }
-has() { # MESSAGE_ID, jq condition
-    json "MESSAGE_ID=$1" | jq -e -s "map(select($2)) | length > 0" >/dev/null
+has() { # MESSAGE_ID, jq condition; waits up to 10 s for journald to take the entry in
+    for _ in $(seq 100); do
+        json "MESSAGE_ID=$1" | jq -e -s "map(select($2)) | length > 0" >/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
 }
 has 233b97726e8644f0b80d3a11c3d851aa '.COACHD_EVENT == "daemon.started" and .COACHD_SOCKET == "/run/coachd/coachd.sock"
     and .COACHD_SOCKET_ACTIVATED == "true" and .PRIORITY == "6" and .SYSLOG_IDENTIFIER == "coachd"
@@ -259,7 +267,7 @@ inside systemctl reload coachd.service || fail "systemctl reload (good configura
 [ "$(prop ActiveState coachd.service) $(prop MainPID coachd.service)" = "active $main" ] || fail "not active, or restarted, after reload"
 after=$(followup_due)
 [ "$before" != "$after" ] && [[ $after == follow* ]] || fail "the new follow-up days were not applied ($before -> $after)"
-insh "journalctl -u coachd --since @$since -o json MESSAGE_ID=684b593cf9cb4936a6c1ba96096573c7 | grep -q ." ||
+wait_inside 5 "journalctl -u coachd --since @$since -o json MESSAGE_ID=684b593cf9cb4936a6c1ba96096573c7 | grep -q ." ||
     fail "no daemon.reloaded entry"
 for broken in 'cycle:\n  followUpSchoolDays: lots\n' 'cycle: [unclosed\n'; do
     insh "printf '$broken' > /etc/coachd/coachd.yaml"
@@ -273,23 +281,36 @@ for broken in 'cycle:\n  followUpSchoolDays: lots\n' 'cycle: [unclosed\n'; do
 done
 insh "journalctl -u coachd -o cat MESSAGE_ID=5283942e41894177b3a49f9437fb81c6" | grep -q "cycle.followUpSchoolDays" ||
     fail "the rejection does not name the key"
+# Broken at start: exit 78 (EX_CONFIG), an error naming the key, and no restart loop.
+insh "printf 'cycle:\n  followUpSchoolDays: lots\n' > /etc/coachd/coachd.yaml"
+since=$(insh "date +%s")
+inside systemctl restart coachd.service 2>/dev/null && fail "coachd started with a broken configuration"
+[ "$(prop ExecMainStatus coachd.service) $(prop SubState coachd.service)" = "78 failed" ] ||
+    fail "a broken configuration at start: $(prop ExecMainStatus coachd.service) $(prop SubState coachd.service)"
+wait_inside 5 "journalctl -u coachd --since @$since -o cat | grep -q 'configuration key cycle.followUpSchoolDays'" ||
+    fail "the start-up error does not name the key"
 insh "cp /tmp/coachd.yaml.orig /etc/coachd/coachd.yaml && echo '# local change' >> /etc/coachd/coachd.yaml"
-inside systemctl reload coachd.service || fail "reload back"
+inside systemctl reset-failed coachd.service
+inside systemctl start coachd.socket coachd.service || fail "start again with the configuration mended"
 install_inside >>"$work/install.log" 2>&1 || fail "make install again"
 insh "tail -n 1 /etc/coachd/coachd.yaml | grep -q '# local change' && test -s /etc/coachd/coachd.yaml.default" ||
     fail "make install overwrote the administrator's configuration"
-ok "reload: a good file applied, broken ones rejected as errors naming the key, same process throughout; install keeps the config"
+ok "reload: a good file applied, broken ones rejected as errors naming the key, same process; broken at start: exit 78, not retried; install keeps the config"
 
 # ---------------------------------------------------------------------------------------------
 echo "== 4. watchdog"
 [ "$(prop WatchdogUSec coachd.service)" = 10s ] || fail "WatchdogSec is $(prop WatchdogUSec coachd.service)"
 main=$(prop MainPID coachd.service)
+insh "tr '\\0' '\\n' </proc/$main/environ | grep -qx SWIFT_BACKTRACE=enable=no" ||
+    fail "coachd runs with Swift's backtracer on: SIGABRT would hang it until TimeoutAbortSec"
 since=$(insh "date +%s")
 started=$(date +%s%N)
 inside kill -STOP "$main"
 wait_inside 60 "[ \"\$(systemctl show -P MainPID coachd)\" != $main ] && [ \"\$(systemctl show -P MainPID coachd)\" != 0 ] \
     && systemctl is-active -q coachd" || fail "a frozen coachd was not restarted by the watchdog"
 watchdog_seconds=$(( ($(date +%s%N) - started) / 1000000 ))
+wait_inside 10 "journalctl -o cat --since @$since _PID=1 UNIT=coachd.service | grep -q ': Main process exited'" ||
+    fail "PID 1 did not log how coachd ended"
 pid1_log=$(insh "journalctl -o cat --no-pager --since @$since _PID=1 UNIT=coachd.service")
 grep -q "Watchdog timeout" <<<"$pid1_log" || fail "no watchdog timeout logged"
 grep -qE "Main process exited, code=(dumped|killed), status=6/ABRT" <<<"$pid1_log" || fail "not ended by SIGABRT"
@@ -300,8 +321,8 @@ since=$(insh "date +%s")
 inside systemctl kill -s ABRT coachd.service
 wait_inside 30 "[ \"\$(systemctl show -P MainPID coachd)\" != $main ] && systemctl is-active -q coachd" ||
     fail "not back after SIGABRT"
-insh "journalctl -o cat --no-pager --since @$since _PID=1 UNIT=coachd.service" |
-    grep -qE "Main process exited, code=(dumped|killed), status=6/ABRT" || fail "SIGABRT did not end coachd at once"
+wait_inside 10 "journalctl -o cat --since @$since _PID=1 UNIT=coachd.service | grep -qE 'Main process exited, code=(dumped|killed), status=6/ABRT'" ||
+    fail "SIGABRT did not end coachd at once"
 ok "watchdog: frozen coachd aborted and back in $((watchdog_seconds / 1000)).$((watchdog_seconds % 1000 / 100)) s; SIGABRT ends it at once"
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +393,7 @@ since=$(insh "date +%s")
 inside systemctl stop coachd.service 2>/dev/null || fail "systemctl stop"
 [ "$(prop Result coachd.service) $(prop ExecMainStatus coachd.service)" = "success 0" ] ||
     fail "stop result: $(prop Result coachd.service) $(prop ExecMainStatus coachd.service)"
-insh "journalctl -u coachd --since @$since -o json MESSAGE_ID=0881648e34a644d2997c676e47691750 | grep -q ." ||
+wait_inside 5 "journalctl -u coachd --since @$since -o json MESSAGE_ID=0881648e34a644d2997c676e47691750 | grep -q ." ||
     fail "no daemon.stopping entry"
 [ "$(prop ActiveState coachd.socket)" = active ] || fail "the socket stopped with the service"
 inside coachctl daemon ping >/dev/null || fail "not activated again after a stop"
