@@ -37,18 +37,19 @@ install: release ## Install binaries, units, sysusers, catalog, config (kept if 
 	chmod 0644 $(DESTDIR)$(CATALOGDIR)/coachd.catalog
 	install -m 0644 Docs/Operations.md Docs/Journal.md Docs/Configuration.md $(DESTDIR)$(DOCDIR)/
 	@# An administrator's configuration is never overwritten; the new default goes beside it.
-	if [ -e $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml ]; then \
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml ]; then \
 		install -m 0644 Config/coachd.yaml $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml.default; \
 		echo "kept $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml; the shipped default is coachd.yaml.default"; \
 	else \
-		install -m 0644 Config/coachd.yaml $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml; \
+		install -m 0644 Config/coachd.yaml $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml && \
+		echo "installed $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml"; \
 	fi
 	$(RELEASE_BIN)/coachctl --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/coachctl
 	$(RELEASE_BIN)/coachctl --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_coachctl
 	$(RELEASE_BIN)/coachctl --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/coachctl.fish
 	@# On the live system (no DESTDIR): create the user and group, index the catalog, tell systemd.
-	if [ -z "$(DESTDIR)" ]; then \
-		systemd-sysusers $(SYSUSERSDIR)/coachd.conf && journalctl --update-catalog && \
+	@if [ -z "$(DESTDIR)" ]; then \
+		set -x; systemd-sysusers $(SYSUSERSDIR)/coachd.conf && journalctl --update-catalog && \
 		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
 	fi
 	@echo "installed; next: systemctl enable --now coachd.socket coachd.service (Docs/Operations.md)"
