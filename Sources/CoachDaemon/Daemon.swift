@@ -82,8 +82,8 @@ public struct Daemon: Sendable {
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]
         if let interval = notifier.watchdogInterval {
-            services.append(
-                .init(service: WatchdogService(interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })))
+            let watchdog = WatchdogService(interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })
+            services.append(.init(service: watchdog))
         }
         if let reload {
             // SIGHUP is trapped before READY=1: systemd may send `reload` as soon as we are ready, and

@@ -38,7 +38,8 @@ struct ConfigurationTests {
         #expect(underSystemd.stateDirectory == "/var/lib/coachd")
         #expect(underSystemd.databasePath == "/var/lib/coachd/coachd.sqlite")
         let makeRun = try await DaemonConfiguration.load(
-            file: shipped, overrides: ["state.directory": ".coachd"], environment: ["STATE_DIRECTORY": "/var/lib/coachd"])
+            file: shipped, overrides: ["state.directory": ".coachd"],
+            environment: ["STATE_DIRECTORY": "/var/lib/coachd"])
         #expect(makeRun.stateDirectory == ".coachd")
     }
 

@@ -39,15 +39,16 @@ mount -t tmpfs -o mode=0755 cgroup "$root/sys/fs/cgroup"
 mkdir "$root/sys/fs/cgroup/systemd" "$root/sys/fs/cgroup/unified"
 mount --bind /sys/fs/cgroup/systemd "$root/sys/fs/cgroup/systemd"
 if [ -d /sys/fs/cgroup/unified ]; then mount --bind /sys/fs/cgroup/unified "$root/sys/fs/cgroup/unified"; fi
-# The checkout at the same path as on the host (the release build's module cache records it).
-mkdir -p "$root$src"
-mount --bind "$src" "$root$src"
 mount -t proc proc "$root/proc"
 # A read-only /proc/sys, as systemd-nspawn does: PID 1 must not change the host's kernel settings.
 mount --bind "$root/proc/sys" "$root/proc/sys"
 mount -o remount,bind,ro "$root/proc/sys"
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+# The checkout at the same path as on the host (the release build's module cache records it);
+# after the tmpfs mounts, so that a checkout under /tmp or /run stays visible.
+mkdir -p "$root$src"
+mount --bind "$src" "$root$src"
 : > "$root/etc/machine-id"
 
 # Units that would touch the host (or are not wanted in a test), masked in the overlay.
