@@ -104,6 +104,8 @@ let package = Package(
             dependencies: [
                 "CoachDaemon", "CoachRPC", "CoachClient", "CoachDomain", "CoachStore", "CoachSystemd",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),

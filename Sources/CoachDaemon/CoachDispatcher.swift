@@ -28,16 +28,16 @@ struct CoachDispatcher: RPCDispatching {
             switch wire.name {
             case .permissionDenied:
                 logger.notice(
-                    "request denied",
+                    "\(request.method) denied to uid \(context.peer.uid)",
                     metadata: [
-                        "coachd.event": "request.denied", "coachd.method": "\(request.method)",
+                        "coachd.event": "\(JournalEvent.requestDenied.rawValue)", "coachd.method": "\(request.method)",
                         "coachd.peer_uid": "\(context.peer.uid)", "coachd.peer_pid": "\(context.peer.pid)",
                     ])
             case .storeUnavailable, .internalError:
                 logger.error(
-                    "request failed",
+                    "\(request.method) failed",
                     metadata: [
-                        "coachd.event": "store.error", "coachd.method": "\(request.method)",
+                        "coachd.event": "\(JournalEvent.storeError.rawValue)", "coachd.method": "\(request.method)",
                         "coachd.peer_uid": "\(context.peer.uid)", "coachd.error": "\(String(describing: error))",
                     ])
             default:

@@ -32,7 +32,7 @@ extension CoachService {
             guard caller.isAdmin else { throw DomainError.denied("add schools (admins only)") }
             let id = try tx.insert(School(id: 0, name: name, timeZone: params.timeZone, dayStart: start, dayEnd: end))
             changes.calendars[id] = try tx.calendar(school: id)
-            try self.history(tx, &changes, caller, "school.added", school: id, pair: nil, subject: id)
+            try self.history(tx, &changes, caller, .schoolAdded, school: id, pair: nil, subject: id)
             return CreatedID(id: id)
         }
     }
@@ -55,7 +55,7 @@ extension CoachService {
             }
             guard caller.canManage(school: params.school) else { throw DomainError.denied("change this school's calendar") }
             let id = try tx.insert(Closure(id: 0, school: params.school, range: range, reason: reason))
-            try self.history(tx, &changes, caller, "calendar.closure_added", school: params.school, pair: nil, subject: id)
+            try self.history(tx, &changes, caller, .closureAdded, school: params.school, pair: nil, subject: id)
             try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
             return CreatedID(id: id)
         }
@@ -78,7 +78,7 @@ extension CoachService {
                     field: "from")
             }
             let id = try tx.insert(Term(id: 0, school: params.school, name: name, range: range))
-            try self.history(tx, &changes, caller, "calendar.term_added", school: params.school, pair: nil, subject: id)
+            try self.history(tx, &changes, caller, .termAdded, school: params.school, pair: nil, subject: id)
             try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
             return CreatedID(id: id)
         }

@@ -12,7 +12,7 @@ extension CoachService {
             guard caller.canActOn(pair) else { throw DomainError.denied("agree a focus for pair \(pair.id)") }
             guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) is closed", field: "pair") }
             let id = try tx.insert(Cycle(id: 0, pair: pair.id, focus: focus, startedAt: self.now()))
-            try self.history(tx, &changes, caller, "cycle.started", school: pair.school, pair: pair.id, subject: id)
+            try self.history(tx, &changes, caller, .cycleStarted, school: pair.school, pair: pair.id, subject: id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             return CreatedID(id: id)
         }
@@ -40,7 +40,7 @@ extension CoachService {
                 DropIn(
                     id: 0, pair: pair.id, coach: pair.coach, cycle: cycle?.id, start: start, minutes: minutes,
                     completedAt: nil, notes: nil))
-            try self.history(tx, &changes, caller, "dropin.scheduled", school: pair.school, pair: pair.id, subject: id)
+            try self.history(tx, &changes, caller, .dropInScheduled, school: pair.school, pair: pair.id, subject: id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             return ScheduledDropIn(id: id, start: calendar.format(start), end: calendar.format(end))
         }
@@ -61,7 +61,7 @@ extension CoachService {
             let instant = self.now()
             try CycleRules.checkCanComplete(dropIn, now: instant, calendar: calendar)
             try tx.completeDropIn(dropIn.id, at: instant, notes: notes)
-            try self.history(tx, &changes, caller, "dropin.completed", school: pair.school, pair: pair.id, subject: dropIn.id)
+            try self.history(tx, &changes, caller, .dropInCompleted, school: pair.school, pair: pair.id, subject: dropIn.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             guard let done = try tx.dropIn(dropIn.id) else { throw DomainError.notFound("drop-in", dropIn.id, field: "dropin") }
             return DropInInfo(done, followUp: nil, calendar: calendar, confidential: caller.isMember(of: pair))
@@ -80,7 +80,7 @@ extension CoachService {
             try CycleRules.checkCanFollowUp(dropIn, existing: try tx.followUp(dropIn: dropIn.id))
             let followUp = FollowUp(id: 0, dropIn: dropIn.id, pair: pair.id, completedAt: self.now(), notes: notes)
             let id = try tx.insert(followUp)
-            try self.history(tx, &changes, caller, "followup.completed", school: pair.school, pair: pair.id, subject: id)
+            try self.history(tx, &changes, caller, .followUpCompleted, school: pair.school, pair: pair.id, subject: id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             var stored = followUp
             stored.id = id
@@ -111,13 +111,13 @@ extension CoachService {
             let until = try CycleRules.practiseUntil(setOn: today, schoolDays: days, calendar: calendar, policy: self.policy)
             if let active, let closing {
                 try tx.closeAdaptation(active.id, at: instant, on: today, outcome: closing)
-                try self.history(tx, &changes, caller, "adaptation.closed", school: pair.school, pair: pair.id, subject: active.id)
+                try self.history(tx, &changes, caller, .adaptationClosed, school: pair.school, pair: pair.id, subject: active.id)
             }
             let id = try tx.insert(
                 Adaptation(
                     id: 0, pair: pair.id, text: text, setAt: instant, setOn: today, schoolDays: days,
                     practiseUntil: until))
-            try self.history(tx, &changes, caller, "adaptation.set", school: pair.school, pair: pair.id, subject: id)
+            try self.history(tx, &changes, caller, .adaptationSet, school: pair.school, pair: pair.id, subject: id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             return AdaptationSet(id: id, practiseUntil: "\(until)")
         }
@@ -143,7 +143,7 @@ extension CoachService {
             let instant = self.now()
             let today = try self.calendar(pair.school, tx).localDate(of: instant)
             try tx.closeAdaptation(adaptation.id, at: instant, on: today, outcome: outcome)
-            try self.history(tx, &changes, caller, "adaptation.closed", school: pair.school, pair: pair.id, subject: adaptation.id)
+            try self.history(tx, &changes, caller, .adaptationClosed, school: pair.school, pair: pair.id, subject: adaptation.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             guard let closed = try tx.adaptation(adaptation.id) else {
                 throw DomainError.notFound("adaptation", adaptation.id, field: "adaptation")

@@ -54,7 +54,7 @@ extension CoachService {
                     field: params.login == nil ? "uid" : "login")
             }
             let id = try tx.insert(person)
-            try self.history(tx, &changes, caller, "person.added", school: params.school, pair: nil, subject: id)
+            try self.history(tx, &changes, caller, .personAdded, school: params.school, pair: nil, subject: id)
             return CreatedID(id: id)
         }
     }
@@ -94,7 +94,7 @@ extension CoachService {
             }
             let pair = Pair(id: 0, school: teacher.school, teacher: teacher.id, coach: coach.id, active: true, createdAt: self.now())
             let id = try tx.insert(pair)
-            try self.history(tx, &changes, caller, "pair.created", school: pair.school, pair: id, subject: id)
+            try self.history(tx, &changes, caller, .pairCreated, school: pair.school, pair: id, subject: id)
             try changes.recompute(try self.pair(id, tx), in: tx, policy: self.policy)
             return CreatedID(id: id)
         }

@@ -83,25 +83,32 @@ final class CoachService: Sendable {
         }
         await timer.apply(changes)
         // Logged only once committed: the journal never tells of a change that did not happen.
+        // Ids and kinds only (never note text); a field the event does not have is left out.
         for event in changes.events {
-            logger.info(
-                "\(event.kind)",
-                metadata: [
-                    "coachd.event": "\(event.kind)", "coachd.pair": "\(event.pair.map(String.init) ?? "")",
-                    "coachd.school": "\(event.school.map(String.init) ?? "")",
-                    "coachd.subject": "\(event.subject.map(String.init) ?? "")", "coachd.peer_uid": "\(event.actorUid)",
-                ])
+            var metadata: Logger.Metadata = ["coachd.event": "\(event.kind)", "coachd.peer_uid": "\(event.actorUid)"]
+            if let pair = event.pair { metadata["coachd.pair"] = "\(pair)" }
+            if let school = event.school { metadata["coachd.school"] = "\(school)" }
+            if let subject = event.subject { metadata["coachd.subject"] = "\(subject)" }
+            logger.info("\(event.kind) by uid \(event.actorUid)\(Self.journalIDs(event))", metadata: metadata)
         }
         return result
     }
 
+    /// `: pair 3, school 1, subject 12` — the ids an event names, for its journal MESSAGE.
+    static func journalIDs(_ event: HistoryEvent) -> String {
+        let ids = [("pair", event.pair), ("school", event.school), ("subject", event.subject)]
+            .compactMap { name, id in id.map { "\(name) \($0)" } }
+        return ids.isEmpty ? "" : ": " + ids.joined(separator: ", ")
+    }
+
     /// Appends to the history in the transaction, and queues the journal event for after the commit.
     func history(
-        _ tx: any StoreWriting, _ changes: inout DueChanges, _ caller: Caller, _ kind: String, school: Int64?,
+        _ tx: any StoreWriting, _ changes: inout DueChanges, _ caller: Caller, _ kind: JournalEvent, school: Int64?,
         pair: Int64?, subject: Int64?
     ) throws {
+        // The history's kind is the journal event's name, so every recorded change has a MESSAGE_ID.
         let event = HistoryEvent(
-            at: now(), actorUid: caller.uid, actor: caller.person?.id, school: school, pair: pair, kind: kind,
+            at: now(), actorUid: caller.uid, actor: caller.person?.id, school: school, pair: pair, kind: kind.rawValue,
             subject: subject)
         try tx.append(event)
         changes.events.append(event)

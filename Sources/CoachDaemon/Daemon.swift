@@ -82,13 +82,17 @@ public struct Daemon: Sendable {
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]
         if let interval = notifier.watchdogInterval {
-            services.append(.init(service: WatchdogService(interval: interval, timer: timer, notifier: notifier)))
+            let watchdog = WatchdogService(interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })
+            services.append(.init(service: watchdog))
         }
         if let reload {
+            // SIGHUP is trapped before READY=1: systemd may send `reload` as soon as we are ready, and
+            // an untrapped SIGHUP would end the process.
+            let signals = await UnixSignalsSequence(trapping: .sighup)
             services.append(
                 .init(
                     service: ReloadService(
-                        load: reload, service: service, notifier: notifier, logger: logger,
+                        signals: signals, load: reload, service: service, notifier: notifier, logger: logger,
                         status: { await CoachService.statusLine(timer.counts(at: Date())) })))
         }
         notifier.ready(status: CoachService.statusLine(await timer.counts(at: Date())))
@@ -161,19 +165,25 @@ final class StatusService: Service, @unchecked Sendable {
     }
 }
 
-/// Pings systemd's watchdog at half the interval — but only after the scheduler actor and a NIO
-/// event loop have both answered, so a stuck daemon stops pinging and systemd restarts it.
+/// Pings systemd's watchdog at half the interval — but only after the scheduler actor and every
+/// NIO event loop (the ones serving the socket) have answered, so a stuck daemon stops pinging and
+/// systemd restarts it.
 struct WatchdogService: Service {
     let interval: Duration
     let timer: DueTimer
-    let notifier: ServiceNotifier
+    /// The event loops that must answer; the socket server runs on the singleton group.
+    var eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// Sends `WATCHDOG=1`.
+    let ping: @Sendable () -> Void
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 guard await timer.heartbeat() else { return }
-                try await MultiThreadedEventLoopGroup.singleton.next().submit {}.get()
-                notifier.watchdog()
+                for loop in eventLoops.makeIterator() {
+                    try await loop.submit {}.get()
+                }
+                ping()
                 try await Task.sleep(for: interval / 2)
             }
         }
@@ -194,6 +204,8 @@ struct ShutdownNotice: Service {
 
 /// Reloads the configuration on SIGHUP: RELOADING=1, read and validate, apply or keep the old one, READY=1.
 struct ReloadService: Service {
+    /// SIGHUP, trapped by whoever builds the service (before READY=1).
+    let signals: UnixSignalsSequence
     let load: ConfigurationLoader
     let service: CoachService
     let notifier: ServiceNotifier
@@ -201,7 +213,6 @@ struct ReloadService: Service {
     let status: @Sendable () async -> String
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 await reloadOnce()

@@ -19,6 +19,11 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case requestDenied = "request.denied"
     case storeError = "store.error"
     case clockChanged = "clock.changed"
+    case schoolAdded = "school.added"
+    case personAdded = "person.added"
+    case pairCreated = "pair.created"
+    case closureAdded = "calendar.closure_added"
+    case termAdded = "calendar.term_added"
 
     /// The 128-bit MESSAGE_ID, as 32 hex digits.
     public var messageID: String {
@@ -41,6 +46,11 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .requestDenied: "c388de372a5a44838c8741a978529fba"
         case .storeError: "1754ecb5134b406d95bb4299886becb3"
         case .clockChanged: "21512745586846258dcd2f0c71c7aadc"
+        case .schoolAdded: "e3e150a05bf54e28bf230cd2d7d2565d"
+        case .personAdded: "5ecd9fef68084889b20d2f87d95e80a5"
+        case .pairCreated: "9406f86bdc324d93b9e89a672d69a6d7"
+        case .closureAdded: "468490063ccf4a499d2bdc5c81785a98"
+        case .termAdded: "813997885ca94f83a63be2dc19728b3d"
         }
     }
 

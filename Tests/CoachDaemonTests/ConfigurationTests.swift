@@ -28,6 +28,21 @@ struct ConfigurationTests {
         #expect(fromFile == expected)
     }
 
+    /// The shipped file is installed as /etc/coachd/coachd.yaml: under systemd it must not override
+    /// StateDirectory=, and `make run` (which passes --state-dir .coachd) must keep its checkout dir.
+    @Test func shippedFile_leavesTheStateDirectoryToSystemd_andToTheFlag() async throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/coachd.yaml").path
+        let underSystemd = try await DaemonConfiguration.load(
+            file: shipped, overrides: [:], environment: ["STATE_DIRECTORY": "/var/lib/coachd"])
+        #expect(underSystemd.stateDirectory == "/var/lib/coachd")
+        #expect(underSystemd.databasePath == "/var/lib/coachd/coachd.sqlite")
+        let makeRun = try await DaemonConfiguration.load(
+            file: shipped, overrides: ["state.directory": ".coachd"],
+            environment: ["STATE_DIRECTORY": "/var/lib/coachd"])
+        #expect(makeRun.stateDirectory == ".coachd")
+    }
+
     @Test func environment_overridesFile_andFlags_overrideBoth() async throws {
         let path = try file("cycle:\n  followUpSchoolDays: 3\n  practiseSchoolDays: 6\nsocket:\n  mode: \"0600\"\n")
         let configuration = try await DaemonConfiguration.load(

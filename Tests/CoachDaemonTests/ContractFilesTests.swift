@@ -22,6 +22,14 @@ struct ContractFilesTests {
         for id in ids { #expect(id.count == 32 && id.allSatisfy(\.isHexDigit), "\(id)") }
     }
 
+    @Test func journalPage_documentsEveryEventAndMessageID() throws {
+        let page = try read("Docs/Journal.md")
+        for event in JournalEvent.allCases {
+            #expect(page.contains("| `\(event.rawValue)` "), "Docs/Journal.md has no row for \(event.rawValue)")
+            #expect(page.contains("`\(event.messageID)`"), "Docs/Journal.md lacks the MESSAGE_ID of \(event.rawValue)")
+        }
+    }
+
     @Test func apiReference_isGeneratedFromTheTypes() throws {
         #expect(try read("Docs/API.md") == CoachAPI.markdownReference(), "run `make docs`")
     }

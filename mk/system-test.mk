@@ -1,0 +1,8 @@
+# The system test: a real systemd booted in namespaces over an overlay of / (Tests/System).
+test-system: ## Boot a real systemd as PID 1 in namespaces, make install into it, check coachd as a service (root; SKIPPED otherwise)
+	@for tool in jq sqlite3; do command -v $$tool >/dev/null || [ "$$(id -u)" != 0 ] || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool || exit 1; done
+	bash Tests/System/system-test.sh
+
+TEST_STEPS += test-system
+.PHONY: test-system
