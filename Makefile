@@ -13,7 +13,7 @@ TEST_STEPS :=
 -include mk/*.mk
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 deps: ## Install what the build needs and is missing (Debian: libsystemd-dev, libsqlite3-dev, pkg-config)
 	@missing=""; \

@@ -87,6 +87,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The fuzz harness (framer and decoder properties, wire samples) and libFuzzer's entry point
+        // (mk/robustness.mk builds it with -sanitize=fuzzer; an ordinary build replays inputs).
+        .target(name: "CoachFuzzing", dependencies: ["CoachRPC", "CoachRPCSocket"], swiftSettings: strict),
+        .executableTarget(name: "coachd-fuzz", dependencies: ["CoachFuzzing"], swiftSettings: strict),
         .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
         .testTarget(
             name: "CoachStoreTests",
@@ -106,5 +110,6 @@ let package = Package(
         ),
         .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient"]),
+        .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"]),
     ]
 )

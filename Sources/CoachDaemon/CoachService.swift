@@ -46,7 +46,8 @@ final class CoachService: Sendable {
         if new.socketGroup != old.socketGroup { needsRestart.append("socket.group") }
         if new.maxLineBytes != old.maxLineBytes || new.maxConnections != old.maxConnections
             || new.maxConnectionsPerUID != old.maxConnectionsPerUID || new.idleTimeoutSeconds != old.idleTimeoutSeconds
-            || new.requestTimeoutSeconds != old.requestTimeoutSeconds
+            || new.requestTimeoutSeconds != old.requestTimeoutSeconds || new.maxBatchRequests != old.maxBatchRequests
+            || new.maxBatchReplyBytes != old.maxBatchReplyBytes
         {
             needsRestart.append("limits.*")
         }

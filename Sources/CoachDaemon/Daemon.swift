@@ -55,6 +55,8 @@ public struct Daemon: Sendable {
         serverConfiguration.maxConnectionsPerUID = configuration.maxConnectionsPerUID
         serverConfiguration.idleTimeout = .seconds(configuration.idleTimeoutSeconds)
         serverConfiguration.requestTimeout = .seconds(configuration.requestTimeoutSeconds)
+        serverConfiguration.maxBatchRequests = configuration.maxBatchRequests
+        serverConfiguration.maxBatchReplyBytes = configuration.maxBatchReplyBytes
         let server = try await RPCSocketServer.bind(serverConfiguration, logger: logger)
         logger.info(
             "coachd listening on \(server.boundPath)",
