@@ -109,7 +109,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing"]),
         .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"]),
     ]
 )
