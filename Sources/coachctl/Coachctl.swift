@@ -14,7 +14,7 @@ struct Coachctl: ParsableCommand {
             SchoolCommand.self, ClosureCommand.self, TermCommand.self, CalendarCommand.self,
             PersonCommand.self, PairCommand.self, CycleCommand.self,
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
-            DaemonCommand.self,
+            DaemonCommand.self, CallCommand.self,
         ]
     )
 
