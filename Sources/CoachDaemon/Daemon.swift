@@ -39,6 +39,12 @@ public struct Daemon: Sendable {
             atPath: configuration.stateDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o750])
         let store = try SQLiteStore(path: configuration.databasePath)
+        if !StateDirectory.isWritable(configuration.stateDirectory) {
+            // Reads are served from the open database; every change will fail with StoreUnavailable.
+            logger.error(
+                "the state directory \(configuration.stateDirectory) is read-only: serving reads, refusing changes",
+                metadata: ["coachd.event": "\(JournalEvent.storeError.rawValue)"])
+        }
         let timer = DueTimer(store: store, logger: logger, now: now)
         try await timer.load(policy: configuration.policy)
         await timer.fire()
@@ -98,6 +104,20 @@ public struct Daemon: Sendable {
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("coachd stopped")
+    }
+
+    /// What `coachd --check-database FILE` prints, and whether the file is sound.
+    public static func checkDatabase(at path: String) throws -> (text: String, sound: Bool) {
+        do {
+            let (version, problems) = try SQLiteStore.check(path: path)
+            if problems.isEmpty { return ("\(path): ok (schema \(version))\n", true) }
+            return (
+                "\(path): \(problems.count) problem(s) (schema \(version))\n"
+                    + problems.map { "  \($0)\n" }.joined(), false
+            )
+        } catch let error as StoreError {
+            return ("\(path): \(error.message)\n", false)
+        }
     }
 
     /// The one-line status: `12 pairs · 3 due today · 1 overdue`.
@@ -226,5 +246,15 @@ struct ReloadService: Service {
                 metadata: ["coachd.event": "\(JournalEvent.daemonReloadFailed.rawValue)"])
         }
         notifier.ready(status: await status())
+    }
+}
+
+/// Facts about the state directory that the store cannot tell by itself.
+enum StateDirectory {
+    /// False when the directory's file system is mounted read-only or coachd may not write there.
+    static func isWritable(_ path: String) -> Bool {
+        var info = statvfs()
+        if statvfs(path, &info) == 0, info.f_flag & UInt(ST_RDONLY) != 0 { return false }
+        return access(path, W_OK) == 0
     }
 }

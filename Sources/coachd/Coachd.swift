@@ -29,6 +29,12 @@ struct Coachd: AsyncParsableCommand {
     var printOpenRPC = false
     @Flag(name: .customLong("print-api-reference"), help: "Print the Markdown API reference and exit.")
     var printAPIReference = false
+    @Option(
+        name: .customLong("check-database"),
+        help: ArgumentHelp(
+            "Check a database file (integrity, foreign keys, schema version) without changing it, and exit: "
+                + "0 sound, 1 not. Use it on a backup before restoring it.", valueName: "FILE"))
+    var checkDatabase: String?
 
     func run() async throws {
         if printOpenRPC {
@@ -38,6 +44,12 @@ struct Coachd: AsyncParsableCommand {
         }
         if printAPIReference {
             print(CoachAPI.markdownReference(), terminator: "")
+            return
+        }
+        if let checkDatabase {
+            let report = try Daemon.checkDatabase(at: checkDatabase)
+            print(report.text, terminator: "")
+            if !report.sound { throw ExitCode.failure }
             return
         }
         let overrides = [

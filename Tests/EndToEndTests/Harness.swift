@@ -70,6 +70,8 @@ final class RunningDaemon: @unchecked Sendable {
     var stateDirectory: String
     /// Extra arguments for `coachd` (after the test's own).
     var extraArguments: [String] = []
+    /// A command that runs `coachd` (e.g. `nsenter … --`); empty runs it directly.
+    var launcher: [String] = []
 
     /// A daemon on a fresh temporary directory; `configuration` is YAML added to the test's file
     /// (which sets `log.level: debug`), e.g. `"limits:\n  idleTimeoutSeconds: 2\n"`.
@@ -88,11 +90,14 @@ final class RunningDaemon: @unchecked Sendable {
     /// Starts (or restarts) the daemon and waits until its socket answers.
     func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.coachd)
-        process.arguments = [
-            "--config", directory + "/coachd.yaml", "--state-dir", stateDirectory, "--socket", socket,
-            "--socket-mode", "0666",
-        ] + extraArguments
+        let arguments =
+            [
+                "--config", directory + "/coachd.yaml", "--state-dir", stateDirectory, "--socket", socket,
+                "--socket-mode", "0666",
+            ] + extraArguments
+        let command = launcher + [Binaries.coachd] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         if !FileManager.default.fileExists(atPath: logFile) {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         }
