@@ -16,6 +16,8 @@ final class CoachService: Sendable {
     let logger: Logger
     let version: String
     let startedAt: Date
+    /// Snapshots being taken or read by `backup.*`.
+    let backups: BackupSnapshots
 
     init(
         store: any CoachStore, timer: DueTimer, configuration: DaemonConfiguration, admins: AdminPolicy,
@@ -29,6 +31,8 @@ final class CoachService: Sendable {
         self.logger = logger
         self.version = version
         self.startedAt = now()
+        self.backups = BackupSnapshots(
+            stateDirectory: configuration.stateDirectory, store: store, logger: logger, now: now)
     }
 
     /// The configuration in effect (replaced on reload).

@@ -23,6 +23,8 @@ public struct Daemon: Sendable {
     let timer: DueTimer
     let logger: Logger
     let notifier: ServiceNotifier
+    /// Held while the daemon runs: one daemon per state directory.
+    let lock: StateDirectoryLock?
     /// The configuration the daemon started with.
     public let configuration: DaemonConfiguration
 
@@ -38,6 +40,7 @@ public struct Daemon: Sendable {
         try FileManager.default.createDirectory(
             atPath: configuration.stateDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o750])
+        let lock = try StateDirectoryLock.acquire(configuration.stateDirectory)
         let store = try SQLiteStore(path: configuration.databasePath)
         if !StateDirectory.isWritable(configuration.stateDirectory) {
             // Reads are served from the open database; every change will fail with StoreUnavailable.
@@ -52,6 +55,7 @@ public struct Daemon: Sendable {
             store: store, timer: timer, configuration: configuration,
             admins: AdminPolicy(daemonUID: getuid(), adminGroup: configuration.adminGroup), now: now, logger: logger,
             version: coachdVersion)
+        await service.backups.removeLeftovers()
         var serverConfiguration = RPCServerConfiguration(socketPath: configuration.effectiveSocketPath)
         serverConfiguration.socketMode = configuration.socketMode
         serverConfiguration.socketGroup = configuration.socketGroup
@@ -72,7 +76,7 @@ public struct Daemon: Sendable {
                 "coachd.version": "\(coachdVersion)",
             ])
         return Daemon(
-            service: service, server: server, timer: timer, logger: logger, notifier: notifier,
+            service: service, server: server, timer: timer, logger: logger, notifier: notifier, lock: lock,
             configuration: configuration)
     }
 

@@ -84,6 +84,9 @@ public final class SQLiteStore: CoachStore {
             let destination = try DatabaseQueue(path: path)
             // SQLite's online backup, in one step under a read snapshot: consistent while writes go on.
             try writer.backup(to: destination)
+            // The copy carries WAL mode in its header; as a single self-contained file it should not:
+            // opening it (to check it, say) would leave -wal and -shm files beside it.
+            try destination.inDatabase { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try destination.close()
         } catch let error as StoreError {
             throw error

@@ -28,6 +28,7 @@ struct AccessEndToEndTests {
         var school: School
         var dropIn: Int64? = nil
         var adaptation: Int64? = nil
+        var backup: String? = nil
         var nextUID: Int64 = 62_000
         var day = recentWeekday()
         var secret = ""
@@ -98,6 +99,13 @@ struct AccessEndToEndTests {
         Row(method: "adaptations.close", allowed: members) { world in
             ["adaptation": .int(world.adaptation ?? -1), "outcome": "embedded"]
         },
+        Row(
+            method: "backup.create", allowed: [.admin], params: { _ in [:] },
+            created: { result, world in world.backup = result.objectValue?["backup"]?.stringValue }),
+        Row(method: "backup.read", allowed: [.admin]) { world in
+            ["backup": .string(world.backup ?? "none"), "offset": 0, "length": 4096]
+        },
+        Row(method: "backup.finish", allowed: [.admin]) { world in ["backup": .string(world.backup ?? "none")] },
     ]
 
     static func int(_ value: JSONValue) -> Int64? {
