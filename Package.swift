@@ -109,7 +109,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"]),
     ]
 )
