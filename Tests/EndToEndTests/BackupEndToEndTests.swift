@@ -1,7 +1,6 @@
 import CoachClient
 import CoachRPC
 import Foundation
-import Synchronization
 import Testing
 
 /// `coachctl backup FILE` and `coachd --restore-database FILE`, against the real binaries.
@@ -23,8 +22,8 @@ struct BackupEndToEndTests {
             pairs.append(try admin.call(PairsCreate.self, .init(teacher: teacher.id, coach: school.coach)).id)
         }
         let quiet = try admin.call(PairsShow.self, .init(pair: school.pair))  // nobody writes to this pair below
-        let writing = Atomic<Bool>(true)
-        let ledgers = Mutex<[Int64: [Int64]]>([:])
+        let writing = Shared(true)
+        let ledgers = Shared<[Int64: [Int64]]>([:])
         let done = DispatchGroup()
         for pair in pairs.dropFirst() {
             done.enter()
@@ -33,7 +32,7 @@ struct BackupEndToEndTests {
                 defer { done.leave() }
                 guard let client = try? CoachClient(socketPath: socket, timeout: .seconds(20)) else { return }
                 var acknowledged: [Int64] = []
-                while writing.load(ordering: .relaxed),
+                while writing.current,
                     let id = try? client.call(CyclesStart.self, .init(pair: pair, focus: "busy")).id
                 {
                     acknowledged.append(id)
@@ -45,7 +44,7 @@ struct BackupEndToEndTests {
         let file = backupPath(daemon)
         let made = try daemon.ctl(["--json", "backup", file])
         usleep(100_000)
-        writing.store(false, ordering: .relaxed)
+        writing.withLock { $0 = false }
         done.wait()
         #expect(made.status == 0, "\(made.stderr)")
         let written = try JSONDecoder().decode(JSONValue.self, from: Data(made.stdout.utf8))

@@ -1,7 +1,6 @@
 import CoachClient
 import CoachRPC
 import Foundation
-import Synchronization
 import Testing
 
 /// The store under faults, against the real daemon: killed with SIGKILL in the middle of writes,
@@ -34,10 +33,10 @@ struct DurabilityEndToEndTests {
         var expectedPeople: [Int64] = []
         var acknowledgedTotal = 0
         var generator = SystemRandomNumberGenerator()
-        let nextUID = Atomic<Int64>(64_000)
+        let nextUID = Shared<Int64>(64_000)
 
         for round in 1...Self.iterations {
-            let ledgers = Mutex<[Int: Ledger]>([:])
+            let ledgers = Shared<[Int: Ledger]>([:])
             let started = DispatchGroup()
             let finished = DispatchGroup()
             for writer in 0...Self.writers {
@@ -59,7 +58,10 @@ struct DurabilityEndToEndTests {
                         if let pair {
                             id = try? client.call(CyclesStart.self, .init(pair: pair, focus: "round \(round)")).id
                         } else {
-                            let uid = nextUID.add(1, ordering: .relaxed).newValue
+                            let uid = nextUID.withLock { uid in
+                                uid += 1
+                                return uid
+                            }
                             id = try? client.call(
                                 PeopleAdd.self, .init(name: "P\(uid)", school: school.id, roles: ["teacher"], uid: uid)
                             ).id

@@ -72,6 +72,21 @@ final class RawConnection {
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Sends as much of `bytes` as the daemon takes before a write blocks for the connection's
+    /// timeout (or fails); returns how many bytes went out.
+    func sendUntilBlocked(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress!, min($0.count, 1 << 16), Int32(MSG_NOSIGNAL))
+            }
+            if sent < 0 && errno == EINTR { continue }
+            if sent <= 0 { break }
+            offset += sent
+        }
+        return offset
+    }
+
     /// Sends `bytes` in writes of `size` bytes, waiting `pause` between them.
     func sendInPieces(_ bytes: [UInt8], size: Int = 1, pause: Duration = .zero) {
         var offset = 0
