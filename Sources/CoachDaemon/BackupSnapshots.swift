@@ -64,7 +64,8 @@ actor BackupSnapshots {
             try await store.backup(to: path)
             let (version, problems) = try SQLiteStore.check(path: path)
             guard problems.isEmpty else {
-                throw StoreError(.corrupt, "the snapshot failed its integrity check: \(problems.prefix(3).joined(separator: "; "))")
+                throw StoreError(
+                    .corrupt, "the snapshot failed its integrity check: \(problems.prefix(3).joined(separator: "; "))")
             }
             let (bytes, digest) = try Self.digest(path)
             let created = now()
@@ -72,14 +73,20 @@ actor BackupSnapshots {
             snapshots[token] = Snapshot(path: path, bytes: bytes, expires: expires)
             logger.notice(
                 "backup snapshot taken",
-                metadata: ["coachd.backup": "\(token)", "coachd.backup.bytes": "\(bytes)", "coachd.backup.schema": "\(version)"])
+                metadata: [
+                    "coachd.backup": "\(token)", "coachd.backup.bytes": "\(bytes)",
+                    "coachd.backup.schema": "\(version)",
+                ])
             return BackupInfo(
                 backup: token, bytes: bytes, sha256: digest, schemaVersion: version,
                 createdAt: InstantFormat.rfc3339(created, offsetSeconds: 0, zulu: true),
                 expiresAt: InstantFormat.rfc3339(expires, offsetSeconds: 0, zulu: true), chunkBytes: Self.chunkBytes)
         } catch {
             Self.remove(path)
-            throw error
+            if error is StoreError || error is RPCError || error is DomainError { throw error }
+            // Cannot make the directory or write the file: the operator's problem, said plainly.
+            throw StoreError(
+                .unavailable, "the backup snapshot could not be written in \(directory): \(error.localizedDescription)")
         }
     }
 
@@ -108,7 +115,8 @@ actor BackupSnapshots {
         snapshot.expires = now().addingTimeInterval(Self.lifetime)
         snapshots[token] = snapshot
         let end = offset + Int64(data.count)
-        return BackupChunk(offset: offset, bytes: data.count, data: data.base64EncodedString(), eof: end >= snapshot.bytes)
+        return BackupChunk(
+            offset: offset, bytes: data.count, data: data.base64EncodedString(), eof: end >= snapshot.bytes)
     }
 
     /// Removes a snapshot; false when it was already gone.

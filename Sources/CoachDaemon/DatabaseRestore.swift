@@ -20,7 +20,8 @@ public enum DatabaseRestore {
     public static func restore(from backup: String, into stateDirectory: String, now: Date = Date()) throws -> String {
         let (version, problems) = try SQLiteStore.check(path: backup)
         guard problems.isEmpty else {
-            throw Refused(description: "\(backup) is not a sound coachd database: \(problems.prefix(3).joined(separator: "; "))")
+            throw Refused(
+                description: "\(backup) is not a sound coachd database: \(problems.prefix(3).joined(separator: "; "))")
         }
         let manager = FileManager.default
         try manager.createDirectory(
@@ -33,7 +34,8 @@ public enum DatabaseRestore {
         var report = ""
         if manager.fileExists(atPath: database) {
             let stamp = ISO8601DateFormatter.string(
-                from: now, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+                from: now, timeZone: TimeZone(identifier: "UTC")!,
+                formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let kept = "\(database).replaced-\(stamp)Z"
             for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: database + suffix) {
                 try manager.moveItem(atPath: database + suffix, toPath: kept + suffix)
@@ -64,7 +66,9 @@ public enum DatabaseRestore {
         }
         defer { try? input.close() }
         let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw Refused(description: "cannot create \(destination): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Refused(description: "cannot create \(destination): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         while let piece = try input.read(upToCount: 1 << 20), !piece.isEmpty {
             try piece.withUnsafeBytes { raw in

@@ -34,7 +34,9 @@ public final class StateDirectoryLock: Sendable {
             if fd < 0 { return nil }
         }
         guard fd >= 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(.init(rawValue: errno) ?? .EIO)])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(.init(rawValue: errno) ?? .EIO)])
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)

@@ -20,7 +20,8 @@ public enum WireSamples {
         case .integer: return 1
         case .boolean: return true
         case .array(let items): return [valid(items)]
-        case .object(let fields): return .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, valid($0.schema)) }))
+        case .object(let fields):
+            return .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, valid($0.schema)) }))
         case .oneOf(let values): return .string(values.first ?? "")
         case .any: return .null
         }

@@ -31,7 +31,8 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         guard access(file, F_OK) != 0 else {
-            throw UsageError(message: "\(file) already exists", hint: "a backup never overwrites: choose a new file name")
+            throw UsageError(
+                message: "\(file) already exists", hint: "a backup never overwrites: choose a new file name")
         }
         let session = try global.session()
         let info = try session.call(BackupCreate.self, NoParams())
@@ -83,7 +84,8 @@ struct BackupCommand: ParsableCommand {
         let digest = hasher.finalize()
         guard offset == info.bytes, digest == info.sha256 else {
             throw LocalFailure.mismatch(
-                "received \(offset) bytes with sha256 \(digest); the daemon announced \(info.bytes) bytes, \(info.sha256)")
+                "received \(offset) bytes with sha256 \(digest); the daemon announced \(info.bytes) bytes, \(info.sha256)"
+            )
         }
         guard fsync(fd) == 0 else { throw LocalFailure.io("fsync \(path)", errno) }
     }
@@ -113,7 +115,8 @@ struct LocalFailure: Error {
 
     static func io(_ what: String, _ code: Int32) -> LocalFailure {
         LocalFailure(
-            message: "cannot \(what): \(String(cString: strerror(code)))", hint: "nothing was written to the backup file",
+            message: "cannot \(what): \(String(cString: strerror(code)))",
+            hint: "nothing was written to the backup file",
             code: Failure.cannotWrite)
     }
 

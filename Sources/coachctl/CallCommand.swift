@@ -29,7 +29,8 @@ struct CallCommand: ParsableCommand {
         do {
             decoded = try JSONDecoder().decode(JSONValue.self, from: Data(params.utf8))
         } catch {
-            throw UsageError(message: "PARAMS is not JSON: \(params)", hint: #"give one JSON object, e.g. '{"pair":1}'"#)
+            throw UsageError(
+                message: "PARAMS is not JSON: \(params)", hint: #"give one JSON object, e.g. '{"pair":1}'"#)
         }
         guard case .object(let members) = decoded else {
             throw UsageError(

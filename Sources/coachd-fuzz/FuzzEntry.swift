@@ -53,7 +53,8 @@ import Foundation
                     FileHandle.standardError.write(Data("coachd-fuzz: no such file: \(path)\n".utf8))
                     exit(66)
                 }
-                let names = isDirectory.boolValue ? (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] : []
+                let names =
+                    isDirectory.boolValue ? (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] : []
                 let files = isDirectory.boolValue ? names.sorted().map { "\(path)/\($0)" } : [path]
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else { continue }
@@ -79,7 +80,9 @@ import Foundation
                 FileHandle.standardError.write(Data("coachd-fuzz: cannot write the seeds: \(error)\n".utf8))
                 exit(73)
             }
-            print("coachd-fuzz: \(FuzzSeeds.corpus.count + FuzzSeeds.binaryCorpus.count) seeds in \(corpus), dictionary \(dictionary)")
+            print(
+                "coachd-fuzz: \(FuzzSeeds.corpus.count + FuzzSeeds.binaryCorpus.count) seeds in \(corpus), dictionary \(dictionary)"
+            )
         }
     }
 #endif

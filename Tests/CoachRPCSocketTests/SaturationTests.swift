@@ -15,11 +15,13 @@ struct SaturationTests {
         try await withServer({ $0.maxBatchRequests = 10 }) { server in
             let client = try server.connect()
             let refused = try await client.call(
-                batch(11) { #"{"jsonrpc":"2.0","method":"record","params":{"tag":"t\#($0)"},"id":\#($0)}"# })?.jsonObject
+                batch(11) { #"{"jsonrpc":"2.0","method":"record","params":{"tag":"t\#($0)"},"id":\#($0)}"# })?
+                .jsonObject
             #expect(errorCode(refused) == -32600)
             #expect(refused?["id"] is NSNull)
-            #expect((refused?["error"] as? [String: Any])?["message"] as? String
-                == "Invalid Request: a batch of 11 requests; at most 10 are accepted, and none of these ran")
+            #expect(
+                (refused?["error"] as? [String: Any])?["message"] as? String
+                    == "Invalid Request: a batch of 11 requests; at most 10 are accepted, and none of these ran")
             #expect(server.dispatcher.records.isEmpty)
             let accepted = try await client.call(
                 batch(10) { #"{"jsonrpc":"2.0","method":"record","params":{"tag":"t\#($0)"},"id":\#($0)}"# })?.jsonArray

@@ -39,7 +39,8 @@ struct HostileLineTests {
     }
 
     @Test func repeatedMemberInOneBatchMember_refusesThatMemberOnly() throws {
-        let line = #"[{"jsonrpc":"2.0","method":"a","id":1},{"jsonrpc":"2.0","method":"b","id":2,"id":3},"#
+        let line =
+            #"[{"jsonrpc":"2.0","method":"a","id":1},{"jsonrpc":"2.0","method":"b","id":2,"id":3},"#
             + #"{"jsonrpc":"2.0","method":"c","id":4}]"#
         guard case .batch(let members) = RPCCodec.parse(Data(line.utf8)) else {
             Issue.record("a batch was expected")
@@ -58,7 +59,8 @@ struct HostileLineTests {
 
     @Test(arguments: [33, 100, 600, 100_000])
     func nestingBeyond32Levels_isAParseError_withoutDecoding(depth: Int) throws {
-        let line = #"{"jsonrpc":"2.0","method":"x","params":{"a":"# + String(repeating: "[", count: depth)
+        let line =
+            #"{"jsonrpc":"2.0","method":"x","params":{"a":"# + String(repeating: "[", count: depth)
             + String(repeating: "]", count: depth) + "},\"id\":1}"
         let (error, id) = try #require(refusal(line))
         #expect(error.code == -32700)
@@ -67,7 +69,8 @@ struct HostileLineTests {
     }
 
     @Test func nestingOf32Levels_isDecoded() {
-        let line = "[" + #"{"jsonrpc":"2.0","method":"x","params":{"a":"# + String(repeating: "[", count: 29)
+        let line =
+            "[" + #"{"jsonrpc":"2.0","method":"x","params":{"a":"# + String(repeating: "[", count: 29)
             + String(repeating: "]", count: 29) + "},\"id\":1}]"
         guard case .batch(let members) = RPCCodec.parse(Data(line.utf8)), case .request = members.first else {
             Issue.record("a batch of one request was expected")

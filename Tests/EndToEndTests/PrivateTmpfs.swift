@@ -30,7 +30,8 @@ final class PrivateTmpfs {
         try holder.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            let table = (try? String(contentsOfFile: "/proc/\(holder.processIdentifier)/mountinfo", encoding: .utf8)) ?? ""
+            let table =
+                (try? String(contentsOfFile: "/proc/\(holder.processIdentifier)/mountinfo", encoding: .utf8)) ?? ""
             if table.contains(" \(mountPoint) ") && table.contains("coachd-test") { return }
             guard holder.isRunning else { break }
             usleep(10_000)

@@ -105,7 +105,8 @@ public struct BackupFinished: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum BackupFinish: RPCMethod {
     public static let name = "backup.finish"
-    public static let summary = "Removes a snapshot once it has been read (unread ones expire by themselves). Admins only."
+    public static let summary =
+        "Removes a snapshot once it has been read (unread ones expire by themselves). Admins only."
     public static let since = 2
     public struct Params: RPCParams, Hashable {
         public var backup: String
