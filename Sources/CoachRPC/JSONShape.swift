@@ -1,3 +1,5 @@
+import Foundation
+
 /// One pass over a request line before it is decoded: how deeply it nests, and which objects name
 /// a member twice. Foundation's `JSONDecoder` keeps one of two equal keys without a word (so a
 /// request could say two things, and whoever reads it first decides which counts), and its
@@ -17,37 +19,63 @@ struct JSONShape {
     private(set) var duplicateInElement: [Int: String] = [:]
 
     /// Scans `bytes` (UTF-8).
-    init(_ bytes: some Sequence<UInt8>) {
+    init(_ bytes: Data) {
+        bytes.withUnsafeBytes { raw in scan(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    /// Objects with more members than this get a hash set; smaller ones are searched in place.
+    private static let linearSearchLimit = 16
+
+    private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // One array of the member names of every open object, innermost last; each open container
+        // remembers where its names start. Typical requests allocate nothing else.
         var stack: [Container] = []
+        stack.reserveCapacity(8)
+        var names: [String] = []
+        names.reserveCapacity(16)
+        var largeObjects: [Int: Set<String>] = [:]  // by stack depth, for objects past the limit
         var inString = false
         var escaped = false
-        var key: [UInt8]? = nil  // the bytes of the member name being read, escapes still in
+        var keyStart: Int? = nil  // where the member name being read starts
+        var keyHasEscape = false
         var element = 0  // index of the current element of a top-level array
         var topIsArray = false
 
-        for byte in bytes {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
             if inString {
                 if escaped {
                     escaped = false
-                    key?.append(byte)
                 } else if byte == UInt8(ascii: "\\") {
                     escaped = true
-                    key?.append(byte)
+                    keyHasEscape = true
                 } else if byte == UInt8(ascii: "\"") {
                     inString = false
-                    if let name = key {
-                        key = nil
-                        let text = Self.unescape(name)
-                        if !stack[stack.count - 1].keys.insert(text).inserted {
-                            if topIsArray && stack.count > 1 {
-                                duplicateInElement[element] = duplicateInElement[element] ?? text
+                    if let start = keyStart {
+                        keyStart = nil
+                        let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                        let name = keyHasEscape ? Self.unescape(Array(raw)) : String(decoding: raw, as: UTF8.self)
+                        let depth = stack.count
+                        let first = stack[depth - 1].firstName
+                        var repeated: Bool
+                        if var large = largeObjects[depth] {
+                            repeated = !large.insert(name).inserted
+                            largeObjects[depth] = large
+                        } else {
+                            repeated = names[first...].contains(name)
+                            if !repeated, names.count - first >= Self.linearSearchLimit {
+                                largeObjects[depth] = Set(names[first...] + [name])
+                            }
+                        }
+                        names.append(name)
+                        if repeated {
+                            if topIsArray && depth > 1 {
+                                duplicateInElement[element] = duplicateInElement[element] ?? name
                             } else {
-                                duplicateAtTop = duplicateAtTop ?? text
+                                duplicateAtTop = duplicateAtTop ?? name
                             }
                         }
                     }
-                } else {
-                    key?.append(byte)
                 }
                 continue
             }
@@ -55,18 +83,22 @@ struct JSONShape {
             case UInt8(ascii: "\""):
                 inString = true
                 if let top = stack.last, top.isObject, top.expectsKey {
-                    key = []
+                    keyStart = index + 1
+                    keyHasEscape = false
                     stack[stack.count - 1].expectsKey = false
                 }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if stack.isEmpty { topIsArray = byte == UInt8(ascii: "[") }
-                stack.append(Container(isObject: byte == UInt8(ascii: "{")))
+                stack.append(Container(isObject: byte == UInt8(ascii: "{"), firstName: names.count))
                 if stack.count > Self.maxDepth {
                     tooDeep = true
                     return
                 }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if !stack.isEmpty { stack.removeLast() }
+                if let closed = stack.popLast() {
+                    largeObjects[stack.count + 1] = nil
+                    names.removeSubrange(closed.firstName...)
+                }
             case UInt8(ascii: ","):
                 if stack.count == 1 && topIsArray { element += 1 }
                 if let top = stack.last, top.isObject { stack[stack.count - 1].expectsKey = true }
@@ -79,11 +111,13 @@ struct JSONShape {
     private struct Container {
         var isObject: Bool
         var expectsKey: Bool
-        var keys: Set<String> = []
+        /// Where this object's member names start in the shared list.
+        var firstName: Int
 
-        init(isObject: Bool) {
+        init(isObject: Bool, firstName: Int) {
             self.isObject = isObject
             self.expectsKey = isObject
+            self.firstName = firstName
         }
     }
 

@@ -29,6 +29,22 @@ struct HostileLineTests {
         #expect(id == .null)
     }
 
+    @Test(arguments: [3, 15, 16, 17, 40, 5000])
+    func repeatedMember_isFound_inObjectsOfAnySize(members: Int) throws {
+        let names = (0..<members).map { #""k\#($0)":\#($0)"# }
+        let distinct = #"{"jsonrpc":"2.0","method":"x","params":{"# + names.joined(separator: ",") + #"},"id":1}"#
+        guard case .request(let request)? = single(distinct) else {
+            Issue.record("distinct names were refused")
+            return
+        }
+        #expect(request.params.count == members)
+        for repeated in Set([0, members / 2, members - 1]) {
+            let line = #"{"jsonrpc":"2.0","method":"x","params":{"# + names.joined(separator: ",") + #","k\#(repeated)":0},"id":1}"#
+            let (error, _) = try #require(refusal(line), "k\(repeated) repeated among \(members)")
+            #expect(error.message.contains("\"k\(repeated)\" appears twice"))
+        }
+    }
+
     @Test func sameNameInDifferentObjects_isFine() {
         let line = #"{"jsonrpc":"2.0","method":"x","params":{"a":{"id":1},"b":{"id":2},"id":3},"id":1}"#
         guard case .request(let request)? = single(line) else {
