@@ -89,6 +89,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The fuzz harness (framer and decoder properties, wire samples) and libFuzzer's entry point
+        // (mk/robustness.mk builds it with -sanitize=fuzzer; an ordinary build replays inputs).
+        .target(name: "CoachFuzzing", dependencies: ["CoachRPC", "CoachRPCSocket"], swiftSettings: strict),
+        .executableTarget(name: "coachd-fuzz", dependencies: ["CoachFuzzing"], swiftSettings: strict),
         .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
         .testTarget(
             name: "CoachStoreTests",
@@ -109,6 +113,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CoachRPC", "CoachClient"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"]),
     ]
 )

@@ -49,28 +49,38 @@ public final class CoachClient {
     /// - Throws: `.daemon` with the daemon's error (name, field and hint in `data`), `.timedOut`,
     ///   or `.protocolError` when the reply does not fit the contract.
     public func call<M: RPCMethod>(_ method: M.Type, _ params: M.Params) throws(ClientError) -> M.Result {
+        try exchange(M.name, params, M.Result.self)
+    }
+
+    /// Calls a method by name with named params and returns its result as plain JSON: for tools
+    /// and scripts that speak methods this client has no type for (`coachctl call`).
+    public func call(_ method: String, params: [String: JSONValue]) throws(ClientError) -> JSONValue {
+        try exchange(method, JSONValue.object(params), JSONValue.self)
+    }
+
+    private func exchange<P: Encodable, R: Decodable>(_ name: String, _ params: P, _: R.Type) throws(ClientError) -> R {
         let id = nextID
         nextID += 1
-        let request = try encode(RequestEnvelope(method: M.name, params: params, id: id))
+        let request = try encode(RequestEnvelope(method: name, params: params, id: id))
         let deadline = clock.now.advanced(by: timeout)
         try send(request, deadline: deadline)
         while true {
             let line = try readLine(deadline: deadline)
-            let reply: ReplyEnvelope<M.Result>
+            let reply: ReplyEnvelope<R>
             do {
-                reply = try JSONDecoder().decode(ReplyEnvelope<M.Result>.self, from: line)
+                reply = try JSONDecoder().decode(ReplyEnvelope<R>.self, from: line)
             } catch {
                 throw failure(
-                    .protocolError("the reply to \(M.name) does not match the contract (\(Self.brief(error)))"))
+                    .protocolError("the reply to \(name) does not match the contract (\(Self.brief(error)))"))
             }
             if reply.isNotification { continue }  // e.g. daemon.shutdown: not the answer we wait for
             if let replyID = reply.id, replyID != .int(id) {
                 throw failure(
-                    .protocolError("the reply to \(M.name) carries id \(Self.describe(replyID)), expected \(id)"))
+                    .protocolError("the reply to \(name) carries id \(Self.describe(replyID)), expected \(id)"))
             }
             if let error = reply.error { throw failure(.daemon(error.rpcError)) }
             guard let result = reply.result else {
-                throw failure(.protocolError("the reply to \(M.name) has neither a result nor an error"))
+                throw failure(.protocolError("the reply to \(name) has neither a result nor an error"))
             }
             return result
         }

@@ -16,6 +16,8 @@ final class CoachService: Sendable {
     let logger: Logger
     let version: String
     let startedAt: Date
+    /// Snapshots being taken or read by `backup.*`.
+    let backups: BackupSnapshots
 
     init(
         store: any CoachStore, timer: DueTimer, configuration: DaemonConfiguration, admins: AdminPolicy,
@@ -29,6 +31,8 @@ final class CoachService: Sendable {
         self.logger = logger
         self.version = version
         self.startedAt = now()
+        self.backups = BackupSnapshots(
+            stateDirectory: configuration.stateDirectory, store: store, logger: logger, now: now)
     }
 
     /// The configuration in effect (replaced on reload).
@@ -46,7 +50,8 @@ final class CoachService: Sendable {
         if new.socketGroup != old.socketGroup { needsRestart.append("socket.group") }
         if new.maxLineBytes != old.maxLineBytes || new.maxConnections != old.maxConnections
             || new.maxConnectionsPerUID != old.maxConnectionsPerUID || new.idleTimeoutSeconds != old.idleTimeoutSeconds
-            || new.requestTimeoutSeconds != old.requestTimeoutSeconds
+            || new.requestTimeoutSeconds != old.requestTimeoutSeconds || new.maxBatchRequests != old.maxBatchRequests
+            || new.maxBatchReplyBytes != old.maxBatchReplyBytes
         {
             needsRestart.append("limits.*")
         }

@@ -23,6 +23,8 @@ public struct Daemon: Sendable {
     let timer: DueTimer
     let logger: Logger
     let notifier: ServiceNotifier
+    /// Held while the daemon runs: one daemon per state directory.
+    let lock: StateDirectoryLock?
     /// The configuration the daemon started with.
     public let configuration: DaemonConfiguration
 
@@ -38,7 +40,14 @@ public struct Daemon: Sendable {
         try FileManager.default.createDirectory(
             atPath: configuration.stateDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o750])
+        let lock = try StateDirectoryLock.acquire(configuration.stateDirectory)
         let store = try SQLiteStore(path: configuration.databasePath)
+        if !StateDirectory.isWritable(configuration.stateDirectory) {
+            // Reads are served from the open database; every change will fail with StoreUnavailable.
+            logger.error(
+                "the state directory \(configuration.stateDirectory) is read-only: serving reads, refusing changes",
+                metadata: ["coachd.event": "\(JournalEvent.storeError.rawValue)"])
+        }
         let timer = DueTimer(store: store, logger: logger, now: now)
         try await timer.load(policy: configuration.policy)
         await timer.fire()
@@ -46,6 +55,7 @@ public struct Daemon: Sendable {
             store: store, timer: timer, configuration: configuration,
             admins: AdminPolicy(daemonUID: getuid(), adminGroup: configuration.adminGroup), now: now, logger: logger,
             version: coachdVersion)
+        await service.backups.removeLeftovers()
         var serverConfiguration = RPCServerConfiguration(socketPath: configuration.effectiveSocketPath)
         serverConfiguration.socketMode = configuration.socketMode
         serverConfiguration.socketGroup = configuration.socketGroup
@@ -55,6 +65,8 @@ public struct Daemon: Sendable {
         serverConfiguration.maxConnectionsPerUID = configuration.maxConnectionsPerUID
         serverConfiguration.idleTimeout = .seconds(configuration.idleTimeoutSeconds)
         serverConfiguration.requestTimeout = .seconds(configuration.requestTimeoutSeconds)
+        serverConfiguration.maxBatchRequests = configuration.maxBatchRequests
+        serverConfiguration.maxBatchReplyBytes = configuration.maxBatchReplyBytes
         let server = try await RPCSocketServer.bind(serverConfiguration, logger: logger)
         logger.info(
             "coachd listening on \(server.boundPath)",
@@ -64,7 +76,7 @@ public struct Daemon: Sendable {
                 "coachd.version": "\(coachdVersion)",
             ])
         return Daemon(
-            service: service, server: server, timer: timer, logger: logger, notifier: notifier,
+            service: service, server: server, timer: timer, logger: logger, notifier: notifier, lock: lock,
             configuration: configuration)
     }
 
@@ -100,6 +112,20 @@ public struct Daemon: Sendable {
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("coachd stopped")
+    }
+
+    /// What `coachd --check-database FILE` prints, and whether the file is sound.
+    public static func checkDatabase(at path: String) throws -> (text: String, sound: Bool) {
+        do {
+            let (version, problems) = try SQLiteStore.check(path: path)
+            if problems.isEmpty { return ("\(path): ok (schema \(version))\n", true) }
+            return (
+                "\(path): \(problems.count) problem(s) (schema \(version))\n"
+                    + problems.map { "  \($0)\n" }.joined(), false
+            )
+        } catch let error as StoreError {
+            return ("\(path): \(error.message)\n", false)
+        }
     }
 
     /// The one-line status: `12 pairs · 3 due today · 1 overdue`.
@@ -235,5 +261,15 @@ struct ReloadService: Service {
                 metadata: ["coachd.event": "\(JournalEvent.daemonReloadFailed.rawValue)"])
         }
         notifier.ready(status: await status())
+    }
+}
+
+/// Facts about the state directory that the store cannot tell by itself.
+enum StateDirectory {
+    /// False when the directory's file system is mounted read-only or coachd may not write there.
+    static func isWritable(_ path: String) -> Bool {
+        var info = statvfs()
+        if statvfs(path, &info) == 0, info.f_flag & UInt(ST_RDONLY) != 0 { return false }
+        return access(path, W_OK) == 0
     }
 }

@@ -32,6 +32,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var idleTimeoutSeconds = 300
     /// Seconds a request may take (`limits.requestTimeoutSeconds`).
     public var requestTimeoutSeconds = 30
+    /// Requests one batch may hold (`limits.maxBatchRequests`).
+    public var maxBatchRequests = 1000
+    /// Bytes of replies one batch may build before the rest is answered `Busy` (`limits.maxBatchReplyBytes`).
+    public var maxBatchReplyBytes = 16 << 20
     /// Log level (`log.level`): trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
 
@@ -118,6 +122,9 @@ extension DaemonConfiguration {
         maxConnectionsPerUID = try keys.int("limits.maxConnectionsPerUid", default: maxConnectionsPerUID, in: 1...65536)
         idleTimeoutSeconds = try keys.int("limits.idleTimeoutSeconds", default: idleTimeoutSeconds, in: 1...86400)
         requestTimeoutSeconds = try keys.int("limits.requestTimeoutSeconds", default: requestTimeoutSeconds, in: 1...3600)
+        maxBatchRequests = try keys.int("limits.maxBatchRequests", default: maxBatchRequests, in: 1...100_000)
+        maxBatchReplyBytes = try keys.int(
+            "limits.maxBatchReplyBytes", default: maxBatchReplyBytes, in: (64 << 10)...(1 << 30))
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {

@@ -57,11 +57,14 @@ extension CoachService {
         table.on(AdaptationsSet.self) { params, peer in try await self.adaptationsSet(params, peer) }
         table.on(AdaptationsClose.self) { params, peer in try await self.adaptationsClose(params, peer) }
         table.on(DueListMethod.self) { params, peer in try await self.dueList(params, peer) }
+        table.on(BackupCreate.self) { _, peer in try await self.backupCreate(peer) }
+        table.on(BackupRead.self) { params, peer in try await self.backupRead(params, peer) }
+        table.on(BackupFinish.self) { params, peer in try await self.backupFinish(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["calendar.terms", "openrpc", "peer-credentials"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "peer-credentials"]
 }

@@ -78,10 +78,20 @@ public enum RPCMessage: Sendable {
 public enum RPCCodec {
     /// Parses one line. A line that is not JSON gives a parse error (id null); an empty batch
     /// and a non-object gives an invalid request.
+    ///
+    /// Before decoding, one pass over the text (`JSONShape`) refuses nesting deeper than 32 levels
+    /// (a parse error: the decoder's cost grows steeply with depth) and an object that names a
+    /// member twice (an invalid request, id null: which of the two values would count is exactly
+    /// what must not be left to chance). In a batch, only the member holding the repeat is refused.
     public static func parse(_ line: some DataProtocol) -> RPCMessage {
+        let data = Data(line)
+        let shape = JSONShape(data)
+        if shape.tooDeep {
+            return .single(.invalid(.parseError("the JSON nests deeper than \(JSONShape.maxDepth) levels"), id: .null))
+        }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(line))
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             return .single(.invalid(.parseError("the line is not valid JSON"), id: .null))
         }
@@ -89,9 +99,18 @@ public enum RPCCodec {
             if members.isEmpty {
                 return .single(.invalid(.invalidRequest("an empty batch"), id: .null))
             }
-            return .batch(members.map(incoming))
+            return .batch(
+                members.enumerated().map { index, member in
+                    shape.duplicateInElement[index].map(duplicateMember) ?? incoming(member)
+                })
         }
-        return .single(incoming(value))
+        return .single(shape.duplicateAtTop.map(duplicateMember) ?? incoming(value))
+    }
+
+    private static func duplicateMember(_ name: String) -> RPCIncoming {
+        let shown = name.count > 64 ? name.prefix(64) + "…" : Substring(name)
+        return .invalid(
+            .invalidRequest("the member \"\(shown)\" appears twice in one object; give each member once"), id: .null)
     }
 
     /// Validates one request object.
@@ -103,6 +122,12 @@ public enum RPCCodec {
         if let raw = members["id"] {
             guard let parsed = RPCID(raw) else {
                 return .invalid(.invalidRequest("\"id\" must be a string, a number or null"), id: .null)
+            }
+            // A whole number beyond 64 bits reached us rounded: echoing it would not be the client's id.
+            if case .double(let number) = parsed, number.rounded() == number {
+                return .invalid(
+                    .invalidRequest("\"id\" is a whole number beyond 64 bits; use a smaller number or a string"),
+                    id: .null)
             }
             id = parsed
         }
@@ -210,6 +235,11 @@ public enum RPCCodec {
         } catch {
             throw .invalidParams("params could not be read: \(error)")
         }
+    }
+
+    /// Whether the JSON type of `value` (and of its elements) is what `schema` describes.
+    public static func fits(_ value: JSONValue, _ schema: RPCSchema) -> Bool {
+        mismatch(value, schema, path: "") == nil
     }
 
     /// The path of the first value whose JSON type does not fit `schema`, or nil when all fit.

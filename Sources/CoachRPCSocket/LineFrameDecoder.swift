@@ -33,17 +33,24 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
         -> DecodingState
     {
-        if let frame = next(&buffer) {
+        if let frame = next(&buffer) ?? remainder(&buffer) {
             context.fireChannelRead(wrapInboundOut(frame))
             return .continue
         }
-        // A last line without its `\n`, cut off by the peer's half-close: answer it all the same.
-        if !overflowed, buffer.readableBytes > 0, var line = buffer.readSlice(length: buffer.readableBytes) {
-            scanned = 0
-            Self.dropTrailingCR(&line)
-            context.fireChannelRead(wrapInboundOut(.line(line)))
-        }
         return .needMoreData
+    }
+
+    /// At end of input, once no `\n` is left: the last line without its `\n`, cut off by the
+    /// peer's half-close, to be answered all the same; nil when nothing is left.
+    mutating func remainder(_ buffer: inout ByteBuffer) -> LineFrame? {
+        guard !overflowed, buffer.readableBytes > 0, var line = buffer.readSlice(length: buffer.readableBytes) else {
+            return nil
+        }
+        scanned = 0
+        Self.dropTrailingCR(&line)
+        // Found by fuzzing: without this, a last line one byte over the limit got through at EOF.
+        if line.readableBytes > maxLineBytes { return overflow(&buffer) }
+        return .line(line)
     }
 
     /// The next frame in `buffer`, consuming it; nil when more bytes are needed.

@@ -10,6 +10,10 @@ struct RPCResponder: Sendable {
     let context: RPCContext
     let requestTimeout: Duration
     let logger: Logger
+    /// Requests whose work is running, across all connections (`maxConnections`).
+    var gate = RequestGate(limit: .max)
+    var maxBatchRequests = Int.max
+    var maxBatchReplyBytes = Int.max
 
     /// The reply to one line (without its line break), or nil when nothing is to be sent: the
     /// line held only notifications, or the server is shutting down.
@@ -18,13 +22,39 @@ struct RPCResponder: Sendable {
         case .single(let incoming):
             return await answer(incoming)
         case .batch(let members):
+            if members.count > maxBatchRequests {
+                logger.notice(
+                    "batch too large: refused",
+                    metadata: ["rpc.batch.size": "\(members.count)", "rpc.batch.limit": "\(maxBatchRequests)"])
+                let error = RPCError.invalidRequest(
+                    "a batch of \(members.count) requests; at most \(maxBatchRequests) are accepted, and none of these ran")
+                return RPCCodec.failure(error, id: .null)
+            }
             var replies: [Data] = []
+            var replyBytes = 0
             for member in members {
                 if Task.isCancelled { return nil }
-                if let reply = await answer(member) { replies.append(reply) }
+                if replyBytes > maxBatchReplyBytes, case .request(let request) = member {
+                    // Not run: the reply is already as large as one batch may make it.
+                    if let id = request.id { replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
+                    continue
+                }
+                if let reply = await answer(member) {
+                    replyBytes += reply.count
+                    replies.append(reply)
+                }
+            }
+            if replyBytes > maxBatchReplyBytes {
+                logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
             }
             return RPCCodec.batch(replies)
         }
+    }
+
+    private static func replyFull(_ limit: Int) -> RPCError {
+        RPCError(
+            .busy, "not run: the replies of this batch passed \(limit) bytes",
+            hint: "send fewer requests per batch, or the large ones on their own")
     }
 
     /// The reply to one request object, or nil for a notification.
@@ -52,10 +82,22 @@ struct RPCResponder: Sendable {
     /// Runs one request under the deadline. The reply goes out when the deadline passes even if
     /// the dispatcher ignores its cancellation; that work then finishes unobserved.
     private func run(_ request: RPCRequest) async -> DispatchOutcome {
+        guard gate.enter() else {
+            logger.warning(
+                "saturated: request refused",
+                metadata: ["rpc.method": "\(request.method)", "rpc.in_flight_limit": "\(gate.limit)"])
+            return .failure(
+                RPCError(
+                    .busy, "the daemon is saturated: \(gate.limit) requests are still running",
+                    hint: "retry in a moment; if it persists the journal tells why requests are slow"))
+        }
         let slot = OutcomeSlot()
         let dispatcher = self.dispatcher
         let context = self.context
+        let gate = self.gate
         let work = Task {
+            // The slot is left only when the work ends, even after its deadline has been answered.
+            defer { gate.leave() }
             let outcome: DispatchOutcome
             do throws(RPCError) {
                 outcome = .success(Self.checked(try await dispatcher.dispatch(request, context: context)))
@@ -154,4 +196,28 @@ final class OutcomeSlot: Sendable {
             if let ready { continuation.resume(returning: ready) }
         }
     }
+}
+
+/// Counts the requests whose work is running, across connections, up to a limit: work that
+/// ignores its deadline (a store stuck on I/O) must not pile up without bound.
+final class RequestGate: Sendable {
+    let limit: Int
+    private let running = Mutex(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes a place; false when all are taken.
+    func enter() -> Bool {
+        running.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    /// Gives a place back.
+    func leave() { running.withLock { $0 -= 1 } }
+
+    /// Places taken now.
+    var count: Int { running.withLock { $0 } }
 }

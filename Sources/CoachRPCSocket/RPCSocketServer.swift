@@ -22,6 +22,7 @@ public final class RPCSocketServer: Sendable {
     private let logger: Logger
     private let listener: NIOAsyncChannel<AcceptedConnection, Never>
     private let state: Mutex<State>
+    private let gate: RequestGate
 
     /// The path the server listens on (systemd's, for an inherited socket).
     public let boundPath: String
@@ -39,6 +40,7 @@ public final class RPCSocketServer: Sendable {
         self.logger = logger
         self.listener = listener
         self.boundPath = boundPath
+        self.gate = RequestGate(limit: configuration.maxConnections)
         self.state = Mutex(
             State(
                 limits: ConnectionLimits(
@@ -135,7 +137,11 @@ public final class RPCSocketServer: Sendable {
         peerCredentials(of: channel).flatMapThrowing { peer in
             try channel.pipeline.syncOperations.addHandler(
                 ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
-            let wrapped = try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+            // Read no further ahead than two lines: a client pushing 1 MiB lines faster than they are
+            // answered waits in its socket buffer, not in the daemon's memory.
+            let wrapped = try NIOAsyncChannel<LineFrame, ByteBuffer>(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
             return AcceptedConnection(channel: wrapped, peer: peer)
         }
     }
@@ -173,7 +179,8 @@ public final class RPCSocketServer: Sendable {
             logger.debug("connection opened")
             let responder = RPCResponder(
                 dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),
-                requestTimeout: configuration.requestTimeout, logger: logger)
+                requestTimeout: configuration.requestTimeout, logger: logger, gate: gate,
+                maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes)
             await serve(connection.channel, responder: responder, logger: logger)
             logger.debug("connection closed")
         }
@@ -206,7 +213,8 @@ public final class RPCSocketServer: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 if await activity.waitUntilIdle(for: idleTimeout) {
-                    logger.debug("connection idle: closing", metadata: ["rpc.idle_timeout": "\(idleTimeout)"])
+                    // Notice, not debug: a client that stops half-way through a line ends here too.
+                    logger.notice("connection idle: closing", metadata: ["rpc.idle_timeout": "\(idleTimeout)"])
                     channel.channel.close(promise: nil)
                 }
             }

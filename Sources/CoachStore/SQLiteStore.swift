@@ -84,6 +84,9 @@ public final class SQLiteStore: CoachStore {
             let destination = try DatabaseQueue(path: path)
             // SQLite's online backup, in one step under a read snapshot: consistent while writes go on.
             try writer.backup(to: destination)
+            // The copy carries WAL mode in its header; as a single self-contained file it should not:
+            // opening it (to check it, say) would leave -wal and -shm files beside it.
+            try destination.inDatabase { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try destination.close()
         } catch let error as StoreError {
             throw error
@@ -92,10 +95,58 @@ public final class SQLiteStore: CoachStore {
         }
     }
 
+    /// What went wrong, in words an operator acts on. SQLite's own message follows only where it
+    /// adds something (it never holds statement arguments, so never a note).
     static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return "the disk holding the database is full (SQLITE_FULL); free space in the state directory"
+        case .SQLITE_READONLY:
+            return "the database is read-only (SQLITE_READONLY): the state directory is mounted read-only "
+                + "or not writable by coachd"
+        case .SQLITE_IOERR:
+            return "an I/O error reading or writing the database (SQLITE_IOERR): check the disk and the kernel log"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return "the database file is damaged (\(error.resultCode)): restore the last backup (Docs/Reliability.md)"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return "the database stayed locked by another process (\(error.resultCode))"
+        case .SQLITE_CANTOPEN:
+            return "the database file cannot be opened (SQLITE_CANTOPEN): check the state directory and its permissions"
+        default:
             return "\(error.resultCode)\(error.message.map { ": \($0)" } ?? "")"
         }
-        return "\(error)"
+    }
+
+    /// Checks a database file without changing it: SQLite's integrity and foreign-key checks, and
+    /// that its schema is one this build knows. Returns the problems found (empty: sound).
+    /// For operators (`coachd --check-database`), before restoring a backup or after a crash.
+    public static func check(path: String) throws -> (schemaVersion: String, problems: [String]) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.unavailable, "there is no database at \(path)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+                for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                    problems.append("row \(row[1] as Int64? ?? 0) of \(row[0] as String? ?? "?") refers to a missing \(row[2] as String? ?? "?")")
+                }
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(migrator.migrations).sorted()
+                if !unknown.isEmpty {
+                    problems.append("migrated by a newer coachd (unknown migrations: \(unknown.joined(separator: ", ")))")
+                }
+                let version = migrator.migrations.last { applied.contains($0) } ?? "none"
+                return (version, problems)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "cannot check \(path): \(describe(error))")
+        }
     }
 }

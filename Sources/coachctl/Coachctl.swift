@@ -14,7 +14,7 @@ struct Coachctl: ParsableCommand {
             SchoolCommand.self, ClosureCommand.self, TermCommand.self, CalendarCommand.self,
             PersonCommand.self, PairCommand.self, CycleCommand.self,
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
-            DaemonCommand.self,
+            DaemonCommand.self, BackupCommand.self, CallCommand.self,
         ]
     )
 
@@ -28,6 +28,8 @@ struct Coachctl: ParsableCommand {
         } catch let error as ClientError {
             Failure.exit(error)
         } catch let error as UsageError {
+            Failure.exit(error)
+        } catch let error as LocalFailure {
             Failure.exit(error)
         } catch {
             exit(withError: error)

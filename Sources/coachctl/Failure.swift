@@ -29,6 +29,8 @@ enum Failure {
     static let timedOut: Int32 = 75
     /// The daemon answered something outside the contract (EX_PROTOCOL).
     static let protocolError: Int32 = 76
+    /// A local file could not be written (EX_CANTCREAT): `coachctl backup`.
+    static let cannotWrite: Int32 = 73
 
     static let exitCodesDiscussion = """
         The socket is --socket PATH, else $COACHD_SOCKET, else /run/coachd/coachd.sock when it exists, \
@@ -40,6 +42,7 @@ enum Failure {
           1   the daemon answered with an error (message and hint on stderr)
           64  usage error: unknown command, bad option, or a missing --pair
           69  cannot connect to the daemon (is coachd running?)
+          73  a local file could not be written (coachctl backup)
           75  the daemon did not answer within --timeout
           76  the daemon's reply did not match the protocol (version skew?)
         """
@@ -62,6 +65,11 @@ enum Failure {
     static func exit(_ error: UsageError) -> Never {
         write(error.message, hint: error.hint)
         Foundation.exit(usage)
+    }
+
+    static func exit(_ error: LocalFailure) -> Never {
+        write(error.message, hint: error.hint)
+        Foundation.exit(error.code)
     }
 
     private static func write(_ message: String, hint: String?) {

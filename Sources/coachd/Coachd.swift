@@ -29,6 +29,18 @@ struct Coachd: AsyncParsableCommand {
     var printOpenRPC = false
     @Flag(name: .customLong("print-api-reference"), help: "Print the Markdown API reference and exit.")
     var printAPIReference = false
+    @Option(
+        name: .customLong("check-database"),
+        help: ArgumentHelp(
+            "Check a database file (integrity, foreign keys, schema version) without changing it, and exit: "
+                + "0 sound, 1 not. Use it on a backup before restoring it.", valueName: "FILE"))
+    var checkDatabase: String?
+    @Option(
+        name: .customLong("restore-database"),
+        help: ArgumentHelp(
+            "With coachd stopped: check FILE (a `coachctl backup`) and put it in place of the state directory's "
+                + "database, keeping the old one under a dated name; then exit.", valueName: "FILE"))
+    var restoreDatabase: String?
 
     func run() async throws {
         if printOpenRPC {
@@ -38,6 +50,12 @@ struct Coachd: AsyncParsableCommand {
         }
         if printAPIReference {
             print(CoachAPI.markdownReference(), terminator: "")
+            return
+        }
+        if let checkDatabase {
+            let report = try Daemon.checkDatabase(at: checkDatabase)
+            print(report.text, terminator: "")
+            if !report.sound { throw ExitCode.failure }
             return
         }
         let overrides = [
@@ -51,6 +69,15 @@ struct Coachd: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
+        }
+        if let restoreDatabase {
+            do {
+                print(try DatabaseRestore.restore(from: restoreDatabase, into: configuration.stateDirectory), terminator: "")
+            } catch {
+                FileHandle.standardError.write(Data("coachd: nothing restored: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            return
         }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let journal = JournalLogHandler.isJournalConnected()

@@ -66,25 +66,41 @@ final class RunningDaemon: @unchecked Sendable {
     private(set) var process: Process?
     let logFile: String
 
-    init() throws {
+    /// The state directory the daemon is started on (its database is `coachd.sqlite` in it).
+    var stateDirectory: String
+    /// Extra arguments for `coachd` (after the test's own).
+    var extraArguments: [String] = []
+    /// A command that runs `coachd` (e.g. `nsenter … --`); empty runs it directly.
+    var launcher: [String] = []
+
+    /// A daemon on a fresh temporary directory; `configuration` is YAML added to the test's file
+    /// (which sets `log.level: debug`), e.g. `"limits:\n  idleTimeoutSeconds: 2\n"`.
+    init(configuration: String = "", start shouldStart: Bool = true) throws {
         directory = NSTemporaryDirectory() + "coachd-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         socket = directory + "/coachd.sock"
         logFile = directory + "/coachd.log"
-        FileManager.default.createFile(atPath: directory + "/coachd.yaml", contents: Data("log:\n  level: debug\n".utf8))
-        try start()
+        stateDirectory = directory + "/state"
+        _ = FileManager.default.createFile(
+            atPath: directory + "/coachd.yaml", contents: Data(("log:\n  level: debug\n" + configuration).utf8))
+        if shouldStart { try start() }
     }
 
     /// Starts (or restarts) the daemon and waits until its socket answers.
     func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.coachd)
-        process.arguments = [
-            "--config", directory + "/coachd.yaml", "--state-dir", directory + "/state", "--socket", socket,
-            "--socket-mode", "0666",
-        ]
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        let arguments =
+            [
+                "--config", directory + "/coachd.yaml", "--state-dir", stateDirectory, "--socket", socket,
+                "--socket-mode", "0666",
+            ] + extraArguments
+        let command = launcher + [Binaries.coachd] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        if !FileManager.default.fileExists(atPath: logFile) {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         log.seekToEndOfFile()
         process.standardError = log

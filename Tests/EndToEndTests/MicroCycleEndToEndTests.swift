@@ -44,6 +44,7 @@ struct School {
     }
 }
 
+extension EndToEnd {
 @Suite("End to end: the real coachd driven by the real coachctl", .serialized)
 struct MicroCycleEndToEndTests {
     @Test func ping_andInfo_answer_withoutAStore() throws {
@@ -190,4 +191,5 @@ struct MicroCycleEndToEndTests {
         #expect(error?["code"] == .int(-32602))
         #expect(error?["data"]?.objectValue?["field"] == .string("pair"))
     }
+}
 }

@@ -1,0 +1,178 @@
+import CoachRPC
+import CoachRPCSocket
+import Foundation
+
+/// One fuzz input through the line framer and the JSON-RPC decoder, with the properties that must
+/// hold for every input. A broken property stops the process (`fatalError`), which libFuzzer
+/// reports as a finding; the regression tests replay the corpus through the same function.
+///
+/// - Framer: feeding the bytes in arbitrary pieces gives the same frames as a plain model of the
+///   framing rule (split on `\n`, drop one `\r`, refuse a line over the limit and stop there);
+///   no line is ever longer than the limit.
+/// - Decoder: every line parses into requests or JSON-RPC errors with a standard code; the params
+///   of every request decode with every method's `Params` type or are refused as invalid params
+///   naming a field that was sent or declared; what decodes re-encodes to the same value.
+/// - Replies: every reply is one line of valid JSON carrying the id that was sent.
+public enum FuzzHarness {
+    /// The limits the framer is run with: a tiny one (to reach the overflow paths) and the default.
+    static let lineLimits = [16, 1 << 20]
+
+    /// Checks every property for one input.
+    public static func check(_ input: [UInt8]) {
+        for limit in lineLimits {
+            checkFraming(input, maxLineBytes: limit)
+        }
+        checkDecoding(input)
+    }
+
+    // MARK: - Framing
+
+    static func checkFraming(_ input: [UInt8], maxLineBytes: Int) {
+        let expected = modelFrames(input, maxLineBytes: maxLineBytes)
+        var whole = LineFramer(maxLineBytes: maxLineBytes)
+        let inOneGo = whole.feed(input) + whole.finish()
+        require(inOneGo == expected, "framing in one piece differs from the model", input)
+        var pieces = LineFramer(maxLineBytes: maxLineBytes)
+        var generator = SplitMix(seed: UInt64(input.count) &* 0x9E37_79B9 &+ UInt64(input.first ?? 0))
+        var frames: [LineFramer.Frame] = []
+        var start = 0
+        while start < input.count {
+            let end = min(input.count, start + 1 + Int(generator.next() % 7))
+            frames += pieces.feed(input[start..<end], compact: generator.next() % 3 == 0)
+            start = end
+        }
+        frames += pieces.finish()
+        require(frames == expected, "framing in pieces differs from the model", input)
+        for case .line(let line) in frames {
+            require(line.count <= maxLineBytes, "a line longer than the limit got through", input)
+            require(!line.contains(UInt8(ascii: "\n")), "a line holds a line break", input)
+        }
+    }
+
+    /// The framing rule, written plainly: what `LineFramer` must produce for `input` followed by
+    /// the end of the stream.
+    static func modelFrames(_ input: [UInt8], maxLineBytes: Int) -> [LineFramer.Frame] {
+        var frames: [LineFramer.Frame] = []
+        var lineStart = 0
+        func line(_ bytes: ArraySlice<UInt8>) -> LineFramer.Frame {
+            var bytes = bytes
+            if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+            return bytes.count > maxLineBytes ? .tooLong : .line(Array(bytes))
+        }
+        for (index, byte) in input.enumerated() where byte == UInt8(ascii: "\n") {
+            // A line that can no longer fit is refused as soon as it is seen, before its `\n`.
+            if index - lineStart > maxLineBytes + 1 { return frames + [.tooLong] }
+            let frame = line(input[lineStart..<index])
+            frames.append(frame)
+            if frame == .tooLong { return frames }
+            lineStart = index + 1
+        }
+        let rest = input[lineStart...]
+        if rest.count > maxLineBytes + 1 { return frames + [.tooLong] }
+        if !rest.isEmpty { frames.append(line(rest)) }
+        return frames
+    }
+
+    // MARK: - Decoding
+
+    static func checkDecoding(_ input: [UInt8]) {
+        for line in [input[...]] + input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            checkLine(Array(line))
+        }
+    }
+
+    static func checkLine(_ line: [UInt8]) {
+        switch RPCCodec.parse(Data(line)) {
+        case .single(let incoming):
+            if let reply = checkIncoming(incoming, line) { checkReply(reply, isBatch: false, line) }
+        case .batch(let members):
+            require(!members.isEmpty, "an empty batch was not refused", line)
+            let replies = members.compactMap { checkIncoming($0, line) }
+            if let reply = RPCCodec.batch(replies) { checkReply(reply, isBatch: true, line) }
+        }
+    }
+
+    /// Checks one request or refusal; returns the reply it would get (nil for a notification).
+    static func checkIncoming(_ incoming: RPCIncoming, _ line: [UInt8]) -> Data? {
+        switch incoming {
+        case .invalid(let error, let id):
+            require([-32700, -32600].contains(error.code), "an envelope error with code \(error.code)", line)
+            return RPCCodec.failure(error, id: id)
+        case .request(let request):
+            for method in CoachAPI.methods {
+                checkParams(method, request.params, line)
+            }
+            guard let id = request.id else { return nil }
+            return RPCCodec.success(result: Data("null".utf8), id: id)
+        }
+    }
+
+    static func checkParams<M: RPCMethod>(_ method: M.Type, _ params: [String: JSONValue], _ line: [UInt8]) {
+        let first: M.Params
+        do {
+            first = try RPCCodec.decodeParams(M.Params.self, from: params)
+        } catch {
+            require(error.code == -32602, "\(M.name): params refused with code \(error.code)", line)
+            if let field = error.data?.field {
+                let top = field.split(separator: ".", maxSplits: 1).first.map(String.init) ?? field
+                let known = Set(M.Params.fields.map(\.name)).union(params.keys)
+                require(known.contains(field) || known.contains(top), "\(M.name): refusal names \(field)", line)
+            }
+            _ = RPCCodec.failure(error, id: .null)
+            return
+        }
+        for field in M.Params.fields where field.required {
+            require(params[field.name].map { $0 != .null } ?? false, "\(M.name): \(field.name) missing", line)
+        }
+        // What decodes must survive its own encoding unchanged.
+        do {
+            let encoded = try RPCCodec.encoder.encode(first)
+            let members = try JSONDecoder().decode([String: JSONValue].self, from: encoded)
+            let second = try RPCCodec.decodeParams(M.Params.self, from: members)
+            require(try RPCCodec.encoder.encode(second) == encoded, "\(M.name): params do not round-trip", line)
+        } catch {
+            fail("\(M.name): decoded params do not re-encode: \(error)", line)
+        }
+    }
+
+    static func checkReply(_ reply: Data, isBatch: Bool, _ line: [UInt8]) {
+        require(!reply.contains(UInt8(ascii: "\n")), "a reply holds a line break", line)
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: reply)
+        } catch {
+            fail("a reply is not valid JSON: \(String(decoding: reply, as: UTF8.self))", line)
+        }
+        let objects: [JSONValue]
+        if isBatch, case .array(let members) = value { objects = members } else { objects = [value] }
+        for object in objects {
+            require(object.objectValue?["jsonrpc"] == "2.0", "a reply without jsonrpc 2.0", line)
+            require(object.objectValue?["id"] != nil, "a reply without an id", line)
+        }
+    }
+
+    // MARK: - Reporting
+
+    static func require(_ condition: @autoclosure () throws -> Bool, _ message: String, _ input: [UInt8]) {
+        let holds = (try? condition()) ?? false
+        if !holds { fail(message, input) }
+    }
+
+    static func fail(_ message: String, _ input: [UInt8]) -> Never {
+        let shown = String(decoding: input.prefix(300), as: UTF8.self)
+        fatalError("fuzz property broken: \(message)\ninput (\(input.count) bytes): \(shown)")
+    }
+}
+
+/// A small, fast, seeded generator, so that the pieces an input is cut into depend only on the input.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,104 @@
+import CoachDomain
+import Foundation
+import GRDB
+import Testing
+
+@testable import CoachStore
+
+/// Upgrades from every schema the project has shipped: for each prefix of the migrations, a
+/// database at that version with data in it is migrated to the current version and loses nothing.
+@Suite("Schema migrations")
+struct MigrationTests {
+    /// Rows written the way each migration's schema stood when it shipped: raw SQL, frozen like the
+    /// migration itself. A new migration needs its seed here (`everyMigration_hasASeed` fails).
+    static let seeds: [String: String] = [
+        "v1-core": """
+        INSERT INTO school (id, name, time_zone, day_start, day_end) VALUES (1, 'Hill Primary', 'Europe/London', 510, 930);
+        INSERT INTO closure (id, school, from_day, to_day, reason) VALUES (1, 1, 20770, 20774, 'half-term');
+        INSERT INTO term (id, school, name, from_day, to_day) VALUES (1, 1, 'Autumn', 20700, 20800);
+        INSERT INTO person (id, name, school, roles, uid, login) VALUES
+            (1, 'Ada', 1, 'teacher', 2001, NULL), (2, 'Cy', 1, 'coach,lead', 2002, 'cy');
+        INSERT INTO pair (id, school, teacher, coach, active, created_at) VALUES (1, 1, 1, 2, 1, 1795000000.5);
+        INSERT INTO cycle (id, pair, focus, started_at) VALUES (1, 1, 'wait time: ünïcode ✓', 1795000100);
+        INSERT INTO dropin (id, pair, coach, cycle, start, minutes, completed_at, notes)
+            VALUES (1, 1, 2, 1, 1795003600, 15, 1795004600, 'notes, kept word for word');
+        INSERT INTO followup (id, dropin, pair, completed_at, notes) VALUES (1, 1, 1, 1795010000, 'talked');
+        INSERT INTO adaptation (id, pair, text, set_at, set_on, school_days, practise_until, closed_at, closed_on, outcome)
+            VALUES (1, 1, 'pause five seconds', 1795010100, 20775, 5, 20782, NULL, NULL, NULL);
+        INSERT INTO history (id, at, actor_uid, actor, school, pair, kind, subject)
+            VALUES (1, 1795000000, 0, NULL, 1, 1, 'pair.created', 1);
+        INSERT INTO raised_transition (key, at) VALUES ('1:dropin:due:20775', 1795000200);
+        """
+    ]
+
+    @Test func everyMigration_hasASeed() {
+        for name in SQLiteStore.migrationNames {
+            #expect(Self.seeds[name] != nil, "add a seed for migration \(name) to MigrationTests.seeds")
+        }
+    }
+
+    @Test(arguments: 1...SQLiteStore.migrationNames.count)
+    func databaseFromAnEarlierVersion_migratesToTheCurrentOne_withoutLoss(shipped: Int) async throws {
+        let dir = try TemporaryDirectory()
+        let names = Array(SQLiteStore.migrationNames.prefix(shipped))
+        let before: [String: [Row]]
+        do {
+            let queue = try DatabaseQueue(path: dir.database)
+            try SQLiteStore.migrator.migrate(queue, upTo: names.last!)
+            let sql = try names.map { try #require(Self.seeds[$0]) }.joined(separator: "\n")
+            try queue.inDatabase { db in try db.execute(sql: sql) }
+            before = try queue.inDatabase { db in try Self.contents(db) }
+            try queue.close()
+        }
+        let seeded = before.values.contains { !$0.isEmpty }
+        #expect(seeded)
+
+        let store = try SQLiteStore(path: dir.database)
+        #expect(try await store.schemaVersion() == SQLiteStore.migrationNames.last)
+        // Every row of every table that existed keeps every column it had, value for value.
+        let after = try DatabaseQueue(path: dir.database).inDatabase { db in try Self.contents(db) }
+        for (table, rows) in before {
+            let migrated = try #require(after[table], "table \(table) disappeared")
+            #expect(migrated.count == rows.count, "\(table): \(rows.count) rows before, \(migrated.count) after")
+            for (old, new) in zip(rows, migrated) {
+                for column in old.columnNames {
+                    #expect(new[column] as DatabaseValue == old[column] as DatabaseValue, "\(table).\(column)")
+                }
+            }
+        }
+        // And the store reads the old data as the current code understands it.
+        let pair = try #require(try await store.read { try $0.pair(1) })
+        let state = try await store.read { try $0.pairState(pair) }
+        #expect(state.focus?.focus == "wait time: ünïcode ✓")
+        #expect(state.lastDropIn?.notes == "notes, kept word for word")
+        #expect(state.lastDropInFollowedUp)
+        #expect(state.activeAdaptation?.text == "pause five seconds")
+        #expect(try await store.read { try $0.person(uid: 2002)?.roles } == [.coach, .lead])
+        #expect(try await store.read { try $0.raisedTransitions() } == ["1:dropin:due:20775"])
+    }
+
+    @Test func emptyDatabase_migratesToTheCurrentVersion() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.database)
+        #expect(try await store.schemaVersion() == SQLiteStore.migrationNames.last)
+        #expect(try SQLiteStore.check(path: dir.database).problems.isEmpty)
+    }
+
+    /// Every user table's rows, in rowid order.
+    static func contents(_ db: Database) throws -> [String: [Row]] {
+        let tables = try String.fetchAll(
+            db,
+            sql:
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'"
+        )
+        var out: [String: [Row]] = [:]
+        for table in tables {
+            let withoutRowID =
+                try Bool.fetchOne(
+                    db, sql: "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = ?", arguments: [table])
+                ?? false
+            out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(withoutRowID ? "1" : "rowid")")
+        }
+        return out
+    }
+}

@@ -1,0 +1,221 @@
+import CoachClient
+import CoachRPC
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// Who may call what, against the real daemon as real Unix users: every method × every role, and
+    /// the confidential texts (focus, notes, adaptation) that must reach only the pair's two people.
+    @Suite("End to end: access and confidentiality", .serialized)
+    struct AccessEndToEndTests {
+        enum Role: String, CaseIterable, Sendable {
+            case admin, lead, coach, teacher, unknown
+
+            /// The uid the role's coachctl runs as; nil runs it as the test's own user, who owns the
+            /// daemon and so is an admin.
+            var uid: UInt32? {
+                switch self {
+                case .admin: nil
+                case .lead: UID.lead
+                case .coach: UID.coach
+                case .teacher: UID.teacher
+                case .unknown: UID.stranger
+                }
+            }
+        }
+
+        /// The ids a row's params refer to; rows fill in what they create.
+        struct World: Sendable {
+            var school: School
+            var dropIn: Int64? = nil
+            var adaptation: Int64? = nil
+            var backup: String? = nil
+            var nextUID: Int64 = 62_000
+            var day = recentWeekday()
+            var secret = ""
+        }
+
+        /// One method, its params, and who may call it.
+        struct Row: Sendable {
+            var method: String
+            var allowed: Set<Role>
+            var params: @Sendable (inout World) -> [String: JSONValue]
+            var created: @Sendable (JSONValue, inout World) -> Void = { _, _ in }
+        }
+
+        static let everyone = Set(Role.allCases)
+        static let known: Set<Role> = [.admin, .lead, .coach, .teacher]
+        static let members: Set<Role> = [.admin, .coach, .teacher]
+        static let managers: Set<Role> = [.admin, .lead]
+
+        /// In call order: later rows use what earlier ones created (performed by an admin when the
+        /// role under test is refused). A method without a row fails `everyMethod_hasARow`.
+        static let rows: [Row] = [
+            Row(method: "daemon.ping", allowed: everyone) { _ in [:] },
+            Row(method: "daemon.info", allowed: everyone) { _ in [:] },
+            Row(method: "rpc.discover", allowed: everyone) { _ in [:] },
+            Row(method: "people.me", allowed: everyone) { _ in [:] },
+            Row(method: "daemon.status", allowed: [.admin]) { _ in [:] },
+            Row(method: "schools.add", allowed: [.admin]) { _ in ["name": "Dale", "timeZone": "Europe/London"] },
+            Row(method: "schools.list", allowed: known) { _ in [:] },
+            Row(method: "calendar.addTerm", allowed: managers) { world in
+                [
+                    "school": .int(world.school.id), "name": "This year", "from": .string(shift(world.day, by: -150)),
+                    "to": .string(shift(world.day, by: 150)),
+                ]
+            },
+            Row(method: "calendar.addClosure", allowed: managers) { world in
+                [
+                    "school": .int(world.school.id), "from": .string(shift(world.day, by: 100)),
+                    "to": .string(shift(world.day, by: 104)), "reason": "half-term",
+                ]
+            },
+            Row(method: "calendar.schoolDays", allowed: known) { world in
+                ["school": .int(world.school.id), "from": .string(world.day), "to": .string(shift(world.day, by: 14))]
+            },
+            Row(method: "people.add", allowed: managers) { world in
+                world.nextUID += 1
+                return [
+                    "name": "New Teacher", "school": .int(world.school.id), "roles": ["teacher"],
+                    "uid": .int(world.nextUID),
+                ]
+            },
+            Row(method: "people.list", allowed: managers) { world in ["school": .int(world.school.id)] },
+            Row(method: "pairs.create", allowed: managers) { world in
+                ["teacher": .int(world.school.otherTeacher), "coach": .int(world.school.coach)]
+            },
+            Row(method: "pairs.list", allowed: known) { _ in [:] },
+            Row(method: "pairs.show", allowed: known) { world in ["pair": .int(world.school.pair)] },
+            Row(method: "cycles.start", allowed: members) { world in
+                ["pair": .int(world.school.pair), "focus": .string("focus \(world.secret)")]
+            },
+            Row(
+                method: "dropins.schedule", allowed: members,
+                params: { world in
+                    ["pair": .int(world.school.pair), "start": .string("\(world.day)T10:00"), "minutes": 12]
+                },
+                created: { result, world in world.dropIn = result.objectValue?["id"].flatMap(int) }),
+            Row(method: "dropins.complete", allowed: [.admin, .coach]) { world in
+                ["dropin": .int(world.dropIn ?? -1), "notes": .string("seen \(world.secret)")]
+            },
+            Row(method: "followups.complete", allowed: members) { world in
+                ["dropin": .int(world.dropIn ?? -1), "notes": .string("talked \(world.secret)")]
+            },
+            Row(
+                method: "adaptations.set", allowed: members,
+                params: { world in ["pair": .int(world.school.pair), "text": .string("adapt \(world.secret)")] },
+                created: { result, world in world.adaptation = result.objectValue?["id"].flatMap(int) }),
+            Row(method: "due.list", allowed: known) { _ in [:] },
+            Row(method: "adaptations.close", allowed: members) { world in
+                ["adaptation": .int(world.adaptation ?? -1), "outcome": "embedded"]
+            },
+            Row(
+                method: "backup.create", allowed: [.admin], params: { _ in [:] },
+                created: { result, world in world.backup = result.objectValue?["backup"]?.stringValue }),
+            Row(method: "backup.read", allowed: [.admin]) { world in
+                ["backup": .string(world.backup ?? "none"), "offset": 0, "length": 4096]
+            },
+            Row(method: "backup.finish", allowed: [.admin]) { world in ["backup": .string(world.backup ?? "none")] },
+        ]
+
+        static func int(_ value: JSONValue) -> Int64? {
+            if case .int(let number) = value { return number }
+            return nil
+        }
+
+        /// `day` moved by `days` calendar days, as YYYY-MM-DD.
+        static func shift(_ day: String, by days: Int) -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.string(from: formatter.date(from: day)!.addingTimeInterval(Double(days) * 86_400))
+        }
+
+        static func json(_ params: [String: JSONValue]) -> String {
+            String(decoding: try! RPCCodec.encoder.encode(JSONValue.object(params)), as: UTF8.self)
+        }
+
+        /// Runs `coachctl --json call` as `role`; returns the outcome and the decoded stdout.
+        static func call(_ daemon: RunningDaemon, _ method: String, _ params: [String: JSONValue], as role: Role) throws
+            -> (Outcome, JSONValue?)
+        {
+            let outcome = try daemon.ctl(["--json", "call", method, json(params)], uid: role.uid)
+            return (outcome, try? JSONDecoder().decode(JSONValue.self, from: Data(outcome.stdout.utf8)))
+        }
+
+        @Test func everyMethod_hasARow() {
+            let covered = Set(Self.rows.map { $0.method })
+            let methods = Set(CoachAPI.methods.map { $0.name })
+            #expect(methods.subtracting(covered).isEmpty, "methods without a row: \(methods.subtracting(covered))")
+            #expect(covered.subtracting(methods).isEmpty, "rows for no method: \(covered.subtracting(methods))")
+            #expect(Self.rows.count == CoachAPI.methods.count)
+        }
+
+        @Test(arguments: Role.allCases)
+        func everyMethod_isAllowedOrDenied_asTheTableSays(role: Role) throws {
+            try #require(canSwitchUsers, "SKIPPED: acting as other uids needs root and setpriv")
+            let daemon = try RunningDaemon()
+            var world = World(school: try School(daemon))
+            world.secret = "S\(UUID().uuidString.prefix(8))"
+            for row in Self.rows {
+                let params = row.params(&world)
+                let (outcome, reply) = try Self.call(daemon, row.method, params, as: role)
+                if row.allowed.contains(role) {
+                    #expect(outcome.status == 0, "\(role) \(row.method) should be allowed: \(outcome.stderr)")
+                    if let reply { row.created(reply, &world) }
+                } else {
+                    #expect(outcome.status == 1, "\(role) \(row.method) should be denied: \(outcome.stdout)")
+                    #expect(reply?.errorName == "PermissionDenied", "\(role) \(row.method): \(outcome.stdout)")
+                    // Denied: an admin does it instead, so later rows find what they need.
+                    let (done, result) = try Self.call(daemon, row.method, params, as: .admin)
+                    #expect(done.status == 0, "admin \(row.method): \(done.stderr)")
+                    if let result { row.created(result, &world) }
+                }
+            }
+            #expect(daemon.log.contains("request denied") == (role != .admin))
+        }
+
+        @Test func confidentialTexts_reachOnlyThePair_neverOthersErrorsOrTheLog() throws {
+            try #require(canSwitchUsers, "SKIPPED: acting as other uids needs root and setpriv")
+            let daemon = try RunningDaemon()
+            var world = World(school: try School(daemon))
+            world.secret = "CONFIDENTIAL-\(UUID().uuidString.prefix(8))"
+            // The pair's two people write the focus, both notes and the adaptation.
+            for (method, role) in [
+                ("cycles.start", Role.teacher), ("dropins.schedule", .teacher), ("dropins.complete", .coach),
+                ("followups.complete", .teacher), ("adaptations.set", .teacher),
+            ] {
+                let row = try #require(Self.rows.first { $0.method == method })
+                let (outcome, reply) = try Self.call(daemon, method, row.params(&world), as: role)
+                #expect(outcome.status == 0, "\(method): \(outcome.stderr)")
+                if let reply { row.created(reply, &world) }
+            }
+            // Both of them read every text back.
+            for role in [Role.teacher, .coach] {
+                let (shown, _) = try Self.call(daemon, "pairs.show", ["pair": .int(world.school.pair)], as: role)
+                for text in ["focus", "seen", "talked", "adapt"] {
+                    #expect(shown.stdout.contains("\(text) \(world.secret)"), "\(role) misses \(text): \(shown.stdout)")
+                }
+            }
+            // Everyone else calls every method (reads succeed, changes may be refused): no text, anywhere.
+            for (label, uid) in [
+                ("lead", UID.lead as UInt32?), ("admin", nil), ("another teacher", UID.otherTeacher),
+                ("unknown", UID.stranger),
+            ] {
+                var copy = world
+                for row in Self.rows {
+                    let outcome = try daemon.ctl(
+                        ["--json", "call", row.method, Self.json(row.params(&copy))], uid: uid)
+                    #expect(!outcome.stdout.contains(world.secret), "\(label) \(row.method) stdout: \(outcome.stdout)")
+                    #expect(!outcome.stderr.contains(world.secret), "\(label) \(row.method) stderr: \(outcome.stderr)")
+                }
+            }
+            #expect(!daemon.log.contains(world.secret), "the daemon's log (debug level) holds a confidential text")
+        }
+    }
+}
+
+extension EndToEnd.AccessEndToEndTests.Role: CustomTestStringConvertible {
+    var testDescription: String { rawValue }
+}
