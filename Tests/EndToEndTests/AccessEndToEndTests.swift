@@ -173,7 +173,7 @@ extension EndToEnd {
                     if let result { row.created(result, &world) }
                 }
             }
-            #expect(daemon.log.contains("request denied") == (role != .admin))
+            #expect(daemon.log.contains(" denied to uid ") == (role != .admin))
         }
 
         @Test func confidentialTexts_reachOnlyThePair_neverOthersErrorsOrTheLog() throws {
