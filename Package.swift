@@ -87,6 +87,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Benchmarks (`make bench`): the dataset generator and the side-by-side runner (Docs/Performance.md).
+        .executableTarget(
+            name: "coachbench",
+            dependencies: [
+                "CoachDomain", "CoachStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
         .testTarget(
             name: "CoachStoreTests",
