@@ -81,6 +81,10 @@ int main(int argc, char **argv) {
     struct sigaction sa = {.sa_handler = forward};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    // Whoever started us may have blocked signals; the forwarding above needs them.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 
     uint64_t t0 = now_ns();
     child = fork();

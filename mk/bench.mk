@@ -6,6 +6,11 @@ BENCH_CC ?= cc
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror
 BENCH_PROGRAMS := $(addprefix $(BENCH_TOOLS)/,loadgen floor fsync_ceiling notify_ready)
 BENCH_APT := redis-server redis-tools hyperfine util-linux libsqlite3-dev
+# Measure what ships: release, static Swift standard library (as `make release` builds it), in its own
+# build directory because the static standard library changes how everything links.
+BENCH_BUILD ?= .build-release
+BENCH_BIN := $(BENCH_BUILD)/release
+BENCH_SWIFT_FLAGS := -c release --static-swift-stdlib --scratch-path $(BENCH_BUILD) $(SWIFT_FLAGS)
 
 TEST_STEPS += bench-smoke
 
@@ -26,8 +31,8 @@ $(BENCH_TOOLS)/%: Benchmarks/%.c
 bench-tools: bench-deps $(BENCH_PROGRAMS) ## Compile the C load generator, floor server, fsync ceiling and READY listener
 
 bench: deps bench-tools ## Build release, run B1–B8 against redis-server and the floor, write Docs/Performance.md
-	$(SWIFT) build $(SWIFT_FLAGS) -c release
-	.build/release/coachbench run --bin .build/release --tools $(BENCH_TOOLS) --data $(BENCH_DIR)/data \
+	$(SWIFT) build $(BENCH_SWIFT_FLAGS)
+	$(BENCH_BIN)/coachbench run --bin $(BENCH_BIN) --tools $(BENCH_TOOLS) --data $(BENCH_DIR)/data \
 	  --work $(BENCH_DIR)/run --out Docs/Performance.md --notes Benchmarks/Findings.md $(if $(ONLY),--only $(ONLY))
 
 bench-smoke: deps bench-tools ## Run every benchmark once on tiny data with the debug build (proves they work; judges no timing)

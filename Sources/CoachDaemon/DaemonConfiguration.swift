@@ -34,6 +34,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var requestTimeoutSeconds = 30
     /// Log level (`log.level`): trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
+    /// Keep encoded `due.list` answers per caller until something changes (`cache.dueList`).
+    public var cacheDueList = true
 
     public init() {}
 
@@ -118,6 +120,7 @@ extension DaemonConfiguration {
         maxConnectionsPerUID = try keys.int("limits.maxConnectionsPerUid", default: maxConnectionsPerUID, in: 1...65536)
         idleTimeoutSeconds = try keys.int("limits.idleTimeoutSeconds", default: idleTimeoutSeconds, in: 1...86400)
         requestTimeoutSeconds = try keys.int("limits.requestTimeoutSeconds", default: requestTimeoutSeconds, in: 1...3600)
+        cacheDueList = try keys.bool("cache.dueList", default: cacheDueList)
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
@@ -147,6 +150,18 @@ private struct KeyReader {
             throw ConfigurationError(key: key, "\"\(raw)\" is not a whole number")
         }
         return value
+    }
+
+    func bool(_ key: String, default value: Bool) throws -> Bool {
+        if let flag = reader.bool(forKey: ConfigKey(key)) { return flag }
+        guard let raw = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else {
+            return value
+        }
+        switch raw.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigurationError(key: key, "\"\(raw)\" is not true or false")
+        }
     }
 
     func time(_ key: String, default value: LocalTime) throws -> LocalTime {

@@ -79,9 +79,17 @@ public enum RPCCodec {
     /// Parses one line. A line that is not JSON gives a parse error (id null); an empty batch
     /// and a non-object gives an invalid request.
     public static func parse(_ line: some DataProtocol) -> RPCMessage {
+        if let contiguous = line as? Data {
+            return contiguous.withUnsafeBytes { parse(bytes: $0) }
+        }
+        return Array(line).withUnsafeBytes { parse(bytes: $0) }
+    }
+
+    /// Parses one line held in memory the caller owns (the socket server's read buffer).
+    public static func parse(bytes line: UnsafeRawBufferPointer) -> RPCMessage {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(line))
+            value = try JSONParser.parse(line)
         } catch {
             return .single(.invalid(.parseError("the line is not valid JSON"), id: .null))
         }
@@ -160,7 +168,8 @@ public enum RPCCodec {
         return out
     }
 
-    static func encodeID(_ id: RPCID) -> Data {
+    /// Encodes a request id as it goes back in the reply.
+    public static func encodeID(_ id: RPCID) -> Data {
         switch id {
         case .null: Data("null".utf8)
         case .int(let value): Data(String(value).utf8)

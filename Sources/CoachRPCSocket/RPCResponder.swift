@@ -1,39 +1,68 @@
 import CoachRPC
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
-/// Answers the lines of one connection: parses each, runs its requests through the dispatcher
-/// under the request deadline, and encodes the reply line. No I/O; the connection loop writes.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Runs the requests of one connection that need the dispatcher's async path (the connection
+/// handler answers the rest on its event loop) and encodes their replies. No I/O.
 struct RPCResponder: Sendable {
     let dispatcher: any RPCDispatching
     let context: RPCContext
     let requestTimeout: Duration
     let logger: Logger
 
-    /// The reply to one line (without its line break), or nil when nothing is to be sent: the
-    /// line held only notifications, or the server is shutting down.
-    func reply(to line: Data) async -> Data? {
-        switch RPCCodec.parse(line) {
-        case .single(let incoming):
-            return await answer(incoming)
-        case .batch(let members):
-            var replies: [Data] = []
-            for member in members {
-                if Task.isCancelled { return nil }
-                if let reply = await answer(member) { replies.append(reply) }
-            }
-            return RPCCodec.batch(replies)
+    /// The reply to a batch: each member in turn, each under its own deadline.
+    func reply(batch members: [RPCIncoming]) async -> Data? {
+        var replies: [Data] = []
+        for member in members {
+            if Task.isCancelled { return nil }
+            if let reply = await answer(member) { replies.append(reply) }
         }
+        return RPCCodec.batch(replies)
+    }
+
+    /// The reply to one request, without a deadline of its own (the connection handler keeps it):
+    /// nil for a notification, or when cancelled.
+    func answer(_ request: RPCRequest) async -> Data? {
+        let outcome: DispatchOutcome
+        do throws(RPCError) {
+            outcome = .success(Self.checked(try await dispatcher.dispatch(request, context: context)))
+        } catch {
+            outcome = .failure(error)
+        }
+        guard let id = request.id, !Task.isCancelled else { return nil }
+        switch outcome {
+        case .success(let result): return RPCCodec.success(result: result, id: id)
+        case .failure(let error): return RPCCodec.failure(error, id: id)
+        case .cancelled: return nil
+        }
+    }
+
+    func logProtocolError(_ error: RPCError) {
+        logger.notice(
+            "protocol error", metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
+    }
+
+    func logDeadlineExceeded(_ request: RPCRequest, timeout: TimeAmount) {
+        logger.notice(
+            "request deadline exceeded",
+            metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(Duration.nanoseconds(timeout.nanoseconds))"])
     }
 
     /// The reply to one request object, or nil for a notification.
     private func answer(_ incoming: RPCIncoming) async -> Data? {
         switch incoming {
         case .invalid(let error, let id):
-            logger.notice(
-                "protocol error",
-                metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
+            logProtocolError(error)
             return RPCCodec.failure(error, id: id)
         case .request(let request):
             let outcome = await run(request)
@@ -49,8 +78,8 @@ struct RPCResponder: Sendable {
         }
     }
 
-    /// Runs one request under the deadline. The reply goes out when the deadline passes even if
-    /// the dispatcher ignores its cancellation; that work then finishes unobserved.
+    /// Runs one batch member under the deadline. The reply goes out when the deadline passes even
+    /// if the dispatcher ignores its cancellation; that work then finishes unobserved.
     private func run(_ request: RPCRequest) async -> DispatchOutcome {
         let slot = OutcomeSlot()
         let dispatcher = self.dispatcher
@@ -88,18 +117,40 @@ struct RPCResponder: Sendable {
         return outcome
     }
 
-    private static func deadlineExceeded(_ timeout: Duration) -> RPCError {
+    static func deadlineExceeded(_ timeout: Duration) -> RPCError {
         RPCError(
             .deadlineExceeded, "the request took longer than \(timeout)",
             hint: "the daemon is overloaded or the request is too large; retry later")
     }
 
+    static func deadlineExceeded(_ timeout: TimeAmount) -> RPCError {
+        deadlineExceeded(Duration.nanoseconds(timeout.nanoseconds))
+    }
+
     /// A result that would break the framing or the reply: empty, or holding line breaks (which in
     /// valid JSON can only be insignificant whitespace, so they become spaces).
-    private static func checked(_ result: Data) -> Data {
+    static func checked(_ result: Data) -> Data {
         if result.isEmpty { return Data("null".utf8) }
-        guard result.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return result }
+        guard hasLineBreak(result) else { return result }
         return Data(result.map { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") ? UInt8(ascii: " ") : $0 })
+    }
+
+    /// Writes `checked(result)` into `buffer` without an intermediate copy in the common case.
+    static func writeChecked(_ result: Data, into buffer: inout ByteBuffer) {
+        if result.isEmpty {
+            buffer.writeStaticString("null")
+        } else if hasLineBreak(result) {
+            buffer.writeBytes(checked(result))
+        } else {
+            buffer.writeBytes(result)
+        }
+    }
+
+    private static func hasLineBreak(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            return memchr(base, 0x0A, raw.count) != nil || memchr(base, 0x0D, raw.count) != nil
+        }
     }
 }
 
