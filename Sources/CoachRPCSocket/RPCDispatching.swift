@@ -28,6 +28,7 @@ public protocol RPCDispatching: Sendable {
     /// Answers `request` at once when that needs no waiting (a constant, an answer already in
     /// memory), or returns nil to have it run through `dispatch`. Called on the connection's I/O
     /// thread, so it must never block or do I/O; it is the fast path, with no task and no deadline.
+    /// A shortcut only: `dispatch` must give the same answer for the same request.
     func dispatchImmediately(_ request: RPCRequest, context: RPCContext) -> Result<Data, RPCError>?
 }
 

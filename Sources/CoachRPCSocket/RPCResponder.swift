@@ -65,7 +65,12 @@ struct RPCResponder: Sendable {
             logProtocolError(error)
             return RPCCodec.failure(error, id: id)
         case .request(let request):
-            let outcome = await run(request)
+            let outcome: DispatchOutcome
+            switch dispatcher.dispatchImmediately(request, context: context) {
+            case .success(let result)?: outcome = .success(Self.checked(result))
+            case .failure(let error)?: outcome = .failure(error)
+            case nil: outcome = await run(request)
+            }
             guard let id = request.id else { return nil }
             switch outcome {
             case .success(let result):

@@ -73,8 +73,11 @@ struct DatasetGenerator {
             _ = try SQLiteStore(path: temporary)
         }
         var summary = try writeRows(to: temporary)
-        // Back to the daemon's journal mode; transitions before the cutoff were raised while it ran.
-        try await Self.markRaised(store: SQLiteStore(path: temporary), before: cutoff)
+        // Back to the daemon's journal mode; transitions before the cutoff were raised while it ran,
+        // and its persisted due items are current, as after a year of running.
+        let store = try SQLiteStore(path: temporary)
+        try await Self.markRaised(store: store, before: cutoff)
+        try await store.rebuildDueItems(policy: CyclePolicy())
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.moveItem(atPath: temporary, toPath: path)

@@ -95,7 +95,7 @@ final class BenchRunner {
     }
 
     /// Bumped when the generator's output changes, so stale caches are not measured.
-    static let datasetVersion = "v1"
+    static let datasetVersion = "v2"
 
     private func prepareDatasets() async throws {
         var done = Set<String>()
