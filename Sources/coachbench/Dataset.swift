@@ -75,10 +75,13 @@ struct DatasetGenerator {
         var summary = try writeRows(to: temporary)
         // Back to the daemon's journal mode; transitions before the cutoff were raised while it ran,
         // and its persisted due items are current, as after a year of running.
-        let store = try SQLiteStore(path: temporary)
-        try await Self.markRaised(store: store, before: cutoff)
-        try await store.rebuildDueItems(policy: CyclePolicy())
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try await Self.finish(temporary, raisedBefore: cutoff)
+        // Everything into the main file (the WAL would not follow a rename), then into place.
+        try Self.checkpoint(temporary)
+        for suffix in ["-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+            try? FileManager.default.removeItem(atPath: temporary + suffix)
+        }
         try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
         summary.seconds = Date().timeIntervalSince(started)
@@ -111,6 +114,19 @@ struct DatasetGenerator {
         }
         try queue.close()
         return summary
+    }
+
+    private static func checkpoint(_ path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.close()
+    }
+
+    /// Through the store, closed before returning: raised marks, then the persisted due items.
+    private static func finish(_ path: String, raisedBefore cutoff: Date) async throws {
+        let store = try SQLiteStore(path: path)
+        try await markRaised(store: store, before: cutoff)
+        try await store.rebuildDueItems(policy: CyclePolicy())
     }
 
     /// Records every transition at or before `cutoff` as raised, as the daemon that lived through the

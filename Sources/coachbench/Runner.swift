@@ -95,7 +95,7 @@ final class BenchRunner {
     }
 
     /// Bumped when the generator's output changes, so stale caches are not measured.
-    static let datasetVersion = "v2"
+    static let datasetVersion = "v3"
 
     private func prepareDatasets() async throws {
         var done = Set<String>()
@@ -481,8 +481,10 @@ final class BenchRunner {
             let next =
                 (status.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])?["nextTransition"]
                 as? String ?? "none"
-            // Let start-up work (catch-up, the first status line) finish, then watch.
-            usleep(quick ? 100_000 : 2_000_000)
+            // Idle means after the last request: start-up work (catch-up, the first status line,
+            // the status query just made) and Dispatch retiring its then-idle worker threads
+            // (about 5 s after their last job) are over before the watch starts.
+            usleep(quick ? 100_000 : 10_000_000)
             let before = contextSwitches(of: instance.pid)
             usleep(UInt32(idle * 1_000_000))
             let after = contextSwitches(of: instance.pid)
