@@ -93,6 +93,16 @@ let package = Package(
         // (mk/robustness.mk builds it with -sanitize=fuzzer; an ordinary build replays inputs).
         .target(name: "CoachFuzzing", dependencies: ["CoachRPC", "CoachRPCSocket"], swiftSettings: strict),
         .executableTarget(name: "coachd-fuzz", dependencies: ["CoachFuzzing"], swiftSettings: strict),
+        // Benchmarks (`make bench`): the dataset generator and the side-by-side runner (Docs/Performance.md).
+        .executableTarget(
+            name: "coachbench",
+            dependencies: [
+                "CoachDomain", "CoachStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
         .testTarget(
             name: "CoachStoreTests",

@@ -47,6 +47,19 @@ struct CoachDispatcher: RPCDispatching {
         }
     }
 
+    /// Constants and cached answers, without a task: the connection's fast path.
+    func dispatchImmediately(_ request: RPCRequest, context: RPCContext) -> Result<Data, RPCError>? {
+        guard let handler = table.immediateHandler(for: request.method),
+            let result = handler(request.params, Peer(uid: context.peer.uid, gid: context.peer.gid))
+        else { return nil }
+        logger.debug(
+            "request served",
+            metadata: [
+                "coachd.method": "\(request.method)", "coachd.peer_uid": "\(context.peer.uid)", "coachd.immediate": "true",
+            ])
+        return .success(result)
+    }
+
     static func micros(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
         return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000

@@ -152,45 +152,68 @@ extension CoachService {
         }
     }
 
+    /// The caller's due items, soonest first. Read by index (the school's items, or the person's
+    /// pairs'), so the cost follows the answer, not the size of the database.
     func dueList(_ params: DueListMethod.Params, _ peer: Peer) async throws -> DueList {
-        let items = await timer.items()
+        try await dueListAnswer(params, peer).list
+    }
+
+    /// The answer and how long it stays right: until the first listed item turns overdue.
+    func dueListAnswer(_ params: DueListMethod.Params, _ peer: Peer) async throws -> (list: DueList, validUntil: Date) {
         let instant = now()
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
-            let scope: [Pair]
+            let rows: [(pair: Pair, item: DueItem)]
             if caller.isAdmin {
-                scope = try store.pairs(school: params.school, person: nil)
+                rows = try store.dueItems(school: params.school, person: nil)
             } else if let person = caller.person, person.roles.contains(.lead),
                 params.school == nil || params.school == person.school
             {
-                // A lead sees the whole school, plus any pair they are in elsewhere.
-                scope = try store.pairs(school: person.school, person: nil)
+                // A lead sees the whole school (status and dates, never notes).
+                rows = try store.dueItems(school: person.school, person: nil)
             } else {
-                scope = try store.pairs(school: params.school, person: caller.person?.id ?? -1)
+                rows = try store.dueItems(school: params.school, person: caller.person?.id ?? -1)
             }
+            let visible = rows.filter { caller.canSee($0.pair) && $0.pair.active }
+                .filter { params.overdueOnly != true || $0.item.isOverdue(at: instant) }
+            let names = try store.names(of: Set(visible.flatMap { [$0.pair.teacher, $0.pair.coach] }))
             var calendars: [Int64: SchoolCalendar] = [:]
-            var names: [Int64: String] = [:]
             var out: [(Date, DueItemInfo)] = []
-            for pair in scope where caller.canSee(pair) {
-                guard let item = items[pair.id] else { continue }
-                if params.overdueOnly == true, !item.isOverdue(at: instant) { continue }
+            var validUntil = instant.addingTimeInterval(DueListCache.maxAge)
+            for (pair, item) in visible {
                 let calendar = try calendars[pair.school] ?? self.calendar(pair.school, store)
                 calendars[pair.school] = calendar
-                for id in [pair.teacher, pair.coach] where names[id] == nil {
-                    names[id] = try store.person(id)?.name
-                }
                 out.append((item.dueAt, DueItemInfo(item, pair: pair, names: names, calendar: calendar, now: instant)))
+                if item.overdueAt > instant { validUntil = min(validUntil, item.overdueAt) }
             }
-            return DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
+            let list = DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
+            return (list, validUntil)
         }
+    }
+
+    /// `due.list` encoded, through the answer cache: computed when missing, then kept for the
+    /// same caller until a change commits, an item turns overdue, or `DueListCache.maxAge` passes.
+    func dueListEncoded(_ params: DueListMethod.Params, _ peer: Peer) async throws -> Data {
+        let key = DueListCache.Key(uid: peer.uid, gid: peer.gid, school: params.school, overdueOnly: params.overdueOnly == true)
+        let generation = dueListCache.generation
+        let (list, validUntil) = try await dueListAnswer(params, peer)
+        let data = try RPCCodec.encoder.encode(list)
+        dueListCache.store(key, data, generation: generation, validUntil: validUntil)
+        return data
+    }
+
+    /// `due.list` from the cache, without waiting: nil when it must be computed.
+    func dueListCached(_ raw: [String: JSONValue], _ peer: Peer) -> Data? {
+        guard let key = DueListCache.key(raw, peer: peer) else { return nil }
+        return dueListCache.lookup(key, now: now())
     }
 
     func daemonStatus(_ peer: Peer, connections: Int) async throws -> DaemonStatusResult {
         let caller = try await store.read { store in try self.knownCaller(peer.uid, gid: peer.gid, in: store) }
         guard caller.isAdmin else { throw DomainError.denied("read the daemon's status (admins only)") }
         let instant = now()
-        let counts = await timer.counts(at: instant)
-        let next = await timer.nextTransition()
+        let counts = try await timer.counts(at: instant)
+        let next = try await timer.nextTransition()
         return DaemonStatusResult(
             version: version, startedAt: InstantFormat.rfc3339(startedAt, offsetSeconds: 0, zulu: true),
             uptimeSeconds: Int(instant.timeIntervalSince(startedAt)), pairs: counts.pairs, dueToday: counts.dueToday,

@@ -101,7 +101,6 @@ extension CoachService {
     }
 
     func pairsShow(_ params: PairsShow.Params, _ peer: Peer) async throws -> PairDetail {
-        let items = await timer.items()
         let instant = now()
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
@@ -109,7 +108,7 @@ extension CoachService {
             guard caller.canSee(pair) else { throw DomainError.denied("see pair \(pair.id)") }
             let confidential = caller.isMember(of: pair)
             let calendar = try self.calendar(pair.school, store)
-            let summary = try self.summary(pair, item: items[pair.id], store, calendar, confidential, instant)
+            let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
             let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
             return PairDetail(
                 pair: summary,
@@ -124,11 +123,12 @@ extension CoachService {
     }
 
     func pairsList(_ params: PairsList.Params, _ peer: Peer) async throws -> PairList {
-        let items = await timer.items()
         let instant = now()
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let person = params.mine == true ? (caller.person?.id ?? -1) : nil
+            var items: [Int64: DueItem] = [:]
+            for (_, item) in try store.dueItems(school: params.school, person: person) { items[item.pair] = item }
             var calendars: [Int64: SchoolCalendar] = [:]
             var out: [PairSummary] = []
             for pair in try store.pairs(school: params.school, person: person) where caller.canSee(pair) {

@@ -18,6 +18,8 @@ final class CoachService: Sendable {
     let startedAt: Date
     /// Snapshots being taken or read by `backup.*`.
     let backups: BackupSnapshots
+    /// Encoded due.list answers per caller, dropped on every committed change.
+    let dueListCache: DueListCache
 
     init(
         store: any CoachStore, timer: DueTimer, configuration: DaemonConfiguration, admins: AdminPolicy,
@@ -33,6 +35,7 @@ final class CoachService: Sendable {
         self.startedAt = now()
         self.backups = BackupSnapshots(
             stateDirectory: configuration.stateDirectory, store: store, logger: logger, now: now)
+        self.dueListCache = DueListCache(enabled: configuration.cacheDueList)
     }
 
     /// The configuration in effect (replaced on reload).
@@ -56,11 +59,13 @@ final class CoachService: Sendable {
             needsRestart.append("limits.*")
         }
         if new.logLevel != old.logLevel { needsRestart.append("log.level") }
+        if new.cacheDueList != old.cacheDueList { needsRestart.append("cache.dueList") }
         settings.replace(new)
         admins.set(group: new.adminGroup)
         if new.policy != old.policy {
             try await timer.load(policy: new.policy)
         }
+        dueListCache.invalidate()
         return needsRestart
     }
 
@@ -86,6 +91,8 @@ final class CoachService: Sendable {
             let result = try body(tx, &changes)
             return (result, changes)
         }
+        // Committed: no cached answer may predate it once the caller hears back.
+        dueListCache.invalidate()
         await timer.apply(changes)
         // Logged only once committed: the journal never tells of a change that did not happen.
         // Ids and kinds only (never note text); a field the event does not have is left out.
@@ -160,21 +167,26 @@ final class Settings: @unchecked Sendable {
     func replace(_ new: DaemonConfiguration) { lock.withLock { value = new } }
 }
 
-/// Due items that changed in a transaction, applied to the timer after commit.
+/// Due items that changed in a transaction: persisted in it, and told to the timer after commit.
 struct DueChanges: Sendable {
     var items: [Int64: DueItem?] = [:]
+    /// Each changed item's next transition not yet raised (nil: none), as the store computed it.
+    var nextTransitions: [Int64: Date?] = [:]
     var calendars: [Int64: SchoolCalendar] = [:]
     var events: [HistoryEvent] = []
 
-    /// Recomputes the pair's next due item from the store as the transaction sees it.
-    mutating func recompute(_ pair: Pair, in store: any StoreReading, policy: CyclePolicy) throws {
+    /// Recomputes the pair's next due item from the store as the transaction sees it, and
+    /// persists it in the same transaction.
+    mutating func recompute(_ pair: Pair, in store: any StoreWriting, policy: CyclePolicy) throws {
         guard let calendar = try calendars[pair.school] ?? store.calendar(school: pair.school) else { return }
         calendars[pair.school] = calendar
-        items[pair.id] = DueCalculator.next(for: try store.pairState(pair), calendar: calendar, policy: policy)
+        let item = DueCalculator.next(for: try store.pairState(pair), calendar: calendar, policy: policy)
+        items[pair.id] = item
+        nextTransitions[pair.id] = try store.setDueItem(pair: pair.id, item)
     }
 
     /// A school's calendar changed: every pair of the school is recomputed.
-    mutating func recomputeSchool(_ school: Int64, in store: any StoreReading, policy: CyclePolicy) throws {
+    mutating func recomputeSchool(_ school: Int64, in store: any StoreWriting, policy: CyclePolicy) throws {
         calendars[school] = try store.calendar(school: school)
         for pair in try store.pairs(school: school, person: nil) where pair.active {
             try recompute(pair, in: store, policy: policy)

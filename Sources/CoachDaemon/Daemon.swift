@@ -49,8 +49,9 @@ public struct Daemon: Sendable {
                 metadata: ["coachd.event": "\(JournalEvent.storeError.rawValue)"])
         }
         let timer = DueTimer(store: store, logger: logger, now: now)
+        // Reads the next transition time only; what was missed while down is raised by the timer
+        // service as soon as the daemon runs (after READY), so a long catch-up never delays it.
         try await timer.load(policy: configuration.policy)
-        await timer.fire()
         let service = CoachService(
             store: store, timer: timer, configuration: configuration,
             admins: AdminPolicy(daemonUID: getuid(), adminGroup: configuration.adminGroup), now: now, logger: logger,
@@ -105,9 +106,9 @@ public struct Daemon: Sendable {
                 .init(
                     service: ReloadService(
                         signals: signals, load: reload, service: service, notifier: notifier, logger: logger,
-                        status: { await CoachService.statusLine(timer.counts(at: Date())) })))
+                        status: { await Self.statusLine(timer) })))
         }
-        notifier.ready(status: CoachService.statusLine(await timer.counts(at: Date())))
+        notifier.ready(status: await Self.statusLine(timer))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -130,7 +131,15 @@ public struct Daemon: Sendable {
 
     /// The one-line status: `12 pairs · 3 due today · 1 overdue`.
     public func statusLine() async -> String {
-        CoachService.statusLine(await timer.counts(at: Date()))
+        await Self.statusLine(timer)
+    }
+
+    static func statusLine(_ timer: DueTimer) async -> String {
+        do {
+            return CoachService.statusLine(try await timer.counts(at: Date()))
+        } catch {
+            return "status unavailable: \(error)"
+        }
     }
 }
 
@@ -181,7 +190,7 @@ final class StatusService: Service, @unchecked Sendable {
         await cancelWhenGracefulShutdown {
             var last = ""
             for await _ in self.stream {
-                let line = CoachService.statusLine(await self.timer.counts(at: Date()))
+                let line = await Daemon.statusLine(self.timer)
                 if line != last {
                     self.notifier.status(line)
                     last = line

@@ -38,6 +38,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var maxBatchReplyBytes = 16 << 20
     /// Log level (`log.level`): trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
+    /// Keep encoded `due.list` answers per caller until something changes (`cache.dueList`).
+    public var cacheDueList = true
 
     public init() {}
 
@@ -125,6 +127,7 @@ extension DaemonConfiguration {
         maxBatchRequests = try keys.int("limits.maxBatchRequests", default: maxBatchRequests, in: 1...100_000)
         maxBatchReplyBytes = try keys.int(
             "limits.maxBatchReplyBytes", default: maxBatchReplyBytes, in: (64 << 10)...(1 << 30))
+        cacheDueList = try keys.bool("cache.dueList", default: cacheDueList)
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
@@ -154,6 +157,18 @@ private struct KeyReader {
             throw ConfigurationError(key: key, "\"\(raw)\" is not a whole number")
         }
         return value
+    }
+
+    func bool(_ key: String, default value: Bool) throws -> Bool {
+        if let flag = reader.bool(forKey: ConfigKey(key)) { return flag }
+        guard let raw = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else {
+            return value
+        }
+        switch raw.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigurationError(key: key, "\"\(raw)\" is not true or false")
+        }
     }
 
     func time(_ key: String, default value: LocalTime) throws -> LocalTime {

@@ -3,18 +3,26 @@ import CoachStore
 import Foundation
 import Logging
 
-/// Holds every pair's next due item and sleeps until the next due/overdue transition; no polling.
-/// Each transition is recorded in the store before it is logged, so it is raised exactly once,
-/// also when caught up after downtime.
+/// Sleeps until the next due/overdue transition, then raises what has come; no polling.
+///
+/// The items themselves live in the store (`due_item`), written in the same transaction as the
+/// change that moves them, with the time of each one's next transition not yet raised, indexed.
+/// So start-up reads one row instead of recomputing every pair, and memory does not grow with the
+/// number of pairs. Each transition is recorded in the store before it is logged, so it is raised
+/// exactly once, also when caught up after downtime.
 actor DueTimer {
-    private var scheduler = DueScheduler()
-    private(set) var calendars: [Int64: SchoolCalendar] = [:]
     private let store: any CoachStore
     private let logger: Logger
     private let now: @Sendable () -> Date
     private var sleeper: Task<AlarmWake, Never>?
     /// Sleeps until the next transition on the wall clock, waking early when the clock is set.
     private let alarm: any WallClockAlarm
+    /// When the soonest transition not yet raised falls, as last read from the store (or sooner).
+    private var nextWake: Date?
+    /// After the store failed to record transitions, wait this long before trying again.
+    static let retryAfterFailure: Double = 60
+    /// Items raised per write transaction while catching up.
+    static let raiseBatch = 500
     /// Transitions raised since start (for tests and status).
     private(set) var raisedCount = 0
     /// Called with every raised transition (journal hook, event stream).
@@ -34,25 +42,23 @@ actor DueTimer {
         self.onTransition = onTransition
     }
 
-    /// Loads every active pair's item and the transitions already raised.
+    /// Makes sure the persisted items were computed under `policy` (recomputing them all when not:
+    /// the first start after the `v2-due-item` migration, or a changed `cycle.*` setting), then
+    /// reads when the next transition falls. Transitions missed while down are raised by `fire`.
     func load(policy: CyclePolicy) async throws {
-        let (states, raised, calendars) = try await store.read { store in
-            let schools = try store.schools()
-            var calendars: [Int64: SchoolCalendar] = [:]
-            for school in schools {
-                calendars[school.id] = try store.calendar(school: school.id)
-            }
-            return (try store.allPairStates(), try store.raisedTransitions(), calendars)
+        let computedWith = try await store.read { try $0.duePolicy() }
+        if computedWith != policy.dueFingerprint {
+            let started = ContinuousClock.now
+            let count = try await store.rebuildDueItems(policy: policy)
+            let elapsed = ContinuousClock.now - started
+            logger.info(
+                "due items recomputed",
+                metadata: [
+                    "coachd.pairs": "\(count)", "coachd.policy": "\(policy.dueFingerprint)",
+                    "coachd.duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                ])
         }
-        self.calendars = calendars
-        scheduler = DueScheduler()
-        scheduler.markRaised(raised)
-        for state in states {
-            guard let calendar = calendars[state.pair.school] else { continue }
-            scheduler.update(
-                pair: state.pair.id, item: DueCalculator.next(for: state, calendar: calendar, policy: policy))
-        }
-        logger.info("due items loaded", metadata: ["coachd.pairs": "\(scheduler.count)"])
+        nextWake = try await store.read { try $0.nextTransitionTime() }
         sleeper?.cancel()
         observer?()
     }
@@ -65,40 +71,44 @@ actor DueTimer {
     /// Answers when the actor is free: the watchdog pings only if the scheduler is not stuck.
     func heartbeat() -> Bool { true }
 
-    /// Applies the due items a committed transaction changed, and re-arms.
+    /// A committed transaction changed items: wakes sooner when one now falls before the planned
+    /// wake-up (a later one needs nothing: waking early finds nothing and reads the next time).
     func apply(_ changes: DueChanges) {
         guard !changes.items.isEmpty || !changes.calendars.isEmpty else { return }
-        calendars.merge(changes.calendars) { _, new in new }
-        for (pair, item) in changes.items {
-            scheduler.update(pair: pair, item: item)
+        if let soonest = changes.nextTransitions.values.compactMap({ $0 }).min(), nextWake.map({ soonest < $0 }) ?? true {
+            nextWake = soonest
+            sleeper?.cancel()
         }
-        sleeper?.cancel()
         observer?()
     }
 
-    /// Every current item.
-    func items() -> [Int64: DueItem] {
-        var out: [Int64: DueItem] = [:]
-        for item in scheduler.allItems { out[item.pair] = item }
-        return out
+    /// Every current item (tests, diagnostics): read from the store.
+    nonisolated func items() async throws -> [Int64: DueItem] {
+        try await store.read { store in
+            var out: [Int64: DueItem] = [:]
+            for (_, item) in try store.dueItems(school: nil, person: nil) { out[item.pair] = item }
+            return out
+        }
     }
 
     /// Counts for the status line: pairs with an item, due today (school-local), overdue now.
-    func counts(at instant: Date) -> (pairs: Int, dueToday: Int, overdue: Int) {
-        var today = 0
-        var overdue = 0
-        for item in scheduler.allItems {
-            if item.isOverdue(at: instant) {
-                overdue += 1
-            } else if let calendar = calendars[item.school], calendar.localDate(of: instant) == item.dueDate {
-                today += 1
+    nonisolated func counts(at instant: Date) async throws -> (pairs: Int, dueToday: Int, overdue: Int) {
+        try await store.read { store in
+            var today = 0
+            for zone in try store.timeZones() {
+                guard let timeZone = TimeZone(identifier: zone) else { continue }
+                let local = SchoolCalendar(timeZone: timeZone, dayStart: LocalTime(minutes: 0)!, dayEnd: LocalTime(minutes: 1)!)
+                    .localDate(of: instant)
+                today += try store.dueCount(on: local, timeZone: zone, notOverdueAt: instant)
             }
+            return (try store.dueItemCount(), today, try store.overdueCount(at: instant))
         }
-        return (scheduler.count, today, overdue)
     }
 
     /// When the timer next wakes for a transition.
-    func nextTransition() -> Date? { scheduler.nextWake() }
+    nonisolated func nextTransition() async throws -> Date? {
+        try await store.read { try $0.nextTransitionTime() }
+    }
 
     /// Raises what has come, then sleeps until the next transition, a change to the items, or a
     /// change of the wall clock (NTP step, DST is not one: due times are UTC instants); until
@@ -106,7 +116,7 @@ actor DueTimer {
     func run() async {
         while !Task.isCancelled {
             await fire()
-            let next = scheduler.nextWake()
+            let next = nextWake
             let alarm = self.alarm
             let task = Task { await alarm.sleep(until: next) }
             sleeper = task
@@ -129,19 +139,37 @@ actor DueTimer {
     /// Raises every transition due by now, once each: recorded first, then logged.
     func fire() async {
         let instant = now()
-        let transitions = scheduler.fire(now: instant)
-        guard !transitions.isEmpty else { return }
-        let keys = transitions.map(\.key)
-        let fresh: Set<String>
+        guard nextWake.map({ $0 <= instant }) ?? false else { return }
         do {
-            fresh = Set(try await store.write { tx in try tx.markRaised(keys, at: instant) })
+            // In batches, so a long catch-up neither holds the writer for long nor fills memory.
+            while true {
+                let (fresh, next) = try await store.write { tx in
+                    (try tx.raiseTransitions(until: instant, limit: Self.raiseBatch), try tx.nextTransitionTime())
+                }
+                await report(fresh, at: instant)
+                nextWake = next
+                if next.map({ $0 > instant }) ?? true { break }
+            }
         } catch {
             logger.error(
-                "could not record raised transitions; raising them anyway",
+                "could not record raised transitions; trying again later",
                 metadata: ["coachd.event": "store.error", "coachd.error": "\(error)"])
-            fresh = Set(keys)
+            nextWake = instant.addingTimeInterval(Self.retryAfterFailure)
         }
-        for transition in transitions where fresh.contains(transition.key) {
+        observer?()
+    }
+
+    /// Logs and hands on transitions already recorded as raised.
+    private func report(_ transitions: [Transition], at instant: Date) async {
+        guard !transitions.isEmpty else { return }
+        let schools = Set(transitions.map(\.item.school))
+        // Only to format the due time in the school's zone; without it the UTC instant is logged.
+        let calendars: [Int64: SchoolCalendar] = (try? await store.read { store in
+            var out: [Int64: SchoolCalendar] = [:]
+            for school in schools { out[school] = try store.calendar(school: school) }
+            return out
+        }) ?? [:]
+        for transition in transitions {
             raisedCount += 1
             let item = transition.item
             let calendar = calendars[item.school]
@@ -158,6 +186,5 @@ actor DueTimer {
                 ])
             onTransition(transition)
         }
-        observer?()
     }
 }

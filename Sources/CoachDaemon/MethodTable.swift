@@ -5,7 +5,10 @@ import Foundation
 /// its result. The table is the daemon's whole API surface, like tailscale's localapi handlers.
 struct MethodTable: Sendable {
     typealias Handler = @Sendable ([String: JSONValue], Peer) async throws -> Data
+    /// Answers without waiting when it can (on the I/O thread); nil sends the request to `Handler`.
+    typealias ImmediateHandler = @Sendable ([String: JSONValue], Peer) -> Data?
     private(set) var handlers: [String: Handler] = [:]
+    private(set) var immediate: [String: ImmediateHandler] = [:]
 
     /// Registers a method. Registering a name twice is a programming error.
     mutating func on<M: RPCMethod>(_ method: M.Type, _ body: @escaping @Sendable (M.Params, Peer) async throws -> M.Result) {
@@ -17,16 +20,30 @@ struct MethodTable: Sendable {
         }
     }
 
-    /// Registers a method whose result never changes: encoded once.
+    /// Registers a method that encodes its own result (to cache it), with an optional fast path.
+    mutating func onEncoded<M: RPCMethod>(
+        _ method: M.Type, immediately: ImmediateHandler? = nil,
+        _ body: @escaping @Sendable (M.Params, Peer) async throws -> Data
+    ) {
+        precondition(handlers[M.name] == nil, "\(M.name) registered twice")
+        handlers[M.name] = { raw, peer in try await body(try RPCCodec.decodeParams(M.Params.self, from: raw), peer) }
+        immediate[M.name] = immediately
+    }
+
+    /// Registers a method whose result never changes: encoded once, answered on the I/O thread
+    /// when called without params (with any, the ordinary path explains what is wrong).
     mutating func constant<M: RPCMethod>(_ method: M.Type, _ result: M.Result) throws {
         let encoded = try RPCCodec.encoder.encode(result)
         handlers[M.name] = { raw, _ in
             _ = try RPCCodec.decodeParams(M.Params.self, from: raw)
             return encoded
         }
+        immediate[M.name] = { raw, _ in raw.isEmpty ? encoded : nil }
     }
 
     func handler(for name: String) -> Handler? { handlers[name] }
+
+    func immediateHandler(for name: String) -> ImmediateHandler? { immediate[name] }
 }
 
 extension CoachService {
@@ -56,7 +73,9 @@ extension CoachService {
         table.on(FollowUpsComplete.self) { params, peer in try await self.followUpsComplete(params, peer) }
         table.on(AdaptationsSet.self) { params, peer in try await self.adaptationsSet(params, peer) }
         table.on(AdaptationsClose.self) { params, peer in try await self.adaptationsClose(params, peer) }
-        table.on(DueListMethod.self) { params, peer in try await self.dueList(params, peer) }
+        table.onEncoded(DueListMethod.self, immediately: { raw, peer in self.dueListCached(raw, peer) }) { params, peer in
+            try await self.dueListEncoded(params, peer)
+        }
         table.on(BackupCreate.self) { _, peer in try await self.backupCreate(peer) }
         table.on(BackupRead.self) { params, peer in try await self.backupRead(params, peer) }
         table.on(BackupFinish.self) { params, peer in try await self.backupFinish(params, peer) }

@@ -15,3 +15,11 @@ public struct CyclePolicy: Sendable, Hashable {
 
     public init() {}
 }
+
+extension CyclePolicy {
+    /// What the due calculation depends on, as text: persisted due items computed under another
+    /// fingerprint are recomputed. Bump the version when `DueCalculator` changes its rules.
+    public var dueFingerprint: String {
+        "due-v1 followUp=\(followUpSchoolDays) practise=\(practiseSchoolDays) grace=\(graceSchoolDays)"
+    }
+}

@@ -23,6 +23,11 @@ struct JSONShape {
         bytes.withUnsafeBytes { raw in scan(raw.bindMemory(to: UInt8.self)) }
     }
 
+    /// Scans bytes the caller owns (UTF-8).
+    init(bytes: UnsafeRawBufferPointer) {
+        scan(bytes.bindMemory(to: UInt8.self))
+    }
+
     /// Objects with more members than this get a hash set; smaller ones are searched in place.
     private static let linearSearchLimit = 16
 

@@ -84,14 +84,21 @@ public enum RPCCodec {
     /// member twice (an invalid request, id null: which of the two values would count is exactly
     /// what must not be left to chance). In a batch, only the member holding the repeat is refused.
     public static func parse(_ line: some DataProtocol) -> RPCMessage {
-        let data = Data(line)
-        let shape = JSONShape(data)
+        if let contiguous = line as? Data {
+            return contiguous.withUnsafeBytes { parse(bytes: $0) }
+        }
+        return Array(line).withUnsafeBytes { parse(bytes: $0) }
+    }
+
+    /// Parses one line held in memory the caller owns (the socket server's read buffer).
+    public static func parse(bytes line: UnsafeRawBufferPointer) -> RPCMessage {
+        let shape = JSONShape(bytes: line)
         if shape.tooDeep {
             return .single(.invalid(.parseError("the JSON nests deeper than \(JSONShape.maxDepth) levels"), id: .null))
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONParser.parse(line)
         } catch {
             return .single(.invalid(.parseError("the line is not valid JSON"), id: .null))
         }
@@ -185,7 +192,8 @@ public enum RPCCodec {
         return out
     }
 
-    static func encodeID(_ id: RPCID) -> Data {
+    /// Encodes a request id as it goes back in the reply.
+    public static func encodeID(_ id: RPCID) -> Data {
         switch id {
         case .null: Data("null".utf8)
         case .int(let value): Data(String(value).utf8)

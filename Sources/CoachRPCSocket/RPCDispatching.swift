@@ -24,4 +24,15 @@ public struct RPCContext: Sendable {
 public protocol RPCDispatching: Sendable {
     /// Runs `request` for the caller in `context`; returns the `result` member as encoded JSON.
     func dispatch(_ request: RPCRequest, context: RPCContext) async throws(RPCError) -> Data
+
+    /// Answers `request` at once when that needs no waiting (a constant, an answer already in
+    /// memory), or returns nil to have it run through `dispatch`. Called on the connection's I/O
+    /// thread, so it must never block or do I/O; it is the fast path, with no task and no deadline.
+    /// A shortcut only: `dispatch` must give the same answer for the same request.
+    func dispatchImmediately(_ request: RPCRequest, context: RPCContext) -> Result<Data, RPCError>?
+}
+
+extension RPCDispatching {
+    /// By default every request goes through `dispatch`.
+    public func dispatchImmediately(_ request: RPCRequest, context: RPCContext) -> Result<Data, RPCError>? { nil }
 }

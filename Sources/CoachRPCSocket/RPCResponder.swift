@@ -1,10 +1,19 @@
 import CoachRPC
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
-/// Answers the lines of one connection: parses each, runs its requests through the dispatcher
-/// under the request deadline, and encodes the reply line. No I/O; the connection loop writes.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Runs the requests of one connection that need the dispatcher's async path (the connection
+/// handler answers the rest on its event loop) and encodes their replies. No I/O.
 struct RPCResponder: Sendable {
     let dispatcher: any RPCDispatching
     let context: RPCContext
@@ -15,40 +24,36 @@ struct RPCResponder: Sendable {
     var maxBatchRequests = Int.max
     var maxBatchReplyBytes = Int.max
 
-    /// The reply to one line (without its line break), or nil when nothing is to be sent: the
-    /// line held only notifications, or the server is shutting down.
-    func reply(to line: Data) async -> Data? {
-        switch RPCCodec.parse(line) {
-        case .single(let incoming):
-            return await answer(incoming)
-        case .batch(let members):
-            if members.count > maxBatchRequests {
-                logger.notice(
-                    "batch too large: refused",
-                    metadata: ["rpc.batch.size": "\(members.count)", "rpc.batch.limit": "\(maxBatchRequests)"])
-                let error = RPCError.invalidRequest(
-                    "a batch of \(members.count) requests; at most \(maxBatchRequests) are accepted, and none of these ran")
-                return RPCCodec.failure(error, id: .null)
-            }
-            var replies: [Data] = []
-            var replyBytes = 0
-            for member in members {
-                if Task.isCancelled { return nil }
-                if replyBytes > maxBatchReplyBytes, case .request(let request) = member {
-                    // Not run: the reply is already as large as one batch may make it.
-                    if let id = request.id { replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
-                    continue
-                }
-                if let reply = await answer(member) {
-                    replyBytes += reply.count
-                    replies.append(reply)
-                }
-            }
-            if replyBytes > maxBatchReplyBytes {
-                logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
-            }
-            return RPCCodec.batch(replies)
+    /// The reply to a batch: each member in turn, each under its own deadline. A batch over
+    /// `maxBatchRequests` gets one Invalid Request and none of it runs; once the replies pass
+    /// `maxBatchReplyBytes` the remaining requests are answered `Busy` without running.
+    func reply(batch members: [RPCIncoming]) async -> Data? {
+        if members.count > maxBatchRequests {
+            logger.notice(
+                "batch too large: refused",
+                metadata: ["rpc.batch.size": "\(members.count)", "rpc.batch.limit": "\(maxBatchRequests)"])
+            let error = RPCError.invalidRequest(
+                "a batch of \(members.count) requests; at most \(maxBatchRequests) are accepted, and none of these ran")
+            return RPCCodec.failure(error, id: .null)
         }
+        var replies: [Data] = []
+        var replyBytes = 0
+        for member in members {
+            if Task.isCancelled { return nil }
+            if replyBytes > maxBatchReplyBytes, case .request(let request) = member {
+                // Not run: the reply is already as large as one batch may make it.
+                if let id = request.id { replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
+                continue
+            }
+            if let reply = await answer(member) {
+                replyBytes += reply.count
+                replies.append(reply)
+            }
+        }
+        if replyBytes > maxBatchReplyBytes {
+            logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
+        }
+        return RPCCodec.batch(replies)
     }
 
     private static func replyFull(_ limit: Int) -> RPCError {
@@ -57,16 +62,64 @@ struct RPCResponder: Sendable {
             hint: "send fewer requests per batch, or the large ones on their own")
     }
 
+    /// Takes a place among the requests running at once, or says why not.
+    private func enterGate(_ request: RPCRequest) -> RPCError? {
+        guard !gate.enter() else { return nil }
+        logger.warning(
+            "saturated: request refused",
+            metadata: ["rpc.method": "\(request.method)", "rpc.in_flight_limit": "\(gate.limit)"])
+        return RPCError(
+            .busy, "the daemon is saturated: \(gate.limit) requests are still running",
+            hint: "retry in a moment; if it persists the journal tells why requests are slow")
+    }
+
+    /// The reply to one request, without a deadline of its own (the connection handler keeps it):
+    /// nil for a notification, or when cancelled. Its place in the gate is held until the work
+    /// ends, also when the handler has already answered its deadline.
+    func answer(_ request: RPCRequest) async -> Data? {
+        let outcome: DispatchOutcome
+        if let refused = enterGate(request) {
+            outcome = .failure(refused)
+        } else {
+            defer { gate.leave() }
+            do throws(RPCError) {
+                outcome = .success(Self.checked(try await dispatcher.dispatch(request, context: context)))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        guard let id = request.id, !Task.isCancelled else { return nil }
+        switch outcome {
+        case .success(let result): return RPCCodec.success(result: result, id: id)
+        case .failure(let error): return RPCCodec.failure(error, id: id)
+        case .cancelled: return nil
+        }
+    }
+
+    func logProtocolError(_ error: RPCError) {
+        logger.notice(
+            "protocol error", metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
+    }
+
+    func logDeadlineExceeded(_ request: RPCRequest, timeout: TimeAmount) {
+        logger.notice(
+            "request deadline exceeded",
+            metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(Duration.nanoseconds(timeout.nanoseconds))"])
+    }
+
     /// The reply to one request object, or nil for a notification.
     private func answer(_ incoming: RPCIncoming) async -> Data? {
         switch incoming {
         case .invalid(let error, let id):
-            logger.notice(
-                "protocol error",
-                metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
+            logProtocolError(error)
             return RPCCodec.failure(error, id: id)
         case .request(let request):
-            let outcome = await run(request)
+            let outcome: DispatchOutcome
+            switch dispatcher.dispatchImmediately(request, context: context) {
+            case .success(let result)?: outcome = .success(Self.checked(result))
+            case .failure(let error)?: outcome = .failure(error)
+            case nil: outcome = await run(request)
+            }
             guard let id = request.id else { return nil }
             switch outcome {
             case .success(let result):
@@ -79,18 +132,10 @@ struct RPCResponder: Sendable {
         }
     }
 
-    /// Runs one request under the deadline. The reply goes out when the deadline passes even if
-    /// the dispatcher ignores its cancellation; that work then finishes unobserved.
+    /// Runs one batch member under the deadline. The reply goes out when the deadline passes even
+    /// if the dispatcher ignores its cancellation; that work then finishes unobserved.
     private func run(_ request: RPCRequest) async -> DispatchOutcome {
-        guard gate.enter() else {
-            logger.warning(
-                "saturated: request refused",
-                metadata: ["rpc.method": "\(request.method)", "rpc.in_flight_limit": "\(gate.limit)"])
-            return .failure(
-                RPCError(
-                    .busy, "the daemon is saturated: \(gate.limit) requests are still running",
-                    hint: "retry in a moment; if it persists the journal tells why requests are slow"))
-        }
+        if let refused = enterGate(request) { return .failure(refused) }
         let slot = OutcomeSlot()
         let dispatcher = self.dispatcher
         let context = self.context
@@ -130,18 +175,40 @@ struct RPCResponder: Sendable {
         return outcome
     }
 
-    private static func deadlineExceeded(_ timeout: Duration) -> RPCError {
+    static func deadlineExceeded(_ timeout: Duration) -> RPCError {
         RPCError(
             .deadlineExceeded, "the request took longer than \(timeout)",
             hint: "the daemon is overloaded or the request is too large; retry later")
     }
 
+    static func deadlineExceeded(_ timeout: TimeAmount) -> RPCError {
+        deadlineExceeded(Duration.nanoseconds(timeout.nanoseconds))
+    }
+
     /// A result that would break the framing or the reply: empty, or holding line breaks (which in
     /// valid JSON can only be insignificant whitespace, so they become spaces).
-    private static func checked(_ result: Data) -> Data {
+    static func checked(_ result: Data) -> Data {
         if result.isEmpty { return Data("null".utf8) }
-        guard result.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return result }
+        guard hasLineBreak(result) else { return result }
         return Data(result.map { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") ? UInt8(ascii: " ") : $0 })
+    }
+
+    /// Writes `checked(result)` into `buffer` without an intermediate copy in the common case.
+    static func writeChecked(_ result: Data, into buffer: inout ByteBuffer) {
+        if result.isEmpty {
+            buffer.writeStaticString("null")
+        } else if hasLineBreak(result) {
+            buffer.writeBytes(checked(result))
+        } else {
+            buffer.writeBytes(result)
+        }
+    }
+
+    private static func hasLineBreak(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            return memchr(base, 0x0A, raw.count) != nil || memchr(base, 0x0D, raw.count) != nil
+        }
     }
 }
 

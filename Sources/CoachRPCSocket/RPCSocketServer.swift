@@ -130,19 +130,17 @@ public final class RPCSocketServer: Sendable {
 
     // MARK: - Connections
 
-    /// Sets up an accepted channel: peer credentials once, the line decoder, the async wrapper.
+    /// Sets up an accepted channel: peer credentials once, the line decoder, the connection
+    /// handler (which holds every line until the server admits the connection).
     private static func initializeConnection(_ channel: any Channel, maxLineBytes: Int)
         -> EventLoopFuture<AcceptedConnection>
     {
         peerCredentials(of: channel).flatMapThrowing { peer in
-            try channel.pipeline.syncOperations.addHandler(
-                ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
-            // Read no further ahead than two lines: a client pushing 1 MiB lines faster than they are
-            // answered waits in its socket buffer, not in the daemon's memory.
-            let wrapped = try NIOAsyncChannel<LineFrame, ByteBuffer>(
-                wrappingChannelSynchronously: channel,
-                configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
-            return AcceptedConnection(channel: wrapped, peer: peer)
+            let handler = RPCConnectionHandler()
+            try channel.pipeline.syncOperations.addHandlers(
+                ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)), handler)
+            return AcceptedConnection(
+                channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop), peer: peer)
         }
     }
 
@@ -161,7 +159,7 @@ public final class RPCSocketServer: Sendable {
     }
 
     /// Admits or turns away one connection, then serves it until it closes, idles out or the
-    /// server stops.
+    /// server stops (task cancellation closes it).
     private func handle(_ connection: AcceptedConnection, dispatcher: any RPCDispatching) async {
         let peer = connection.peer
         let admission = state.withLock { $0.limits.admit(uid: peer.uid) }
@@ -172,7 +170,8 @@ public final class RPCSocketServer: Sendable {
         case .rejectTotal(let id), .rejectPerUID(let id):
             logger[metadataKey: "rpc.connection"] = "\(id)"
             let perUID = if case .rejectPerUID = admission { true } else { false }
-            await refuse(connection, perUID: perUID, logger: logger)
+            refuse(connection, perUID: perUID, logger: logger)
+            await Self.untilClosed(connection.channel)
         case .admit(let id):
             logger[metadataKey: "rpc.connection"] = "\(id)"
             defer { state.withLock { $0.limits.release(uid: peer.uid) } }
@@ -181,13 +180,33 @@ public final class RPCSocketServer: Sendable {
                 dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),
                 requestTimeout: configuration.requestTimeout, logger: logger, gate: gate,
                 maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes)
-            await serve(connection.channel, responder: responder, logger: logger)
+            let serving = ConnectionServing(
+                dispatcher: dispatcher, responder: responder, idleTimeout: Self.timeAmount(configuration.idleTimeout),
+                requestTimeout: Self.timeAmount(configuration.requestTimeout), maxLineBytes: configuration.maxLineBytes,
+                logger: logger)
+            let handler = connection.handler
+            connection.channel.eventLoop.execute { handler.value.start(serving) }
+            await Self.untilClosed(connection.channel)
             logger.debug("connection closed")
         }
     }
 
+    /// Waits until the channel closes; cancelling the wait (the server stopping) closes it.
+    private static func untilClosed(_ channel: any Channel) async {
+        await withTaskCancellationHandler {
+            try? await channel.closeFuture.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
     /// Accepted, told `Busy` in one line, closed.
-    private func refuse(_ connection: AcceptedConnection, perUID: Bool, logger: Logger) async {
+    private func refuse(_ connection: AcceptedConnection, perUID: Bool, logger: Logger) {
         let limit = perUID ? configuration.maxConnectionsPerUID : configuration.maxConnections
         let error = RPCError(
             .busy,
@@ -198,56 +217,9 @@ public final class RPCSocketServer: Sendable {
         logger.notice(
             "connection refused: busy",
             metadata: ["rpc.limit": "\(limit)", "rpc.limit.kind": "\(perUID ? "per-uid" : "total")"])
-        try? await connection.channel.executeThenClose { _, outbound in
-            try await outbound.write(Self.line(RPCCodec.failure(error, id: .null)))
-        }
-    }
-
-    /// The read–answer loop of one admitted connection, with its idle watch.
-    private func serve(
-        _ channel: NIOAsyncChannel<LineFrame, ByteBuffer>, responder: RPCResponder, logger: Logger
-    ) async {
-        let activity = ConnectionActivity()
-        let idleTimeout = configuration.idleTimeout
-        let maxLineBytes = configuration.maxLineBytes
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                if await activity.waitUntilIdle(for: idleTimeout) {
-                    // Notice, not debug: a client that stops half-way through a line ends here too.
-                    logger.notice("connection idle: closing", metadata: ["rpc.idle_timeout": "\(idleTimeout)"])
-                    channel.channel.close(promise: nil)
-                }
-            }
-            do {
-                try await channel.executeThenClose { inbound, outbound in
-                    for try await frame in inbound {
-                        switch frame {
-                        case .tooLong:
-                            logger.notice(
-                                "request line too long: closing", metadata: ["rpc.max_line_bytes": "\(maxLineBytes)"])
-                            let error = RPCError.invalidRequest("the line is longer than \(maxLineBytes) bytes")
-                            try await outbound.write(Self.line(RPCCodec.failure(error, id: .null)))
-                            return
-                        case .line(let bytes):
-                            guard !Self.isBlank(bytes) else { continue }
-                            // Busy while the dispatcher works; a reply the client does not read
-                            // counts as idle time, so a stuck writer is closed too.
-                            activity.begin()
-                            let reply = await responder.reply(to: Data(bytes.readableBytesView))
-                            activity.end()
-                            guard let reply else { continue }
-                            if Task.isCancelled { return }
-                            try await outbound.write(Self.line(reply))
-                        }
-                    }
-                }
-            } catch  where Task.isCancelled || error is CancellationError {
-                // Shutting down.
-            } catch {
-                logger.debug("connection ended with an error", metadata: ["rpc.error": "\(error)"])
-            }
-            group.cancelAll()
-        }
+        let line = Self.line(RPCCodec.failure(error, id: .null))
+        let handler = connection.handler
+        connection.channel.eventLoop.execute { handler.value.refuse(line) }
     }
 
     private static func line(_ reply: Data) -> ByteBuffer {
@@ -257,50 +229,11 @@ public final class RPCSocketServer: Sendable {
         buffer.writeInteger(UInt8(ascii: "\n"))
         return buffer
     }
-
-    private static func isBlank(_ bytes: ByteBuffer) -> Bool {
-        bytes.readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
-    }
 }
 
 /// What the child channel initializer hands to the accept loop.
 struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<LineFrame, ByteBuffer>
+    let channel: any Channel
+    let handler: NIOLoopBound<RPCConnectionHandler>
     let peer: PeerCredentials
-}
-
-/// When a connection last did something, and whether a request is in progress: enough to decide
-/// that it has been idle for the timeout.
-final class ConnectionActivity: Sendable {
-    private struct State {
-        var last = ContinuousClock.now
-        var busy = false
-    }
-
-    private let state = Mutex(State())
-
-    /// A line arrived: busy until `end`.
-    func begin() {
-        state.withLock { $0 = State(last: .now, busy: true) }
-    }
-
-    /// The line was answered.
-    func end() {
-        state.withLock { $0 = State(last: .now, busy: false) }
-    }
-
-    /// Returns true once the connection has been idle for `timeout`; false when cancelled first.
-    func waitUntilIdle(for timeout: Duration) async -> Bool {
-        while true {
-            let now = ContinuousClock.now
-            let snapshot = state.withLock { $0 }
-            let deadline = snapshot.busy ? now + timeout : snapshot.last + timeout
-            if !snapshot.busy, now >= deadline { return true }
-            do {
-                try await Task.sleep(until: deadline, clock: .continuous)
-            } catch {
-                return false
-            }
-        }
-    }
 }

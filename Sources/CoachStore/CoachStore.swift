@@ -46,6 +46,29 @@ public protocol StoreReading {
     func allPairStates() throws -> [PairState]
     /// Keys of transitions already raised.
     func raisedTransitions() throws -> Set<String>
+    /// The pair's most recent drop-in, done or not.
+    func lastDropIn(pair: Int64) throws -> DropIn?
+    /// The pair's most recent follow-up.
+    func lastFollowUp(pair: Int64) throws -> FollowUp?
+    /// The pair's persisted next due item (kept current by every change).
+    func dueItem(pair: Int64) throws -> DueItem?
+    /// Persisted due items with their pairs, optionally of one school and/or with one person in the
+    /// pair; read by index, so the cost follows the answer, not the database.
+    func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)]
+    /// Names of people by id; unknown ids are left out.
+    func names(of people: Set<Int64>) throws -> [Int64: String]
+    /// When the soonest due/overdue transition not yet raised falls.
+    func nextTransitionTime() throws -> Date?
+    /// How many pairs have a due item.
+    func dueItemCount() throws -> Int
+    /// How many items are overdue at `instant`.
+    func overdueCount(at instant: Date) throws -> Int
+    /// How many items of the schools in `timeZone` fall due on `day` and are not overdue at `instant`.
+    func dueCount(on day: LocalDate, timeZone: String, notOverdueAt instant: Date) throws -> Int
+    /// The time zones schools are in.
+    func timeZones() throws -> [String]
+    /// The policy fingerprint the persisted due items were computed with (nil: never computed).
+    func duePolicy() throws -> String?
     /// Counts of the tables, for status and tests.
     func count(of table: StoreTable) throws -> Int
 }
@@ -67,11 +90,47 @@ public protocol StoreWriting: StoreReading {
     func append(_ event: HistoryEvent) throws
     /// Records transitions as raised; returns the keys that were new (so each is raised once).
     func markRaised(_ keys: [String], at: Date) throws -> [String]
+    /// Persists a pair's next due item (nil removes it). An unchanged item keeps its raised marks;
+    /// a new one starts from what `raised_transition` already holds. Returns when its next
+    /// transition not yet raised falls.
+    @discardableResult func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date?
+    /// Removes every persisted due item (before a rebuild).
+    func removeAllDueItems() throws
+    /// Records the policy fingerprint the persisted items were computed with.
+    func setDuePolicy(_ fingerprint: String) throws
+    /// Records the transitions that have come by `instant` (soonest first, from at most `limit`
+    /// items) and returns those raised for the first time: each is raised exactly once.
+    func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition]
+}
+
+extension CoachStore {
+    /// Recomputes every active pair's due item from its history, in one transaction, and records
+    /// the policy they were computed with. Run on the first start after the `v2-due-item`
+    /// migration and whenever the cycle policy changes; returns how many items there are.
+    @discardableResult
+    public func rebuildDueItems(policy: CyclePolicy) async throws -> Int {
+        try await write { tx in
+            var calendars: [Int64: SchoolCalendar] = [:]
+            for school in try tx.schools() { calendars[school.id] = try tx.calendar(school: school.id) }
+            try tx.removeAllDueItems()
+            var count = 0
+            for state in try tx.allPairStates() {
+                guard let calendar = calendars[state.pair.school],
+                    let item = DueCalculator.next(for: state, calendar: calendar, policy: policy)
+                else { continue }
+                try tx.setDueItem(pair: state.pair.id, item)
+                count += 1
+            }
+            try tx.setDuePolicy(policy.dueFingerprint)
+            return count
+        }
+    }
 }
 
 /// The tables, by name, for counts.
 public enum StoreTable: String, Sendable, CaseIterable {
     case school, closure, term, person, pair, cycle, dropin, followup, adaptation, history
+    case dueItem = "due_item"
 }
 
 /// A store failure that is not the caller's fault: disk full, read-only, corrupt, too new.
@@ -92,14 +151,19 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 }
 
 extension StoreReading {
+    /// A handful of indexed lookups, whatever the length of the pair's history.
     public func pairState(_ pair: Pair) throws -> PairState {
-        let dropIns = try dropIns(pair: pair.id)
-        let last = dropIns.last
-        let followUps = try followUps(pair: pair.id)
+        let last = try lastDropIn(pair: pair.id)
+        let lastFollowUp = try lastFollowUp(pair: pair.id)
+        let followedUp: Bool
+        if let last {
+            followedUp = lastFollowUp?.dropIn == last.id ? true : try followUp(dropIn: last.id) != nil
+        } else {
+            followedUp = false
+        }
         return PairState(
-            pair: pair, focus: try currentCycle(pair: pair.id), lastDropIn: last,
-            lastDropInFollowedUp: last.map { dropIn in followUps.contains { $0.dropIn == dropIn.id } } ?? false,
-            lastFollowUpAt: followUps.last?.completedAt, activeAdaptation: try activeAdaptation(pair: pair.id))
+            pair: pair, focus: try currentCycle(pair: pair.id), lastDropIn: last, lastDropInFollowedUp: followedUp,
+            lastFollowUpAt: lastFollowUp?.completedAt, activeAdaptation: try activeAdaptation(pair: pair.id))
     }
 
     /// The calendar of a school, with its terms and closures.

@@ -173,6 +173,97 @@ struct SQLiteAccess: StoreWriting {
         Set(try String.fetchAll(db, sql: "SELECT key FROM raised_transition"))
     }
 
+    func lastDropIn(pair: Int64) throws -> DropIn? {
+        try Row.fetchOne(db, sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id DESC LIMIT 1", arguments: [pair])
+            .map(Self.dropIn)
+    }
+
+    func lastFollowUp(pair: Int64) throws -> FollowUp? {
+        try Row.fetchOne(db, sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1", arguments: [pair])
+            .map(Self.followUp)
+    }
+
+    func dueItem(pair: Int64) throws -> DueItem? {
+        try Row.fetchOne(db, sql: "SELECT * FROM due_item WHERE pair = ?", arguments: [pair]).flatMap(Self.dueItem)
+    }
+
+    func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
+        var sql = """
+            SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
+                   due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
+            FROM due_item JOIN pair ON pair.id = due_item.pair WHERE 1
+            """
+        var arguments: StatementArguments = []
+        if let school {
+            sql += " AND due_item.school = ?"
+            arguments += [school]
+        }
+        if let person {
+            sql += " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
+            arguments += [person, person]
+        }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY due_item.due_at, due_item.pair", arguments: arguments)
+            .compactMap { row in
+                let pair = Self.pair(row)
+                guard let kind = DueKind(rawValue: row["d_kind"]) else { return nil }
+                let item = DueItem(
+                    kind: kind, pair: pair.id, school: pair.school, dropIn: row["d_dropin"],
+                    dueDate: LocalDate(dayNumber: row["d_day"]), dueAt: Date(timeIntervalSince1970: row["d_due"]),
+                    overdueAt: Date(timeIntervalSince1970: row["d_overdue"]))
+                return (pair, item)
+            }
+    }
+
+    func names(of people: Set<Int64>) throws -> [Int64: String] {
+        var out: [Int64: String] = [:]
+        let ids = Array(people)
+        // Bounded chunks: SQLite caps the number of bound parameters.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, name FROM person WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+            {
+                out[row["id"]] = row["name"]
+            }
+        }
+        return out
+    }
+
+    func nextTransitionTime() throws -> Date? {
+        try Double.fetchOne(
+            db, sql: "SELECT next_at FROM due_item WHERE next_at IS NOT NULL ORDER BY next_at LIMIT 1"
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
+    func dueItemCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM due_item") ?? 0
+    }
+
+    func overdueCount(at instant: Date) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM due_item WHERE overdue_at <= ?", arguments: [instant.timeIntervalSince1970]
+        ) ?? 0
+    }
+
+    func dueCount(on day: LocalDate, timeZone: String, notOverdueAt instant: Date) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM due_item WHERE due_day = ? AND overdue_at > ?
+                AND school IN (SELECT id FROM school WHERE time_zone = ?)
+                """,
+            arguments: [day.dayNumber, instant.timeIntervalSince1970, timeZone]) ?? 0
+    }
+
+    func timeZones() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT time_zone FROM school ORDER BY time_zone")
+    }
+
+    func duePolicy() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'")
+    }
+
     func count(of table: StoreTable) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue)") ?? 0
     }
@@ -287,7 +378,87 @@ struct SQLiteAccess: StoreWriting {
         return fresh
     }
 
+    @discardableResult
+    func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date? {
+        guard let item else {
+            try db.execute(sql: "DELETE FROM due_item WHERE pair = ?", arguments: [pair])
+            return nil
+        }
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM due_item WHERE pair = ?", arguments: [pair]),
+            Self.dueItem(row) == item
+        {
+            return (row["next_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        }
+        let dueRaised = try isRaised(Transition(kind: .due, item: item, at: item.dueAt).key)
+        let overdueRaised = try isRaised(Transition(kind: .overdue, item: item, at: item.overdueAt).key)
+        let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO due_item
+                (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber, item.dueAt.timeIntervalSince1970,
+                item.overdueAt.timeIntervalSince1970, dueRaised, overdueRaised, next?.timeIntervalSince1970,
+            ])
+        return next
+    }
+
+    func removeAllDueItems() throws {
+        try db.execute(sql: "DELETE FROM due_item")
+    }
+
+    func setDuePolicy(_ fingerprint: String) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('due_item.policy', ?)", arguments: [fingerprint])
+    }
+
+    func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM due_item WHERE next_at <= ? ORDER BY next_at, pair LIMIT ?",
+            arguments: [instant.timeIntervalSince1970, limit])
+        var fresh: [Transition] = []
+        for row in rows {
+            guard let item = Self.dueItem(row) else { continue }
+            var dueRaised: Bool = row["due_raised"]
+            var overdueRaised: Bool = row["overdue_raised"]
+            for (kind, at) in [(Transition.Kind.due, item.dueAt), (.overdue, item.overdueAt)] where at <= instant {
+                if kind == .due ? dueRaised : overdueRaised { continue }
+                let transition = Transition(kind: kind, item: item, at: at)
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)",
+                    arguments: [transition.key, instant.timeIntervalSince1970])
+                if db.changesCount > 0 { fresh.append(transition) }
+                if kind == .due { dueRaised = true } else { overdueRaised = true }
+            }
+            let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
+            try db.execute(
+                sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?",
+                arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
+        }
+        return fresh.sorted { ($0.at, $0.item.pair) < ($1.at, $1.item.pair) }
+    }
+
+    private func isRaised(_ key: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM raised_transition WHERE key = ?", arguments: [key]) ?? false
+    }
+
+    private static func nextUnraised(_ item: DueItem, dueRaised: Bool, overdueRaised: Bool) -> Date? {
+        if !dueRaised { return item.dueAt }
+        if !overdueRaised { return item.overdueAt }
+        return nil
+    }
+
     // MARK: Rows to entities
+
+    static func dueItem(_ row: Row) -> DueItem? {
+        guard let kind = DueKind(rawValue: row["kind"]) else { return nil }
+        return DueItem(
+            kind: kind, pair: row["pair"], school: row["school"], dropIn: row["dropin"],
+            dueDate: LocalDate(dayNumber: row["due_day"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
+            overdueAt: Date(timeIntervalSince1970: row["overdue_at"]))
+    }
 
     static func school(_ row: Row) -> School {
         School(

@@ -117,6 +117,37 @@ extension SQLiteStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Each active pair's next due item, kept in the same transaction as the change that moves it,
+        // so start-up reads the next transition time instead of recomputing every pair (B5), and
+        // due.list reads the items of one school by index (B4). Filled by `rebuildDueItems` on the
+        // first start after this migration, and again whenever the cycle policy changes.
+        migrator.registerMigration("v2-due-item") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE due_item (
+                        pair INTEGER PRIMARY KEY REFERENCES pair(id),
+                        school INTEGER NOT NULL REFERENCES school(id),
+                        kind TEXT NOT NULL CHECK (kind IN ('dropin', 'followup')),
+                        dropin INTEGER,
+                        due_day INTEGER NOT NULL,
+                        due_at REAL NOT NULL,
+                        overdue_at REAL NOT NULL,
+                        due_raised INTEGER NOT NULL DEFAULT 0,
+                        overdue_raised INTEGER NOT NULL DEFAULT 0,
+                        next_at REAL,
+                        CHECK (due_at <= overdue_at)
+                    );
+                    CREATE INDEX due_item_next ON due_item(next_at);
+                    CREATE INDEX due_item_school ON due_item(school, due_at);
+                    CREATE INDEX due_item_overdue ON due_item(overdue_at);
+                    CREATE INDEX due_item_day ON due_item(due_day);
+                    CREATE INDEX pair_teacher ON pair(teacher);
+                    CREATE TABLE store_meta (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

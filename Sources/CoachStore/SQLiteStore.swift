@@ -7,6 +7,7 @@ import GRDB
 /// coachd is refused rather than guessed at.
 public final class SQLiteStore: CoachStore {
     private let writer: any DatabaseWriter
+    private let committer: GroupCommitter
     /// The database file, or nil when in memory.
     public let path: String?
 
@@ -24,6 +25,7 @@ public final class SQLiteStore: CoachStore {
             throw StoreError(.unavailable, "cannot open the database at \(path): \(Self.describe(error))")
         }
         self.path = path
+        committer = GroupCommitter(writer: writer)
         try Self.migrate(writer)
     }
 
@@ -31,6 +33,7 @@ public final class SQLiteStore: CoachStore {
     public init() throws {
         writer = try DatabaseQueue()
         path = nil
+        committer = GroupCommitter(writer: writer)
         try Self.migrate(writer)
     }
 
@@ -64,9 +67,12 @@ public final class SQLiteStore: CoachStore {
         }
     }
 
+    /// Runs `body` in a transaction shared with the writes that queued up meanwhile (group
+    /// commit): each in its own savepoint, so one that throws is rolled back alone; one COMMIT
+    /// (one fsync) for all; every caller returns only once that commit is durable.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         do {
-            return try await writer.write { db in try body(SQLiteAccess(db: db)) }
+            return try await committer.write(body)
         } catch let error as DatabaseError {
             throw StoreError(.unavailable, "the change was not stored: \(Self.describe(error))")
         }

@@ -10,23 +10,23 @@ struct CoachServiceTests {
     @Test func microCycle_movesTheDueItemAlong() async throws {
         var f = try await ServiceFixture()
         try await f.seed()
-        #expect(await f.timer.items()[f.pair]?.kind == .dropIn)
+        #expect(try await f.timer.items()[f.pair]?.kind == .dropIn)
         _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "questioning"), Peers.teacher)
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T10:00"), Peers.teacher)
         #expect(booked.start == "2026-11-23T10:00:00+00:00")
         #expect(booked.end == "2026-11-23T10:15:00+00:00")
-        #expect(await f.timer.items()[f.pair]?.dropIn == booked.id)
+        #expect(try await f.timer.items()[f.pair]?.dropIn == booked.id)
 
         f.clock.set(ServiceFixture.monday.addingTimeInterval(3600 * 2))
         _ = try await f.service.dropInsComplete(.init(dropin: booked.id, notes: "n"), Peers.coach)
-        let followUp = await f.timer.items()[f.pair]
+        let followUp = try await f.timer.items()[f.pair]
         #expect(followUp?.kind == .followUp)
         #expect(followUp?.dueDate == LocalDate("2026-11-25"))
 
         _ = try await f.service.followUpsComplete(.init(dropin: booked.id), Peers.teacher)
         let set = try await f.service.adaptationsSet(.init(pair: f.pair, text: "wait time"), Peers.teacher)
         #expect(set.practiseUntil == "2026-11-30")
-        #expect(await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-11-30"))
+        #expect(try await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-11-30"))
     }
 
     @Test func addingAClosure_movesDueDatesOfTheSchool() async throws {
@@ -34,10 +34,10 @@ struct CoachServiceTests {
         try await f.seed()
         _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "f"), Peers.teacher)
         _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "x"), Peers.teacher)
-        #expect(await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-11-30"))
+        #expect(try await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-11-30"))
         _ = try await f.service.addClosure(
             .init(school: f.school, from: "2026-11-30", to: "2026-11-30", reason: "INSET"), Peers.lead)
-        #expect(await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-12-01"))
+        #expect(try await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-12-01"))
     }
 
     @Test func refusedCalls_storeNothing() async throws {
@@ -164,7 +164,7 @@ struct DueTimerTests {
     @Test func nextTransition_isTheSoonest() async throws {
         var f = try await ServiceFixture(now: ServiceFixture.monday.addingTimeInterval(-86_400 * 2))  // Saturday
         try await f.seed()
-        let next = await f.timer.nextTransition()
+        let next = try await f.timer.nextTransition()
         #expect(next == SchoolCalendar(timeZone: TimeZone(identifier: "Europe/London")!, dayStart: LocalTime("08:30")!, dayEnd: LocalTime("15:30")!).dayStartInstant(LocalDate("2026-11-23")!))
     }
 }

@@ -64,9 +64,10 @@ struct ServiceFixture {
     /// Monday 23 November 2026, 09:00 in London.
     static let monday = Date(timeIntervalSince1970: 1_795_424_400)
 
-    init(now: Date = ServiceFixture.monday, store: SQLiteStore? = nil, alarm: any WallClockAlarm = ManualAlarm())
-        async throws
-    {
+    init(
+        now: Date = ServiceFixture.monday, store: SQLiteStore? = nil, alarm: any WallClockAlarm = ManualAlarm(),
+        configure: (inout DaemonConfiguration) -> Void = { _ in }
+    ) async throws {
         clock = ManualClock(now)
         self.store = try store ?? SQLiteStore()
         let sink = log
@@ -75,6 +76,7 @@ struct ServiceFixture {
         timer = DueTimer(store: self.store, logger: logger, now: { clock.now }, alarm: alarm)
         var configuration = DaemonConfiguration()
         configuration.stateDirectory = NSTemporaryDirectory()
+        configure(&configuration)
         try await timer.load(policy: configuration.policy)
         service = CoachService(
             store: self.store, timer: timer, configuration: configuration,

@@ -28,7 +28,12 @@ struct MigrationTests {
         INSERT INTO history (id, at, actor_uid, actor, school, pair, kind, subject)
             VALUES (1, 1795000000, 0, NULL, 1, 1, 'pair.created', 1);
         INSERT INTO raised_transition (key, at) VALUES ('1:dropin:due:20775', 1795000200);
-        """
+        """,
+        "v2-due-item": """
+        INSERT INTO due_item (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
+            VALUES (1, 1, 'dropin', NULL, 20782, 1795600000, 1795650000, 1, 0, 1795650000);
+        INSERT INTO store_meta (key, value) VALUES ('due_item.policy', 'seeded-policy');
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Group commit: write transactions that arrive while one is committing wait, then run together
+/// in the next transaction, each inside its own SAVEPOINT, and share one COMMIT — one fsync for
+/// the group instead of one per write. A body that throws is rolled back to its savepoint and only
+/// its caller gets the error; a failed COMMIT fails every write of the group. No caller hears back
+/// before the commit that holds its change is durable (`synchronous=FULL`).
+final class GroupCommitter: Sendable {
+    private struct Pending: Sendable {
+        let run: @Sendable (Database) throws -> Void
+        let done: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var draining = false
+    }
+
+    private let writer: any DatabaseWriter
+    private let state = Mutex(State())
+    /// Most writes in one transaction: bounds how long the first of a group waits.
+    static let maxGroup = 64
+
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let pending = Pending(
+                run: { db in box.set(try body(SQLiteAccess(db: db))) },
+                done: { error in
+                    if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                })
+            let lead = state.withLock { state in
+                state.queue.append(pending)
+                defer { state.draining = true }
+                return !state.draining
+            }
+            if lead { Task { await self.drain() } }
+        }
+        return box.take()
+    }
+
+    /// Commits groups until the queue is empty.
+    private func drain() async {
+        while true {
+            let group: [Pending] = state.withLock { state in
+                let group = Array(state.queue.prefix(Self.maxGroup))
+                state.queue.removeFirst(group.count)
+                if group.isEmpty { state.draining = false }
+                return group
+            }
+            guard !group.isEmpty else { return }
+            await commit(group)
+        }
+    }
+
+    private func commit(_ group: [Pending]) async {
+        let failures = FailureList(count: group.count)
+        do {
+            try await writer.write { db in
+                if group.count == 1 {
+                    // Alone: the transaction itself is the savepoint.
+                    try group[0].run(db)
+                    return
+                }
+                for (index, pending) in group.enumerated() {
+                    try db.execute(sql: "SAVEPOINT member")
+                    do {
+                        try pending.run(db)
+                        try db.execute(sql: "RELEASE SAVEPOINT member")
+                    } catch {
+                        failures.set(index, error)
+                        // If SQLite already rolled the whole transaction back (I/O error, full
+                        // disk), this throws and the group fails as one, which is the truth.
+                        try db.execute(sql: "ROLLBACK TO SAVEPOINT member")
+                        try db.execute(sql: "RELEASE SAVEPOINT member")
+                    }
+                }
+            }
+        } catch {
+            for index in group.indices where failures.get(index) == nil { failures.set(index, error) }
+        }
+        for (index, pending) in group.enumerated() { pending.done(failures.get(index)) }
+    }
+}
+
+/// The value a write body returned, handed from the writer's thread to the waiting caller (the
+/// continuation orders the two).
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private var value: T?
+    func set(_ value: T) { self.value = value }
+    func take() -> T { value! }
+}
+
+/// Which members of a group failed, and why.
+private final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [(any Error)?]
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ error: any Error) { lock.withLock { errors[index] = error } }
+    func get(_ index: Int) -> (any Error)? { lock.withLock { errors[index] } }
+}
