@@ -1,6 +1,6 @@
 import CoachRPC
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Encoded `due.list` answers, so a repeated question is answered on the I/O thread without a
 /// store read or JSON encoding.
@@ -36,18 +36,18 @@ final class DueListCache: Sendable {
     static let maxEntries = 4096
 
     let enabled: Bool
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(enabled: Bool) {
         self.enabled = enabled
     }
 
     /// The current generation: read before computing an answer, passed back to `store`.
-    var generation: UInt64 { state.withLock { $0.generation } }
+    var generation: UInt64 { state.withLockedValue { $0.generation } }
 
     /// A committed change (or a reload): every answer so far is stale.
     func invalidate() {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.generation &+= 1
             state.entries.removeAll(keepingCapacity: true)
         }
@@ -55,7 +55,7 @@ final class DueListCache: Sendable {
 
     func lookup(_ key: Key, now: Date) -> Data? {
         guard enabled else { return nil }
-        return state.withLock { state in
+        return state.withLockedValue { state in
             guard let entry = state.entries[key], entry.generation == state.generation, now < entry.validUntil else {
                 return nil
             }
@@ -67,7 +67,7 @@ final class DueListCache: Sendable {
     /// committed since (it may predate that change).
     func store(_ key: Key, _ data: Data, generation: UInt64, validUntil: Date) {
         guard enabled else { return }
-        state.withLock { state in
+        state.withLockedValue { state in
             guard generation == state.generation else { return }
             if state.entries.count >= Self.maxEntries { state.entries.removeAll(keepingCapacity: true) }
             state.entries[key] = Entry(generation: generation, validUntil: validUntil, data: data)

@@ -1,7 +1,7 @@
 import CLinux
 import Dispatch
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -66,20 +66,21 @@ struct TimerFDAlarm: WallClockAlarm {
 /// One armed timerfd and the one continuation waiting on it; whichever of expiry, clock change
 /// and cancellation comes first resumes it, once, and the descriptor is closed.
 private final class TimerFDWaiter: Sendable {
-    private enum State {
+    /// Only read or changed under the lock (the Dispatch source is not `Sendable` on Linux).
+    private enum State: @unchecked Sendable {
         case armed
         case waiting(CheckedContinuation<AlarmWake, Never>, any DispatchSourceRead)
         case finished(AlarmWake)
     }
 
     private let fd: Int32
-    private let state = Mutex<State>(.armed)
+    private let state = NIOLockedValueBox<State>(.armed)
 
     init(fd: Int32) { self.fd = fd }
 
     func start(_ continuation: CheckedContinuation<AlarmWake, Never>) {
         let fd = self.fd
-        let early: AlarmWake? = state.withLock { state in
+        let early: AlarmWake? = state.withLockedValue { state in
             if case .finished(let wake) = state { return wake }
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
             source.setEventHandler { [weak self] in self?.readable() }
@@ -96,7 +97,7 @@ private final class TimerFDWaiter: Sendable {
     }
 
     func finish(_ wake: AlarmWake) {
-        let waiting: (CheckedContinuation<AlarmWake, Never>, any DispatchSourceRead)? = state.withLock { state in
+        let waiting: (CheckedContinuation<AlarmWake, Never>, any DispatchSourceRead)? = state.withLockedValue { state in
             switch state {
             case .armed:
                 state = .finished(wake)

@@ -2,7 +2,7 @@ import CoachRPC
 import Foundation
 import Logging
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -228,10 +228,10 @@ final class OutcomeSlot: Sendable {
         case done
     }
 
-    private let state = Mutex<State>(.empty)
+    private let state = NIOLockedValueBox<State>(.empty)
 
     func resume(_ outcome: DispatchOutcome) {
-        let continuation: CheckedContinuation<DispatchOutcome, Never>? = state.withLock { state in
+        let continuation: CheckedContinuation<DispatchOutcome, Never>? = state.withLockedValue { state in
             switch state {
             case .empty:
                 state = .ready(outcome)
@@ -248,7 +248,7 @@ final class OutcomeSlot: Sendable {
 
     func wait() async -> DispatchOutcome {
         await withCheckedContinuation { continuation in
-            let ready: DispatchOutcome? = state.withLock { state in
+            let ready: DispatchOutcome? = state.withLockedValue { state in
                 switch state {
                 case .ready(let outcome):
                     state = .done
@@ -269,13 +269,13 @@ final class OutcomeSlot: Sendable {
 /// ignores its deadline (a store stuck on I/O) must not pile up without bound.
 final class RequestGate: Sendable {
     let limit: Int
-    private let running = Mutex(0)
+    private let running = NIOLockedValueBox(0)
 
     init(limit: Int) { self.limit = limit }
 
     /// Takes a place; false when all are taken.
     func enter() -> Bool {
-        running.withLock { count in
+        running.withLockedValue { count in
             guard count < limit else { return false }
             count += 1
             return true
@@ -283,8 +283,8 @@ final class RequestGate: Sendable {
     }
 
     /// Gives a place back.
-    func leave() { running.withLock { $0 -= 1 } }
+    func leave() { running.withLockedValue { $0 -= 1 } }
 
     /// Places taken now.
-    var count: Int { running.withLock { $0 } }
+    var count: Int { running.withLockedValue { $0 } }
 }

@@ -3,7 +3,7 @@ import Foundation
 public import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +21,7 @@ public final class RPCSocketServer: Sendable {
     private let configuration: RPCServerConfiguration
     private let logger: Logger
     private let listener: NIOAsyncChannel<AcceptedConnection, Never>
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let gate: RequestGate
 
     /// The path the server listens on (systemd's, for an inherited socket).
@@ -41,7 +41,7 @@ public final class RPCSocketServer: Sendable {
         self.listener = listener
         self.boundPath = boundPath
         self.gate = RequestGate(limit: configuration.maxConnections)
-        self.state = Mutex(
+        self.state = NIOLockedValueBox(
             State(
                 limits: ConnectionLimits(
                     maxTotal: configuration.maxConnections, maxPerUID: configuration.maxConnectionsPerUID)))
@@ -49,7 +49,7 @@ public final class RPCSocketServer: Sendable {
 
     /// Open connections now (those being served; not the ones turned away as busy).
     public var connectionCount: Int {
-        state.withLock { $0.limits.open }
+        state.withLockedValue { $0.limits.open }
     }
 
     /// Listens on the configured path, or adopts `inheritedFD`. The socket accepts connections
@@ -95,7 +95,7 @@ public final class RPCSocketServer: Sendable {
     /// closes every connection (cancelling requests in progress) and returns normally. Call once.
     /// Throws only when accepting fails for good, or on a second call.
     public func serve(_ dispatcher: any RPCDispatching) async throws {
-        let first = state.withLock { state in
+        let first = state.withLockedValue { state in
             defer { state.served = true }
             return !state.served
         }
@@ -162,7 +162,7 @@ public final class RPCSocketServer: Sendable {
     /// server stops (task cancellation closes it).
     private func handle(_ connection: AcceptedConnection, dispatcher: any RPCDispatching) async {
         let peer = connection.peer
-        let admission = state.withLock { $0.limits.admit(uid: peer.uid) }
+        let admission = state.withLockedValue { $0.limits.admit(uid: peer.uid) }
         var logger = self.logger
         logger[metadataKey: "peer.uid"] = "\(peer.uid)"
         logger[metadataKey: "peer.pid"] = "\(peer.pid)"
@@ -174,7 +174,7 @@ public final class RPCSocketServer: Sendable {
             await Self.untilClosed(connection.channel)
         case .admit(let id):
             logger[metadataKey: "rpc.connection"] = "\(id)"
-            defer { state.withLock { $0.limits.release(uid: peer.uid) } }
+            defer { state.withLockedValue { $0.limits.release(uid: peer.uid) } }
             logger.debug("connection opened")
             let responder = RPCResponder(
                 dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 /// Group commit: write transactions that arrive while one is committing wait, then run together
 /// in the next transaction, each inside its own SAVEPOINT, and share one COMMIT — one fsync for
@@ -19,7 +18,7 @@ final class GroupCommitter: Sendable {
     }
 
     private let writer: any DatabaseWriter
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Most writes in one transaction: bounds how long the first of a group waits.
     static let maxGroup = 64
 
@@ -35,7 +34,7 @@ final class GroupCommitter: Sendable {
                 done: { error in
                     if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                 })
-            let lead = state.withLock { state in
+            let lead = state.withLockedValue { state in
                 state.queue.append(pending)
                 defer { state.draining = true }
                 return !state.draining
@@ -48,7 +47,7 @@ final class GroupCommitter: Sendable {
     /// Commits groups until the queue is empty.
     private func drain() async {
         while true {
-            let group: [Pending] = state.withLock { state in
+            let group: [Pending] = state.withLockedValue { state in
                 let group = Array(state.queue.prefix(Self.maxGroup))
                 state.queue.removeFirst(group.count)
                 if group.isEmpty { state.draining = false }
@@ -104,4 +103,20 @@ private final class FailureList: @unchecked Sendable {
     init(count: Int) { errors = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ error: any Error) { lock.withLock { errors[index] = error } }
     func get(_ index: Int) -> (any Error)? { lock.withLock { errors[index] } }
+}
+
+/// A value behind a pthread mutex (`NSLock`). Not `Synchronization.Mutex`: on Linux it hands a
+/// contended lock over in the kernel (priority-inheritance futex), which the thread sanitizer cannot
+/// see, so every contended use was reported as a race.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLockedValue<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
 }

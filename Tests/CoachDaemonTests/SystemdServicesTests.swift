@@ -3,7 +3,6 @@ import CoachDomain
 import Foundation
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
 
 /// Lets a test hold the scheduler actor, as a stuck scheduler would.
@@ -13,7 +12,7 @@ extension DueTimer {
 
 /// Counts watchdog pings.
 final class PingCounter: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
     func ping() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }

@@ -1,7 +1,6 @@
 @testable import CoachDaemon
 import CoachDomain
 import Foundation
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -16,7 +15,7 @@ final class ManualAlarm: WallClockAlarm {
         var waiter: CheckedContinuation<AlarmWake, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Every deadline slept until, in order.
     var deadlines: [Date?] { state.withLock { $0.deadlines } }

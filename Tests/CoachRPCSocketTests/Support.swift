@@ -2,7 +2,6 @@ import CoachRPC
 import CoachRPCSocket
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -30,7 +29,7 @@ struct SleepParams: RPCParams, Hashable {
 /// `echo` (params back), `sum`, `sleep` (cooperative), `stubborn` (ignores cancellation),
 /// `whoami` (the context), `fail` (a domain error), `record` (remembers it was called).
 final class TestDispatcher: RPCDispatching {
-    private let recorded = Mutex<[String]>([])
+    private let recorded = Locked<[String]>([])
 
     /// Every `record` call's `tag`, in order.
     var records: [String] { recorded.withLock { $0 } }
@@ -118,7 +117,7 @@ final class LogRecorder: Sendable {
         var metadata: [String: String]
     }
 
-    private let storage = Mutex<[Entry]>([])
+    private let storage = Locked<[Entry]>([])
 
     var entries: [Entry] { storage.withLock { $0 } }
 
@@ -249,7 +248,7 @@ final class LineClient: @unchecked Sendable {
         setTimeout(timeout)
     }
 
-    private let closed = Mutex(false)
+    private let closed = Locked(false)
 
     deinit { close() }
 
