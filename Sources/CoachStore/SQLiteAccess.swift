@@ -9,15 +9,15 @@ struct SQLiteAccess: StoreWriting {
     // MARK: Reading
 
     func school(_ id: Int64) throws -> School? {
-        try Row.fetchOne(db, sql: "SELECT * FROM school WHERE id = ?", arguments: [id]).map(Self.school)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM school WHERE id = ?"), arguments: [id]).map(Self.school)
     }
 
     func schools() throws -> [School] {
-        try Row.fetchAll(db, sql: "SELECT * FROM school ORDER BY id").map(Self.school)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM school ORDER BY id")).map(Self.school)
     }
 
     func closures(school: Int64) throws -> [Closure] {
-        try Row.fetchAll(db, sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day", arguments: [school])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), arguments: [school])
             .compactMap { row in
                 DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
                     Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"])
@@ -26,7 +26,7 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func terms(school: Int64) throws -> [Term] {
-        try Row.fetchAll(db, sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day", arguments: [school])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), arguments: [school])
             .compactMap { row in
                 DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
                     Term(id: row["id"], school: row["school"], name: row["name"], range: $0)
@@ -35,23 +35,23 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func person(_ id: Int64) throws -> Person? {
-        try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [id]).map(Self.person)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE id = ?"), arguments: [id]).map(Self.person)
     }
 
     func person(uid: Int64) throws -> Person? {
-        try Row.fetchOne(db, sql: "SELECT * FROM person WHERE uid = ?", arguments: [uid]).map(Self.person)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE uid = ?"), arguments: [uid]).map(Self.person)
     }
 
     func people(school: Int64?) throws -> [Person] {
         if let school {
-            return try Row.fetchAll(db, sql: "SELECT * FROM person WHERE school = ? ORDER BY id", arguments: [school])
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), arguments: [school])
                 .map(Self.person)
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM person ORDER BY id").map(Self.person)
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM person ORDER BY id")).map(Self.person)
     }
 
     func pair(_ id: Int64) throws -> Pair? {
-        try Row.fetchOne(db, sql: "SELECT * FROM pair WHERE id = ?", arguments: [id]).map(Self.pair)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM pair WHERE id = ?"), arguments: [id]).map(Self.pair)
     }
 
     func pairs(school: Int64?, person: Int64?) throws -> [Pair] {
@@ -65,7 +65,7 @@ struct SQLiteAccess: StoreWriting {
             sql += " AND (teacher = ? OR coach = ?)"
             arguments += [person, person]
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map(Self.pair)
+        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY id"), arguments: arguments).map(Self.pair)
     }
 
     func activePair(teacher: Int64, coach: Int64) throws -> Pair? {
@@ -75,20 +75,20 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func cycles(pair: Int64) throws -> [Cycle] {
-        try Row.fetchAll(db, sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id", arguments: [pair]).map(Self.cycle)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), arguments: [pair]).map(Self.cycle)
     }
 
     func currentCycle(pair: Int64) throws -> Cycle? {
-        try Row.fetchOne(db, sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1", arguments: [pair])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
             .map(Self.cycle)
     }
 
     func dropIn(_ id: Int64) throws -> DropIn? {
-        try Row.fetchOne(db, sql: "SELECT * FROM dropin WHERE id = ?", arguments: [id]).map(Self.dropIn)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dropin WHERE id = ?"), arguments: [id]).map(Self.dropIn)
     }
 
     func dropIns(pair: Int64) throws -> [DropIn] {
-        try Row.fetchAll(db, sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id", arguments: [pair]).map(Self.dropIn)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), arguments: [pair]).map(Self.dropIn)
     }
 
     func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
@@ -100,30 +100,30 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func followUp(dropIn: Int64) throws -> FollowUp? {
-        try Row.fetchOne(db, sql: "SELECT * FROM followup WHERE dropin = ?", arguments: [dropIn]).map(Self.followUp)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE dropin = ?"), arguments: [dropIn]).map(Self.followUp)
     }
 
     func followUps(pair: Int64) throws -> [FollowUp] {
-        try Row.fetchAll(db, sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id", arguments: [pair])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), arguments: [pair])
             .map(Self.followUp)
     }
 
     func adaptation(_ id: Int64) throws -> Adaptation? {
-        try Row.fetchOne(db, sql: "SELECT * FROM adaptation WHERE id = ?", arguments: [id]).map(Self.adaptation)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE id = ?"), arguments: [id]).map(Self.adaptation)
     }
 
     func activeAdaptation(pair: Int64) throws -> Adaptation? {
-        try Row.fetchOne(db, sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL", arguments: [pair])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL"), arguments: [pair])
             .map(Self.adaptation)
     }
 
     func adaptations(pair: Int64) throws -> [Adaptation] {
-        try Row.fetchAll(db, sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id", arguments: [pair])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), arguments: [pair])
             .map(Self.adaptation)
     }
 
     func history(pair: Int64) throws -> [HistoryEvent] {
-        try Row.fetchAll(db, sql: "SELECT * FROM history WHERE pair = ? ORDER BY id", arguments: [pair]).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM history WHERE pair = ? ORDER BY id"), arguments: [pair]).map { row in
             HistoryEvent(
                 at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
                 school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
@@ -132,7 +132,7 @@ struct SQLiteAccess: StoreWriting {
 
     func allPairStates() throws -> [PairState] {
         // Bulk reads keyed by pair, so start-up costs a handful of queries, not several per pair.
-        let pairs = try Row.fetchAll(db, sql: "SELECT * FROM pair WHERE active ORDER BY id").map(Self.pair)
+        let pairs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pair WHERE active ORDER BY id")).map(Self.pair)
         var focus: [Int64: Cycle] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle GROUP BY pair)")
@@ -155,7 +155,7 @@ struct SQLiteAccess: StoreWriting {
             lastFollowUp[followUp.pair] = followUp
         }
         var active: [Int64: Adaptation] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM adaptation WHERE outcome IS NULL") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE outcome IS NULL")) {
             let adaptation = Self.adaptation(row)
             active[adaptation.pair] = adaptation
         }
@@ -170,21 +170,21 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func raisedTransitions() throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT key FROM raised_transition"))
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM raised_transition")))
     }
 
     func lastDropIn(pair: Int64) throws -> DropIn? {
-        try Row.fetchOne(db, sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id DESC LIMIT 1", arguments: [pair])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
             .map(Self.dropIn)
     }
 
     func lastFollowUp(pair: Int64) throws -> FollowUp? {
-        try Row.fetchOne(db, sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1", arguments: [pair])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
             .map(Self.followUp)
     }
 
     func dueItem(pair: Int64) throws -> DueItem? {
-        try Row.fetchOne(db, sql: "SELECT * FROM due_item WHERE pair = ?", arguments: [pair]).flatMap(Self.dueItem)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]).flatMap(Self.dueItem)
     }
 
     func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
@@ -202,7 +202,7 @@ struct SQLiteAccess: StoreWriting {
             sql += " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
             arguments += [person, person]
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY due_item.due_at, due_item.pair", arguments: arguments)
+        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments: arguments)
             .compactMap { row in
                 let pair = Self.pair(row)
                 guard let kind = DueKind(rawValue: row["d_kind"]) else { return nil }
@@ -237,7 +237,7 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func dueItemCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM due_item") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM due_item")) ?? 0
     }
 
     func overdueCount(at instant: Date) throws -> Int {
@@ -257,69 +257,55 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func timeZones() throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT DISTINCT time_zone FROM school ORDER BY time_zone")
+        try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT time_zone FROM school ORDER BY time_zone"))
     }
 
     func duePolicy() throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'")
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'"))
     }
 
     func count(of table: StoreTable) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue)") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table.rawValue)")) ?? 0
     }
 
     // MARK: Writing
 
     func insert(_ school: School) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)",
-            arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
+        try db.cachedStatement(sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)").execute(arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
         return db.lastInsertedRowID
     }
 
     func insert(_ closure: Closure) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO closure (school, from_day, to_day, reason) VALUES (?, ?, ?, ?)",
-            arguments: [closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason])
+        try db.cachedStatement(sql: "INSERT INTO closure (school, from_day, to_day, reason) VALUES (?, ?, ?, ?)").execute(arguments: [closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason])
         return db.lastInsertedRowID
     }
 
     func insert(_ term: Term) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO term (school, name, from_day, to_day) VALUES (?, ?, ?, ?)",
-            arguments: [term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber])
+        try db.cachedStatement(sql: "INSERT INTO term (school, name, from_day, to_day) VALUES (?, ?, ?, ?)").execute(arguments: [term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber])
         return db.lastInsertedRowID
     }
 
     func insert(_ person: Person) throws -> Int64 {
         let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
-        try db.execute(
-            sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)",
-            arguments: [person.name, person.school, roles, person.uid, person.login])
+        try db.cachedStatement(sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)").execute(arguments: [person.name, person.school, roles, person.uid, person.login])
         return db.lastInsertedRowID
     }
 
     func insert(_ pair: Pair) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
     func insert(_ cycle: Cycle) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)",
-            arguments: [cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)").execute(arguments: [cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
     func insert(_ dropIn: DropIn) throws -> Int64 {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO dropin (pair, coach, cycle, start, minutes, completed_at, notes)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 dropIn.pair, dropIn.coach, dropIn.cycle, dropIn.start.timeIntervalSince1970, dropIn.minutes,
                 dropIn.completedAt?.timeIntervalSince1970, dropIn.notes,
             ])
@@ -327,25 +313,19 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func completeDropIn(_ id: Int64, at: Date, notes: String?) throws {
-        try db.execute(
-            sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL",
-            arguments: [at.timeIntervalSince1970, notes, id])
+        try db.cachedStatement(sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL").execute(arguments: [at.timeIntervalSince1970, notes, id])
     }
 
     func insert(_ followUp: FollowUp) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)",
-            arguments: [followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes])
+        try db.cachedStatement(sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)").execute(arguments: [followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes])
         return db.lastInsertedRowID
     }
 
     func insert(_ adaptation: Adaptation) throws -> Int64 {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO adaptation (pair, text, set_at, set_on, school_days, practise_until)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 adaptation.pair, adaptation.text, adaptation.setAt.timeIntervalSince1970,
                 adaptation.setOn.dayNumber, adaptation.schoolDays, adaptation.practiseUntil.dayNumber,
             ])
@@ -353,15 +333,11 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func closeAdaptation(_ id: Int64, at: Date, on: LocalDate, outcome: Outcome) throws {
-        try db.execute(
-            sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL",
-            arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
+        try db.cachedStatement(sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL").execute(arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
     }
 
     func append(_ event: HistoryEvent) throws {
-        try db.execute(
-            sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [
+        try db.cachedStatement(sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
                 event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
                 event.subject,
             ])
@@ -370,9 +346,7 @@ struct SQLiteAccess: StoreWriting {
     func markRaised(_ keys: [String], at: Date) throws -> [String] {
         var fresh: [String] = []
         for key in keys {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)",
-                arguments: [key, at.timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(arguments: [key, at.timeIntervalSince1970])
             if db.changesCount > 0 { fresh.append(key) }
         }
         return fresh
@@ -381,10 +355,10 @@ struct SQLiteAccess: StoreWriting {
     @discardableResult
     func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date? {
         guard let item else {
-            try db.execute(sql: "DELETE FROM due_item WHERE pair = ?", arguments: [pair])
+            try db.cachedStatement(sql: "DELETE FROM due_item WHERE pair = ?").execute(arguments: [pair])
             return nil
         }
-        if let row = try Row.fetchOne(db, sql: "SELECT * FROM due_item WHERE pair = ?", arguments: [pair]),
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]),
             Self.dueItem(row) == item
         {
             return (row["next_at"] as Double?).map(Date.init(timeIntervalSince1970:))
@@ -392,13 +366,11 @@ struct SQLiteAccess: StoreWriting {
         let dueRaised = try isRaised(Transition(kind: .due, item: item, at: item.dueAt).key)
         let overdueRaised = try isRaised(Transition(kind: .overdue, item: item, at: item.overdueAt).key)
         let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO due_item
                 (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber, item.dueAt.timeIntervalSince1970,
                 item.overdueAt.timeIntervalSince1970, dueRaised, overdueRaised, next?.timeIntervalSince1970,
             ])
@@ -406,12 +378,11 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func removeAllDueItems() throws {
-        try db.execute(sql: "DELETE FROM due_item")
+        try db.cachedStatement(sql: "DELETE FROM due_item").execute()
     }
 
     func setDuePolicy(_ fingerprint: String) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('due_item.policy', ?)", arguments: [fingerprint])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('due_item.policy', ?)").execute(arguments: [fingerprint])
     }
 
     func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition] {
@@ -426,22 +397,18 @@ struct SQLiteAccess: StoreWriting {
             for (kind, at) in [(Transition.Kind.due, item.dueAt), (.overdue, item.overdueAt)] where at <= instant {
                 if kind == .due ? dueRaised : overdueRaised { continue }
                 let transition = Transition(kind: kind, item: item, at: at)
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)",
-                    arguments: [transition.key, instant.timeIntervalSince1970])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(arguments: [transition.key, instant.timeIntervalSince1970])
                 if db.changesCount > 0 { fresh.append(transition) }
                 if kind == .due { dueRaised = true } else { overdueRaised = true }
             }
             let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
-            try db.execute(
-                sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?",
-                arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
+            try db.cachedStatement(sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?").execute(arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
         }
         return fresh.sorted { ($0.at, $0.item.pair) < ($1.at, $1.item.pair) }
     }
 
     private func isRaised(_ key: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM raised_transition WHERE key = ?", arguments: [key]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM raised_transition WHERE key = ?"), arguments: [key]) ?? false
     }
 
     private static func nextUnraised(_ item: DueItem, dueRaised: Bool, overdueRaised: Bool) -> Date? {
