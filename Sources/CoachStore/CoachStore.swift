@@ -18,6 +18,8 @@ public protocol CoachStore: Sendable {
 /// Reads, inside a transaction or snapshot.
 public protocol StoreReading {
     func school(_ id: Int64) throws -> School?
+    /// The calendar of a school, with its terms and closures; nil for an unknown school.
+    func calendar(school id: Int64) throws -> SchoolCalendar?
     func schools() throws -> [School]
     func closures(school: Int64) throws -> [Closure]
     func terms(school: Int64) throws -> [Term]
@@ -166,8 +168,13 @@ extension StoreReading {
             lastFollowUpAt: lastFollowUp?.completedAt, activeAdaptation: try activeAdaptation(pair: pair.id))
     }
 
-    /// The calendar of a school, with its terms and closures.
+    /// The calendar of a school, with its terms and closures (the default: read every time).
     public func calendar(school id: Int64) throws -> SchoolCalendar? {
+        try readCalendar(school: id)
+    }
+
+    /// The calendar of a school, read from its rows.
+    public func readCalendar(school id: Int64) throws -> SchoolCalendar? {
         guard let school = try school(id), let zone = TimeZone(identifier: school.timeZone) else { return nil }
         return SchoolCalendar(
             timeZone: zone, dayStart: school.dayStart, dayEnd: school.dayEnd,

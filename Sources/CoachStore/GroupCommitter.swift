@@ -1,3 +1,4 @@
+import CoachDomain
 import Foundation
 import GRDB
 
@@ -22,15 +23,18 @@ final class GroupCommitter: Sendable {
     /// Most writes in one transaction: bounds how long the first of a group waits.
     static let maxGroup = 64
 
-    init(writer: any DatabaseWriter) {
+    private let calendars: CalendarCache
+
+    init(writer: any DatabaseWriter, calendars: CalendarCache) {
         self.writer = writer
+        self.calendars = calendars
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         let box = ResultBox<T>()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let pending = Pending(
-                run: { db in box.set(try body(SQLiteAccess(db: db))) },
+                run: { [calendars] db in box.set(try body(SQLiteAccess(db: db, calendars: calendars))) },
                 done: { error in
                     if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                 })
@@ -118,5 +122,22 @@ final class Locked<Value>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
+    }
+}
+
+/// School calendars by school, each with the `calendar_stamp` it was read under. One entry per
+/// school: bounded by the number of schools.
+final class CalendarCache: Sendable {
+    private let entries = Locked<[Int64: (stamp: Int64, calendar: SchoolCalendar)]>([:])
+
+    func calendar(school: Int64, stamp: Int64) -> SchoolCalendar? {
+        entries.withLockedValue { entries in
+            guard let entry = entries[school], entry.stamp == stamp else { return nil }
+            return entry.calendar
+        }
+    }
+
+    func store(_ calendar: SchoolCalendar, school: Int64, stamp: Int64) {
+        entries.withLockedValue { $0[school] = (stamp, calendar) }
     }
 }

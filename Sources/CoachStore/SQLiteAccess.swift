@@ -5,8 +5,24 @@ import GRDB
 /// Reads and writes over one GRDB `Database` connection, inside the transaction GRDB opened.
 struct SQLiteAccess: StoreWriting {
     let db: Database
+    let calendars: CalendarCache
 
     // MARK: Reading
+
+    /// From the cache when the school's `calendar_stamp` is the one it was read under. The stamp is
+    /// a random number a trigger sets whenever the school's hours, terms or closures change, read
+    /// in this transaction: a change of this transaction, committed or rolled back, never matches
+    /// an older entry.
+    func calendar(school id: Int64) throws -> SchoolCalendar? {
+        guard
+            let stamp = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), arguments: [id])
+        else { return nil }
+        if let cached = calendars.calendar(school: id, stamp: stamp) { return cached }
+        let calendar = try readCalendar(school: id)
+        if let calendar { calendars.store(calendar, school: id, stamp: stamp) }
+        return calendar
+    }
 
     func school(_ id: Int64) throws -> School? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM school WHERE id = ?"), arguments: [id]).map(Self.school)

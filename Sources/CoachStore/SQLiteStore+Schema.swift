@@ -148,6 +148,32 @@ extension SQLiteStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        // A random stamp per school, set by triggers whenever its hours, terms or closures change:
+        // the calendar cache (`SQLiteAccess.calendar`) reuses a school's calendar while the stamp is
+        // unchanged, so a write no longer reads every closure and term of the school (B6).
+        migrator.registerMigration("v3-calendar-stamp") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE school ADD COLUMN calendar_stamp INTEGER NOT NULL DEFAULT 0;
+                    UPDATE school SET calendar_stamp = random();
+                    CREATE TRIGGER school_stamp_insert AFTER INSERT ON school BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id = NEW.id; END;
+                    CREATE TRIGGER school_stamp_update AFTER UPDATE OF time_zone, day_start, day_end ON school BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id = NEW.id; END;
+                    CREATE TRIGGER closure_stamp_insert AFTER INSERT ON closure BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id = NEW.school; END;
+                    CREATE TRIGGER closure_stamp_update AFTER UPDATE ON closure BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id IN (OLD.school, NEW.school); END;
+                    CREATE TRIGGER closure_stamp_delete AFTER DELETE ON closure BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id = OLD.school; END;
+                    CREATE TRIGGER term_stamp_insert AFTER INSERT ON term BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id = NEW.school; END;
+                    CREATE TRIGGER term_stamp_update AFTER UPDATE ON term BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id IN (OLD.school, NEW.school); END;
+                    CREATE TRIGGER term_stamp_delete AFTER DELETE ON term BEGIN
+                        UPDATE school SET calendar_stamp = random() WHERE id = OLD.school; END;
+                    """)
+        }
         return migrator
     }()
 }

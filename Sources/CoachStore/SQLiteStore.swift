@@ -8,6 +8,8 @@ import GRDB
 public final class SQLiteStore: CoachStore {
     private let writer: any DatabaseWriter
     private let committer: GroupCommitter
+    /// School calendars, read once per change of the school's `calendar_stamp`.
+    private let calendars = CalendarCache()
     /// The database file, or nil when in memory.
     public let path: String?
 
@@ -25,7 +27,7 @@ public final class SQLiteStore: CoachStore {
             throw StoreError(.unavailable, "cannot open the database at \(path): \(Self.describe(error))")
         }
         self.path = path
-        committer = GroupCommitter(writer: writer)
+        committer = GroupCommitter(writer: writer, calendars: calendars)
         try Self.migrate(writer)
     }
 
@@ -33,7 +35,7 @@ public final class SQLiteStore: CoachStore {
     public init() throws {
         writer = try DatabaseQueue()
         path = nil
-        committer = GroupCommitter(writer: writer)
+        committer = GroupCommitter(writer: writer, calendars: calendars)
         try Self.migrate(writer)
     }
 
@@ -61,7 +63,7 @@ public final class SQLiteStore: CoachStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
         do {
-            return try await writer.read { db in try body(SQLiteAccess(db: db)) }
+            return try await writer.read { db in try body(SQLiteAccess(db: db, calendars: calendars)) }
         } catch let error as DatabaseError {
             throw StoreError(.unavailable, "the database could not be read: \(Self.describe(error))")
         }

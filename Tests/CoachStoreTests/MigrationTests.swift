@@ -34,6 +34,9 @@ struct MigrationTests {
             VALUES (1, 1, 'dropin', NULL, 20782, 1795600000, 1795650000, 1, 0, 1795650000);
         INSERT INTO store_meta (key, value) VALUES ('due_item.policy', 'seeded-policy');
         """,
+        "v3-calendar-stamp": """
+        INSERT INTO closure (id, school, from_day, to_day, reason) VALUES (2, 1, 20790, 20790, 'INSET day');
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {
