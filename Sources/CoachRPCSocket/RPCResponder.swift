@@ -82,13 +82,26 @@ struct RPCResponder: Sendable {
             outcome = .failure(refused)
         } else {
             defer { gate.leave() }
-            do throws(RPCError) {
-                outcome = .success(Self.checked(try await dispatcher.dispatch(request, context: context)))
-            } catch {
-                outcome = .failure(error)
-            }
+            outcome = await Self.dispatch(request, to: dispatcher, context: context)
         }
-        guard let id = request.id, !Task.isCancelled else { return nil }
+        guard !Task.isCancelled else { return nil }
+        return Self.reply(outcome, to: request)
+    }
+
+    /// Runs one request through the dispatcher; a result is made safe for the line framing.
+    private static func dispatch(
+        _ request: RPCRequest, to dispatcher: any RPCDispatching, context: RPCContext
+    ) async -> DispatchOutcome {
+        do throws(RPCError) {
+            return .success(checked(try await dispatcher.dispatch(request, context: context)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The reply line for an outcome: nil for a notification or a cancelled request.
+    private static func reply(_ outcome: DispatchOutcome, to request: RPCRequest) -> Data? {
+        guard let id = request.id else { return nil }
         switch outcome {
         case .success(let result): return RPCCodec.success(result: result, id: id)
         case .failure(let error): return RPCCodec.failure(error, id: id)
@@ -102,9 +115,12 @@ struct RPCResponder: Sendable {
     }
 
     func logDeadlineExceeded(_ request: RPCRequest, timeout: TimeAmount) {
+        logDeadlineExceeded(request, timeout: Duration.nanoseconds(timeout.nanoseconds))
+    }
+
+    private func logDeadlineExceeded(_ request: RPCRequest, timeout: Duration) {
         logger.notice(
-            "request deadline exceeded",
-            metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(Duration.nanoseconds(timeout.nanoseconds))"])
+            "request deadline exceeded", metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
     }
 
     /// The reply to one request object, or nil for a notification.
@@ -120,15 +136,7 @@ struct RPCResponder: Sendable {
             case .failure(let error)?: outcome = .failure(error)
             case nil: outcome = await run(request)
             }
-            guard let id = request.id else { return nil }
-            switch outcome {
-            case .success(let result):
-                return RPCCodec.success(result: result, id: id)
-            case .failure(let error):
-                return RPCCodec.failure(error, id: id)
-            case .cancelled:
-                return nil
-            }
+            return Self.reply(outcome, to: request)
         }
     }
 
@@ -143,13 +151,7 @@ struct RPCResponder: Sendable {
         let work = Task {
             // The slot is left only when the work ends, even after its deadline has been answered.
             defer { gate.leave() }
-            let outcome: DispatchOutcome
-            do throws(RPCError) {
-                outcome = .success(Self.checked(try await dispatcher.dispatch(request, context: context)))
-            } catch {
-                outcome = .failure(error)
-            }
-            slot.resume(outcome)
+            slot.resume(await Self.dispatch(request, to: dispatcher, context: context))
         }
         let timeout = requestTimeout
         let timer = Task {
@@ -168,9 +170,7 @@ struct RPCResponder: Sendable {
         timer.cancel()
         work.cancel()
         if case .failure(let error) = outcome, error.name == .deadlineExceeded {
-            logger.notice(
-                "request deadline exceeded",
-                metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
+            logDeadlineExceeded(request, timeout: timeout)
         }
         return outcome
     }

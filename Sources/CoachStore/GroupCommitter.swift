@@ -63,7 +63,8 @@ final class GroupCommitter: Sendable {
     }
 
     private func commit(_ group: [Pending]) async {
-        let failures = FailureList(count: group.count)
+        // Which members failed, and why.
+        let failures = Locked<[(any Error)?]>(Array(repeating: nil, count: group.count))
         do {
             try await writer.write { db in
                 if group.count == 1 {
@@ -77,7 +78,7 @@ final class GroupCommitter: Sendable {
                         try pending.run(db)
                         try db.execute(sql: "RELEASE SAVEPOINT member")
                     } catch {
-                        failures.set(index, error)
+                        failures.withLockedValue { $0[index] = error }
                         // If SQLite already rolled the whole transaction back (I/O error, full
                         // disk), this throws and the group fails as one, which is the truth.
                         try db.execute(sql: "ROLLBACK TO SAVEPOINT member")
@@ -86,9 +87,12 @@ final class GroupCommitter: Sendable {
                 }
             }
         } catch {
-            for index in group.indices where failures.get(index) == nil { failures.set(index, error) }
+            failures.withLockedValue { failures in
+                for index in failures.indices where failures[index] == nil { failures[index] = error }
+            }
         }
-        for (index, pending) in group.enumerated() { pending.done(failures.get(index)) }
+        let errors = failures.withLockedValue { $0 }
+        for (pending, error) in zip(group, errors) { pending.done(error) }
     }
 }
 
@@ -98,15 +102,6 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
     private var value: T?
     func set(_ value: T) { self.value = value }
     func take() -> T { value! }
-}
-
-/// Which members of a group failed, and why.
-private final class FailureList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [(any Error)?]
-    init(count: Int) { errors = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ error: any Error) { lock.withLock { errors[index] = error } }
-    func get(_ index: Int) -> (any Error)? { lock.withLock { errors[index] } }
 }
 
 /// A value behind a pthread mutex (`NSLock`). Not `Synchronization.Mutex`: on Linux it hands a
