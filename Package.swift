@@ -113,7 +113,10 @@ let package = Package(
         .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"]),
         .testTarget(
             name: "CoachRPCSocketTests",
-            dependencies: ["CoachRPCSocket", "CoachRPC", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CoachRPCSocket", "CoachRPC", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "CoachDaemonTests",
@@ -122,6 +125,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+import NIOConcurrencyHelpers
 
 /// Lets a test hold the scheduler actor, as a stuck scheduler would.
 extension DueTimer {
@@ -12,9 +13,9 @@ extension DueTimer {
 
 /// Counts watchdog pings.
 final class PingCounter: Sendable {
-    private let count = Locked(0)
-    func ping() { count.withLock { $0 += 1 } }
-    var value: Int { count.withLock { $0 } }
+    private let count = NIOLockedValueBox(0)
+    func ping() { count.withLockedValue { $0 += 1 } }
+    var value: Int { count.withLockedValue { $0 } }
 }
 
 /// Waits (bounded) until `condition` holds; false if it never did.

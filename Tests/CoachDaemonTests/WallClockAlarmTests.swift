@@ -2,6 +2,7 @@
 import CoachDomain
 import Foundation
 import Testing
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -15,15 +16,15 @@ final class ManualAlarm: WallClockAlarm {
         var waiter: CheckedContinuation<AlarmWake, Never>?
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Every deadline slept until, in order.
-    var deadlines: [Date?] { state.withLock { $0.deadlines } }
+    var deadlines: [Date?] { state.withLockedValue { $0.deadlines } }
 
     func sleep(until deadline: Date?) async -> AlarmWake {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let cancelled = state.withLock { state in
+                let cancelled = state.withLockedValue { state in
                     state.deadlines.append(deadline)
                     if Task.isCancelled { return true }
                     state.waiter = continuation
@@ -38,7 +39,7 @@ final class ManualAlarm: WallClockAlarm {
 
     /// Wakes the sleeper, if one sleeps.
     func wake(_ reason: AlarmWake) {
-        let waiter = state.withLock { state in
+        let waiter = state.withLockedValue { state in
             defer { state.waiter = nil }
             return state.waiter
         }
@@ -48,7 +49,7 @@ final class ManualAlarm: WallClockAlarm {
     /// Waits until the timer has gone to sleep `count` times in all (and sleeps now).
     func sleeps(_ count: Int) async throws {
         for _ in 0..<2000 {
-            if state.withLock({ $0.deadlines.count >= count && $0.waiter != nil }) { return }
+            if state.withLockedValue({ $0.deadlines.count >= count && $0.waiter != nil }) { return }
             try await Task.sleep(for: .milliseconds(5))
         }
         Issue.record("the timer did not go to sleep a \(count)th time; deadlines: \(deadlines)")

@@ -3,6 +3,7 @@ import CoachRPCSocket
 import Foundation
 import Logging
 import Testing
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -29,10 +30,10 @@ struct SleepParams: RPCParams, Hashable {
 /// `echo` (params back), `sum`, `sleep` (cooperative), `stubborn` (ignores cancellation),
 /// `whoami` (the context), `fail` (a domain error), `record` (remembers it was called).
 final class TestDispatcher: RPCDispatching {
-    private let recorded = Locked<[String]>([])
+    private let recorded = NIOLockedValueBox<[String]>([])
 
     /// Every `record` call's `tag`, in order.
-    var records: [String] { recorded.withLock { $0 } }
+    var records: [String] { recorded.withLockedValue { $0 } }
 
     func dispatch(_ request: RPCRequest, context: RPCContext) async throws(RPCError) -> Data {
         switch request.method {
@@ -67,7 +68,7 @@ final class TestDispatcher: RPCDispatching {
             throw RPCError(.notFound, "no such thing", field: "id")
         case "record":
             let tag = request.params["tag"]?.stringValue ?? "?"
-            recorded.withLock { $0.append(tag) }
+            recorded.withLockedValue { $0.append(tag) }
             return Self.encode(JSONValue.bool(true))
         case "pretty":
             // A result with line breaks in it (pretty-printed): must not break the framing.
@@ -93,7 +94,7 @@ final class TestDispatcher: RPCDispatching {
             return .failure(RPCError(.notFound, "no such thing", field: "id"))
         case "now.record":
             let tag = request.params["tag"]?.stringValue ?? "?"
-            recorded.withLock { $0.append(tag) }
+            recorded.withLockedValue { $0.append(tag) }
             return .success(Self.encode(JSONValue.bool(true)))
         case "now.maybe" where request.params["now"] == .bool(true):
             return .success(Self.encode(JSONValue.string("at once")))
@@ -117,11 +118,11 @@ final class LogRecorder: Sendable {
         var metadata: [String: String]
     }
 
-    private let storage = Locked<[Entry]>([])
+    private let storage = NIOLockedValueBox<[Entry]>([])
 
-    var entries: [Entry] { storage.withLock { $0 } }
+    var entries: [Entry] { storage.withLockedValue { $0 } }
 
-    func append(_ entry: Entry) { storage.withLock { $0.append(entry) } }
+    func append(_ entry: Entry) { storage.withLockedValue { $0.append(entry) } }
 
     var logger: Logger {
         var logger = Logger(label: "coachd.rpc.test") { _ in RecordingHandler(recorder: self) }
@@ -248,13 +249,13 @@ final class LineClient: @unchecked Sendable {
         setTimeout(timeout)
     }
 
-    private let closed = Locked(false)
+    private let closed = NIOLockedValueBox(false)
 
     deinit { close() }
 
     /// Closes the connection (once).
     func close() {
-        let first = closed.withLock { closed in
+        let first = closed.withLockedValue { closed in
             defer { closed = true }
             return !closed
         }
