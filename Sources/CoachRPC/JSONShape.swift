@@ -18,11 +18,6 @@ struct JSONShape {
     /// Top-level array elements (batch members) holding an object that repeats a member name.
     private(set) var duplicateInElement: [Int: String] = [:]
 
-    /// Scans `bytes` (UTF-8).
-    init(_ bytes: Data) {
-        bytes.withUnsafeBytes { raw in scan(raw.bindMemory(to: UInt8.self)) }
-    }
-
     /// Scans bytes the caller owns (UTF-8).
     init(bytes: UnsafeRawBufferPointer) {
         scan(bytes.bindMemory(to: UInt8.self))
