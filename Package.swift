@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: [.defaults, "YAML"]),
+        // Property-based tests (issue 10): every method with extreme integers, dates and strings.
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // Pure model and scheduler: no I/O, no clock; time is passed in.
@@ -121,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "CoachDaemonTests",
             dependencies: [
-                "CoachDaemon", "CoachRPC", "CoachClient", "CoachDomain", "CoachStore", "CoachSystemd",
+                "CoachDaemon", "CoachRPC", "CoachRPCSocket", "CoachClient", "CoachDomain", "CoachStore", "CoachSystemd",
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -61,7 +61,11 @@ actor BackupSnapshots {
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            _ = chmod(directory, 0o700)
             try await store.backup(to: path)
+            // SQLite created it with the umask's mode; inside the 0700 directory no one else could
+            // reach it meanwhile, and from here on it is private whatever the umask.
+            _ = chmod(path, 0o600)
             let (version, problems) = try SQLiteStore.check(path: path)
             guard problems.isEmpty else {
                 throw StoreError(

@@ -11,17 +11,18 @@ struct Peer: Sendable, Hashable {
 
 extension CoachService {
     func schoolsAdd(_ params: SchoolsAdd.Params, _ peer: Peer) async throws -> CreatedID {
-        let name = try CycleRules.text(params.name, field: "name", maxLength: 200)
-        guard TimeZone(identifier: params.timeZone) != nil else {
-            throw DomainError.invalid(
-                "\"\(params.timeZone)\" is not an IANA time zone", field: "timeZone", hint: "e.g. Europe/London")
-        }
+        let name = try TextRules.line(params.name, field: "name", maxCharacters: 200)
+        _ = try TextRules.timeZone(params.timeZone)
         let start = try params.dayStart.map { text in
-            guard let time = LocalTime(text) else { throw DomainError.invalid("\"\(text)\" is not HH:MM", field: "dayStart") }
+            guard let time = LocalTime(text) else {
+                throw DomainError.invalid("\"\(TextRules.printable(text, limit: 16))\" is not HH:MM", field: "dayStart")
+            }
             return time
         } ?? configuration.dayStart
         let end = try params.dayEnd.map { text in
-            guard let time = LocalTime(text) else { throw DomainError.invalid("\"\(text)\" is not HH:MM", field: "dayEnd") }
+            guard let time = LocalTime(text) else {
+                throw DomainError.invalid("\"\(TextRules.printable(text, limit: 16))\" is not HH:MM", field: "dayEnd")
+            }
             return time
         } ?? configuration.dayEnd
         guard start < end else {
@@ -47,13 +48,10 @@ extension CoachService {
 
     func addClosure(_ params: CalendarAddClosure.Params, _ peer: Peer) async throws -> CreatedID {
         let range = try range(params.from, params.to, maxDays: 366)
-        let reason = try CycleRules.text(params.reason, field: "reason", maxLength: 200)
+        let reason = try TextRules.line(params.reason, field: "reason", maxCharacters: 200)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard try tx.school(params.school) != nil else {
-                throw DomainError.notFound("school", params.school, field: "school")
-            }
-            guard caller.canManage(school: params.school) else { throw DomainError.denied("change this school's calendar") }
+            try self.managedSchool(params.school, by: caller, tx)
             let id = try tx.insert(Closure(id: 0, school: params.school, range: range, reason: reason))
             try self.history(tx, &changes, caller, .closureAdded, school: params.school, pair: nil, subject: id)
             try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
@@ -63,13 +61,10 @@ extension CoachService {
 
     func addTerm(_ params: CalendarAddTerm.Params, _ peer: Peer) async throws -> CreatedID {
         let range = try range(params.from, params.to, maxDays: 366)
-        let name = try CycleRules.text(params.name, field: "name", maxLength: 200)
+        let name = try TextRules.line(params.name, field: "name", maxCharacters: 200)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard try tx.school(params.school) != nil else {
-                throw DomainError.notFound("school", params.school, field: "school")
-            }
-            guard caller.canManage(school: params.school) else { throw DomainError.denied("change this school's calendar") }
+            try self.managedSchool(params.school, by: caller, tx)
             if let clash = try tx.terms(school: params.school).first(where: {
                 $0.range.from <= range.to && range.from <= $0.range.to
             }) {
@@ -88,10 +83,10 @@ extension CoachService {
         let range = try range(params.from, params.to, maxDays: 400)
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
-            let calendar = try self.calendar(params.school, store)
             guard caller.isAdmin || caller.person?.school == params.school else {
-                throw DomainError.denied("read another school's calendar")
+                throw Self.hidden("school", params.school, field: "school")
             }
+            let calendar = try self.calendar(params.school, store)
             return SchoolDays(days: calendar.schoolDays(in: range).map(\.description))
         }
     }

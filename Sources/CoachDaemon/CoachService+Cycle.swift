@@ -8,7 +8,7 @@ extension CoachService {
         let focus = try CycleRules.text(params.focus, field: "focus", maxLength: 500)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let pair = try self.pair(params.pair, tx)
+            let pair = try self.visiblePair(params.pair, to: caller, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("agree a focus for pair \(pair.id)") }
             guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) is closed", field: "pair") }
             let id = try tx.insert(Cycle(id: 0, pair: pair.id, focus: focus, startedAt: self.now()))
@@ -20,21 +20,24 @@ extension CoachService {
 
     func dropInsSchedule(_ params: DropInsSchedule.Params, _ peer: Peer) async throws -> ScheduledDropIn {
         let minutes = params.minutes ?? policy.defaultDropInMinutes
+        // Validated before anything is computed from it: Int.max * 60 traps.
+        try CycleRules.checkDropInMinutes(minutes, policy: policy)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let pair = try self.pair(params.pair, tx)
+            let pair = try self.visiblePair(params.pair, to: caller, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("book drop-ins for pair \(pair.id)") }
             let calendar = try self.calendar(pair.school, tx)
             guard let start = calendar.parseInstant(params.start) else {
                 throw DomainError.invalid(
-                    "\"\(params.start)\" is not a time", field: "start",
+                    "\"\(TextRules.printable(params.start, limit: 40))\" is not a time", field: "start",
                     hint: "use RFC 3339 (2026-11-23T10:00:00Z) or local school time (2026-11-23T10:00)")
             }
             try CycleRules.checkCanSchedule(try tx.pairState(pair))
-            let end = start.addingTimeInterval(Double(max(minutes, 0) * 60))
+            let end = start.addingTimeInterval(Double(minutes * 60))
             try CycleRules.checkDropIn(
                 start: start, minutes: minutes, calendar: calendar, policy: self.policy,
-                coachDropIns: try tx.dropIns(coach: pair.coach, overlapping: start, end))
+                coachDropIns: try tx.dropIns(coach: pair.coach, overlapping: start, end),
+                mayDescribe: { clash in clash.pair == pair.id || caller.isAdmin })
             let cycle = try tx.currentCycle(pair: pair.id)
             let id = try tx.insert(
                 DropIn(
@@ -50,10 +53,7 @@ extension CoachService {
         let notes = try params.notes.map { try CycleRules.text($0, field: "notes") }
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let dropIn = try tx.dropIn(params.dropin) else {
-                throw DomainError.notFound("drop-in", params.dropin, field: "dropin")
-            }
-            let pair = try self.pair(dropIn.pair, tx)
+            let (dropIn, pair) = try self.visibleDropIn(params.dropin, to: caller, tx)
             guard caller.isAdmin || caller.person?.id == pair.coach else {
                 throw DomainError.denied("log drop-in \(dropIn.id): only its coach does")
             }
@@ -72,10 +72,7 @@ extension CoachService {
         let notes = try params.notes.map { try CycleRules.text($0, field: "notes") }
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let dropIn = try tx.dropIn(params.dropin) else {
-                throw DomainError.notFound("drop-in", params.dropin, field: "dropin")
-            }
-            let pair = try self.pair(dropIn.pair, tx)
+            let (dropIn, pair) = try self.visibleDropIn(params.dropin, to: caller, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("log follow-ups for pair \(pair.id)") }
             try CycleRules.checkCanFollowUp(dropIn, existing: try tx.followUp(dropIn: dropIn.id))
             let followUp = FollowUp(id: 0, dropIn: dropIn.id, pair: pair.id, completedAt: self.now(), notes: notes)
@@ -94,13 +91,13 @@ extension CoachService {
         let closing = try params.closePrevious.map { raw in
             guard let outcome = Outcome(rawValue: raw) else {
                 throw DomainError.invalid(
-                    "\"\(raw)\" is not an outcome", field: "closePrevious", hint: OutcomeName.all.joined(separator: ", "))
+                    "\"\(TextRules.printable(raw, limit: 32))\" is not an outcome", field: "closePrevious", hint: OutcomeName.all.joined(separator: ", "))
             }
             return outcome
         }
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let pair = try self.pair(params.pair, tx)
+            let pair = try self.visiblePair(params.pair, to: caller, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("set adaptations for pair \(pair.id)") }
             guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) is closed", field: "pair") }
             let calendar = try self.calendar(pair.school, tx)
@@ -126,14 +123,17 @@ extension CoachService {
     func adaptationsClose(_ params: AdaptationsClose.Params, _ peer: Peer) async throws -> AdaptationInfo {
         guard let outcome = Outcome(rawValue: params.outcome) else {
             throw DomainError.invalid(
-                "\"\(params.outcome)\" is not an outcome", field: "outcome", hint: OutcomeName.all.joined(separator: ", "))
+                "\"\(TextRules.printable(params.outcome, limit: 32))\" is not an outcome", field: "outcome", hint: OutcomeName.all.joined(separator: ", "))
         }
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let adaptation = try tx.adaptation(params.adaptation) else {
-                throw DomainError.notFound("adaptation", params.adaptation, field: "adaptation")
+            guard let adaptation = try tx.adaptation(params.adaptation), let pair = try tx.pair(adaptation.pair),
+                caller.canSee(pair)
+            else {
+                throw caller.isAdmin
+                    ? DomainError.notFound("adaptation", params.adaptation, field: "adaptation")
+                    : Self.hidden("adaptation", params.adaptation, field: "adaptation")
             }
-            let pair = try self.pair(adaptation.pair, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("close adaptations for pair \(pair.id)") }
             guard adaptation.isActive else {
                 throw DomainError(

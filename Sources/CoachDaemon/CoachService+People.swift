@@ -14,45 +14,51 @@ extension CoachService {
     }
 
     func peopleAdd(_ params: PeopleAdd.Params, _ peer: Peer) async throws -> CreatedID {
-        let name = try CycleRules.text(params.name, field: "name", maxLength: 200)
+        let name = try TextRules.line(params.name, field: "name", maxCharacters: 200)
         guard !params.roles.isEmpty else {
             throw DomainError.invalid("give at least one role", field: "roles", hint: RoleName.all.joined(separator: ", "))
         }
-        var roles = Set<Role>()
-        for text in params.roles {
-            guard let role = Role(rawValue: text) else {
-                throw DomainError.invalid(
-                    "\"\(text)\" is not a role", field: "roles", hint: "roles: \(RoleName.all.joined(separator: ", "))")
-            }
-            roles.insert(role)
+        guard params.roles.count <= 16 else { throw DomainError.invalid("give at most 16 roles", field: "roles") }
+        let roles = Set(
+            try params.roles.map { text in
+                guard let role = Role(rawValue: text) else {
+                    throw DomainError.invalid(
+                        "\"\(TextRules.printable(text, limit: 32))\" is not a role", field: "roles",
+                        hint: "roles: \(RoleName.all.joined(separator: ", "))")
+                }
+                return role
+            })
+        let login = try params.login.map { try TextRules.login($0) }
+        if let given = params.uid, given < 0 || given >= Int64(UInt32.max) {
+            throw DomainError.invalid("uid \(given) is out of range", field: "uid")
         }
-        var uid = params.uid
-        if let login = params.login {
-            guard let resolved = UnixAccounts.uid(ofLogin: login).map(Int64.init) else {
-                throw DomainError.invalid("there is no Unix user \"\(login)\" on this machine", field: "login")
-            }
-            if let given = uid, given != resolved {
-                throw DomainError.invalid("login \(login) has uid \(resolved), not \(given)", field: "uid")
-            }
-            uid = resolved
+        if login == nil, params.uid == nil {
+            throw DomainError.invalid("give the person's Unix login or uid: identity is the Unix user", field: "login")
         }
-        guard let uid else {
-            throw DomainError.invalid(
-                "give the person's Unix login or uid: identity is the Unix user", field: "login")
-        }
-        guard uid >= 0, uid < Int64(UInt32.max) else { throw DomainError.invalid("uid \(uid) is out of range", field: "uid") }
-        let person = Person(id: 0, name: name, school: params.school, roles: roles, uid: uid, login: params.login)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard try tx.school(params.school) != nil else {
-                throw DomainError.notFound("school", params.school, field: "school")
+            // The school is checked before the login is looked up: a lead learns nothing about
+            // the machine's accounts or another school's people through this method.
+            try self.managedSchool(params.school, by: caller, tx)
+            var uid = params.uid
+            if let login {
+                guard let resolved = UnixAccounts.uid(ofLogin: login).map(Int64.init) else {
+                    throw DomainError.invalid("there is no Unix user \"\(login)\" on this machine", field: "login")
+                }
+                if let given = uid, given != resolved {
+                    throw DomainError.invalid("login \(login) has uid \(resolved), not \(given)", field: "uid")
+                }
+                uid = resolved
             }
-            guard caller.canManage(school: params.school) else { throw DomainError.denied("add people to this school") }
+            guard let uid else { throw DomainError.invalid("give the person's Unix login or uid", field: "login") }
             if let existing = try tx.person(uid: uid) {
+                // Another school's person is not named to a lead.
+                let named = caller.canManage(school: existing.school) ? " (person \(existing.id), \(existing.name))" : ""
                 throw DomainError(
-                    .conflict, "uid \(uid) is already linked to person \(existing.id) (\(existing.name))",
+                    .conflict, "uid \(uid) is already linked to someone in coachd\(named)",
                     field: params.login == nil ? "uid" : "login")
             }
+            let person = Person(id: 0, name: name, school: params.school, roles: roles, uid: uid, login: login)
             let id = try tx.insert(person)
             try self.history(tx, &changes, caller, .personAdded, school: params.school, pair: nil, subject: id)
             return CreatedID(id: id)
@@ -62,10 +68,8 @@ extension CoachService {
     func peopleList(_ params: PeopleList.Params, _ peer: Peer) async throws -> PersonList {
         try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            if let school = params.school { try self.managedSchool(school, by: caller, store) }
             let people = try store.people(school: params.school).filter { caller.canManage(school: $0.school) }
-            if let school = params.school, !caller.canManage(school: school) {
-                throw DomainError.denied("list this school's people")
-            }
             return PersonList(people: people.map(PersonInfo.init))
         }
     }
@@ -73,13 +77,15 @@ extension CoachService {
     func pairsCreate(_ params: PairsCreate.Params, _ peer: Peer) async throws -> CreatedID {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let teacher = try tx.person(params.teacher) else {
-                throw DomainError.notFound("person", params.teacher, field: "teacher")
+            // Both people must be the caller's to manage, and of one school: a lead cannot pair
+            // their teacher with another school's coach, nor learn who is there.
+            let teacher = try self.managedPerson(params.teacher, by: caller, tx, field: "teacher")
+            let coach = try self.managedPerson(params.coach, by: caller, tx, field: "coach")
+            guard coach.school == teacher.school else {
+                throw DomainError.invalid(
+                    "the teacher and the coach are in different schools; a pair belongs to one school", field: "coach",
+                    hint: "add the coach to the teacher's school first: coachctl person add")
             }
-            guard let coach = try tx.person(params.coach) else {
-                throw DomainError.notFound("person", params.coach, field: "coach")
-            }
-            guard caller.canManage(school: teacher.school) else { throw DomainError.denied("pair people in this school") }
             guard teacher.roles.contains(.teacher) else {
                 throw DomainError.invalid("\(teacher.name) does not have the teacher role", field: "teacher")
             }
@@ -104,8 +110,7 @@ extension CoachService {
         let instant = now()
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
-            let pair = try self.pair(params.pair, store)
-            guard caller.canSee(pair) else { throw DomainError.denied("see pair \(pair.id)") }
+            let pair = try self.visiblePair(params.pair, to: caller, store)
             let confidential = caller.isMember(of: pair)
             let calendar = try self.calendar(pair.school, store)
             let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)

@@ -138,9 +138,52 @@ final class CoachService: Sendable {
         return pair
     }
 
+    // MARK: Ids the caller names, checked before anything about them is said
+
+    /// The refusal for an id the caller may not see: the same whether it exists or not, so it
+    /// tells nothing about another school's people, pairs or bookings.
+    static func hidden(_ what: String, _ id: Int64, field: String) -> DomainError {
+        DomainError(
+            .permissionDenied, "\(what) \(id) was not found or is not yours", field: field,
+            hint: "check the id; coachctl pair list shows the pairs you may see")
+    }
+
+    /// A pair the caller may see (an admin, the school's lead, or one of its two people).
+    func visiblePair(_ id: Int64, to caller: Caller, _ store: any StoreReading, field: String = "pair") throws -> Pair {
+        guard let pair = try store.pair(id), caller.canSee(pair) else {
+            throw caller.isAdmin ? DomainError.notFound("pair", id, field: field) : Self.hidden("pair", id, field: field)
+        }
+        return pair
+    }
+
+    /// A drop-in of a pair the caller may see, with its pair.
+    func visibleDropIn(_ id: Int64, to caller: Caller, _ store: any StoreReading, field: String = "dropin") throws
+        -> (DropIn, Pair)
+    {
+        guard let dropIn = try store.dropIn(id), let pair = try store.pair(dropIn.pair), caller.canSee(pair) else {
+            throw caller.isAdmin
+                ? DomainError.notFound("drop-in", id, field: field) : Self.hidden("drop-in", id, field: field)
+        }
+        return (dropIn, pair)
+    }
+
+    /// A school the caller manages (an admin, or its lead).
+    func managedSchool(_ id: Int64, by caller: Caller, _ store: any StoreReading, field: String = "school") throws {
+        guard caller.canManage(school: id) else { throw Self.hidden("school", id, field: field) }
+        guard try store.school(id) != nil else { throw DomainError.notFound("school", id, field: field) }
+    }
+
+    /// A person the caller manages (an admin, or the lead of the person's school).
+    func managedPerson(_ id: Int64, by caller: Caller, _ store: any StoreReading, field: String) throws -> Person {
+        guard let person = try store.person(id), caller.canManage(school: person.school) else {
+            throw caller.isAdmin ? DomainError.notFound("person", id, field: field) : Self.hidden("person", id, field: field)
+        }
+        return person
+    }
+
     func date(_ text: String, field: String) throws -> LocalDate {
         guard let date = LocalDate(text) else {
-            throw DomainError.invalid("\"\(text)\" is not a date as YYYY-MM-DD", field: field)
+            throw DomainError.invalid("\"\(TextRules.printable(text, limit: 40))\" is not a date as YYYY-MM-DD", field: field)
         }
         return date
     }

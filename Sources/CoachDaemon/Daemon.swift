@@ -37,10 +37,11 @@ public struct Daemon: Sendable {
         configuration: DaemonConfiguration, logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
         inheritedFD: Int32? = SocketActivation.listeningSockets().first, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> Daemon {
-        try FileManager.default.createDirectory(
-            atPath: configuration.stateDirectory, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o750])
+        if let narrowed = try PrivateFiles.secureDirectory(configuration.stateDirectory) {
+            logger.notice("\(narrowed)")
+        }
         let lock = try StateDirectoryLock.acquire(configuration.stateDirectory)
+        try PrivateFiles.secureDatabase(configuration.databasePath)
         let store = try SQLiteStore(path: configuration.databasePath)
         if !StateDirectory.isWritable(configuration.stateDirectory) {
             // Reads are served from the open database; every change will fail with StoreUnavailable.

@@ -24,8 +24,7 @@ public enum DatabaseRestore {
                 description: "\(backup) is not a sound coachd database: \(problems.prefix(3).joined(separator: "; "))")
         }
         let manager = FileManager.default
-        try manager.createDirectory(
-            atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        try PrivateFiles.secureDirectory(stateDirectory)
         guard let lock = try StateDirectoryLock.acquire(stateDirectory) else {
             throw Refused(description: "the state directory \(stateDirectory) is read-only")
         }
@@ -49,6 +48,8 @@ public enum DatabaseRestore {
         if getuid() == 0, stat(stateDirectory, &directoryInfo) == 0 {
             _ = chown(incoming, directoryInfo.st_uid, directoryInfo.st_gid)
         }
+        // Private whatever the umask: the copy holds every note.
+        _ = chmod(incoming, 0o600)
         guard rename(incoming, database) == 0 else {
             throw Refused(description: "cannot put the copy in place: \(String(cString: strerror(errno)))")
         }
@@ -65,7 +66,7 @@ public enum DatabaseRestore {
             throw Refused(description: "cannot read \(source)")
         }
         defer { try? input.close() }
-        let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw Refused(description: "cannot create \(destination): \(String(cString: strerror(errno)))")
         }

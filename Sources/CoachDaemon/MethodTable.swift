@@ -7,13 +7,24 @@ struct MethodTable: Sendable {
     typealias Handler = @Sendable ([String: JSONValue], Peer) async throws -> Data
     /// Answers without waiting when it can (on the I/O thread); nil sends the request to `Handler`.
     typealias ImmediateHandler = @Sendable ([String: JSONValue], Peer) -> Data?
+    /// Decides who may call a method, before its params are read.
+    typealias Gate = @Sendable (Access, String, Peer) async throws -> Void
+    let gate: Gate
     private(set) var handlers: [String: Handler] = [:]
+    /// Each method's access, as the gate checks it (the access table's test reads it).
+    private(set) var access: [String: Access] = [:]
+
+    init(gate: @escaping Gate) { self.gate = gate }
     private(set) var immediate: [String: ImmediateHandler] = [:]
 
-    /// Registers a method. Registering a name twice is a programming error.
-    mutating func on<M: RPCMethod>(_ method: M.Type, _ body: @escaping @Sendable (M.Params, Peer) async throws -> M.Result) {
+    /// Registers a method: who may call it, then its body. Registering a name twice is a programming error.
+    mutating func on<M: RPCMethod>(
+        _ method: M.Type, access: Access, _ body: @escaping @Sendable (M.Params, Peer) async throws -> M.Result
+    ) {
         precondition(handlers[M.name] == nil, "\(M.name) registered twice")
-        handlers[M.name] = { raw, peer in
+        self.access[M.name] = access
+        handlers[M.name] = { [gate] raw, peer in
+            try await gate(access, M.name, peer)
             let params = try RPCCodec.decodeParams(M.Params.self, from: raw)
             let result = try await body(params, peer)
             return try RPCCodec.encoder.encode(result)
@@ -22,11 +33,15 @@ struct MethodTable: Sendable {
 
     /// Registers a method that encodes its own result (to cache it), with an optional fast path.
     mutating func onEncoded<M: RPCMethod>(
-        _ method: M.Type, immediately: ImmediateHandler? = nil,
+        _ method: M.Type, access: Access, immediately: ImmediateHandler? = nil,
         _ body: @escaping @Sendable (M.Params, Peer) async throws -> Data
     ) {
         precondition(handlers[M.name] == nil, "\(M.name) registered twice")
-        handlers[M.name] = { raw, peer in try await body(try RPCCodec.decodeParams(M.Params.self, from: raw), peer) }
+        self.access[M.name] = access
+        handlers[M.name] = { [gate] raw, peer in
+            try await gate(access, M.name, peer)
+            return try await body(try RPCCodec.decodeParams(M.Params.self, from: raw), peer)
+        }
         immediate[M.name] = immediately
     }
 
@@ -34,6 +49,7 @@ struct MethodTable: Sendable {
     /// when called without params (with any, the ordinary path explains what is wrong).
     mutating func constant<M: RPCMethod>(_ method: M.Type, _ result: M.Result) throws {
         let encoded = try RPCCodec.encoder.encode(result)
+        access[M.name] = .anyone
         handlers[M.name] = { raw, _ in
             _ = try RPCCodec.decodeParams(M.Params.self, from: raw)
             return encoded
@@ -49,36 +65,36 @@ struct MethodTable: Sendable {
 extension CoachService {
     /// Every method of the API, bound to this service.
     func methodTable(connections: @escaping @Sendable () -> Int) throws -> MethodTable {
-        var table = MethodTable()
+        var table = MethodTable(gate: { access, method, peer in try await self.authorize(access, method: method, peer) })
         try table.constant(DaemonPing.self, "pong")
         try table.constant(
             DaemonInfo.self,
             DaemonInfoResult(version: version, apiLevel: CoachAPI.level, capabilities: Self.capabilities))
         try table.constant(RPCDiscover.self, CoachAPI.openRPC(version: version))
-        table.on(DaemonStatus.self) { _, peer in try await self.daemonStatus(peer, connections: connections()) }
-        table.on(PeopleMe.self) { _, peer in try await self.peopleMe(peer) }
-        table.on(SchoolsAdd.self) { params, peer in try await self.schoolsAdd(params, peer) }
-        table.on(SchoolsList.self) { _, peer in try await self.schoolsList(peer) }
-        table.on(CalendarAddClosure.self) { params, peer in try await self.addClosure(params, peer) }
-        table.on(CalendarAddTerm.self) { params, peer in try await self.addTerm(params, peer) }
-        table.on(CalendarSchoolDays.self) { params, peer in try await self.schoolDays(params, peer) }
-        table.on(PeopleAdd.self) { params, peer in try await self.peopleAdd(params, peer) }
-        table.on(PeopleList.self) { params, peer in try await self.peopleList(params, peer) }
-        table.on(PairsCreate.self) { params, peer in try await self.pairsCreate(params, peer) }
-        table.on(PairsShow.self) { params, peer in try await self.pairsShow(params, peer) }
-        table.on(PairsList.self) { params, peer in try await self.pairsList(params, peer) }
-        table.on(CyclesStart.self) { params, peer in try await self.cyclesStart(params, peer) }
-        table.on(DropInsSchedule.self) { params, peer in try await self.dropInsSchedule(params, peer) }
-        table.on(DropInsComplete.self) { params, peer in try await self.dropInsComplete(params, peer) }
-        table.on(FollowUpsComplete.self) { params, peer in try await self.followUpsComplete(params, peer) }
-        table.on(AdaptationsSet.self) { params, peer in try await self.adaptationsSet(params, peer) }
-        table.on(AdaptationsClose.self) { params, peer in try await self.adaptationsClose(params, peer) }
-        table.onEncoded(DueListMethod.self, immediately: { raw, peer in self.dueListCached(raw, peer) }) { params, peer in
+        table.on(DaemonStatus.self, access: .admin) { _, peer in try await self.daemonStatus(peer, connections: connections()) }
+        table.on(PeopleMe.self, access: .anyone) { _, peer in try await self.peopleMe(peer) }
+        table.on(SchoolsAdd.self, access: .admin) { params, peer in try await self.schoolsAdd(params, peer) }
+        table.on(SchoolsList.self, access: .known) { _, peer in try await self.schoolsList(peer) }
+        table.on(CalendarAddClosure.self, access: .managers) { params, peer in try await self.addClosure(params, peer) }
+        table.on(CalendarAddTerm.self, access: .managers) { params, peer in try await self.addTerm(params, peer) }
+        table.on(CalendarSchoolDays.self, access: .known) { params, peer in try await self.schoolDays(params, peer) }
+        table.on(PeopleAdd.self, access: .managers) { params, peer in try await self.peopleAdd(params, peer) }
+        table.on(PeopleList.self, access: .managers) { params, peer in try await self.peopleList(params, peer) }
+        table.on(PairsCreate.self, access: .managers) { params, peer in try await self.pairsCreate(params, peer) }
+        table.on(PairsShow.self, access: .known) { params, peer in try await self.pairsShow(params, peer) }
+        table.on(PairsList.self, access: .known) { params, peer in try await self.pairsList(params, peer) }
+        table.on(CyclesStart.self, access: .members) { params, peer in try await self.cyclesStart(params, peer) }
+        table.on(DropInsSchedule.self, access: .members) { params, peer in try await self.dropInsSchedule(params, peer) }
+        table.on(DropInsComplete.self, access: .coaches) { params, peer in try await self.dropInsComplete(params, peer) }
+        table.on(FollowUpsComplete.self, access: .members) { params, peer in try await self.followUpsComplete(params, peer) }
+        table.on(AdaptationsSet.self, access: .members) { params, peer in try await self.adaptationsSet(params, peer) }
+        table.on(AdaptationsClose.self, access: .members) { params, peer in try await self.adaptationsClose(params, peer) }
+        table.onEncoded(DueListMethod.self, access: .known, immediately: { raw, peer in self.dueListCached(raw, peer) }) { params, peer in
             try await self.dueListEncoded(params, peer)
         }
-        table.on(BackupCreate.self) { _, peer in try await self.backupCreate(peer) }
-        table.on(BackupRead.self) { params, peer in try await self.backupRead(params, peer) }
-        table.on(BackupFinish.self) { params, peer in try await self.backupFinish(params, peer) }
+        table.on(BackupCreate.self, access: .admin) { _, peer in try await self.backupCreate(peer) }
+        table.on(BackupRead.self, access: .admin) { params, peer in try await self.backupRead(params, peer) }
+        table.on(BackupFinish.self, access: .admin) { params, peer in try await self.backupFinish(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table

@@ -6,26 +6,20 @@ public enum CycleRules {
     /// Longest free text accepted (focus, adaptation, notes), in characters.
     public static let maxTextLength = 4000
 
-    /// Checks a short text: not blank, not too long. Returns it trimmed.
+    /// Checks a free text (focus, notes, adaptation): `TextRules.freeText`. Returns it trimmed.
     public static func text(_ value: String, field: String, maxLength: Int = maxTextLength) throws(DomainError) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .invalid("\(field) must not be empty", field: field) }
-        guard trimmed.count <= maxLength else {
-            throw .invalid("\(field) is \(trimmed.count) characters; at most \(maxLength) are accepted", field: field)
-        }
-        return trimmed
+        try TextRules.freeText(value, field: field, maxCharacters: maxLength)
     }
 
     /// A drop-in must last 1…max minutes, fall on a school day inside school hours, and not overlap
-    /// another drop-in of the same coach.
+    /// another drop-in of the same coach. The minutes are checked before anything is computed from
+    /// them. A clash with a drop-in the caller may not see (`mayDescribe` false: the coach's booking
+    /// with another pair or school) is reported without its id or times.
     public static func checkDropIn(
-        start: Date, minutes: Int, calendar: SchoolCalendar, policy: CyclePolicy, coachDropIns: [DropIn]
+        start: Date, minutes: Int, calendar: SchoolCalendar, policy: CyclePolicy, coachDropIns: [DropIn],
+        mayDescribe: (DropIn) -> Bool = { _ in true }
     ) throws(DomainError) {
-        guard (1...policy.maxDropInMinutes).contains(minutes) else {
-            throw .invalid(
-                "a drop-in lasts 1 to \(policy.maxDropInMinutes) minutes, not \(minutes)", field: "minutes",
-                hint: "drop-ins are short by design; book a shorter visit")
-        }
+        try checkDropInMinutes(minutes, policy: policy)
         let end = start.addingTimeInterval(Double(minutes * 60))
         let day = calendar.localDate(of: start)
         guard calendar.isSchoolDay(day) else {
@@ -44,10 +38,24 @@ public enum CycleRules {
                 field: "start", hint: "pick a start between \(calendar.dayStart) and \(minutes) minutes before \(calendar.dayEnd)")
         }
         if let clash = coachDropIns.first(where: { $0.overlaps(start: start, end: end) }) {
+            guard mayDescribe(clash) else {
+                throw DomainError(
+                    .conflict, "the coach is not free at that time", field: "start",
+                    hint: "choose a time that does not overlap; coachctl due shows the pair's next slot")
+            }
             throw DomainError(
                 .conflict,
                 "the coach already has drop-in \(clash.id) from \(calendar.format(clash.start)) to \(calendar.format(clash.end))",
                 field: "start", hint: "choose a time that does not overlap")
+        }
+    }
+
+    /// A drop-in lasts 1…max minutes: checked before anything is computed from the number.
+    public static func checkDropInMinutes(_ minutes: Int, policy: CyclePolicy) throws(DomainError) {
+        guard (1...policy.maxDropInMinutes).contains(minutes) else {
+            throw .invalid(
+                "a drop-in lasts 1 to \(policy.maxDropInMinutes) minutes, not \(minutes)", field: "minutes",
+                hint: "drop-ins are short by design; book a shorter visit")
         }
     }
 

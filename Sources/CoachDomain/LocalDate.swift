@@ -99,7 +99,9 @@ public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses `HH:MM` (24-hour).
     public init?(_ text: some StringProtocol) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        // Digits only: Int("+8") is 8, and "+8:30" is no time of day.
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
             let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
         else { return nil }
         self.init(minutes: h * 60 + m)

@@ -357,7 +357,7 @@ insh "grep -E '^(Uid|Gid):' /proc/$main/status" | awk '{print $2, $3, $4, $5}' |
 insh "grep -qx 'CapEff:	0000000000000000' /proc/$main/status && grep -qx 'CapBnd:	0000000000000000' /proc/$main/status \
     && grep -qx 'NoNewPrivs:	1' /proc/$main/status && grep -qx 'Seccomp:	2' /proc/$main/status" ||
     fail "capabilities, no_new_privs or seccomp not in force"
-[ "$(insh "stat -c '%a %U' /var/lib/coachd /var/lib/coachd/coachd.sqlite")" = "$(printf '750 coachd\n600 coachd')" ] ||
+[ "$(insh "stat -c '%a %U' /var/lib/coachd /var/lib/coachd/coachd.sqlite")" = "$(printf '700 coachd\n600 coachd')" ] ||
     fail "state directory or database permissions: $(insh "stat -c '%n %a %U' /var/lib/coachd /var/lib/coachd/coachd.sqlite")"
 [ "$(insh "readlink /proc/$main/ns/net")" != "$(insh 'readlink /proc/1/ns/net')" ] || fail "PrivateNetwork not in force"
 out=$(as outsider daemon ping 2>&1)
