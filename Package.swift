@@ -97,6 +97,9 @@ let package = Package(
         // (mk/robustness.mk builds it with -sanitize=fuzzer; an ordinary build replays inputs).
         .target(name: "CoachFuzzing", dependencies: ["CoachRPC", "CoachRPCSocket"], swiftSettings: strict),
         .executableTarget(name: "coachd-fuzz", dependencies: ["CoachFuzzing"], swiftSettings: strict),
+        // The service-level fuzz target: request scripts through the real dispatcher and a real store
+        // (`make fuzz-service`; an ordinary build replays inputs).
+        .executableTarget(name: "coachd-service-fuzz", dependencies: ["CoachDaemon"], swiftSettings: strict),
         // Benchmarks (`make bench`): the dataset generator and the side-by-side runner (Docs/Performance.md).
         .executableTarget(
             name: "coachbench",

@@ -60,6 +60,33 @@ crash-test: deps ## Kill coachd with SIGKILL under write load CRASH_ITERATIONS t
 		$(SWIFT) test $(SWIFT_FLAGS) --skip-build --filter 'sigkillDuringWrites'
 	@tail -1 .build/crash-report.txt | sed 's/^/crash-test: last of $(CRASH_ITERATIONS) rounds: /'
 
-TEST_STEPS += fuzz-smoke tsan
+# The service-level target (issue 10): request scripts through the access gate, the handlers and a
+# real SQLite store. Same scratch path as coachd-fuzz, so the packages are built once for both.
+FUZZ_SERVICE_BIN := $(FUZZ_DIR)/release/coachd-service-fuzz
+fuzz-service-build: deps ## Build the service-level libFuzzer target (release, -sanitize=fuzzer,address) in .build-fuzz
+	$(SWIFT) build -c release --scratch-path $(FUZZ_DIR) --product coachd-service-fuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 
-.PHONY: fuzz-build fuzz fuzz-smoke fuzz-replay fuzz-seeds tsan crash-test
+fuzz-service: fuzz-service-build ## Fuzz every method through the dispatcher and a real store for FUZZ_SECONDS (default 600)
+	@mkdir -p $(FUZZ_DIR)/service-corpus $(FUZZ_DIR)/artifacts
+	@echo "fuzzing the service for $(FUZZ_SECONDS) s; new inputs go to $(FUZZ_DIR)/service-corpus"
+	@SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(FUZZ_SERVICE_BIN) $(FUZZ_DIR)/service-corpus \
+		Fuzz/service-corpus Fuzz/service-findings $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+		> $(FUZZ_DIR)/last-service-run.log 2>&1; status=$$?; \
+	grep -aE '^(#[0-9]+ +(INITED|DONE)|stat::|==[0-9]+==ERROR|.*Fatal error|.*Test unit written)' $(FUZZ_DIR)/last-service-run.log; \
+	if [ $$status -ne 0 ] || grep -aq 'Fatal error\|==ERROR\|Test unit written' $(FUZZ_DIR)/last-service-run.log; then \
+		echo "fuzz-service: FINDING (exit $$status): see $(FUZZ_DIR)/last-service-run.log and $(FUZZ_DIR)/artifacts;" \
+			"fix it and add the input under Fuzz/service-findings/"; exit 1; \
+	fi; \
+	echo "fuzz-service: $$(grep -ao 'number_of_executed_units: [0-9]*' $(FUZZ_DIR)/last-service-run.log | grep -o '[0-9]*$$') executions in $(FUZZ_SECONDS) s, no finding"
+
+fuzz-service-smoke: ## Fuzz the service for FUZZ_SMOKE_SECONDS (default 60): a step of make test
+	@$(MAKE) --no-print-directory fuzz-service FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+fuzz-service-seeds: build ## Regenerate Fuzz/service-corpus from the contract (after adding a method)
+	$(BIN)/coachd-service-fuzz --write-seeds Fuzz/service-corpus
+
+TEST_STEPS += fuzz-smoke fuzz-service-smoke tsan
+
+.PHONY: fuzz-build fuzz fuzz-smoke fuzz-replay fuzz-seeds tsan crash-test fuzz-service-build fuzz-service \
+	fuzz-service-smoke fuzz-service-seeds
