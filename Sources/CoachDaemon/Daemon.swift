@@ -137,7 +137,7 @@ public struct Daemon: Sendable {
 
     static func statusLine(_ timer: DueTimer) async -> String {
         do {
-            return CoachService.statusLine(try await timer.counts(at: Date()))
+            return CoachService.statusLine(try await timer.counts(at: timer.currentTime()))
         } catch {
             return "status unavailable: \(error)"
         }

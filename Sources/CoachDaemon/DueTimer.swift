@@ -92,6 +92,9 @@ actor DueTimer {
     }
 
     /// Counts for the status line: pairs with an item, due today (school-local), overdue now.
+    /// The time on the clock the timer was given (the status line reads it, never `Date()`).
+    nonisolated func currentTime() -> Date { now() }
+
     nonisolated func counts(at instant: Date) async throws -> (pairs: Int, dueToday: Int, overdue: Int) {
         try await store.read { store in
             var today = 0

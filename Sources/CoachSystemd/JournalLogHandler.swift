@@ -73,16 +73,24 @@ public struct JournalLogHandler: LogHandler {
     }
 
     static func send(_ fields: [String]) {
-        var buffers = fields.map { Array($0.utf8) }
-        var vectors: [iovec] = []
-        vectors.reserveCapacity(buffers.count)
-        for index in buffers.indices {
-            buffers[index].withUnsafeMutableBytes { raw in
-                vectors.append(iovec(iov_base: raw.baseAddress, iov_len: raw.count))
-            }
+        // One contiguous buffer, and every iovec built and used inside the one closure that owns
+        // the pointer: a pointer taken inside `withUnsafeMutableBytes` is not valid after it returns.
+        var bytes: [UInt8] = []
+        var lengths: [Int] = []
+        lengths.reserveCapacity(fields.count)
+        for field in fields {
+            bytes.append(contentsOf: field.utf8)
+            lengths.append(field.utf8.count)
         }
-        // The iovecs point into `buffers`, which stays alive (and unmoved) until after the call.
-        withExtendedLifetime(buffers) {
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var vectors: [iovec] = []
+            vectors.reserveCapacity(lengths.count)
+            var offset = 0
+            for length in lengths {
+                vectors.append(iovec(iov_base: base + offset, iov_len: length))
+                offset += length
+            }
             _ = sd_journal_sendv(vectors, Int32(vectors.count))
         }
     }
