@@ -15,6 +15,12 @@ actor DueTimer {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private var sleeper: Task<AlarmWake, Never>?
+    /// When this timer (this run of the daemon) began: a transition that fell before it, for an
+    /// item no change has touched since, was missed while the daemon was down — a catch-up.
+    private let startedAt: Date
+    /// Pairs whose due item a change has set since start. A back-dated booking makes a transition
+    /// that falls in the past, but it was not missed: monitoring filters on `catch_up`.
+    private var changedSinceStart: Set<Int64> = []
     /// Sleeps until the next transition on the wall clock, waking early when the clock is set.
     private let alarm: any WallClockAlarm
     /// When the soonest transition not yet raised falls, as last read from the store (or sooner).
@@ -40,6 +46,7 @@ actor DueTimer {
         self.now = now
         self.alarm = alarm
         self.onTransition = onTransition
+        self.startedAt = now()
     }
 
     /// Makes sure the persisted items were computed under `policy` (recomputing them all when not:
@@ -75,6 +82,7 @@ actor DueTimer {
     /// wake-up (a later one needs nothing: waking early finds nothing and reads the next time).
     func apply(_ changes: DueChanges) {
         guard !changes.items.isEmpty || !changes.calendars.isEmpty else { return }
+        changedSinceStart.formUnion(changes.items.keys)
         if let soonest = changes.nextTransitions.values.compactMap({ $0 }).min(), nextWake.map({ soonest < $0 }) ?? true {
             nextWake = soonest
             sleeper?.cancel()
@@ -91,10 +99,10 @@ actor DueTimer {
         }
     }
 
-    /// Counts for the status line: pairs with an item, due today (school-local), overdue now.
     /// The time on the clock the timer was given (the status line reads it, never `Date()`).
     nonisolated func currentTime() -> Date { now() }
 
+    /// Counts for the status line: pairs with an item, due today (school-local), overdue now.
     nonisolated func counts(at instant: Date) async throws -> (pairs: Int, dueToday: Int, overdue: Int) {
         try await store.read { store in
             var today = 0
@@ -185,7 +193,7 @@ actor DueTimer {
                     "coachd.school": "\(item.school)",
                     "coachd.due": "\(calendar?.format(item.dueAt) ?? "\(item.dueAt)")",
                     "coachd.due_date": "\(item.dueDate)",
-                    "coachd.catch_up": "\(instant.timeIntervalSince(transition.at) > 60)",
+                    "coachd.catch_up": "\(transition.at < startedAt && !changedSinceStart.contains(item.pair))",
                 ])
             onTransition(transition)
         }

@@ -161,6 +161,21 @@ struct DueTimerTests {
         #expect(again.log.all.filter { $0.contains("coachd.event=dropin.") || $0.contains("coachd.event=followup.") }.isEmpty)
     }
 
+    @Test func aBackDatedBooking_whileRunning_isNotACatchUp() async throws {
+        var f = try await ServiceFixture()
+        try await f.seed()
+        await f.timer.fire()
+        _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "f"), Peers.teacher)
+        // Last Friday's visit, recorded on Monday: its transitions fall in the past, but the daemon
+        // was running all along, so nothing was missed.
+        _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-20T10:00"), Peers.teacher)
+        f.clock.set(ServiceFixture.monday.addingTimeInterval(60))
+        await f.timer.fire()
+        let raised = f.log.all.filter { $0.contains("coachd.pair=\(f.pair)") && $0.contains("coachd.catch_up=") }
+        #expect(!raised.isEmpty)
+        #expect(raised.allSatisfy { $0.contains("coachd.catch_up=false") }, "\(raised)")
+    }
+
     @Test func nextTransition_isTheSoonest() async throws {
         var f = try await ServiceFixture(now: ServiceFixture.monday.addingTimeInterval(-86_400 * 2))  // Saturday
         try await f.seed()
