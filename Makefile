@@ -35,11 +35,18 @@ run: build ## Start coachd in the foreground on ./.coachd (SQLite + socket .coac
 # The end-to-end tests run on their own: each blocks a thread of the test process while it waits
 # on real processes, and on two cores that starved the in-process socket tests of the thread pool
 # (their 5 s read timeouts fired in about one full run in two).
-test: deps ## Build and run every test: unit, store, RPC, end to end, then the steps in mk/ (what CI runs)
+test: deps check-imports ## Build and run every test: unit, store, RPC, end to end, then the steps in mk/ (what CI runs)
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --skip EndToEndTests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --filter EndToEndTests
 	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
+
+check: deps check-imports ## The inner loop: build everything and run the unit, store and RPC tests (no end to end, fuzz, TSan or system test)
+	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --skip EndToEndTests
+
+check-imports: ## Every import in a target names one of its direct dependencies (read from swift package dump-package)
+	@python3 Tools/check-imports.py
 
 docs: build ## Regenerate Docs/openrpc.json and Docs/API.md from the wire types
 	$(BIN)/coachd --print-openrpc > Docs/openrpc.json
@@ -54,4 +61,4 @@ lint: ## Check formatting without changing files
 clean: ## Remove build products (keeps .coachd/)
 	rm -rf .build
 
-.PHONY: help deps build run test docs format lint clean
+.PHONY: help deps build run test check check-imports docs format lint clean

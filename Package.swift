@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "coachd",
             dependencies: [
-                "CoachDaemon", "CoachSystemd",
+                "CoachDaemon", "CoachSystemd", "CoachRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
