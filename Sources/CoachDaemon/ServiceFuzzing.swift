@@ -4,6 +4,7 @@ import CoachStore
 import Dispatch
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// The service-level fuzz target (issue 10): each input is a short script of requests run through
 /// the real dispatcher (access gate, params decoding, handlers) against a real SQLite store seeded
@@ -29,11 +30,14 @@ public enum ServiceFuzzing {
     /// Runs one input; stops the process with a message when a property fails.
     public static func check(_ input: [UInt8]) {
         let done = DispatchSemaphore(value: 0)
+        let broken = NIOLockedValueBox<[String]>([])
         Task {
-            await run(input)
+            let world = await run(input)
+            broken.withLockedValue { $0 = world.violations }
             done.signal()
         }
         done.wait()
+        if let first = broken.withLockedValue({ $0.first }) { fatalError("service fuzz property broken: \(first)") }
     }
 
     /// The seed inputs: every method called once by each caller with ordinary params, and the
@@ -125,6 +129,9 @@ public enum ServiceFuzzing {
         let store: SQLiteStore
         let service: CoachService
         let dispatcher: CoachDispatcher
+        /// Properties the script broke (a test reports them; the fuzzer traps on the first).
+        private let broken = NIOLockedValueBox<[String]>([])
+        var violations: [String] { broken.withLockedValue { $0 } }
 
         init() async throws {
             store = try SQLiteStore()
@@ -158,11 +165,15 @@ public enum ServiceFuzzing {
                 _ = try await dispatcher.dispatch(RPCRequest(method: method, id: .int(1), params: params), context: context)
             } catch {
                 if [.internalError, .storeUnavailable].contains(error.name) {
-                    fatalError("\(method) as uid \(peer.uid) failed inside: \(error.message); input \(input)")
+                    broken.withLockedValue {
+                        $0.append("\(method) as uid \(peer.uid) failed inside: \(error.message); input \(input)")
+                    }
                 }
                 let after = try? await store.read { try $0.count(of: .history) }
                 if before != after {
-                    fatalError("\(method) as uid \(peer.uid) was refused (\(error.name)) but changed the history")
+                    broken.withLockedValue {
+                        $0.append("\(method) as uid \(peer.uid) was refused (\(error.name)) but changed the history")
+                    }
                 }
             }
         }

@@ -4,7 +4,8 @@ import Foundation
 
 /// One fuzz input through the line framer and the JSON-RPC decoder, with the properties that must
 /// hold for every input. A broken property stops the process (`fatalError`), which libFuzzer
-/// reports as a finding; the regression tests replay the corpus through the same function.
+/// reports as a finding; the regression tests replay the corpus through `violation`, the same
+/// checks, where a broken property is a test failure naming the input.
 ///
 /// - Framer: feeding the bytes in arbitrary pieces gives the same frames as a plain model of the
 ///   framing rule (split on `\n`, drop one `\r`, refuse a line over the limit and stop there);
@@ -19,19 +20,30 @@ public enum FuzzHarness {
 
     /// Checks every property for one input.
     public static func check(_ input: [UInt8]) {
-        for limit in lineLimits {
-            checkFraming(input, maxLineBytes: limit)
+        if let broken = violation(input) { fatalError(broken.description) }
+    }
+
+    /// The first property `input` breaks, or nil: what the tests call, so a broken property is a
+    /// test failure naming the input instead of a trap that ends the whole test run.
+    public static func violation(_ input: [UInt8]) -> PropertyBroken? {
+        do throws(PropertyBroken) {
+            for limit in lineLimits {
+                try checkFraming(input, maxLineBytes: limit)
+            }
+            try checkDecoding(input)
+            return nil
+        } catch {
+            return error
         }
-        checkDecoding(input)
     }
 
     // MARK: - Framing
 
-    static func checkFraming(_ input: [UInt8], maxLineBytes: Int) {
+    static func checkFraming(_ input: [UInt8], maxLineBytes: Int) throws(PropertyBroken) {
         let expected = modelFrames(input, maxLineBytes: maxLineBytes)
         var whole = LineFramer(maxLineBytes: maxLineBytes)
         let inOneGo = whole.feed(input) + whole.finish()
-        require(inOneGo == expected, "framing in one piece differs from the model", input)
+        try require(inOneGo == expected, "framing in one piece differs from the model", input)
         var pieces = LineFramer(maxLineBytes: maxLineBytes)
         var generator = SplitMix(seed: UInt64(input.count) &* 0x9E37_79B9 &+ UInt64(input.first ?? 0))
         var frames: [LineFramer.Frame] = []
@@ -42,10 +54,10 @@ public enum FuzzHarness {
             start = end
         }
         frames += pieces.finish()
-        require(frames == expected, "framing in pieces differs from the model", input)
+        try require(frames == expected, "framing in pieces differs from the model", input)
         for case .line(let line) in frames {
-            require(line.count <= maxLineBytes, "a line longer than the limit got through", input)
-            require(!line.contains(UInt8(ascii: "\n")), "a line holds a line break", input)
+            try require(line.count <= maxLineBytes, "a line longer than the limit got through", input)
+            try require(!line.contains(UInt8(ascii: "\n")), "a line holds a line break", input)
         }
     }
 
@@ -75,93 +87,103 @@ public enum FuzzHarness {
 
     // MARK: - Decoding
 
-    static func checkDecoding(_ input: [UInt8]) {
+    static func checkDecoding(_ input: [UInt8]) throws(PropertyBroken) {
         for line in [input[...]] + input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            checkLine(Array(line))
+            try checkLine(Array(line))
         }
     }
 
-    static func checkLine(_ line: [UInt8]) {
+    static func checkLine(_ line: [UInt8]) throws(PropertyBroken) {
         switch RPCCodec.parse(Data(line)) {
         case .single(let incoming):
-            if let reply = checkIncoming(incoming, line) { checkReply(reply, isBatch: false, line) }
+            if let reply = try checkIncoming(incoming, line) { try checkReply(reply, isBatch: false, line) }
         case .batch(let members):
-            require(!members.isEmpty, "an empty batch was not refused", line)
-            let replies = members.compactMap { checkIncoming($0, line) }
-            if let reply = RPCCodec.batch(replies) { checkReply(reply, isBatch: true, line) }
+            try require(!members.isEmpty, "an empty batch was not refused", line)
+            var replies: [Data] = []
+            for member in members {
+                if let reply = try checkIncoming(member, line) { replies.append(reply) }
+            }
+            if let reply = RPCCodec.batch(replies) { try checkReply(reply, isBatch: true, line) }
         }
     }
 
     /// Checks one request or refusal; returns the reply it would get (nil for a notification).
-    static func checkIncoming(_ incoming: RPCIncoming, _ line: [UInt8]) -> Data? {
+    static func checkIncoming(_ incoming: RPCIncoming, _ line: [UInt8]) throws(PropertyBroken) -> Data? {
         switch incoming {
         case .invalid(let error, let id):
-            require([-32700, -32600].contains(error.code), "an envelope error with code \(error.code)", line)
+            try require([-32700, -32600].contains(error.code), "an envelope error with code \(error.code)", line)
             return RPCCodec.failure(error, id: id)
         case .request(let request):
             for method in CoachAPI.methods {
-                checkParams(method, request.params, line)
+                try checkParams(method, request.params, line)
             }
             guard let id = request.id else { return nil }
             return RPCCodec.success(result: Data("null".utf8), id: id)
         }
     }
 
-    static func checkParams<M: RPCMethod>(_ method: M.Type, _ params: [String: JSONValue], _ line: [UInt8]) {
+    static func checkParams<M: RPCMethod>(_ method: M.Type, _ params: [String: JSONValue], _ line: [UInt8]) throws(PropertyBroken) {
         let first: M.Params
         do {
             first = try RPCCodec.decodeParams(M.Params.self, from: params)
         } catch {
-            require(error.code == -32602, "\(M.name): params refused with code \(error.code)", line)
+            try require(error.code == -32602, "\(M.name): params refused with code \(error.code)", line)
             if let field = error.data?.field {
                 let top = field.split(separator: ".", maxSplits: 1).first.map(String.init) ?? field
                 let known = Set(M.Params.fields.map(\.name)).union(params.keys)
-                require(known.contains(field) || known.contains(top), "\(M.name): refusal names \(field)", line)
+                try require(known.contains(field) || known.contains(top), "\(M.name): refusal names \(field)", line)
             }
             _ = RPCCodec.failure(error, id: .null)
             return
         }
         for field in M.Params.fields where field.required {
-            require(params[field.name].map { $0 != .null } ?? false, "\(M.name): \(field.name) missing", line)
+            try require(params[field.name].map { $0 != .null } ?? false, "\(M.name): \(field.name) missing", line)
         }
         // What decodes must survive its own encoding unchanged.
         do {
             let encoded = try RPCCodec.encoder.encode(first)
             let members = try JSONDecoder().decode([String: JSONValue].self, from: encoded)
             let second = try RPCCodec.decodeParams(M.Params.self, from: members)
-            require(try RPCCodec.encoder.encode(second) == encoded, "\(M.name): params do not round-trip", line)
+            try require(try RPCCodec.encoder.encode(second) == encoded, "\(M.name): params do not round-trip", line)
         } catch {
-            fail("\(M.name): decoded params do not re-encode: \(error)", line)
+            throw fail("\(M.name): decoded params do not re-encode: \(error)", line)
         }
     }
 
-    static func checkReply(_ reply: Data, isBatch: Bool, _ line: [UInt8]) {
-        require(!reply.contains(UInt8(ascii: "\n")), "a reply holds a line break", line)
+    static func checkReply(_ reply: Data, isBatch: Bool, _ line: [UInt8]) throws(PropertyBroken) {
+        try require(!reply.contains(UInt8(ascii: "\n")), "a reply holds a line break", line)
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: reply)
         } catch {
-            fail("a reply is not valid JSON: \(String(decoding: reply, as: UTF8.self))", line)
+            throw fail("a reply is not valid JSON: \(String(decoding: reply, as: UTF8.self))", line)
         }
         let objects: [JSONValue]
         if isBatch, case .array(let members) = value { objects = members } else { objects = [value] }
         for object in objects {
-            require(object.objectValue?["jsonrpc"] == "2.0", "a reply without jsonrpc 2.0", line)
-            require(object.objectValue?["id"] != nil, "a reply without an id", line)
+            try require(object.objectValue?["jsonrpc"] == "2.0", "a reply without jsonrpc 2.0", line)
+            try require(object.objectValue?["id"] != nil, "a reply without an id", line)
         }
     }
 
     // MARK: - Reporting
 
-    static func require(_ condition: @autoclosure () throws -> Bool, _ message: String, _ input: [UInt8]) {
+    static func require(_ condition: @autoclosure () throws -> Bool, _ message: String, _ input: [UInt8])
+        throws(PropertyBroken)
+    {
         let holds = (try? condition()) ?? false
-        if !holds { fail(message, input) }
+        if !holds { throw fail(message, input) }
     }
 
-    static func fail(_ message: String, _ input: [UInt8]) -> Never {
+    static func fail(_ message: String, _ input: [UInt8]) -> PropertyBroken {
         let shown = String(decoding: input.prefix(300), as: UTF8.self)
-        fatalError("fuzz property broken: \(message)\ninput (\(input.count) bytes): \(shown)")
+        return PropertyBroken(description: "fuzz property broken: \(message)\ninput (\(input.count) bytes): \(shown)")
     }
+}
+
+/// A property the fuzz checks found broken, with the input that broke it.
+public struct PropertyBroken: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// A small, fast, seeded generator, so that the pieces an input is cut into depend only on the input.

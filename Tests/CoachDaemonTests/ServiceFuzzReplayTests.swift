@@ -30,7 +30,8 @@ struct ServiceFuzzReplayTests {
         #expect(files.count > 100)
         for file in files {
             let data = try Data(contentsOf: file)
-            await ServiceFuzzing.run(Array(data))
+            let world = await ServiceFuzzing.run(Array(data))
+            #expect(world.violations.isEmpty, "\(file.lastPathComponent): \(world.violations)")
         }
     }
 
