@@ -9,6 +9,9 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// Test targets are held to the same bar: a warning in a test is an error too.
+let strictTests: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
 let package = Package(
     name: "coachd",
     platforms: [.macOS(.v15)],
@@ -110,18 +113,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"]),
+        .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachStoreTests",
-            dependencies: ["CoachStore", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CoachStore", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictTests
         ),
-        .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"]),
+        .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachRPCSocketTests",
             dependencies: [
                 "CoachRPCSocket", "CoachRPC", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strictTests
         ),
         .testTarget(
             name: "CoachDaemonTests",
@@ -132,13 +137,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strictTests
         ),
-        .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"]),
+        .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"], swiftSettings: strictTests),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictTests
         ),
-        .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"]),
+        .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"], swiftSettings: strictTests),
     ]
 )
