@@ -63,6 +63,7 @@ extension CoachService {
         try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let people = try store.people(school: params.school).filter { caller.canManage(school: $0.school) }
+                .filter { params.includeInactive == true || $0.active }
             if let school = params.school, !caller.canManage(school: school) {
                 throw DomainError.denied("list this school's people")
             }
@@ -131,7 +132,8 @@ extension CoachService {
             for (_, item) in try store.dueItems(school: params.school, person: person) { items[item.pair] = item }
             var calendars: [Int64: SchoolCalendar] = [:]
             var out: [PairSummary] = []
-            for pair in try store.pairs(school: params.school, person: person) where caller.canSee(pair) {
+            for pair in try store.pairs(school: params.school, person: person)
+            where caller.canSee(pair) && (pair.active || params.includeEnded == true) {
                 let calendar = try calendars[pair.school] ?? self.calendar(pair.school, store)
                 calendars[pair.school] = calendar
                 out.append(
@@ -152,7 +154,8 @@ extension CoachService {
             coach: pair.coach, coachName: names[pair.coach] ?? "", focus: confidential ? focus?.focus : nil,
             hasFocus: focus != nil,
             adaptation: try store.activeAdaptation(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
-            next: item.map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) })
+            next: item.map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) },
+            active: pair.active, endedAt: pair.endedAt.map(calendar.format), endReason: pair.endReason)
     }
 
     func names(_ ids: [Int64], _ store: any StoreReading) throws -> [Int64: String] {

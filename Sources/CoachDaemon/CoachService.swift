@@ -185,11 +185,4 @@ struct DueChanges: Sendable {
         nextTransitions[pair.id] = try store.setDueItem(pair: pair.id, item)
     }
 
-    /// A school's calendar changed: every pair of the school is recomputed.
-    mutating func recomputeSchool(_ school: Int64, in store: any StoreWriting, policy: CyclePolicy) throws {
-        calendars[school] = try store.calendar(school: school)
-        for pair in try store.pairs(school: school, person: nil) where pair.active {
-            try recompute(pair, in: store, policy: policy)
-        }
-    }
 }

@@ -79,11 +79,21 @@ extension CoachService {
         table.on(BackupCreate.self) { _, peer in try await self.backupCreate(peer) }
         table.on(BackupRead.self) { params, peer in try await self.backupRead(params, peer) }
         table.on(BackupFinish.self) { params, peer in try await self.backupFinish(params, peer) }
+        table.on(CalendarList.self) { params, peer in try await self.calendarList(params, peer) }
+        table.on(CalendarRemoveClosure.self) { params, peer in try await self.removeClosure(params, peer) }
+        table.on(CalendarRemoveTerm.self) { params, peer in try await self.removeTerm(params, peer) }
+        table.on(PeopleUpdate.self) { params, peer in try await self.peopleUpdate(params, peer) }
+        table.on(PeopleDeactivate.self) { params, peer in try await self.peopleDeactivate(params, peer) }
+        table.on(PairsEnd.self) { params, peer in try await self.pairsEnd(params, peer) }
+        table.on(DropInsList.self) { params, peer in try await self.dropInsList(params, peer) }
+        table.on(DropInsCancel.self) { params, peer in try await self.dropInsCancel(params, peer) }
+        table.on(DropInsReschedule.self) { params, peer in try await self.dropInsReschedule(params, peer) }
+        table.on(DropInsLog.self) { params, peer in try await self.dropInsLog(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "peer-credentials"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "peer-credentials", "school-year"]
 }
