@@ -18,13 +18,15 @@ struct DueCommand: ParsableCommand {
 
     static func render(_ items: [DueItemInfo], overdueOnly: Bool) -> String {
         guard !items.isEmpty else { return overdueOnly ? "Nothing overdue." : "Nothing due." }
+        // Within 80 columns the overdue time is left out (the state says whether it has passed); --wide shows it.
+        let wide = Table.style.width == nil
         let table = Table(
-            ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN", "OVERDUE AT", "STATE"],
+            ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + (wide ? ["OVERDUE AT"] : []) + ["STATE"],
             items.map { item in
                 [
-                    item.dueAt, Output.kind(item.kind), item.teacherName, item.coachName, "\(item.pair)",
-                    item.dropin.map { "\($0)" } ?? "-", item.overdueAt, item.overdue ? "overdue" : "due",
-                ]
+                    HumanTime.show(item.dueAt), Output.kind(item.kind), item.teacherName, item.coachName, "\(item.pair)",
+                    item.dropin.map { "\($0)" } ?? "-",
+                ] + (wide ? [HumanTime.show(item.overdueAt)] : []) + [item.overdue ? "overdue" : "due"]
             })
         let overdueCount = items.filter(\.overdue).count
         var footer = Output.count(items.count, "item") + " listed"

@@ -73,8 +73,9 @@ enum Failure {
     }
 
     private static func write(_ message: String, hint: String?) {
-        var text = "coachctl: \(message)\n"
-        if let hint { text += "\(hint)\n" }
+        // Messages quote stored names and reasons: escaped like every human text.
+        var text = "coachctl: \(Terminal.escape(message))\n"
+        if let hint { text += "\(Terminal.escape(hint))\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 

@@ -5,7 +5,7 @@ import CoachRPC
 struct PairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pair", abstract: "Pair teachers with coaches, and look at pairs.",
-        subcommands: [Add.self, Show.self, List.self])
+        subcommands: [Add.self, Show.self, List.self, End.self])
 
     struct Add: ParsableCommand {
         static let configuration = PairsCreate.command(
@@ -35,9 +35,11 @@ struct PairCommand: ParsableCommand {
         static let configuration = PairsList.command("list")
         @OptionGroup var global: GlobalOptions
         @Option(help: PairsList.help("school", valueName: "ID")) var school: Int64?
+        @Flag(name: .customLong("all"), help: "Ended pairs too.") var includeEnded = false
 
         func run() throws {
-            try global.session().run(PairsList.self, PairsList.Params(school: school)) { result in
+            let params = PairsList.Params(school: school, includeEnded: includeEnded ? true : nil)
+            try global.session().run(PairsList.self, params) { result in
                 guard !result.pairs.isEmpty else { return "No pairs." }
                 let table = Table(
                     ["PAIR", "SCHOOL", "TEACHER", "COACH", "FOCUS", "UNTIL", "NEXT"],

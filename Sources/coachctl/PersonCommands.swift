@@ -4,7 +4,8 @@ import CoachRPC
 /// `coachctl person …`: people, their roles and the Unix login they connect as.
 struct PersonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "person", abstract: "Add and list people.", subcommands: [Add.self, List.self])
+        commandName: "person", abstract: "Add, list, update and deactivate people.",
+        subcommands: [Add.self, List.self, Update.self, Deactivate.self])
 
     struct Add: ParsableCommand {
         static let configuration = PeopleAdd.command(
@@ -43,9 +44,11 @@ struct PersonCommand: ParsableCommand {
         static let configuration = PeopleList.command("list")
         @OptionGroup var global: GlobalOptions
         @Option(help: PeopleList.help("school", valueName: "ID")) var school: Int64?
+        @Flag(name: .customLong("all"), help: "Deactivated people too.") var includeInactive = false
 
         func run() throws {
-            try global.session().run(PeopleList.self, PeopleList.Params(school: school)) { result in
+            let params = PeopleList.Params(school: school, includeInactive: includeInactive ? true : nil)
+            try global.session().run(PeopleList.self, params) { result in
                 guard !result.people.isEmpty else { return "No people." }
                 let table = Table(
                     ["ID", "NAME", "SCHOOL", "ROLES", "LOGIN"],

@@ -42,7 +42,7 @@ struct SchoolCommand: ParsableCommand {
 /// `coachctl closure add`: half-terms, INSET days, bank holidays.
 struct ClosureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "closure", abstract: "Close a school for some days.", subcommands: [Add.self])
+        commandName: "closure", abstract: "Close a school for some days, or open them again.", subcommands: [Add.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CalendarAddClosure.command(
@@ -58,6 +58,7 @@ struct ClosureCommand: ParsableCommand {
             let params = CalendarAddClosure.Params(school: school, from: from, to: to, reason: reason)
             try global.session().run(CalendarAddClosure.self, params) {
                 "Added closure \($0.id): school \(school) closed \(from) to \(to) (\(reason))."
+                    + YearText.affected($0.affected, names: [:])
             }
         }
     }
@@ -66,7 +67,7 @@ struct ClosureCommand: ParsableCommand {
 /// `coachctl term add`: once a school has terms, only days inside a term are school days.
 struct TermCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "term", abstract: "Add a school's terms.", subcommands: [Add.self])
+        commandName: "term", abstract: "Add and remove a school's terms.", subcommands: [Add.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CalendarAddTerm.command(
@@ -82,7 +83,7 @@ struct TermCommand: ParsableCommand {
         func run() throws {
             let params = CalendarAddTerm.Params(school: school, name: name, from: from, to: to)
             try global.session().run(CalendarAddTerm.self, params) {
-                "Added term \($0.id): \(name), \(from) to \(to)."
+                "Added term \($0.id): \(name), \(from) to \(to)." + YearText.affected($0.affected, names: [:])
             }
         }
     }
@@ -91,7 +92,7 @@ struct TermCommand: ParsableCommand {
 /// `coachctl calendar days`: which days count as school days.
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Look at a school's calendar.", subcommands: [Days.self])
+        commandName: "calendar", abstract: "Look at a school's calendar.", subcommands: [Days.self, List.self])
 
     struct Days: ParsableCommand {
         static let configuration = CalendarSchoolDays.command(
