@@ -34,6 +34,9 @@ struct Coachctl: ParsableCommand {
         } catch let error as LocalFailure {
             Failure.exit(error)
         } catch {
+            if let unknown = Suggestion.unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
+                Failure.exit(unknown)
+            }
             exit(withError: error)
         }
     }

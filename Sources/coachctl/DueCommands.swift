@@ -4,7 +4,7 @@ import CoachRPC
 /// `coachctl due`: what is due, soonest first, with names.
 struct DueCommand: ParsableCommand {
     static let configuration = DueListMethod.command(
-        "due", discussion: "Examples: coachctl due; coachctl due --school 1 --overdue")
+        "due", abstract: "What is due for the pairs the caller may see, soonest first; --overdue for the overdue only.", discussion: "Examples: coachctl due; coachctl due --school 1 --overdue")
     @OptionGroup var global: GlobalOptions
     @Option(help: DueListMethod.help("school", valueName: "ID")) var school: Int64?
     @Flag(help: DueListMethod.help("overdueOnly")) var overdue = false

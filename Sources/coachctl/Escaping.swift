@@ -1,3 +1,11 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Stored text (names, reasons, notes) reaches the terminal only through `Terminal.escape`: a
 /// control character in a name must never move the cursor, clear the screen or retitle the window.
 enum Terminal {
@@ -17,6 +25,23 @@ enum Terminal {
             }
         }
         return String(out)
+    }
+
+    /// Colour only for a person at a terminal: stdout is a tty, `NO_COLOR` is not set (no-color.org)
+    /// and `TERM` is not `dumb`.
+    static let colour: Bool = {
+        let environment = ProcessInfo.processInfo.environment
+        return isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }()
+
+    /// Escaped text with what needs attention in colour when `colour` allows: a state column's
+    /// `overdue` in red. Runs after `escape`, so the only escape sequences are the ones added here.
+    static func paint(_ escaped: String, colour: Bool = Terminal.colour) -> String {
+        guard colour else { return escaped }
+        return escaped.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasSuffix("  overdue") else { return String(line) }
+            return line.dropLast("overdue".count) + "\u{1B}[31moverdue\u{1B}[0m"
+        }.joined(separator: "\n")
     }
 
     /// Whether a character must not reach a terminal as it is.

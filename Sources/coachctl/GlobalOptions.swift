@@ -63,7 +63,7 @@ struct Session {
     /// Prints a result: as JSON with --json, else as `human` renders it.
     func show<T: Encodable>(_ result: T, human: (T) -> String) {
         // Human text goes through the one escaping function; JSON escapes control characters itself.
-        let text = json ? Output.json(result) : Terminal.escape(human(result))
+        let text = json ? Output.json(result) : Terminal.paint(Terminal.escape(human(result)))
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }
 
@@ -120,12 +120,13 @@ struct PairOption: ParsableArguments {
 
 extension RPCMethod {
     /// The command's help, from the method's own summary: one source of truth.
+    /// `abstract` replaces the summary where it speaks the wire's words (`overdueOnly`), not the CLI's.
     static func command(
-        _ name: String, discussion: String = "", aliases: [String] = []
+        _ name: String, abstract: String? = nil, discussion: String = "", aliases: [String] = []
     ) -> CommandConfiguration {
         let calls = "Calls `\(Self.name)`."
         return CommandConfiguration(
-            commandName: name, abstract: summary,
+            commandName: name, abstract: abstract ?? summary,
             discussion: discussion.isEmpty ? calls : "\(discussion)\n\n\(calls)", aliases: aliases)
     }
 

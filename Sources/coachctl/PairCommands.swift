@@ -32,7 +32,8 @@ struct PairCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = PairsList.command("list")
+        static let configuration = PairsList.command(
+            "list", abstract: "The active pairs you may see; --all adds ended ones.")
         @OptionGroup var global: GlobalOptions
         @Option(help: PairsList.help("school", valueName: "ID")) var school: Int64?
         @Flag(name: .customLong("all"), help: "Ended pairs too.") var includeEnded = false

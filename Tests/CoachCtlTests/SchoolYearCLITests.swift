@@ -145,9 +145,36 @@ import Testing
 
         let unknown = try Coachctl.run(["dropin", "lsit"])
         #expect(unknown.status == 64)
+        #expect(unknown.stderr.hasPrefix("coachctl: unknown command 'lsit'; did you mean `coachctl dropin list`?\n"))
+        let far = try Coachctl.run(["--socket", "/nowhere", "frobnicate"])
+        #expect(far.status == 64)
+        #expect(far.stderr.contains("the commands of `coachctl` are: due, my, me"))
         let option = try Coachctl.run(["due", "--overdu"])
         #expect(option.status == 64)
         #expect(option.stderr.contains("Did you mean '--overdue'?"))
+    }
+
+    @Test func colour_onlyOnATerminal_andNeverWithNO_COLOR() throws {
+        let server = try FakeServer(["due.list": .result(Fixtures.dueList)])
+        let binary = try Coachctl.binary().path
+        // script(1) gives coachctl a terminal; a pipe (every other test) gets none.
+        func onTerminal(_ environment: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "\(environment) \(binary) due --socket \(server.path)", "/dev/null"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)")
+        let coloured = try onTerminal("env -u NO_COLOR TERM=xterm")
+        #expect(coloured.contains("\u{1B}[31moverdue\u{1B}[0m"), "\(coloured.debugDescription)")
+        #expect(!(try onTerminal("env TERM=xterm NO_COLOR=1").contains("\u{1B}[")))
+        #expect(!(try Coachctl.run(["due", "--socket", server.path]).stdout.contains("\u{1B}")))
     }
 
     @Test func closureRemove_reportsWhatTheCalendarChangeMoved() throws {
