@@ -111,6 +111,9 @@ extension CoachService {
             let calendar = try self.calendar(pair.school, store)
             let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
             let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
+            let events = try store.history(pair: pair.id)
+            // History says who did what by name (issue 11): names only, never a text.
+            let actors = try store.names(of: Set(events.compactMap(\.actor)))
             return PairDetail(
                 pair: summary,
                 cycles: try store.cycles(pair: pair.id).map { CycleInfo($0, calendar: calendar, confidential: confidential) },
@@ -118,7 +121,11 @@ extension CoachService {
                     DropInInfo($0, followUp: followUps[$0.id], calendar: calendar, confidential: confidential)
                 },
                 adaptations: try store.adaptations(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
-                history: try store.history(pair: pair.id).map { HistoryEntry($0, calendar: calendar) },
+                history: events.map { event in
+                    var entry = HistoryEntry(event, calendar: calendar)
+                    entry.actorName = event.actor.flatMap { actors[$0] }
+                    return entry
+                },
                 confidentialVisible: confidential)
         }
     }

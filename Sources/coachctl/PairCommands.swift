@@ -89,7 +89,7 @@ enum PairText {
     }
 
     static func next(_ item: DueItemInfo) -> String {
-        "\(Output.kind(item.kind)) \(item.overdue ? "overdue since \(item.overdueAt)" : "due \(item.dueAt)")"
+        "\(Output.kind(item.kind)) \(item.overdue ? "overdue since \(HumanTime.show(item.overdueAt))" : "due \(HumanTime.show(item.dueAt))")"
     }
 
     /// One pair as a few labelled lines, for `my`.
@@ -119,11 +119,12 @@ enum PairText {
             sections.append("Drop-ins: none yet.")
         } else {
             let table = Table(
-                ["DROP-IN", "START", "END", "MIN", "DONE", "FOLLOW-UP"],
+                ["DROP-IN", "WHEN", "MIN", "STATUS", "DONE", "FOLLOW-UP"],
                 detail.dropins.map { dropin in
                     [
-                        "\(dropin.id)", dropin.start, dropin.end, "\(dropin.minutes)", dropin.completedAt ?? "-",
-                        dropin.followUp?.completedAt ?? "-",
+                        "\(dropin.id)", HumanTime.show(dropin.start), "\(dropin.minutes)", dropin.status ?? "-",
+                        dropin.completedAt.map { HumanTime.show($0) } ?? "-",
+                        dropin.followUp.map { HumanTime.show($0.completedAt) } ?? "-",
                     ]
                 })
             var text = "Drop-ins\n" + table.render(indent: "  ")
@@ -153,7 +154,7 @@ enum PairText {
         if !detail.cycles.isEmpty {
             let table = Table(
                 ["CYCLE", "STARTED", "FOCUS"],
-                detail.cycles.map { ["\($0.id)", $0.startedAt, $0.focus.map { Output.short($0) } ?? Output.hidden] })
+                detail.cycles.map { ["\($0.id)", HumanTime.show($0.startedAt), $0.focus.map { Output.short($0) } ?? Output.hidden] })
             sections.append("Foci\n" + table.render(indent: "  "))
         }
 
@@ -162,8 +163,8 @@ enum PairText {
             let table = Table(
                 ["AT", "EVENT", "BY", "SUBJECT"],
                 detail.history.map { entry in
-                    let actor = entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
-                    return [entry.at, entry.event, actor, entry.subject.map { "\($0)" } ?? "-"]
+                    let actor = entry.actorName ?? entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
+                    return [HumanTime.show(entry.at), entry.event, actor, entry.subject.map { "\($0)" } ?? "-"]
                 })
             sections.append("History\n" + table.render(indent: "  "))
         }

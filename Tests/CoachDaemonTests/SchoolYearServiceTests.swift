@@ -57,6 +57,9 @@ struct SchoolYearServiceTests {
         #expect(await wireError { _ = try await f.service.dropInsReschedule(.init(dropin: booked.id, start: "2026-11-24T10:00"), Peers.lead) }?.name == .permissionDenied)
         let detail = try await f.service.pairsShow(.init(pair: f.pair), Peers.teacher)
         #expect(detail.history.map(\.event).contains("dropin.moved"))
+        // History says who did what by name.
+        #expect(detail.history.last { $0.event == "dropin.moved" }?.actorName == "Cy")
+        #expect(detail.history.first { $0.event == "pair.created" }?.actorName == "Lee")
     }
 
     @Test func doneDropIn_cannotBeCancelled() async throws {

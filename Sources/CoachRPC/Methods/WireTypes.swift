@@ -333,13 +333,16 @@ public struct HistoryEntry: Codable, Sendable, Hashable, RPCDescribed {
     public var actorUid: Int64
     public var actor: Int64?
     public var subject: Int64?
+    /// The name of the person who did it, when known (API level 3).
+    public var actorName: String?
 
-    public init(at: String, event: String, actorUid: Int64, actor: Int64?, subject: Int64?) {
+    public init(at: String, event: String, actorUid: Int64, actor: Int64?, subject: Int64?, actorName: String? = nil) {
         self.at = at
         self.event = event
         self.actorUid = actorUid
         self.actor = actor
         self.subject = subject
+        self.actorName = actorName
     }
 
     public static let schema: RPCSchema = .object([
@@ -348,5 +351,6 @@ public struct HistoryEntry: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("actorUid", .integer, "the Unix uid that did it"),
         RPCField("actor", .integer, required: false, "the person who did it, when known"),
         RPCField("subject", .integer, required: false, "the id of the drop-in, adaptation, … concerned"),
+        RPCField("actorName", .string(), required: false, "the name of the person who did it (level 3)"),
     ])
 }
