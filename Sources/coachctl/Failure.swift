@@ -99,6 +99,14 @@ enum Failure {
             return "see `journalctl -u coachd` for the cause"
         case .methodNotFound:
             return "coachd may be older than coachctl: compare `coachctl daemon info`"
+        case .conflict:
+            return "see what is there: `coachctl dropin list`, `coachctl pair list`, `coachctl calendar list --school ID`"
+        case .invalidState:
+            return "`coachctl pair show PAIR` shows where the pair stands; `coachctl due` what comes next"
+        case .invalidParams:
+            return "`coachctl help COMMAND` shows what the command takes"
+        case .parseError, .invalidRequest:
+            return "coachd did not understand the request: compare `coachctl --version` with `coachctl daemon info`"
         default:
             return nil
         }
