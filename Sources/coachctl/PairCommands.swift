@@ -102,17 +102,25 @@ enum PairText {
             ])
     }
 
+    /// An ended pair's line: when and why.
+    static func ended(_ pair: PairSummary) -> [(String, String)] {
+        guard pair.active == false else { return [] }
+        let when = pair.endedAt.map { HumanTime.show($0) } ?? "-"
+        return [("Ended", pair.endReason.map { "\(when): \($0)" } ?? when)]
+    }
+
     /// `pair show`: the pair, then its drop-ins with follow-ups, adaptations, foci and history.
     static func detail(_ detail: PairDetail) -> String {
         let pair = detail.pair
         var sections = [
             "Pair \(pair.id): \(pair.teacherName) (teacher, person \(pair.teacher)) with \(pair.coachName) "
                 + "(coach, person \(pair.coach)), school \(pair.school)\n"
-                + Output.fields([
-                    ("Focus", focus(pair)),
-                    ("Adaptation", adaptation(pair.adaptation)),
-                    ("Next", pair.next.map(next) ?? "nothing due"),
-                ])
+                + Output.fields(
+                    [
+                        ("Focus", focus(pair)),
+                        ("Adaptation", adaptation(pair.adaptation)),
+                        ("Next", pair.next.map(next) ?? "nothing due"),
+                    ] + ended(pair))
         ]
 
         if detail.dropins.isEmpty {

@@ -56,7 +56,8 @@ struct PersonCommand: ParsableCommand {
                     result.people.map { person in
                         let login = person.login ?? person.uid.map { "uid \($0)" } ?? "-"
                         return [
-                            "\(person.id)", person.name, "\(person.school)", person.roles.joined(separator: ","), login,
+                            "\(person.id)", person.active == false ? "\(person.name) (deactivated)" : person.name,
+                            "\(person.school)", person.roles.joined(separator: ","), login,
                         ]
                     })
                 return table.render() + "\n\n" + Output.count(result.people.count, "person", "people") + " listed."
