@@ -40,13 +40,16 @@ struct PairCommand: ParsableCommand {
 
         func run() throws {
             let params = PairsList.Params(school: school, includeEnded: includeEnded ? true : nil)
-            try global.session().run(PairsList.self, params) { result in
+            let session = try global.session()
+            let result = try session.call(PairsList.self, params)
+            let schools = session.json ? [:] : YearText.schoolNames(session)
+            session.show(result) { result in
                 guard !result.pairs.isEmpty else { return "No pairs." }
                 let table = Table(
                     ["PAIR", "SCHOOL", "TEACHER", "COACH", "FOCUS", "UNTIL", "NEXT"],
                     result.pairs.map { pair in
                         [
-                            "\(pair.id)", "\(pair.school)", pair.teacherName, pair.coachName,
+                            "\(pair.id)", schools[pair.school] ?? "\(pair.school)", pair.teacherName, pair.coachName,
                             PairText.focus(pair, limit: 32), pair.adaptation?.practiseUntil ?? "-",
                             pair.next.map(PairText.next) ?? "-",
                         ]

@@ -49,7 +49,10 @@ struct PersonCommand: ParsableCommand {
 
         func run() throws {
             let params = PeopleList.Params(school: school, includeInactive: includeInactive ? true : nil)
-            try global.session().run(PeopleList.self, params) { result in
+            let session = try global.session()
+            let result = try session.call(PeopleList.self, params)
+            let schools = session.json ? [:] : YearText.schoolNames(session)
+            session.show(result) { result in
                 guard !result.people.isEmpty else { return "No people." }
                 let table = Table(
                     ["ID", "NAME", "SCHOOL", "ROLES", "LOGIN"],
@@ -57,7 +60,7 @@ struct PersonCommand: ParsableCommand {
                         let login = person.login ?? person.uid.map { "uid \($0)" } ?? "-"
                         return [
                             "\(person.id)", person.active == false ? "\(person.name) (deactivated)" : person.name,
-                            "\(person.school)", person.roles.joined(separator: ","), login,
+                            schools[person.school] ?? "\(person.school)", person.roles.joined(separator: ","), login,
                         ]
                     })
                 return table.render() + "\n\n" + Output.count(result.people.count, "person", "people") + " listed."

@@ -15,6 +15,12 @@ enum YearText {
         return Dictionary(pairs.map { ($0.id, pair($0)) }) { first, _ in first }
     }
 
+    /// School names by id (one call); empty when they cannot be read, so ids show instead.
+    static func schoolNames(_ session: Session) -> [Int64: String] {
+        let schools = (try? session.call(SchoolsList.self, NoParams()).schools) ?? []
+        return Dictionary(schools.map { ($0.id, $0.name) }) { first, _ in first }
+    }
+
     /// What a calendar change did, in a few lines; empty when nothing moved.
     static func affected(_ affected: CalendarAffected?, names: [Int64: String]) -> String {
         guard let affected, !(affected.cancelled.isEmpty && affected.moved.isEmpty) else { return "" }

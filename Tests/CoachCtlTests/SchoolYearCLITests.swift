@@ -177,6 +177,23 @@ import Testing
         #expect(!(try Coachctl.run(["due", "--socket", server.path]).stdout.contains("\u{1B}")))
     }
 
+    @Test func pairList_namesTheSchool_andAsksForEndedPairsWithAll() throws {
+        let server = try FakeServer([
+            "pairs.list": .result(Self.pairs),
+            "schools.list": .result(
+                #"{"schools":[{"id":1,"name":"Hill Primary","timeZone":"UTC","dayStart":"08:30","dayEnd":"15:30"}]}"#),
+        ])
+
+        let run = try Coachctl.run(["pair", "list", "--all", "--socket", server.path])
+
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[1].contains("Hill Primary") && lines[1].contains("Ann Teacher"))
+        for line in lines { #expect(line.count <= 80, "\(line)") }
+        let params = server.requests(for: "pairs.list").first?["params"] as? [String: Any]
+        #expect(params?["includeEnded"] as? Bool == true)
+    }
+
     @Test func closureRemove_reportsWhatTheCalendarChangeMoved() throws {
         let server = try FakeServer([
             "calendar.removeClosure": .result(
