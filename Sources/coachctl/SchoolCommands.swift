@@ -54,6 +54,8 @@ struct ClosureCommand: ParsableCommand {
         @Option(help: CalendarAddClosure.help("to", valueName: "DATE")) var to: String
         @Option(help: CalendarAddClosure.help("reason", valueName: "TEXT")) var reason: String
 
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
+
         func run() throws {
             let params = CalendarAddClosure.Params(school: school, from: from, to: to, reason: reason)
             try global.session().run(CalendarAddClosure.self, params) {
@@ -80,6 +82,8 @@ struct TermCommand: ParsableCommand {
         @Option(help: CalendarAddTerm.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarAddTerm.help("to", valueName: "DATE")) var to: String
 
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
+
         func run() throws {
             let params = CalendarAddTerm.Params(school: school, name: name, from: from, to: to)
             try global.session().run(CalendarAddTerm.self, params) {
@@ -101,6 +105,8 @@ struct CalendarCommand: ParsableCommand {
         @Option(help: CalendarSchoolDays.help("school", valueName: "ID")) var school: Int64
         @Option(help: CalendarSchoolDays.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarSchoolDays.help("to", valueName: "DATE")) var to: String
+
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
 
         func run() throws {
             let params = CalendarSchoolDays.Params(school: school, from: from, to: to)

@@ -4,6 +4,16 @@ import CoachRPC
 // Issue 11: the commands for a school year as it really goes. Each adds a subcommand to an
 // existing group (registered in that group's configuration).
 
+/// Dates typed as `YYYY-MM-DD`: anything else is a usage error (exit 64) before any call.
+enum DateOption {
+    static func check(_ options: [String: String?]) throws {
+        for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+            guard let value, HumanTime.ymd(value) == nil else { continue }
+            throw ValidationError("\(name) takes a date as YYYY-MM-DD, not '\(value)'")
+        }
+    }
+}
+
 /// How pairs and drop-ins read: names, not ids.
 enum YearText {
     /// `Ada Lovelace ↔ Cy Coach`.
@@ -175,6 +185,8 @@ extension CalendarCommand {
         @Option(help: CalendarList.help("school", valueName: "ID")) var school: Int64
         @Option(help: CalendarList.help("from", valueName: "DATE")) var from: String?
         @Option(help: CalendarList.help("to", valueName: "DATE")) var to: String?
+
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
 
         func run() throws {
             try global.session().run(CalendarList.self, CalendarList.Params(school: school, from: from, to: to)) { result in

@@ -122,6 +122,22 @@ import Testing
         #expect(server.requests(for: "dropins.reschedule").isEmpty)
     }
 
+    @Test(arguments: [
+        ["closure", "add", "--school", "1", "--from", "26/10/2026", "--to", "2026-10-30", "--reason", "x"],
+        ["term", "add", "--school", "1", "--name", "Autumn", "--from", "2026-09-01", "--to", "2026-13-01"],
+        ["calendar", "list", "--school", "1", "--from", "tomorrow"],
+        ["calendar", "days", "--school", "1", "--from", "2026-02-29", "--to", "2026-03-01"],
+    ])
+    func malformedDate_isAUsageError(arguments: [String]) throws {
+        let server = try FakeServer([:])
+
+        let run = try Coachctl.run(arguments + ["--socket", server.path])
+
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("takes a date as YYYY-MM-DD"))
+        #expect(server.received.isEmpty)
+    }
+
     @Test func due_fits80Columns_andWideAndNoHeadersChangeTheLayout() throws {
         let server = try FakeServer(["due.list": .result(Fixtures.dueList)])
 
