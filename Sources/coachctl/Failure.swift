@@ -40,7 +40,7 @@ enum Failure {
         Exit codes:
           0   success
           1   the daemon answered with an error (message and hint on stderr)
-          64  usage error: unknown command, bad option, or a missing --pair
+          64  usage error: unknown command or option, a malformed time or date, or a missing --pair
           69  cannot connect to the daemon (is coachd running?)
           73  a local file could not be written (coachctl backup)
           75  the daemon did not answer within --timeout
