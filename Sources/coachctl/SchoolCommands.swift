@@ -47,6 +47,8 @@ struct ClosureCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CalendarAddClosure.command(
             "add",
+            abstract:
+                "Closes a school for some dates (half-term, INSET day, bank holiday); prints the drop-ins it cancels and the due dates it moves.",
             discussion: "Example: coachctl closure add --school 1 --from 2026-10-26 --to 2026-10-30 --reason half-term")
         @OptionGroup var global: GlobalOptions
         @Option(help: CalendarAddClosure.help("school", valueName: "ID")) var school: Int64
@@ -74,6 +76,8 @@ struct TermCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CalendarAddTerm.command(
             "add",
+            abstract:
+                "Adds a term: once a school has terms, days between them are not school days; prints the drop-ins it cancels and the due dates it moves.",
             discussion: "Example: coachctl term add --school 1 --name \"Autumn 2026\" --from 2026-09-03 --to 2026-12-18"
         )
         @OptionGroup var global: GlobalOptions

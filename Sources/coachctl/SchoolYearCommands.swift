@@ -140,7 +140,7 @@ extension DropInCommand {
 extension ClosureCommand {
     struct Remove: ParsableCommand {
         static let configuration = CalendarRemoveClosure.command(
-            "remove", discussion: "Example: coachctl closure remove 3 (coachctl calendar list --school ID shows the ids)")
+            "remove", abstract: "Opens the days of a closure again; prints the due dates it moves.", discussion: "Example: coachctl closure remove 3 (coachctl calendar list --school ID shows the ids)")
         @OptionGroup var global: GlobalOptions
         @Argument(help: CalendarRemoveClosure.help("closure", valueName: "ID")) var closure: Int64
 
@@ -160,7 +160,7 @@ extension ClosureCommand {
 extension TermCommand {
     struct Remove: ParsableCommand {
         static let configuration = CalendarRemoveTerm.command(
-            "remove", discussion: "Example: coachctl term remove 2 (coachctl calendar list --school ID shows the ids)")
+            "remove", abstract: "Removes a term; prints the drop-ins it cancels and the due dates it moves.", discussion: "Example: coachctl term remove 2 (coachctl calendar list --school ID shows the ids)")
         @OptionGroup var global: GlobalOptions
         @Argument(help: CalendarRemoveTerm.help("term", valueName: "ID")) var term: Int64
 
@@ -180,7 +180,7 @@ extension TermCommand {
 extension CalendarCommand {
     struct List: ParsableCommand {
         static let configuration = CalendarList.command(
-            "list", discussion: "Example: coachctl calendar list --school 1 --from 2026-09-01")
+            "list", abstract: "A school's terms and closures with their ids; --from/--to keep those meeting the dates.", discussion: "Example: coachctl calendar list --school 1 --from 2026-09-01")
         @OptionGroup var global: GlobalOptions
         @Option(help: CalendarList.help("school", valueName: "ID")) var school: Int64
         @Option(help: CalendarList.help("from", valueName: "DATE")) var from: String?
