@@ -21,7 +21,8 @@ extension CoachService {
             }
             try SchoolYearRules.checkCanCancel(dropIn)
             try tx.cancelDropIn(dropIn.id, at: self.now(), reason: reason)
-            try self.history(tx, &changes, caller, .dropInCancelled, school: pair.school, pair: pair.id, subject: dropIn.id)
+            try self.history(
+                tx, &changes, caller, .dropInCancelled, school: pair.school, pair: pair.id, subject: dropIn.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             return try self.dropInInfo(dropIn.id, pair: pair, caller: caller, tx)
         }
@@ -46,7 +47,8 @@ extension CoachService {
             let end = start.addingTimeInterval(Double(min(max(minutes, 0), 60) * 60))
             try CycleRules.checkDropIn(
                 start: start, minutes: minutes, calendar: calendar, policy: self.policy,
-                coachDropIns: try tx.dropIns(coach: dropIn.coach, overlapping: start, end).filter { $0.id != dropIn.id })
+                coachDropIns: try tx.dropIns(coach: dropIn.coach, overlapping: start, end).filter { $0.id != dropIn.id }
+            )
             try tx.moveDropIn(dropIn.id, start: start, minutes: minutes, at: instant)
             try self.history(tx, &changes, caller, .dropInMoved, school: pair.school, pair: pair.id, subject: dropIn.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
@@ -76,7 +78,8 @@ extension CoachService {
                 coachDropIns: try tx.dropIns(coach: pair.coach, overlapping: start, end))
             let id = try tx.insert(
                 DropIn(
-                    id: 0, pair: pair.id, coach: pair.coach, cycle: try tx.currentCycle(pair: pair.id)?.id, start: start,
+                    id: 0, pair: pair.id, coach: pair.coach, cycle: try tx.currentCycle(pair: pair.id)?.id,
+                    start: start,
                     minutes: minutes, completedAt: min(end, instant), notes: notes))
             try self.history(tx, &changes, caller, .dropInLogged, school: pair.school, pair: pair.id, subject: id)
             try changes.recompute(pair, in: tx, policy: self.policy)
@@ -88,7 +91,8 @@ extension CoachService {
         let status = try params.status.map { text in
             guard let status = DropInStatus(rawValue: text) else {
                 throw DomainError.invalid(
-                    "\"\(text)\" is not a drop-in status", field: "status", hint: DropInStatusName.all.joined(separator: ", "))
+                    "\"\(text)\" is not a drop-in status", field: "status",
+                    hint: DropInStatusName.all.joined(separator: ", "))
             }
             return status
         }
@@ -107,10 +111,13 @@ extension CoachService {
             for pair in pairs {
                 let calendar = try calendars[pair.school] ?? self.calendar(pair.school, store)
                 calendars[pair.school] = calendar
-                let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
+                let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in
+                    first
+                }
                 for dropIn in try store.dropIns(pair: pair.id) where status == nil || dropIn.status == status {
                     var info = DropInInfo(
-                        dropIn, followUp: followUps[dropIn.id], calendar: calendar, confidential: caller.isMember(of: pair))
+                        dropIn, followUp: followUps[dropIn.id], calendar: calendar,
+                        confidential: caller.isMember(of: pair))
                     info.movedFrom = try self.movedFrom(dropIn.id, calendar, store)
                     out.append((dropIn.start, info))
                 }
@@ -128,7 +135,9 @@ extension CoachService {
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             let pair = try self.pair(params.pair, tx)
             guard caller.canManage(school: pair.school) else { throw DomainError.denied("end pair \(pair.id)") }
-            guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) has already ended", field: "pair") }
+            guard pair.active else {
+                throw DomainError(.invalidState, "pair \(pair.id) has already ended", field: "pair")
+            }
             try self.end(pair, reason: reason, caller, tx, &changes)
             let ended = try self.pair(pair.id, tx)
             return try self.summary(
@@ -148,7 +157,9 @@ extension CoachService {
             guard let person = try tx.person(params.person) else {
                 throw DomainError.notFound("person", params.person, field: "person")
             }
-            guard caller.canManage(school: person.school) else { throw DomainError.denied("change people of this school") }
+            guard caller.canManage(school: person.school) else {
+                throw DomainError.denied("change people of this school")
+            }
             var updated = person
             if let name { updated.name = name }
             if let roles {
@@ -178,7 +189,9 @@ extension CoachService {
             guard let person = try tx.person(params.person) else {
                 throw DomainError.notFound("person", params.person, field: "person")
             }
-            guard caller.canManage(school: person.school) else { throw DomainError.denied("deactivate people of this school") }
+            guard caller.canManage(school: person.school) else {
+                throw DomainError.denied("deactivate people of this school")
+            }
             guard person.active else {
                 throw DomainError(.invalidState, "\(person.name) is already deactivated", field: "person")
             }
@@ -186,8 +199,11 @@ extension CoachService {
                 try self.end(pair, reason: reason, caller, tx, &changes)
             }
             try tx.deactivatePerson(person.id, at: self.now(), reason: reason)
-            try self.history(tx, &changes, caller, .personDeactivated, school: person.school, pair: nil, subject: person.id)
-            guard let stored = try tx.person(person.id) else { throw DomainError.notFound("person", person.id, field: "person") }
+            try self.history(
+                tx, &changes, caller, .personDeactivated, school: person.school, pair: nil, subject: person.id)
+            guard let stored = try tx.person(person.id) else {
+                throw DomainError.notFound("person", person.id, field: "person")
+            }
             return PersonInfo(stored)
         }
     }
@@ -220,9 +236,12 @@ extension CoachService {
             guard let closure = try tx.closure(params.closure) else {
                 throw DomainError.notFound("closure", params.closure, field: "closure")
             }
-            guard caller.canManage(school: closure.school) else { throw DomainError.denied("change this school's calendar") }
+            guard caller.canManage(school: closure.school) else {
+                throw DomainError.denied("change this school's calendar")
+            }
             try tx.deleteClosure(closure.id)
-            try self.history(tx, &changes, caller, .closureRemoved, school: closure.school, pair: nil, subject: closure.id)
+            try self.history(
+                tx, &changes, caller, .closureRemoved, school: closure.school, pair: nil, subject: closure.id)
             let affected = try self.calendarChanged(
                 closure.school, reason: "calendar changed", caller, tx, &changes)
             return ClosureRemoved(closure: ClosureInfo(closure), affected: affected)
@@ -232,8 +251,12 @@ extension CoachService {
     func removeTerm(_ params: CalendarRemoveTerm.Params, _ peer: Peer) async throws -> TermRemoved {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let term = try tx.term(params.term) else { throw DomainError.notFound("term", params.term, field: "term") }
-            guard caller.canManage(school: term.school) else { throw DomainError.denied("change this school's calendar") }
+            guard let term = try tx.term(params.term) else {
+                throw DomainError.notFound("term", params.term, field: "term")
+            }
+            guard caller.canManage(school: term.school) else {
+                throw DomainError.denied("change this school's calendar")
+            }
             try tx.deleteTerm(term.id)
             try self.history(tx, &changes, caller, .termRemoved, school: term.school, pair: nil, subject: term.id)
             let affected = try self.calendarChanged(
@@ -260,9 +283,11 @@ extension CoachService {
             if let last = try tx.lastDropIn(pair: pair.id) {
                 for dropIn in SchoolYearRules.dropInsToCancel([last], calendar: calendar) {
                     try tx.cancelDropIn(dropIn.id, at: instant, reason: why)
-                    try history(tx, &changes, caller, .dropInCancelled, school: school, pair: pair.id, subject: dropIn.id)
+                    try history(
+                        tx, &changes, caller, .dropInCancelled, school: school, pair: pair.id, subject: dropIn.id)
                     cancelled.append(
-                        CancelledDropIn(dropin: dropIn.id, pair: pair.id, start: calendar.format(dropIn.start), reason: why))
+                        CancelledDropIn(
+                            dropin: dropIn.id, pair: pair.id, start: calendar.format(dropIn.start), reason: why))
                 }
             }
             try changes.recompute(pair, in: tx, policy: policy)
@@ -275,14 +300,16 @@ extension CoachService {
         return CalendarAffected(
             cancelled: cancelled,
             moved: moves.map {
-                MovedDueItem(pair: $0.pair, kind: $0.kind.rawValue, from: $0.from.map { "\($0)" }, to: $0.to.map { "\($0)" })
+                MovedDueItem(
+                    pair: $0.pair, kind: $0.kind.rawValue, from: $0.from.map { "\($0)" }, to: $0.to.map { "\($0)" })
             })
     }
 
     // MARK: Helpers
 
     /// Ends a pair in the transaction: its booked drop-in is cancelled, its due item removed.
-    func end(_ pair: Pair, reason: String, _ caller: Caller, _ tx: any StoreWriting, _ changes: inout DueChanges) throws {
+    func end(_ pair: Pair, reason: String, _ caller: Caller, _ tx: any StoreWriting, _ changes: inout DueChanges) throws
+    {
         let instant = now()
         if let last = try tx.lastDropIn(pair: pair.id), last.status == .booked {
             try tx.cancelDropIn(last.id, at: instant, reason: "pair ended: \(reason)")
@@ -313,7 +340,8 @@ extension CoachService {
         let dropIn = try self.dropIn(id, store)
         let calendar = try self.calendar(pair.school, store)
         var info = DropInInfo(
-            dropIn, followUp: try store.followUp(dropIn: id), calendar: calendar, confidential: caller.isMember(of: pair))
+            dropIn, followUp: try store.followUp(dropIn: id), calendar: calendar,
+            confidential: caller.isMember(of: pair))
         info.movedFrom = try movedFrom(id, calendar, store)
         return info
     }
@@ -337,7 +365,8 @@ extension CoachService {
 
     static func roles(_ names: [String]) throws -> Set<Role> {
         guard !names.isEmpty else {
-            throw DomainError.invalid("give at least one role", field: "roles", hint: RoleName.all.joined(separator: ", "))
+            throw DomainError.invalid(
+                "give at least one role", field: "roles", hint: RoleName.all.joined(separator: ", "))
         }
         var roles = Set<Role>()
         for text in names {
@@ -363,7 +392,9 @@ extension CoachService {
             resolved = found
         }
         guard let value = resolved else { return nil }
-        guard value >= 0, value < Int64(UInt32.max) else { throw DomainError.invalid("uid \(value) is out of range", field: "uid") }
+        guard value >= 0, value < Int64(UInt32.max) else {
+            throw DomainError.invalid("uid \(value) is out of range", field: "uid")
+        }
         return (value, login)
     }
 }

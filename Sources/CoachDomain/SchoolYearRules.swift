@@ -36,7 +36,8 @@ public enum SchoolYearRules {
 
     /// Events of a pair are in the order they happened: a drop-in cannot start before the pair's
     /// latest conversation (so a term's history can be logged afterwards, in order).
-    public static func checkOrder(start: Date, lastConversationAt: Date?, calendar: SchoolCalendar) throws(DomainError) {
+    public static func checkOrder(start: Date, lastConversationAt: Date?, calendar: SchoolCalendar) throws(DomainError)
+    {
         guard let last = lastConversationAt, start < last else { return }
         throw DomainError(
             .invalidState,
@@ -46,7 +47,9 @@ public enum SchoolYearRules {
 
     /// A start may be in the past (the record of a visit), but not further ahead than the horizon,
     /// nor, once terms are entered, after the last term.
-    public static func checkHorizon(start: Date, now: Date, calendar: SchoolCalendar, policy: CyclePolicy) throws(DomainError) {
+    public static func checkHorizon(start: Date, now: Date, calendar: SchoolCalendar, policy: CyclePolicy)
+        throws(DomainError)
+    {
         let day = calendar.localDate(of: start)
         let today = calendar.localDate(of: now)
         let (limitDay, overflow) = today.dayNumber.addingReportingOverflow(policy.startHorizonDays)
@@ -80,7 +83,8 @@ public enum SchoolYearRules {
         let instant = at ?? now
         if at != nil {
             guard instant <= now else {
-                throw DomainError(.invalidValue, "\(calendar.format(instant)) is in the future", field: "at",
+                throw DomainError(
+                    .invalidValue, "\(calendar.format(instant)) is in the future", field: "at",
                     hint: "give when the visit happened, or leave out at for now")
             }
             guard instant >= dropIn.start else {
@@ -104,7 +108,8 @@ public enum SchoolYearRules {
     ) throws(DomainError) -> Date {
         guard let at else { return now }
         guard at <= now else {
-            throw DomainError(.invalidValue, "\(calendar.format(at)) is in the future", field: "at",
+            throw DomainError(
+                .invalidValue, "\(calendar.format(at)) is in the future", field: "at",
                 hint: "give when the conversation happened, or leave out at for now")
         }
         guard at >= dropIn.start else {
@@ -122,7 +127,8 @@ public enum SchoolYearRules {
         guard let last = state.lastDropIn, !state.lastDropInFollowedUp else { return }
         if last.isCompleted {
             throw DomainError(
-                .invalidState, "drop-in \(last.id) has not been followed up; an adaptation comes out of that conversation",
+                .invalidState,
+                "drop-in \(last.id) has not been followed up; an adaptation comes out of that conversation",
                 field: "pair", hint: "log the conversation first: coachctl followup done \(last.id)")
         }
         throw DomainError(

@@ -20,7 +20,8 @@ enum HumanTime {
     /// is not RFC 3339 is shown as it came.
     static func show(_ text: String, now: Date = Date()) -> String {
         guard let parts = parse(text) else { return text }
-        return "\(dayWord(parts.date, offset: parts.offset, now: now)) \(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
+        return
+            "\(dayWord(parts.date, offset: parts.offset, now: now)) \(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
     }
 
     /// `2026-12-07` → `Mon 7 Dec` (or `today`, `tomorrow`), in the zone `offset` seconds from UTC.
@@ -90,10 +91,12 @@ enum HumanTime {
     // MARK: Reading
 
     /// What `--at` may be, for usage errors.
-    static let forms = "YYYY-MM-DDTHH:MM (or \"YYYY-MM-DD HH:MM\"), \"today 10:20\", \"tomorrow 10:20\", \"mon 10:20\" or 10:20"
+    static let forms =
+        "YYYY-MM-DDTHH:MM (or \"YYYY-MM-DD HH:MM\"), \"today 10:20\", \"tomorrow 10:20\", \"mon 10:20\" or 10:20"
 
     /// The full forms the daemon reads: local time, or RFC 3339 with an offset.
-    static let fullForm = #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"#
+    static let fullForm =
+        #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"#
 
     /// Whether `text` needs the school's zone to be read (`today`, a weekday, a bare time).
     static func isRelative(_ text: String) -> Bool {

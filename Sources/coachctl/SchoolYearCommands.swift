@@ -43,7 +43,8 @@ enum YearText {
         for move in affected.moved {
             lines.append(
                 "  \(Output.kind(move.kind)) of \(names[move.pair] ?? "pair \(move.pair)") now due "
-                    + "\(move.to.map { HumanTime.showDay($0) } ?? "never") (was \(move.from.map { HumanTime.showDay($0) } ?? "none"))")
+                    + "\(move.to.map { HumanTime.showDay($0) } ?? "never") (was \(move.from.map { HumanTime.showDay($0) } ?? "none"))"
+            )
         }
         return "\n" + lines.joined(separator: "\n")
     }
@@ -60,7 +61,8 @@ extension DropInCommand {
 
         func validate() throws {
             if let status, !DropInStatusName.all.contains(status) {
-                throw ValidationError("--status is one of \(DropInStatusName.all.joined(separator: ", ")), not '\(status)'")
+                throw ValidationError(
+                    "--status is one of \(DropInStatusName.all.joined(separator: ", ")), not '\(status)'")
             }
         }
 
@@ -109,7 +111,9 @@ extension DropInCommand {
         func run() throws {
             let session = try global.session()
             let start = try session.readTime(at, direction: .ahead)
-            try session.run(DropInsReschedule.self, DropInsReschedule.Params(dropin: dropin, start: start, minutes: minutes)) {
+            try session.run(
+                DropInsReschedule.self, DropInsReschedule.Params(dropin: dropin, start: start, minutes: minutes)
+            ) {
                 let was = $0.movedFrom?.last.map { " (was \(HumanTime.show($0)))" } ?? ""
                 return "Moved drop-in \($0.id) to \(HumanTime.span($0.start, $0.end))\(was)."
             }
@@ -118,7 +122,10 @@ extension DropInCommand {
 
     struct Log: ParsableCommand {
         static let configuration = DropInsLog.command(
-            "log", discussion: "A visit that already happened, booked and done in one step. Example: coachctl dropin log --pair 7 --at \"fri 10:20\" --minutes 10")
+            "log",
+            discussion:
+                "A visit that already happened, booked and done in one step. Example: coachctl dropin log --pair 7 --at \"fri 10:20\" --minutes 10"
+        )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var pair: PairOption
         @Option(help: ArgumentHelp("When the visit started: \(HumanTime.forms).", valueName: "TIME")) var at: String
@@ -129,7 +136,8 @@ extension DropInCommand {
             let session = try global.session()
             let start = try session.readTime(at, direction: .back)
             let id = try pair.resolve(session)
-            try session.run(DropInsLog.self, DropInsLog.Params(pair: id, start: start, minutes: minutes, notes: notes)) {
+            try session.run(DropInsLog.self, DropInsLog.Params(pair: id, start: start, minutes: minutes, notes: notes))
+            {
                 "Logged drop-in \($0.id), \(HumanTime.span($0.start, $0.end)), as done. "
                     + "After the conversation: coachctl followup done \($0.id)"
             }
@@ -140,7 +148,8 @@ extension DropInCommand {
 extension ClosureCommand {
     struct Remove: ParsableCommand {
         static let configuration = CalendarRemoveClosure.command(
-            "remove", abstract: "Opens the days of a closure again; prints the due dates it moves.", discussion: "Example: coachctl closure remove 3 (coachctl calendar list --school ID shows the ids)")
+            "remove", abstract: "Opens the days of a closure again; prints the due dates it moves.",
+            discussion: "Example: coachctl closure remove 3 (coachctl calendar list --school ID shows the ids)")
         @OptionGroup var global: GlobalOptions
         @Argument(help: CalendarRemoveClosure.help("closure", valueName: "ID")) var closure: Int64
 
@@ -160,7 +169,8 @@ extension ClosureCommand {
 extension TermCommand {
     struct Remove: ParsableCommand {
         static let configuration = CalendarRemoveTerm.command(
-            "remove", abstract: "Removes a term; prints the drop-ins it cancels and the due dates it moves.", discussion: "Example: coachctl term remove 2 (coachctl calendar list --school ID shows the ids)")
+            "remove", abstract: "Removes a term; prints the drop-ins it cancels and the due dates it moves.",
+            discussion: "Example: coachctl term remove 2 (coachctl calendar list --school ID shows the ids)")
         @OptionGroup var global: GlobalOptions
         @Argument(help: CalendarRemoveTerm.help("term", valueName: "ID")) var term: Int64
 
@@ -180,7 +190,8 @@ extension TermCommand {
 extension CalendarCommand {
     struct List: ParsableCommand {
         static let configuration = CalendarList.command(
-            "list", abstract: "A school's terms and closures with their ids; --from/--to keep those meeting the dates.", discussion: "Example: coachctl calendar list --school 1 --from 2026-09-01")
+            "list", abstract: "A school's terms and closures with their ids; --from/--to keep those meeting the dates.",
+            discussion: "Example: coachctl calendar list --school 1 --from 2026-09-01")
         @OptionGroup var global: GlobalOptions
         @Option(help: CalendarList.help("school", valueName: "ID")) var school: Int64
         @Option(help: CalendarList.help("from", valueName: "DATE")) var from: String?
@@ -189,16 +200,20 @@ extension CalendarCommand {
         func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
 
         func run() throws {
-            try global.session().run(CalendarList.self, CalendarList.Params(school: school, from: from, to: to)) { result in
+            try global.session().run(CalendarList.self, CalendarList.Params(school: school, from: from, to: to)) {
+                result in
                 let terms =
                     result.terms.isEmpty
                     ? "No terms: every weekday outside a closure is a school day."
-                    : Table(["TERM", "NAME", "FROM", "TO"], result.terms.map { ["\($0.id)", $0.name, $0.from, $0.to] }).render()
+                    : Table(
+                        ["TERM", "NAME", "FROM", "TO"], result.terms.map { ["\($0.id)", $0.name, $0.from, $0.to] }
+                    ).render()
                 let closures =
                     result.closures.isEmpty
                     ? "No closures."
                     : Table(
-                        ["CLOSURE", "FROM", "TO", "REASON"], result.closures.map { ["\($0.id)", $0.from, $0.to, $0.reason] }
+                        ["CLOSURE", "FROM", "TO", "REASON"],
+                        result.closures.map { ["\($0.id)", $0.from, $0.to, $0.reason] }
                     ).render()
                 return terms + "\n\n" + closures
             }
@@ -227,7 +242,9 @@ extension PersonCommand {
     struct Update: ParsableCommand {
         static let configuration = PeopleUpdate.command(
             "update",
-            discussion: "Give only what changes; --role replaces the roles (repeatable). Example: coachctl person update 12 --name \"Ann Smith\"")
+            discussion:
+                "Give only what changes; --role replaces the roles (repeatable). Example: coachctl person update 12 --name \"Ann Smith\""
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: PeopleUpdate.help("person", valueName: "PERSON")) var person: Int64
         @Option(help: PeopleUpdate.help("name", valueName: "NAME")) var name: String?

@@ -50,7 +50,8 @@ import Testing
         #expect(!run.stdout.contains("2099-01-05T"))
         let params = server.requests(for: "dropins.list").first?["params"] as? [String: Any]
         #expect(params?["status"] as? String == "booked")
-        #expect((server.requests(for: "pairs.list").first?["params"] as? [String: Any])?["includeEnded"] as? Bool == true)
+        #expect(
+            (server.requests(for: "pairs.list").first?["params"] as? [String: Any])?["includeEnded"] as? Bool == true)
     }
 
     @Test func storedControlCharacters_areShownInert_inTablesMessagesAndErrors_butJSONStaysJSON() throws {
@@ -99,7 +100,9 @@ import Testing
         let cancelParams = server.requests(for: "dropins.cancel").first?["params"] as? [String: Any]
         #expect(cancelParams?["reason"] as? String == "wrong date")
 
-        let move = try Coachctl.run(["dropin", "move", "24", "--at", "tomorrow 11:00", "--minutes", "10", "--socket", server.path])
+        let move = try Coachctl.run([
+            "dropin", "move", "24", "--at", "tomorrow 11:00", "--minutes", "10", "--socket", server.path,
+        ])
         #expect(move.status == 0, "\(move.stderr)")
         #expect(move.stdout.contains("Moved drop-in 24 to tomorrow 11:00–11:10 (was Fri 31 Dec 9999 10:00)."))
         let params = server.requests(for: "dropins.reschedule").first?["params"] as? [String: Any]

@@ -1,9 +1,10 @@
-@testable import CoachDaemon
 import CoachDomain
 import CoachRPC
 import CoachStore
 import Foundation
 import Testing
+
+@testable import CoachDaemon
 
 /// Issue 11 through the service: plans change, people leave, the calendar is corrected.
 @Suite("The service: the school year as it really goes")
@@ -37,24 +38,41 @@ struct SchoolYearServiceTests {
 
     @Test func farFuture_isRefused_andAnotherTeacherCannotCancel() async throws {
         let f = try await fixture()
-        let far = await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "9999-12-31T10:00"), Peers.teacher) }
+        let far = await wireError {
+            _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "9999-12-31T10:00"), Peers.teacher)
+        }
         #expect(far?.data?.field == "start")
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-24T10:00"), Peers.teacher)
-        #expect(await wireError { _ = try await f.service.dropInsCancel(.init(dropin: booked.id, reason: "x"), Peers.otherTeacher) }?.name == .permissionDenied)
-        #expect(await wireError { _ = try await f.service.dropInsCancel(.init(dropin: booked.id, reason: "x"), Peers.otherLead) }?.name == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsCancel(.init(dropin: booked.id, reason: "x"), Peers.otherTeacher)
+            }?.name == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsCancel(.init(dropin: booked.id, reason: "x"), Peers.otherLead)
+            }?.name == .permissionDenied)
     }
 
     @Test func reschedule_movesTheDropIn_keepsTheOldStart_andTheDueItemFollows() async throws {
         let f = try await fixture()
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-12-10T10:00"), Peers.teacher)
-        let moved = try await f.service.dropInsReschedule(.init(dropin: booked.id, start: "2026-11-24T11:00", minutes: 10), Peers.coach)
+        let moved = try await f.service.dropInsReschedule(
+            .init(dropin: booked.id, start: "2026-11-24T11:00", minutes: 10), Peers.coach)
         #expect(moved.start == "2026-11-24T11:00:00+00:00")
         #expect(moved.minutes == 10)
         #expect(moved.movedFrom == ["2026-12-10T10:00:00+00:00"])
         #expect(try await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-11-24"))
         // The same rules as booking.
-        #expect(await wireError { _ = try await f.service.dropInsReschedule(.init(dropin: booked.id, start: "2026-11-28T10:00"), Peers.coach) }?.name == .notASchoolDay)
-        #expect(await wireError { _ = try await f.service.dropInsReschedule(.init(dropin: booked.id, start: "2026-11-24T10:00"), Peers.lead) }?.name == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsReschedule(
+                    .init(dropin: booked.id, start: "2026-11-28T10:00"), Peers.coach)
+            }?.name == .notASchoolDay)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsReschedule(
+                    .init(dropin: booked.id, start: "2026-11-24T10:00"), Peers.lead)
+            }?.name == .permissionDenied)
         let detail = try await f.service.pairsShow(.init(pair: f.pair), Peers.teacher)
         #expect(detail.history.map(\.event).contains("dropin.moved"))
         // History says who did what by name.
@@ -66,7 +84,10 @@ struct SchoolYearServiceTests {
         let f = try await fixture()
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T08:30"), Peers.teacher)
         _ = try await f.service.dropInsComplete(.init(dropin: booked.id), Peers.coach)
-        #expect(await wireError { _ = try await f.service.dropInsCancel(.init(dropin: booked.id, reason: "x"), Peers.teacher) }?.name == .invalidState)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsCancel(.init(dropin: booked.id, reason: "x"), Peers.teacher)
+            }?.name == .invalidState)
     }
 
     @Test func completeAndFollowUp_takeWhenTheyHappened() async throws {
@@ -75,22 +96,40 @@ struct SchoolYearServiceTests {
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T10:00"), Peers.teacher)
         let done = try await f.service.dropInsComplete(.init(dropin: booked.id, at: "2026-11-23T10:15"), Peers.coach)
         #expect(done.completedAt == "2026-11-23T10:15:00+00:00")
-        #expect(await wireError { _ = try await f.service.followUpsComplete(.init(dropin: booked.id, at: "2026-11-23T09:00"), Peers.teacher) }?.data?.field == "at")
-        #expect(await wireError { _ = try await f.service.followUpsComplete(.init(dropin: booked.id, at: "2026-11-27T09:00"), Peers.teacher) }?.data?.field == "at")
-        let talked = try await f.service.followUpsComplete(.init(dropin: booked.id, at: "2026-11-23T14:00"), Peers.teacher)
+        #expect(
+            await wireError {
+                _ = try await f.service.followUpsComplete(
+                    .init(dropin: booked.id, at: "2026-11-23T09:00"), Peers.teacher)
+            }?.data?.field == "at")
+        #expect(
+            await wireError {
+                _ = try await f.service.followUpsComplete(
+                    .init(dropin: booked.id, at: "2026-11-27T09:00"), Peers.teacher)
+            }?.data?.field == "at")
+        let talked = try await f.service.followUpsComplete(
+            .init(dropin: booked.id, at: "2026-11-23T14:00"), Peers.teacher)
         #expect(talked.completedAt == "2026-11-23T14:00:00+00:00")
         // Five school days after Monday's conversation, not after Thursday's typing.
         #expect(try await f.timer.items()[f.pair]?.dueDate == LocalDate("2026-11-30"))
         // A drop-in cannot start before that conversation.
-        let early = await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T11:00"), Peers.teacher) }
+        let early = await wireError {
+            _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T11:00"), Peers.teacher)
+        }
         #expect(early?.name == .invalidState)
     }
 
     @Test func log_booksAndCompletesAPastVisit_onlyForTheCoach() async throws {
         let f = try await fixture()
-        #expect(await wireError { _ = try await f.service.dropInsLog(.init(pair: f.pair, start: "2026-11-23T08:40"), Peers.teacher) }?.name == .permissionDenied)
-        #expect(await wireError { _ = try await f.service.dropInsLog(.init(pair: f.pair, start: "2026-11-23T11:00"), Peers.coach) }?.data?.field == "start")
-        let logged = try await f.service.dropInsLog(.init(pair: f.pair, start: "2026-11-23T08:40", minutes: 10, notes: "seen"), Peers.coach)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsLog(.init(pair: f.pair, start: "2026-11-23T08:40"), Peers.teacher)
+            }?.name == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsLog(.init(pair: f.pair, start: "2026-11-23T11:00"), Peers.coach)
+            }?.data?.field == "start")
+        let logged = try await f.service.dropInsLog(
+            .init(pair: f.pair, start: "2026-11-23T08:40", minutes: 10, notes: "seen"), Peers.coach)
         #expect(logged.status == "done")
         #expect(logged.completedAt == "2026-11-23T08:50:00+00:00")
         #expect(logged.notes == "seen")
@@ -100,9 +139,13 @@ struct SchoolYearServiceTests {
     @Test func adaptation_waitsForTheConversation() async throws {
         let f = try await fixture()
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T08:30"), Peers.teacher)
-        #expect(await wireError { _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "x"), Peers.teacher) }?.name == .invalidState)
+        #expect(
+            await wireError { _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "x"), Peers.teacher) }?
+                .name == .invalidState)
         _ = try await f.service.dropInsComplete(.init(dropin: booked.id), Peers.coach)
-        let refused = await wireError { _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "x"), Peers.teacher) }
+        let refused = await wireError {
+            _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "x"), Peers.teacher)
+        }
         #expect(refused?.data?.hint?.contains("coachctl followup done \(booked.id)") == true)
         _ = try await f.service.followUpsComplete(.init(dropin: booked.id), Peers.teacher)
         _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "x"), Peers.teacher)
@@ -123,11 +166,13 @@ struct SchoolYearServiceTests {
         #expect(list.dropins.map(\.id) == [booked.id])
         // The same dates again: Conflict naming it; an overlap is fine.
         let duplicate = await wireError {
-            _ = try await f.service.addClosure(.init(school: f.school, from: "2026-11-25", to: "2026-11-25", reason: "again"), Peers.lead)
+            _ = try await f.service.addClosure(
+                .init(school: f.school, from: "2026-11-25", to: "2026-11-25", reason: "again"), Peers.lead)
         }
         #expect(duplicate?.name == .conflict)
         #expect(duplicate?.message.contains("closure \(added.id)") == true)
-        _ = try await f.service.addClosure(.init(school: f.school, from: "2026-11-24", to: "2026-11-26", reason: "strike"), Peers.lead)
+        _ = try await f.service.addClosure(
+            .init(school: f.school, from: "2026-11-24", to: "2026-11-26", reason: "strike"), Peers.lead)
         // Removing closures gives the day back; the listing has ids.
         let listing = try await f.service.calendarList(.init(school: f.school), Peers.teacher)
         #expect(listing.closures.count == 2)
@@ -135,22 +180,28 @@ struct SchoolYearServiceTests {
             _ = try await f.service.removeClosure(.init(closure: closure.id), Peers.lead)
         }
         #expect(try await f.service.calendarList(.init(school: f.school), Peers.teacher).closures.isEmpty)
-        #expect(await wireError { _ = try await f.service.removeClosure(.init(closure: added.id), Peers.lead) }?.name == .notFound)
+        #expect(
+            await wireError { _ = try await f.service.removeClosure(.init(closure: added.id), Peers.lead) }?.name
+                == .notFound)
     }
 
     @Test func addingAndRemovingATerm_recomputesAndReports() async throws {
         let f = try await fixture()
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-12-21T10:00"), Peers.teacher)
-        let autumn = try await f.service.addTerm(.init(school: f.school, name: "Autumn", from: "2026-09-01", to: "2026-12-18"), Peers.lead)
+        let autumn = try await f.service.addTerm(
+            .init(school: f.school, name: "Autumn", from: "2026-09-01", to: "2026-12-18"), Peers.lead)
         // Days after the last term still count as weekdays (Scheduling.md): the booking stands.
         #expect(autumn.affected?.cancelled.isEmpty == true)
         // With a spring term, 21 December falls between terms: the booking is cancelled.
-        let spring = try await f.service.addTerm(.init(school: f.school, name: "Spring", from: "2027-01-05", to: "2027-03-26"), Peers.lead)
+        let spring = try await f.service.addTerm(
+            .init(school: f.school, name: "Spring", from: "2027-01-05", to: "2027-03-26"), Peers.lead)
         #expect(spring.affected?.cancelled.map(\.dropin) == [booked.id])
         #expect(spring.affected?.cancelled.first?.reason == "school closed: outside the terms")
         let listing = try await f.service.calendarList(.init(school: f.school, from: "2027-01-01"), Peers.lead)
         #expect(listing.terms.map(\.name) == ["Spring"])
-        #expect(await wireError { _ = try await f.service.removeTerm(.init(term: spring.id), Peers.teacher) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.removeTerm(.init(term: spring.id), Peers.teacher) }?.name
+                == .permissionDenied)
         let removed = try await f.service.removeTerm(.init(term: spring.id), Peers.lead)
         #expect(removed.term.name == "Spring")
         #expect(try await f.service.calendarList(.init(school: f.school), Peers.lead).terms.map(\.id) == [autumn.id])
@@ -159,27 +210,40 @@ struct SchoolYearServiceTests {
     @Test func endingAPair_removesItsDueItem_cancelsItsBooking_andHidesItFromLists() async throws {
         let f = try await fixture()
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-24T10:00"), Peers.teacher)
-        #expect(await wireError { _ = try await f.service.pairsEnd(.init(pair: f.pair, reason: "left"), Peers.teacher) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.pairsEnd(.init(pair: f.pair, reason: "left"), Peers.teacher) }?
+                .name == .permissionDenied)
         let ended = try await f.service.pairsEnd(.init(pair: f.pair, reason: "left"), Peers.lead)
         #expect(ended.active == false)
         #expect(ended.endReason == "left")
         #expect(try await f.timer.items()[f.pair] == nil)
-        #expect(try await f.service.dropInsList(.init(pair: f.pair), Peers.teacher).dropins.first { $0.id == booked.id }?.status == "cancelled")
+        #expect(
+            try await f.service.dropInsList(.init(pair: f.pair), Peers.teacher).dropins.first { $0.id == booked.id }?
+                .status == "cancelled")
         #expect(!(try await f.service.pairsList(.init(), Peers.lead).pairs.map(\.id).contains(f.pair)))
         #expect(try await f.service.pairsList(.init(includeEnded: true), Peers.lead).pairs.map(\.id).contains(f.pair))
-        #expect(await wireError { _ = try await f.service.pairsEnd(.init(pair: f.pair, reason: "again"), Peers.lead) }?.name == .invalidState)
+        #expect(
+            await wireError { _ = try await f.service.pairsEnd(.init(pair: f.pair, reason: "again"), Peers.lead) }?.name
+                == .invalidState)
     }
 
     @Test func updatingAPerson_refusesDroppingTheCoachRoleWhileCoaching() async throws {
         let f = try await fixture()
-        let refused = await wireError { _ = try await f.service.peopleUpdate(.init(person: f.coach, roles: ["lead"]), Peers.lead) }
+        let refused = await wireError {
+            _ = try await f.service.peopleUpdate(.init(person: f.coach, roles: ["lead"]), Peers.lead)
+        }
         #expect(refused?.name == .invalidState)
         #expect(refused?.message.contains("\(f.pair)") == true)
         let renamed = try await f.service.peopleUpdate(.init(person: f.coach, name: "Cy Coach", uid: 6002), Peers.lead)
         #expect(renamed.name == "Cy Coach")
         #expect(renamed.uid == 6002)
-        #expect(await wireError { _ = try await f.service.peopleUpdate(.init(person: f.coach, uid: 5001), Peers.lead) }?.name == .conflict)
-        #expect(await wireError { _ = try await f.service.peopleUpdate(.init(person: f.coach, name: "x"), Peers.otherLead) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.peopleUpdate(.init(person: f.coach, uid: 5001), Peers.lead) }?
+                .name == .conflict)
+        #expect(
+            await wireError {
+                _ = try await f.service.peopleUpdate(.init(person: f.coach, name: "x"), Peers.otherLead)
+            }?.name == .permissionDenied)
     }
 
     @Test func deactivatedPerson_pairsEnd_readsOwnHistory_actsOnNothing() async throws {
@@ -189,8 +253,13 @@ struct SchoolYearServiceTests {
         #expect(try await f.timer.items()[f.pair] == nil)
         let own = try await f.service.pairsShow(.init(pair: f.pair), Peers.teacher)
         #expect(own.pair.focus == "questioning")
-        #expect(await wireError { _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "x"), Peers.teacher) }?.name == .permissionDenied)
-        #expect(!(try await f.service.peopleList(.init(school: f.school), Peers.lead).people.map(\.id).contains(f.teacher)))
-        #expect(try await f.service.peopleList(.init(school: f.school, includeInactive: true), Peers.lead).people.map(\.id).contains(f.teacher))
+        #expect(
+            await wireError { _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "x"), Peers.teacher) }?
+                .name == .permissionDenied)
+        #expect(
+            !(try await f.service.peopleList(.init(school: f.school), Peers.lead).people.map(\.id).contains(f.teacher)))
+        #expect(
+            try await f.service.peopleList(.init(school: f.school, includeInactive: true), Peers.lead).people.map(\.id)
+                .contains(f.teacher))
     }
 }

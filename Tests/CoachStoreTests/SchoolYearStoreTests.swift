@@ -30,7 +30,9 @@ struct SchoolYearStoreTests {
             #expect(try tx.lastCancelledAt(pair: ids.pair) == t0.addingTimeInterval(5000))
             #expect(try tx.dropIns(pair: ids.pair).count == 2)
             // A cancelled drop-in no longer holds the coach's slot.
-            #expect(try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(7200), t0.addingTimeInterval(8100)).isEmpty)
+            #expect(
+                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(7200), t0.addingTimeInterval(8100))
+                    .isEmpty)
             // A later live booking makes the earlier cancellation history.
             _ = try tx.insert(self.dropIn(ids.pair, ids.coach, at: 10_000))
             #expect(try tx.lastCancelledAt(pair: ids.pair) == nil)
@@ -61,11 +63,12 @@ struct SchoolYearStoreTests {
             let moved = try #require(try tx.dropIn(booked))
             #expect(moved.start == t0.addingTimeInterval(90_000))
             #expect(moved.minutes == 10)
-            #expect(try tx.dropInMoves(dropIn: booked) == [
-                DropInMove(
-                    dropIn: booked, fromStart: t0.addingTimeInterval(7200), fromMinutes: 15,
-                    toStart: t0.addingTimeInterval(90_000), toMinutes: 10, at: t0.addingTimeInterval(60))
-            ])
+            #expect(
+                try tx.dropInMoves(dropIn: booked) == [
+                    DropInMove(
+                        dropIn: booked, fromStart: t0.addingTimeInterval(7200), fromMinutes: 15,
+                        toStart: t0.addingTimeInterval(90_000), toMinutes: 10, at: t0.addingTimeInterval(60))
+                ])
         }
     }
 
@@ -87,8 +90,14 @@ struct SchoolYearStoreTests {
             try tx.update(coach)
             #expect(try tx.person(ids.coach)?.name == "Cy Coach")
             #expect(try tx.person(ids.coach)?.roles == [.coach])
-            let closure = try tx.insert(Closure(id: 0, school: ids.school, range: DateRange(from: LocalDate("2026-11-23")!, to: LocalDate("2026-11-23")!)!, reason: "INSET"))
-            let term = try tx.insert(Term(id: 0, school: ids.school, name: "Autumn", range: DateRange(from: LocalDate("2026-09-01")!, to: LocalDate("2026-12-18")!)!))
+            let closure = try tx.insert(
+                Closure(
+                    id: 0, school: ids.school,
+                    range: DateRange(from: LocalDate("2026-11-23")!, to: LocalDate("2026-11-23")!)!, reason: "INSET"))
+            let term = try tx.insert(
+                Term(
+                    id: 0, school: ids.school, name: "Autumn",
+                    range: DateRange(from: LocalDate("2026-09-01")!, to: LocalDate("2026-12-18")!)!))
             #expect(try tx.closure(closure)?.reason == "INSET")
             #expect(try tx.term(term)?.name == "Autumn")
             #expect(try tx.deleteClosure(closure))

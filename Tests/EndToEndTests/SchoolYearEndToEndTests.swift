@@ -61,7 +61,8 @@ extension EndToEnd {
             let dropIn = try booked.json(ScheduledDropIn.self).id
 
             let move = try daemon.ctl(
-                ["--json", "dropin", "move", "\(dropIn)", "--at", "\(Self.weekday(7))T11:00", "--minutes", "10"], uid: uid)
+                ["--json", "dropin", "move", "\(dropIn)", "--at", "\(Self.weekday(7))T11:00", "--minutes", "10"],
+                uid: uid)
             #expect(move.status == 0, "\(move.stderr)")
             let moved = try move.json(DropInInfo.self)
             #expect(moved.start.hasPrefix("\(Self.weekday(7))T11:00"))
@@ -107,11 +108,16 @@ extension EndToEnd {
             // A duplicate closure is refused naming the first; removing one gives its day back.
             let closureDay = Self.weekday(14)
             let first = try daemon.ctl(
-                ["--json", "closure", "add", "--school", "\(school.id)", "--from", closureDay, "--to", closureDay,
-                 "--reason", "INSET"], uid: UID.lead)
+                [
+                    "--json", "closure", "add", "--school", "\(school.id)", "--from", closureDay, "--to", closureDay,
+                    "--reason", "INSET",
+                ], uid: UID.lead)
             #expect(first.status == 0, "\(first.stderr)")
             let twice = try daemon.ctl(
-                ["closure", "add", "--school", "\(school.id)", "--from", closureDay, "--to", closureDay, "--reason", "INSET"],
+                [
+                    "closure", "add", "--school", "\(school.id)", "--from", closureDay, "--to", closureDay, "--reason",
+                    "INSET",
+                ],
                 uid: UID.lead)
             #expect(twice.status == 1)
             #expect(twice.stderr.contains("closure \(try first.json(CalendarAdded.self).id)"))
@@ -130,7 +136,9 @@ extension EndToEnd {
             let deactivate = try daemon.ctl(
                 ["person", "deactivate", "\(school.teacher)", "--reason", "moved school"], uid: UID.lead)
             #expect(deactivate.status == 0, "\(deactivate.stderr)")
-            #expect(try daemon.ctl(["cycle", "start", "--pair", "\(school.pair)", "--focus", "x"], uid: UID.teacher).status == 1)
+            #expect(
+                try daemon.ctl(["cycle", "start", "--pair", "\(school.pair)", "--focus", "x"], uid: UID.teacher).status
+                    == 1)
             let people = try daemon.ctl(["--json", "person", "list", "--school", "\(school.id)"], uid: UID.lead)
             #expect(!(try people.json(PersonList.self).people.map(\.id).contains(school.teacher)))
         }

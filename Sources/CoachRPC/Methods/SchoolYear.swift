@@ -88,7 +88,8 @@ public struct DropInList: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum DropInsList: RPCMethod {
     public static let name = "dropins.list"
-    public static let summary = "The drop-ins of the pairs the caller may see, by start; notes only for the pair's two people."
+    public static let summary =
+        "The drop-ins of the pairs the caller may see, by start; notes only for the pair's two people."
     public static let since = 3
     public struct Params: RPCParams, Hashable {
         public var pair: Int64?
@@ -136,7 +137,8 @@ public enum PeopleUpdate: RPCMethod {
         public var roles: [String]?
         public var login: String?
         public var uid: Int64?
-        public init(person: Int64, name: String? = nil, roles: [String]? = nil, login: String? = nil, uid: Int64? = nil) {
+        public init(person: Int64, name: String? = nil, roles: [String]? = nil, login: String? = nil, uid: Int64? = nil)
+        {
             self.person = person
             self.name = name
             self.roles = roles
