@@ -22,7 +22,8 @@ enum YearText {
     /// Pair names by id, ended pairs included (one call).
     static func pairNames(_ session: Session) throws -> [Int64: String] {
         let pairs = try session.call(PairsList.self, PairsList.Params(includeEnded: true)).pairs
-        return Dictionary(pairs.map { ($0.id, pair($0)) }) { first, _ in first }
+        // The id in brackets: `--pair ID` needs it.
+        return Dictionary(pairs.map { ($0.id, "\(pair($0)) [\($0.id)]") }) { first, _ in first }
     }
 
     /// School names by id (one call); empty when they cannot be read, so ids show instead.

@@ -43,7 +43,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("ID  WHEN"))
-        #expect(lines[1].contains("Mon 5 Jan 2099 10:20") && lines[1].contains("Ann Teacher ↔ Bob Coach"))
+        #expect(lines[1].contains("Mon 5 Jan 2099 10:20") && lines[1].contains("Ann Teacher ↔ Bob Coach [7]"))
         #expect(lines[2].contains("tomorrow 10:20") && lines[2].contains("booked"))
         #expect(lines[3].contains("today 09:00") && lines[3].contains("done"))
         for line in lines { #expect(line.count <= 80, "\(line.count) columns: \(line)") }
@@ -227,6 +227,6 @@ import Testing
 
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Removed closure 3: 2099-01-05 to 2099-01-05 (INSET)."))
-        #expect(run.stdout.contains("drop-in of Ann Teacher ↔ Bob Coach now due Mon 5 Jan 2099 (was Tue 6 Jan 2099)"))
+        #expect(run.stdout.contains("drop-in of Ann Teacher ↔ Bob Coach [7] now due Mon 5 Jan 2099 (was Tue 6 Jan 2099)"))
     }
 }
