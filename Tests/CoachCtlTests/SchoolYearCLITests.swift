@@ -1,3 +1,4 @@
+import CoachRPC
 import Foundation
 import Testing
 
@@ -227,6 +228,24 @@ import Testing
 
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Removed closure 3: 2099-01-05 to 2099-01-05 (INSET)."))
-        #expect(run.stdout.contains("drop-in of Ann Teacher ↔ Bob Coach [7] now due Mon 5 Jan 2099 (was Tue 6 Jan 2099)"))
+        #expect(
+            run.stdout.contains("drop-in of Ann Teacher ↔ Bob Coach [7] now due Mon 5 Jan 2099 (was Tue 6 Jan 2099)"))
+    }
+}
+
+/// Every error coachctl can print has a hint, even when the daemon sends none.
+@Suite struct ErrorHintTests {
+    @Test(arguments: RPCErrorName.all)
+    func everyErrorName_getsAHint(name: RPCErrorName) throws {
+        let server = try FakeServer([
+            "pairs.show": .error(#"{"code":\#(name.code),"message":"refused","data":{"name":"\#(name.rawValue)"}}"#)
+        ])
+
+        let run = try Coachctl.run(["pair", "show", "1", "--socket", server.path])
+
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.first == "coachctl: refused")
+        #expect(lines.count >= 2, "\(name.rawValue) has no hint: \(run.stderr)")
     }
 }
