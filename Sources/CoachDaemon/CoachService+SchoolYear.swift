@@ -296,6 +296,10 @@ extension CoachService {
         let moves = SchoolYearRules.moves(before: before, after: after)
         for move in moves {
             try history(tx, &changes, caller, .dueMoved, school: school, pair: move.pair, subject: nil)
+            changes.journalFields[changes.events.count - 1] = [
+                "coachd.due_kind": move.kind.rawValue, "coachd.due_from": move.from.map { "\($0)" } ?? "none",
+                "coachd.due_date": move.to.map { "\($0)" } ?? "none",
+            ]
         }
         return CalendarAffected(
             cancelled: cancelled,

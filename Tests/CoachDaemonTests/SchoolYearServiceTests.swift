@@ -162,6 +162,10 @@ struct SchoolYearServiceTests {
         #expect(affected.moved.contains { $0.pair == f.pair && $0.from == "2026-11-25" })
         let item = try #require(try await f.timer.items()[f.pair])
         #expect(item.dropIn == nil)
+        // The journal logs the cancellation and the move: ids and dates.
+        #expect(f.log.text.contains("coachd.event=dropin.cancelled"))
+        #expect(f.log.text.contains("coachd.due_from=2026-11-25"))
+        #expect(f.log.text.contains("coachd.event=due.moved"))
         let list = try await f.service.dropInsList(.init(pair: f.pair, status: "cancelled"), Peers.teacher)
         #expect(list.dropins.map(\.id) == [booked.id])
         // The same dates again: Conflict naming it; an overlap is fine.
