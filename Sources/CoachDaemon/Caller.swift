@@ -23,11 +23,14 @@ struct Caller: Sendable {
     /// Admins, the school's lead, and the pair's two people see a pair (leads without notes).
     func canSee(_ pair: Pair) -> Bool { isAdmin || isMember(of: pair) || leads(pair.school) }
 
-    /// Admins and the pair's two people act on a pair.
-    func canActOn(_ pair: Pair) -> Bool { isAdmin || isMember(of: pair) }
+    /// Admins and the pair's two people act on a pair (a deactivated person only reads).
+    func canActOn(_ pair: Pair) -> Bool { isAdmin || (isMember(of: pair) && isActive) }
 
-    /// Admins, and the school's lead, manage a school.
-    func canManage(school: Int64) -> Bool { isAdmin || leads(school) }
+    /// Admins, and the school's lead, manage a school (a deactivated lead only reads).
+    func canManage(school: Int64) -> Bool { isAdmin || (leads(school) && isActive) }
+
+    /// Whether the linked person is active (deactivated people act on nothing).
+    var isActive: Bool { person?.active ?? false }
 
     /// Roles as shown by `people.me`.
     var roleNames: [String] {

@@ -46,20 +46,25 @@ extension CoachService {
         }
     }
 
-    func addClosure(_ params: CalendarAddClosure.Params, _ peer: Peer) async throws -> CreatedID {
+    func addClosure(_ params: CalendarAddClosure.Params, _ peer: Peer) async throws -> CalendarAdded {
         let range = try range(params.from, params.to, maxDays: 366)
         let reason = try TextRules.line(params.reason, field: "reason", maxCharacters: 200)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             try self.managedSchool(params.school, by: caller, tx)
+            if let same = SchoolYearRules.duplicate(of: range, in: try tx.closures(school: params.school)) {
+                throw DomainError(
+                    .conflict, "closure \(same.id) (\(same.reason)) already closes \(range.from)–\(range.to)",
+                    field: "from", hint: "see the calendar: coachctl calendar list --school \(params.school)")
+            }
             let id = try tx.insert(Closure(id: 0, school: params.school, range: range, reason: reason))
             try self.history(tx, &changes, caller, .closureAdded, school: params.school, pair: nil, subject: id)
-            try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
-            return CreatedID(id: id)
+            let affected = try self.calendarChanged(params.school, reason: reason, caller, tx, &changes)
+            return CalendarAdded(id: id, affected: affected)
         }
     }
 
-    func addTerm(_ params: CalendarAddTerm.Params, _ peer: Peer) async throws -> CreatedID {
+    func addTerm(_ params: CalendarAddTerm.Params, _ peer: Peer) async throws -> CalendarAdded {
         let range = try range(params.from, params.to, maxDays: 366)
         let name = try TextRules.line(params.name, field: "name", maxCharacters: 200)
         return try await change { tx, changes in
@@ -74,8 +79,8 @@ extension CoachService {
             }
             let id = try tx.insert(Term(id: 0, school: params.school, name: name, range: range))
             try self.history(tx, &changes, caller, .termAdded, school: params.school, pair: nil, subject: id)
-            try changes.recomputeSchool(params.school, in: tx, policy: self.policy)
-            return CreatedID(id: id)
+            let affected = try self.calendarChanged(params.school, reason: "outside the terms", caller, tx, &changes)
+            return CalendarAdded(id: id, affected: affected)
         }
     }
 

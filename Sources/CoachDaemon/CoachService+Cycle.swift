@@ -32,7 +32,11 @@ extension CoachService {
                     "\"\(TextRules.printable(params.start, limit: 40))\" is not a time", field: "start",
                     hint: "use RFC 3339 (2026-11-23T10:00:00Z) or local school time (2026-11-23T10:00)")
             }
-            try CycleRules.checkCanSchedule(try tx.pairState(pair))
+            let state = try tx.pairState(pair)
+            try CycleRules.checkCanSchedule(state)
+            // Issue 11: no booking past the horizon or the last term; events in the order they happened.
+            try SchoolYearRules.checkHorizon(start: start, now: self.now(), calendar: calendar, policy: self.policy)
+            try SchoolYearRules.checkOrder(start: start, lastConversationAt: state.lastFollowUpAt, calendar: calendar)
             let end = start.addingTimeInterval(Double(minutes * 60))
             try CycleRules.checkDropIn(
                 start: start, minutes: minutes, calendar: calendar, policy: self.policy,
@@ -58,8 +62,10 @@ extension CoachService {
                 throw DomainError.denied("log drop-in \(dropIn.id): only its coach does")
             }
             let calendar = try self.calendar(pair.school, tx)
-            let instant = self.now()
-            try CycleRules.checkCanComplete(dropIn, now: instant, calendar: calendar)
+            try CycleRules.checkCanComplete(dropIn, now: self.now(), calendar: calendar)
+            let instant = try SchoolYearRules.completionTime(
+                at: try params.at.map { try self.instant($0, field: "at", calendar) }, dropIn: dropIn, now: self.now(),
+                nextEventAt: try tx.followUp(dropIn: dropIn.id)?.completedAt, calendar: calendar)
             try tx.completeDropIn(dropIn.id, at: instant, notes: notes)
             try self.history(tx, &changes, caller, .dropInCompleted, school: pair.school, pair: pair.id, subject: dropIn.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
@@ -75,7 +81,11 @@ extension CoachService {
             let (dropIn, pair) = try self.visibleDropIn(params.dropin, to: caller, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("log follow-ups for pair \(pair.id)") }
             try CycleRules.checkCanFollowUp(dropIn, existing: try tx.followUp(dropIn: dropIn.id))
-            let followUp = FollowUp(id: 0, dropIn: dropIn.id, pair: pair.id, completedAt: self.now(), notes: notes)
+            let calendar = try self.calendar(pair.school, tx)
+            let at = try SchoolYearRules.conversationTime(
+                at: try params.at.map { try self.instant($0, field: "at", calendar) }, dropIn: dropIn, now: self.now(),
+                calendar: calendar)
+            let followUp = FollowUp(id: 0, dropIn: dropIn.id, pair: pair.id, completedAt: at, notes: notes)
             let id = try tx.insert(followUp)
             try self.history(tx, &changes, caller, .followUpCompleted, school: pair.school, pair: pair.id, subject: id)
             try changes.recompute(pair, in: tx, policy: self.policy)
@@ -102,6 +112,7 @@ extension CoachService {
             guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) is closed", field: "pair") }
             let calendar = try self.calendar(pair.school, tx)
             let active = try tx.activeAdaptation(pair: pair.id)
+            try SchoolYearRules.checkCanSetAdaptation(try tx.pairState(pair))
             try CycleRules.checkCanSetAdaptation(active: active, closePrevious: closing)
             let instant = self.now()
             let today = calendar.localDate(of: instant)

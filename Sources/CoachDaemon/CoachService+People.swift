@@ -70,6 +70,7 @@ extension CoachService {
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             if let school = params.school { try self.managedSchool(school, by: caller, store) }
             let people = try store.people(school: params.school).filter { caller.canManage(school: $0.school) }
+                .filter { params.includeInactive == true || $0.active }
             return PersonList(people: people.map(PersonInfo.init))
         }
     }
@@ -115,6 +116,9 @@ extension CoachService {
             let calendar = try self.calendar(pair.school, store)
             let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
             let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
+            let events = try store.history(pair: pair.id)
+            // History says who did what by name (issue 11): names only, never a text.
+            let actors = try store.names(of: Set(events.compactMap(\.actor)))
             return PairDetail(
                 pair: summary,
                 cycles: try store.cycles(pair: pair.id).map { CycleInfo($0, calendar: calendar, confidential: confidential) },
@@ -122,7 +126,11 @@ extension CoachService {
                     DropInInfo($0, followUp: followUps[$0.id], calendar: calendar, confidential: confidential)
                 },
                 adaptations: try store.adaptations(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
-                history: try store.history(pair: pair.id).map { HistoryEntry($0, calendar: calendar) },
+                history: events.map { event in
+                    var entry = HistoryEntry(event, calendar: calendar)
+                    entry.actorName = event.actor.flatMap { actors[$0] }
+                    return entry
+                },
                 confidentialVisible: confidential)
         }
     }
@@ -136,7 +144,8 @@ extension CoachService {
             for (_, item) in try store.dueItems(school: params.school, person: person) { items[item.pair] = item }
             var calendars: [Int64: SchoolCalendar] = [:]
             var out: [PairSummary] = []
-            for pair in try store.pairs(school: params.school, person: person) where caller.canSee(pair) {
+            for pair in try store.pairs(school: params.school, person: person)
+            where caller.canSee(pair) && (pair.active || params.includeEnded == true) {
                 let calendar = try calendars[pair.school] ?? self.calendar(pair.school, store)
                 calendars[pair.school] = calendar
                 out.append(
@@ -157,7 +166,8 @@ extension CoachService {
             coach: pair.coach, coachName: names[pair.coach] ?? "", focus: confidential ? focus?.focus : nil,
             hasFocus: focus != nil,
             adaptation: try store.activeAdaptation(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
-            next: item.map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) })
+            next: item.map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) },
+            active: pair.active, endedAt: pair.endedAt.map(calendar.format), endReason: pair.endReason)
     }
 
     func names(_ ids: [Int64], _ store: any StoreReading) throws -> [Int64: String] {

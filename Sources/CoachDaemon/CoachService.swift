@@ -96,8 +96,9 @@ final class CoachService: Sendable {
         await timer.apply(changes)
         // Logged only once committed: the journal never tells of a change that did not happen.
         // Ids and kinds only (never note text); a field the event does not have is left out.
-        for event in changes.events {
+        for (index, event) in changes.events.enumerated() {
             var metadata: Logger.Metadata = ["coachd.event": "\(event.kind)", "coachd.peer_uid": "\(event.actorUid)"]
+            for (key, value) in changes.journalFields[index] ?? [:] { metadata[key] = "\(value)" }
             if let pair = event.pair { metadata["coachd.pair"] = "\(pair)" }
             if let school = event.school { metadata["coachd.school"] = "\(school)" }
             if let subject = event.subject { metadata["coachd.subject"] = "\(subject)" }
@@ -217,6 +218,8 @@ struct DueChanges: Sendable {
     var nextTransitions: [Int64: Date?] = [:]
     var calendars: [Int64: SchoolCalendar] = [:]
     var events: [HistoryEvent] = []
+    /// Journal fields beyond the ids, by index in `events` (a moved due item's dates; never text).
+    var journalFields: [Int: [String: String]] = [:]
 
     /// Recomputes the pair's next due item from the store as the transaction sees it, and
     /// persists it in the same transaction.
@@ -228,11 +231,4 @@ struct DueChanges: Sendable {
         nextTransitions[pair.id] = try store.setDueItem(pair: pair.id, item)
     }
 
-    /// A school's calendar changed: every pair of the school is recomputed.
-    mutating func recomputeSchool(_ school: Int64, in store: any StoreWriting, policy: CyclePolicy) throws {
-        calendars[school] = try store.calendar(school: school)
-        for pair in try store.pairs(school: school, person: nil) where pair.active {
-            try recompute(pair, in: store, policy: policy)
-        }
-    }
 }

@@ -11,7 +11,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The daemon's version, as `daemon.info` and `coachd --version` report it.
-public let coachdVersion = "0.1.0"
+public let coachdVersion = CoachAPI.softwareVersion
 
 /// Reads the configuration again (for SIGHUP); throws when it does not parse or validate.
 public typealias ConfigurationLoader = @Sendable () async throws -> DaemonConfiguration

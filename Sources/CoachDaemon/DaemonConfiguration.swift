@@ -119,6 +119,7 @@ extension DaemonConfiguration {
         policy.practiseSchoolDays = try keys.int("cycle.practiseSchoolDays", default: 5, in: 1...40)
         policy.maxPractiseSchoolDays = try keys.int("cycle.maxPractiseSchoolDays", default: 40, in: 1...200)
         policy.graceSchoolDays = try keys.int("cycle.graceSchoolDays", default: 0, in: 0...20)
+        policy.startHorizonDays = try keys.int("cycle.startHorizonDays", default: 365, in: 1...3660)
         maxLineBytes = try keys.int("limits.maxLineBytes", default: maxLineBytes, in: 1024...(64 << 20))
         maxConnections = try keys.int("limits.maxConnections", default: maxConnections, in: 1...65536)
         maxConnectionsPerUID = try keys.int("limits.maxConnectionsPerUid", default: maxConnectionsPerUID, in: 1...65536)

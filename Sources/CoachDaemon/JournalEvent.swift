@@ -24,6 +24,15 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case pairCreated = "pair.created"
     case closureAdded = "calendar.closure_added"
     case termAdded = "calendar.term_added"
+    case dropInCancelled = "dropin.cancelled"
+    case dropInMoved = "dropin.moved"
+    case dropInLogged = "dropin.logged"
+    case pairEnded = "pair.ended"
+    case personUpdated = "person.updated"
+    case personDeactivated = "person.deactivated"
+    case closureRemoved = "calendar.closure_removed"
+    case termRemoved = "calendar.term_removed"
+    case dueMoved = "due.moved"
 
     /// The 128-bit MESSAGE_ID, as 32 hex digits.
     public var messageID: String {
@@ -51,6 +60,15 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .pairCreated: "9406f86bdc324d93b9e89a672d69a6d7"
         case .closureAdded: "468490063ccf4a499d2bdc5c81785a98"
         case .termAdded: "813997885ca94f83a63be2dc19728b3d"
+        case .dropInCancelled: "1d68a9c5b42c43f5b5d7bd0b2086e293"
+        case .dropInMoved: "c8e111c290ba4de68355252cd1a5a179"
+        case .dropInLogged: "8194f226c73b43eebd09a1fc5620d5d1"
+        case .pairEnded: "4615a373eeb94bed8815411a7812ecb7"
+        case .personUpdated: "628a9e725b55457c80a4e60ecb73f795"
+        case .personDeactivated: "2db57ff6aac84873af5a629dc6a3c421"
+        case .closureRemoved: "d2bdc46d028349559fb20999fdbfea33"
+        case .termRemoved: "3f51c5222ac74ee5ab69bcf6e0cc32f6"
+        case .dueMoved: "36a69c20a05b4d97bc96d4efab13c5bb"
         }
     }
 

@@ -95,11 +95,21 @@ extension CoachService {
         table.on(BackupCreate.self, access: .admin) { _, peer in try await self.backupCreate(peer) }
         table.on(BackupRead.self, access: .admin) { params, peer in try await self.backupRead(params, peer) }
         table.on(BackupFinish.self, access: .admin) { params, peer in try await self.backupFinish(params, peer) }
+        table.on(CalendarList.self, access: .known) { params, peer in try await self.calendarList(params, peer) }
+        table.on(CalendarRemoveClosure.self, access: .managers) { params, peer in try await self.removeClosure(params, peer) }
+        table.on(CalendarRemoveTerm.self, access: .managers) { params, peer in try await self.removeTerm(params, peer) }
+        table.on(PeopleUpdate.self, access: .managers) { params, peer in try await self.peopleUpdate(params, peer) }
+        table.on(PeopleDeactivate.self, access: .managers) { params, peer in try await self.peopleDeactivate(params, peer) }
+        table.on(PairsEnd.self, access: .managers) { params, peer in try await self.pairsEnd(params, peer) }
+        table.on(DropInsList.self, access: .known) { params, peer in try await self.dropInsList(params, peer) }
+        table.on(DropInsCancel.self, access: .known) { params, peer in try await self.dropInsCancel(params, peer) }
+        table.on(DropInsReschedule.self, access: .members) { params, peer in try await self.dropInsReschedule(params, peer) }
+        table.on(DropInsLog.self, access: .coaches) { params, peer in try await self.dropInsLog(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "peer-credentials"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "peer-credentials", "school-year"]
 }

@@ -16,7 +16,8 @@ extension PersonInfo {
     init(_ person: Person) {
         self.init(
             id: person.id, name: person.name, school: person.school,
-            roles: Role.allCases.filter(person.roles.contains).map(\.rawValue), uid: person.uid, login: person.login)
+            roles: Role.allCases.filter(person.roles.contains).map(\.rawValue), uid: person.uid, login: person.login,
+            active: person.active)
     }
 }
 
@@ -44,7 +45,9 @@ extension DropInInfo {
             id: dropIn.id, pair: dropIn.pair, coach: dropIn.coach, cycle: dropIn.cycle,
             start: calendar.format(dropIn.start), end: calendar.format(dropIn.end), minutes: dropIn.minutes,
             completedAt: dropIn.completedAt.map(calendar.format), notes: confidential ? dropIn.notes : nil,
-            followUp: followUp.map { FollowUpInfo($0, calendar: calendar, confidential: confidential) })
+            followUp: followUp.map { FollowUpInfo($0, calendar: calendar, confidential: confidential) },
+            status: dropIn.status.rawValue, cancelledAt: dropIn.cancelledAt.map(calendar.format),
+            cancelReason: dropIn.cancelReason)
     }
 }
 

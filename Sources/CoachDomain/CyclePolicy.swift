@@ -12,6 +12,9 @@ public struct CyclePolicy: Sendable, Hashable {
     public var maxPractiseSchoolDays: Int = 40
     /// An item becomes overdue at the end of the school day this many school days after it fell due.
     public var graceSchoolDays: Int = 0
+    /// How far ahead a drop-in may be booked, in calendar days (about a year): a typo such as
+    /// 9999-12-31 is refused instead of stalling the pair for good.
+    public var startHorizonDays: Int = 365
 
     public init() {}
 }

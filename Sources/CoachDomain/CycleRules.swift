@@ -83,6 +83,9 @@ public enum CycleRules {
 
     /// A drop-in is completed once, and not before it starts.
     public static func checkCanComplete(_ dropIn: DropIn, now: Date, calendar: SchoolCalendar) throws(DomainError) {
+        guard !dropIn.isCancelled else {
+            throw DomainError(.invalidState, "drop-in \(dropIn.id) was cancelled", field: "dropin")
+        }
         guard !dropIn.isCompleted else {
             throw DomainError(.conflict, "drop-in \(dropIn.id) is already done", field: "dropin")
         }

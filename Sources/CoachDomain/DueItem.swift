@@ -19,11 +19,15 @@ public struct PairState: Sendable, Hashable {
     public var lastFollowUpAt: Date?
     /// The active adaptation.
     public var activeAdaptation: Adaptation?
+    /// When the latest drop-in booked after `lastDropIn` was cancelled, if any: the next drop-in is
+    /// not due before that day (a cancelled booking never leaves the pair overdue in the past).
+    public var lastCancelledAt: Date?
 
     public init(
         pair: Pair, focus: Cycle?, lastDropIn: DropIn?, lastDropInFollowedUp: Bool, lastFollowUpAt: Date?,
-        activeAdaptation: Adaptation?
+        activeAdaptation: Adaptation?, lastCancelledAt: Date? = nil
     ) {
+        self.lastCancelledAt = lastCancelledAt
         self.pair = pair
         self.focus = focus
         self.lastDropIn = lastDropIn
@@ -87,13 +91,18 @@ public enum DueCalculator {
                 return item(.followUp, dropIn: last.id, date: date)
             }
         }
+        // A cancelled booking puts the drop-in back on the date it had, or on the first school day
+        // from the cancellation when that date had passed.
+        func dropInDue(_ date: LocalDate) -> DueItem {
+            guard let cancelled = state.lastCancelledAt else { return item(.dropIn, dropIn: nil, date: date) }
+            return item(.dropIn, dropIn: nil, date: max(date, calendar.firstSchoolDay(onOrAfter: calendar.localDate(of: cancelled))))
+        }
         if let adaptation = state.activeAdaptation {
-            return item(.dropIn, dropIn: nil, date: calendar.firstSchoolDay(onOrAfter: adaptation.practiseUntil))
+            return dropInDue(calendar.firstSchoolDay(onOrAfter: adaptation.practiseUntil))
         }
         if let followed = state.lastFollowUpAt {
-            let date = calendar.schoolDay(policy.practiseSchoolDays, after: calendar.localDate(of: followed))
-            return item(.dropIn, dropIn: nil, date: date)
+            return dropInDue(calendar.schoolDay(policy.practiseSchoolDays, after: calendar.localDate(of: followed)))
         }
-        return item(.dropIn, dropIn: nil, date: calendar.firstSchoolDay(onOrAfter: calendar.localDate(of: pair.createdAt)))
+        return dropInDue(calendar.firstSchoolDay(onOrAfter: calendar.localDate(of: pair.createdAt)))
     }
 }

@@ -65,14 +65,23 @@ public struct Person: Sendable, Hashable, Identifiable {
     public var roles: Set<Role>
     public var uid: Int64?
     public var login: String?
+    /// False once deactivated: they read their own history but act on nothing.
+    public var active: Bool
+    /// Why they were deactivated (shown to leads and admins, never journalled).
+    public var deactivateReason: String?
 
-    public init(id: Int64, name: String, school: Int64, roles: Set<Role>, uid: Int64?, login: String?) {
+    public init(
+        id: Int64, name: String, school: Int64, roles: Set<Role>, uid: Int64?, login: String?, active: Bool = true,
+        deactivateReason: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.school = school
         self.roles = roles
         self.uid = uid
         self.login = login
+        self.active = active
+        self.deactivateReason = deactivateReason
     }
 }
 
@@ -84,14 +93,22 @@ public struct Pair: Sendable, Hashable, Identifiable {
     public var coach: Int64
     public var active: Bool
     public var createdAt: Date
+    /// When the pair was ended, and why.
+    public var endedAt: Date?
+    public var endReason: String?
 
-    public init(id: Int64, school: Int64, teacher: Int64, coach: Int64, active: Bool, createdAt: Date) {
+    public init(
+        id: Int64, school: Int64, teacher: Int64, coach: Int64, active: Bool, createdAt: Date, endedAt: Date? = nil,
+        endReason: String? = nil
+    ) {
         self.id = id
         self.school = school
         self.teacher = teacher
         self.coach = coach
         self.active = active
         self.createdAt = createdAt
+        self.endedAt = endedAt
+        self.endReason = endReason
     }
 
     /// Whether the person is one of the pair's two people.
@@ -123,10 +140,13 @@ public struct DropIn: Sendable, Hashable, Identifiable {
     public var minutes: Int
     public var completedAt: Date?
     public var notes: String?
+    /// When it was called off, and why; a cancelled drop-in stays in the record.
+    public var cancelledAt: Date?
+    public var cancelReason: String?
 
     public init(
         id: Int64, pair: Int64, coach: Int64, cycle: Int64?, start: Date, minutes: Int, completedAt: Date?,
-        notes: String?
+        notes: String?, cancelledAt: Date? = nil, cancelReason: String? = nil
     ) {
         self.id = id
         self.pair = pair
@@ -136,15 +156,29 @@ public struct DropIn: Sendable, Hashable, Identifiable {
         self.minutes = minutes
         self.completedAt = completedAt
         self.notes = notes
+        self.cancelledAt = cancelledAt
+        self.cancelReason = cancelReason
     }
 
     public var end: Date { start.addingTimeInterval(Double(minutes * 60)) }
     public var isCompleted: Bool { completedAt != nil }
+    public var isCancelled: Bool { cancelledAt != nil }
+
+    /// Booked, done or cancelled.
+    public var status: DropInStatus {
+        if isCancelled { return .cancelled }
+        return isCompleted ? .done : .booked
+    }
 
     /// Whether two half-open intervals [start, end) meet.
     public func overlaps(start otherStart: Date, end otherEnd: Date) -> Bool {
         start < otherEnd && otherStart < end
     }
+}
+
+/// Where a drop-in stands.
+public enum DropInStatus: String, Sendable, Hashable, CaseIterable {
+    case booked, done, cancelled
 }
 
 /// The coaching conversation after a drop-in.

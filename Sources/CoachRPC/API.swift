@@ -2,7 +2,10 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 2
+    public static let level = 3
+
+    /// The release both executables are built from: `coachd --version`, `coachctl --version`, `daemon.info`.
+    public static let softwareVersion = "0.1.0"
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -12,6 +15,9 @@ public enum CoachAPI {
         CyclesStart.self, DropInsSchedule.self, DropInsComplete.self, FollowUpsComplete.self,
         AdaptationsSet.self, AdaptationsClose.self, DueListMethod.self,
         BackupCreate.self, BackupRead.self, BackupFinish.self,
+        CalendarList.self, CalendarRemoveClosure.self, CalendarRemoveTerm.self, PeopleUpdate.self,
+        PeopleDeactivate.self, PairsEnd.self, DropInsList.self, DropInsCancel.self, DropInsReschedule.self,
+        DropInsLog.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

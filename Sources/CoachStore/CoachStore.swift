@@ -48,7 +48,7 @@ public protocol StoreReading {
     func allPairStates() throws -> [PairState]
     /// Keys of transitions already raised.
     func raisedTransitions() throws -> Set<String>
-    /// The pair's most recent drop-in, done or not.
+    /// The pair's most recent drop-in, done or not, leaving out cancelled ones.
     func lastDropIn(pair: Int64) throws -> DropIn?
     /// The pair's most recent follow-up.
     func lastFollowUp(pair: Int64) throws -> FollowUp?
@@ -73,6 +73,33 @@ public protocol StoreReading {
     func duePolicy() throws -> String?
     /// Counts of the tables, for status and tests.
     func count(of table: StoreTable) throws -> Int
+    /// One closure, by id.
+    func closure(_ id: Int64) throws -> Closure?
+    /// One term, by id.
+    func term(_ id: Int64) throws -> Term?
+    /// When the latest drop-in booked after the pair's last live one was cancelled (nil: none).
+    func lastCancelledAt(pair: Int64) throws -> Date?
+    /// The earlier times of a moved drop-in, oldest first.
+    func dropInMoves(dropIn: Int64) throws -> [DropInMove]
+}
+
+/// A drop-in's earlier start and length, kept when it is moved.
+public struct DropInMove: Sendable, Hashable {
+    public var dropIn: Int64
+    public var fromStart: Date
+    public var fromMinutes: Int
+    public var toStart: Date
+    public var toMinutes: Int
+    public var at: Date
+
+    public init(dropIn: Int64, fromStart: Date, fromMinutes: Int, toStart: Date, toMinutes: Int, at: Date) {
+        self.dropIn = dropIn
+        self.fromStart = fromStart
+        self.fromMinutes = fromMinutes
+        self.toStart = toStart
+        self.toMinutes = toMinutes
+        self.at = at
+    }
 }
 
 /// Writes, inside one transaction. Inserts take an entity with any id and return the new id.
@@ -88,6 +115,20 @@ public protocol StoreWriting: StoreReading {
     func insert(_ followUp: FollowUp) throws -> Int64
     func insert(_ adaptation: Adaptation) throws -> Int64
     func closeAdaptation(_ id: Int64, at: Date, on: LocalDate, outcome: Outcome) throws
+    /// Marks a booked drop-in cancelled, with why.
+    func cancelDropIn(_ id: Int64, at: Date, reason: String) throws
+    /// Moves a booked drop-in, keeping its old times in the record.
+    func moveDropIn(_ id: Int64, start: Date, minutes: Int, at: Date) throws
+    /// Ends a pair (kept, inactive), with why.
+    func endPair(_ id: Int64, at: Date, reason: String) throws
+    /// Replaces a person's name, roles and Unix identity.
+    func update(_ person: Person) throws
+    /// Deactivates a person, with why.
+    func deactivatePerson(_ id: Int64, at: Date, reason: String) throws
+    /// Removes a closure; returns whether there was one.
+    @discardableResult func deleteClosure(_ id: Int64) throws -> Bool
+    /// Removes a term; returns whether there was one.
+    @discardableResult func deleteTerm(_ id: Int64) throws -> Bool
     /// Appends to the append-only history.
     func append(_ event: HistoryEvent) throws
     /// Records transitions as raised; returns the keys that were new (so each is raised once).
@@ -165,7 +206,8 @@ extension StoreReading {
         }
         return PairState(
             pair: pair, focus: try currentCycle(pair: pair.id), lastDropIn: last, lastDropInFollowedUp: followedUp,
-            lastFollowUpAt: lastFollowUp?.completedAt, activeAdaptation: try activeAdaptation(pair: pair.id))
+            lastFollowUpAt: lastFollowUp?.completedAt, activeAdaptation: try activeAdaptation(pair: pair.id),
+            lastCancelledAt: try lastCancelledAt(pair: pair.id))
     }
 
     /// The calendar of a school, with its terms and closures (the default: read every time).

@@ -110,7 +110,9 @@ struct SQLiteAccess: StoreWriting {
     func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
         // Drop-ins last at most an hour (schema CHECK), so only starts within an hour before `from` can reach in.
         try Row.fetchAll(
-            db, sql: "SELECT * FROM dropin WHERE coach = ? AND start > ? AND start < ? ORDER BY start",
+            db,
+            sql:
+                "SELECT * FROM dropin WHERE coach = ? AND start > ? AND start < ? AND cancelled_at IS NULL ORDER BY start",
             arguments: [coach, from.timeIntervalSince1970 - 3600, to.timeIntervalSince1970]
         ).map(Self.dropIn).filter { $0.overlaps(start: from, end: to) }
     }
@@ -158,10 +160,21 @@ struct SQLiteAccess: StoreWriting {
         }
         var lastDropIn: [Int64: DropIn] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin GROUP BY pair)")
+            db, sql: "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin WHERE cancelled_at IS NULL GROUP BY pair)")
         {
             let dropIn = Self.dropIn(row)
             lastDropIn[dropIn.pair] = dropIn
+        }
+        var lastCancelled: [Int64: Date] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT pair, max(cancelled_at) AS at FROM dropin AS d WHERE cancelled_at IS NOT NULL
+                AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = d.pair AND cancelled_at IS NULL), 0)
+                GROUP BY pair
+                """)
+        {
+            lastCancelled[row["pair"]] = Date(timeIntervalSince1970: row["at"])
         }
         var lastFollowUp: [Int64: FollowUp] = [:]
         for row in try Row.fetchAll(
@@ -181,7 +194,8 @@ struct SQLiteAccess: StoreWriting {
             return PairState(
                 pair: pair, focus: focus[pair.id], lastDropIn: last,
                 lastDropInFollowedUp: last != nil && followUp?.dropIn == last?.id,
-                lastFollowUpAt: followUp?.completedAt, activeAdaptation: active[pair.id])
+                lastFollowUpAt: followUp?.completedAt, activeAdaptation: active[pair.id],
+                lastCancelledAt: lastCancelled[pair.id])
         }
     }
 
@@ -190,8 +204,46 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func lastDropIn(pair: Int64) throws -> DropIn? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
-            .map(Self.dropIn)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1"),
+            arguments: [pair]
+        ).map(Self.dropIn)
+    }
+
+    func lastCancelledAt(pair: Int64) throws -> Date? {
+        try Double.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT max(cancelled_at) FROM dropin WHERE pair = ?1 AND cancelled_at IS NOT NULL
+                    AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = ?1 AND cancelled_at IS NULL), 0)
+                    """), arguments: [pair]
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
+    func closure(_ id: Int64) throws -> Closure? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [id]).flatMap { row in
+            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"])
+            }
+        }
+    }
+
+    func term(_ id: Int64) throws -> Term? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM term WHERE id = ?"), arguments: [id]).flatMap { row in
+            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                Term(id: row["id"], school: row["school"], name: row["name"], range: $0)
+            }
+        }
+    }
+
+    func dropInMoves(dropIn: Int64) throws -> [DropInMove] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM dropin_move WHERE dropin = ? ORDER BY id"), arguments: [dropIn])
+            .map { row in
+                DropInMove(
+                    dropIn: row["dropin"], fromStart: Date(timeIntervalSince1970: row["from_start"]),
+                    fromMinutes: row["from_minutes"], toStart: Date(timeIntervalSince1970: row["to_start"]),
+                    toMinutes: row["to_minutes"], at: Date(timeIntervalSince1970: row["at"]))
+            }
     }
 
     func lastFollowUp(pair: Int64) throws -> FollowUp? {
@@ -352,6 +404,53 @@ struct SQLiteAccess: StoreWriting {
         try db.cachedStatement(sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL").execute(arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
     }
 
+    func cancelDropIn(_ id: Int64, at: Date, reason: String) throws {
+        try db.cachedStatement(
+            sql: "UPDATE dropin SET cancelled_at = ?, cancel_reason = ? WHERE id = ? AND cancelled_at IS NULL AND completed_at IS NULL"
+        ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+    }
+
+    func moveDropIn(_ id: Int64, start: Date, minutes: Int, at: Date) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO dropin_move (dropin, from_start, from_minutes, to_start, to_minutes, at)
+                SELECT id, start, minutes, ?, ?, ? FROM dropin WHERE id = ?
+                """
+        ).execute(arguments: [start.timeIntervalSince1970, minutes, at.timeIntervalSince1970, id])
+        try db.cachedStatement(sql: "UPDATE dropin SET start = ?, minutes = ? WHERE id = ?").execute(arguments: [
+            start.timeIntervalSince1970, minutes, id,
+        ])
+    }
+
+    func endPair(_ id: Int64, at: Date, reason: String) throws {
+        try db.cachedStatement(sql: "UPDATE pair SET active = 0, ended_at = ?, end_reason = ? WHERE id = ? AND active")
+            .execute(arguments: [at.timeIntervalSince1970, reason, id])
+    }
+
+    func update(_ person: Person) throws {
+        let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
+        try db.cachedStatement(sql: "UPDATE person SET name = ?, roles = ?, uid = ?, login = ? WHERE id = ?").execute(
+            arguments: [person.name, roles, person.uid, person.login, person.id])
+    }
+
+    func deactivatePerson(_ id: Int64, at: Date, reason: String) throws {
+        try db.cachedStatement(
+            sql: "UPDATE person SET active = 0, deactivated_at = ?, deactivate_reason = ? WHERE id = ? AND active"
+        ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+    }
+
+    @discardableResult
+    func deleteClosure(_ id: Int64) throws -> Bool {
+        try db.cachedStatement(sql: "DELETE FROM closure WHERE id = ?").execute(arguments: [id])
+        return db.changesCount > 0
+    }
+
+    @discardableResult
+    func deleteTerm(_ id: Int64) throws -> Bool {
+        try db.cachedStatement(sql: "DELETE FROM term WHERE id = ?").execute(arguments: [id])
+        return db.changesCount > 0
+    }
+
     func append(_ event: HistoryEvent) throws {
         try db.cachedStatement(sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
                 event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
@@ -454,13 +553,14 @@ struct SQLiteAccess: StoreWriting {
         let roles = (row["roles"] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
         return Person(
             id: row["id"], name: row["name"], school: row["school"], roles: Set(roles), uid: row["uid"],
-            login: row["login"])
+            login: row["login"], active: row["active"], deactivateReason: row["deactivate_reason"])
     }
 
     static func pair(_ row: Row) -> Pair {
         Pair(
             id: row["id"], school: row["school"], teacher: row["teacher"], coach: row["coach"], active: row["active"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            endedAt: (row["ended_at"] as Double?).map(Date.init(timeIntervalSince1970:)), endReason: row["end_reason"])
     }
 
     static func cycle(_ row: Row) -> Cycle {
@@ -471,7 +571,9 @@ struct SQLiteAccess: StoreWriting {
         DropIn(
             id: row["id"], pair: row["pair"], coach: row["coach"], cycle: row["cycle"],
             start: Date(timeIntervalSince1970: row["start"]), minutes: row["minutes"],
-            completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), notes: row["notes"])
+            completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), notes: row["notes"],
+            cancelledAt: (row["cancelled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            cancelReason: row["cancel_reason"])
     }
 
     static func followUp(_ row: Row) -> FollowUp {

@@ -174,6 +174,32 @@ extension SQLiteStore {
                         UPDATE school SET calendar_stamp = random() WHERE id = OLD.school; END;
                     """)
         }
+        // The school year as it really goes (issue 11): drop-ins are cancelled or moved (the old
+        // times kept in `dropin_move`), pairs end and people are deactivated with a reason; rows
+        // stay, so the record keeps everything that happened.
+        migrator.registerMigration("v4-school-year") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE dropin ADD COLUMN cancelled_at REAL;
+                    ALTER TABLE dropin ADD COLUMN cancel_reason TEXT;
+                    CREATE INDEX dropin_pair_live ON dropin(pair, id) WHERE cancelled_at IS NULL;
+                    CREATE TABLE dropin_move (
+                        id INTEGER PRIMARY KEY,
+                        dropin INTEGER NOT NULL REFERENCES dropin(id),
+                        from_start REAL NOT NULL,
+                        from_minutes INTEGER NOT NULL,
+                        to_start REAL NOT NULL,
+                        to_minutes INTEGER NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX dropin_move_dropin ON dropin_move(dropin, id);
+                    ALTER TABLE pair ADD COLUMN ended_at REAL;
+                    ALTER TABLE pair ADD COLUMN end_reason TEXT;
+                    ALTER TABLE person ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE person ADD COLUMN deactivated_at REAL;
+                    ALTER TABLE person ADD COLUMN deactivate_reason TEXT;
+                    """)
+        }
         return migrator
     }()
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachClient
+import CoachRPC
 
 /// `coachctl`: the command line for coachd. Each command group lives in its own file; this root
 /// only lists them and maps failures to exit codes (Failure.swift).
@@ -9,6 +10,7 @@ struct Coachctl: ParsableCommand {
         commandName: "coachctl",
         abstract: "Track incremental coaching: drop-ins, follow-ups and adaptations, through coachd.",
         discussion: Failure.exitCodesDiscussion,
+        version: "coachctl \(CoachAPI.softwareVersion) (API level \(CoachAPI.level))",
         subcommands: [
             DueCommand.self, MyCommand.self, MeCommand.self,
             SchoolCommand.self, ClosureCommand.self, TermCommand.self, CalendarCommand.self,
@@ -32,6 +34,9 @@ struct Coachctl: ParsableCommand {
         } catch let error as LocalFailure {
             Failure.exit(error)
         } catch {
+            if let unknown = Suggestion.unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
+                Failure.exit(unknown)
+            }
             exit(withError: error)
         }
     }

@@ -27,24 +27,17 @@ struct CycleCommand: ParsableCommand {
 struct BookingOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Start: RFC 3339 with an offset, or YYYY-MM-DDTHH:MM in the school's local time.", valueName: "TIME"))
+            "Start: RFC 3339 with an offset, or in the school's local time: \(HumanTime.forms).", valueName: "TIME"))
     var at: String
     @Option(help: DropInsSchedule.help("minutes", valueName: "N")) var minutes: Int?
-
-    /// `2026-03-09 10:00` is taken as `2026-03-09T10:00`, so the shell needs no quoting tricks.
-    var start: String {
-        let characters = Array(at)
-        guard characters.count >= 16, characters[10] == " " else { return at }
-        return String(characters[..<10]) + "T" + String(characters[11...])
-    }
 
     func book(pair: PairOption, global: GlobalOptions, asInvitation: Bool) throws {
         let session = try global.session()
         let id = try pair.resolve(session)
-        let params = DropInsSchedule.Params(pair: id, start: start, minutes: minutes)
+        let params = DropInsSchedule.Params(pair: id, start: try session.readTime(at, direction: .ahead), minutes: minutes)
         try session.run(DropInsSchedule.self, params) { booked in
             let what = asInvitation ? "Invited the coach: drop-in \(booked.id)" : "Booked drop-in \(booked.id)"
-            return "\(what) for pair \(id), \(booked.start) to \(booked.end)."
+            return "\(what) for pair \(id), \(HumanTime.span(booked.start, booked.end))."
         }
     }
 }
@@ -53,7 +46,7 @@ struct BookingOptions: ParsableArguments {
 struct DropInCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dropin", abstract: "Book and log drop-ins of at most 15 minutes.",
-        subcommands: [Schedule.self, Done.self])
+        subcommands: [Schedule.self, Done.self, List.self, Cancel.self, Move.self, Log.self])
 
     struct Schedule: ParsableCommand {
         static let configuration = DropInsSchedule.command(
@@ -73,9 +66,13 @@ struct DropInCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: DropInsComplete.help("dropin", valueName: "DROPIN")) var dropin: Int64
         @Option(help: DropInsComplete.help("notes", valueName: "TEXT")) var notes: String?
+        @Option(help: ArgumentHelp("When the visit happened (default now): \(HumanTime.forms).", valueName: "TIME"))
+        var at: String?
 
         func run() throws {
-            try global.session().run(DropInsComplete.self, DropInsComplete.Params(dropin: dropin, notes: notes)) {
+            let session = try global.session()
+            let when = try at.map { try session.readTime($0, direction: .back) }
+            try session.run(DropInsComplete.self, DropInsComplete.Params(dropin: dropin, notes: notes, at: when)) {
                 "Logged drop-in \($0.id) as done at \($0.completedAt ?? "-"). "
                     + "After the conversation: coachctl followup done \($0.id)"
             }
@@ -107,9 +104,13 @@ struct FollowUpCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: FollowUpsComplete.help("dropin", valueName: "DROPIN")) var dropin: Int64
         @Option(help: FollowUpsComplete.help("notes", valueName: "TEXT")) var notes: String?
+        @Option(help: ArgumentHelp("When the conversation happened (default now): \(HumanTime.forms).", valueName: "TIME"))
+        var at: String?
 
         func run() throws {
-            try global.session().run(FollowUpsComplete.self, FollowUpsComplete.Params(dropin: dropin, notes: notes)) {
+            let session = try global.session()
+            let when = try at.map { try session.readTime($0, direction: .back) }
+            try session.run(FollowUpsComplete.self, FollowUpsComplete.Params(dropin: dropin, notes: notes, at: when)) {
                 "Logged follow-up \($0.id) to drop-in \($0.dropin) at \($0.completedAt). "
                     + "Next: coachctl adaptation set \"…\""
             }

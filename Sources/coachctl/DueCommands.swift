@@ -4,7 +4,7 @@ import CoachRPC
 /// `coachctl due`: what is due, soonest first, with names.
 struct DueCommand: ParsableCommand {
     static let configuration = DueListMethod.command(
-        "due", discussion: "Examples: coachctl due; coachctl due --school 1 --overdue")
+        "due", abstract: "What is due for the pairs the caller may see, soonest first; --overdue for the overdue only.", discussion: "Examples: coachctl due; coachctl due --school 1 --overdue")
     @OptionGroup var global: GlobalOptions
     @Option(help: DueListMethod.help("school", valueName: "ID")) var school: Int64?
     @Flag(help: DueListMethod.help("overdueOnly")) var overdue = false
@@ -18,13 +18,15 @@ struct DueCommand: ParsableCommand {
 
     static func render(_ items: [DueItemInfo], overdueOnly: Bool) -> String {
         guard !items.isEmpty else { return overdueOnly ? "Nothing overdue." : "Nothing due." }
+        // Within 80 columns the overdue time is left out (the state says whether it has passed); --wide shows it.
+        let wide = Table.style.width == nil
         let table = Table(
-            ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN", "OVERDUE AT", "STATE"],
+            ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + (wide ? ["OVERDUE AT"] : []) + ["STATE"],
             items.map { item in
                 [
-                    item.dueAt, Output.kind(item.kind), item.teacherName, item.coachName, "\(item.pair)",
-                    item.dropin.map { "\($0)" } ?? "-", item.overdueAt, item.overdue ? "overdue" : "due",
-                ]
+                    HumanTime.show(item.dueAt), Output.kind(item.kind), item.teacherName, item.coachName, "\(item.pair)",
+                    item.dropin.map { "\($0)" } ?? "-",
+                ] + (wide ? [HumanTime.show(item.overdueAt)] : []) + [item.overdue ? "overdue" : "due"]
             })
         let overdueCount = items.filter(\.overdue).count
         var footer = Output.count(items.count, "item") + " listed"

@@ -40,7 +40,7 @@ enum Failure {
         Exit codes:
           0   success
           1   the daemon answered with an error (message and hint on stderr)
-          64  usage error: unknown command, bad option, or a missing --pair
+          64  usage error: unknown command or option, a malformed time or date, or a missing --pair
           69  cannot connect to the daemon (is coachd running?)
           73  a local file could not be written (coachctl backup)
           75  the daemon did not answer within --timeout
@@ -73,8 +73,9 @@ enum Failure {
     }
 
     private static func write(_ message: String, hint: String?) {
-        var text = "coachctl: \(message)\n"
-        if let hint { text += "\(hint)\n" }
+        // Messages quote stored names and reasons: escaped like every human text.
+        var text = "coachctl: \(Terminal.escape(message))\n"
+        if let hint { text += "\(Terminal.escape(hint))\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 
@@ -98,6 +99,14 @@ enum Failure {
             return "see `journalctl -u coachd` for the cause"
         case .methodNotFound:
             return "coachd may be older than coachctl: compare `coachctl daemon info`"
+        case .conflict:
+            return "see what is there: `coachctl dropin list`, `coachctl pair list`, `coachctl calendar list --school ID`"
+        case .invalidState:
+            return "`coachctl pair show PAIR` shows where the pair stands; `coachctl due` what comes next"
+        case .invalidParams:
+            return "`coachctl help COMMAND` shows what the command takes"
+        case .parseError, .invalidRequest:
+            return "coachd did not understand the request: compare `coachctl --version` with `coachctl daemon info`"
         default:
             return nil
         }

@@ -24,6 +24,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long to wait for the daemon.", valueName: "SECONDS"))
     var timeout: Double = 30
 
+    @Flag(help: "Tables as wide as their contents (default: cut to fit 80 columns).")
+    var wide = false
+
+    @Flag(help: "Tables without their header line, for scripts.")
+    var noHeaders = false
+
     func validate() throws {
         guard timeout.isFinite, timeout > 0 else {
             throw ValidationError("--timeout must be a positive number of seconds")
@@ -38,6 +44,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Connects to the daemon.
     func session() throws(ClientError) -> Session {
+        Table.style = Table.Style(width: wide ? nil : 80, headers: !noHeaders)
         let client = try CoachClient(socketPath: socketPath, timeout: .milliseconds(Int64(timeout * 1000)))
         return Session(client: client, json: json)
     }
@@ -55,8 +62,26 @@ struct Session {
 
     /// Prints a result: as JSON with --json, else as `human` renders it.
     func show<T: Encodable>(_ result: T, human: (T) -> String) {
-        let text = json ? Output.json(result) : human(result)
+        // Human text goes through the one escaping function; JSON escapes control characters itself.
+        let text = json ? Output.json(result) : Terminal.paint(Terminal.escape(human(result)))
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    }
+
+    /// The school's time zone, for reading `today 10:20` and the like: the caller's one school,
+    /// else this machine's zone (an admin of several schools types full times or gets local ones).
+    func schoolZone() -> TimeZone {
+        if let schools = try? call(SchoolsList.self, NoParams()).schools, schools.count == 1,
+            let zone = TimeZone(identifier: schools[0].timeZone)
+        {
+            return zone
+        }
+        return TimeZone.current
+    }
+
+    /// Reads an `--at` value: full forms as they are; relative ones in the school's zone.
+    func readTime(_ text: String, direction: HumanTime.Direction, option: String = "--at") throws -> String {
+        try HumanTime.read(
+            text, zone: HumanTime.isRelative(text) ? schoolZone() : TimeZone.current, direction: direction, option: option)
     }
 
     /// Calls a method and prints its result.
@@ -95,12 +120,13 @@ struct PairOption: ParsableArguments {
 
 extension RPCMethod {
     /// The command's help, from the method's own summary: one source of truth.
+    /// `abstract` replaces the summary where it speaks the wire's words (`overdueOnly`), not the CLI's.
     static func command(
-        _ name: String, discussion: String = "", aliases: [String] = []
+        _ name: String, abstract: String? = nil, discussion: String = "", aliases: [String] = []
     ) -> CommandConfiguration {
         let calls = "Calls `\(Self.name)`."
         return CommandConfiguration(
-            commandName: name, abstract: summary,
+            commandName: name, abstract: abstract ?? summary,
             discussion: discussion.isEmpty ? calls : "\(discussion)\n\n\(calls)", aliases: aliases)
     }
 

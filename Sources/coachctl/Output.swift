@@ -5,21 +5,42 @@ struct Table {
     var headers: [String]
     var rows: [[String]]
 
+    /// How tables are laid out in this run: `--wide` and `--no-headers`.
+    struct Style {
+        /// The widest a line may be; nil for no limit (`--wide`).
+        var width: Int? = 80
+        /// Whether the header line is printed (`--no-headers` leaves it out, for scripts).
+        var headers = true
+    }
+
+    /// Set once from the global options before anything is printed (a one-threaded command line).
+    nonisolated(unsafe) static var style = Style()
+
     init(_ headers: [String], _ rows: [[String]]) {
         self.headers = headers
         self.rows = rows
     }
 
-    /// The table, two spaces between columns, no trailing blanks.
-    func render(indent: String = "") -> String {
-        let all = [headers] + rows
+    /// The table, two spaces between columns, no trailing blanks, at most `style.width` wide: the
+    /// widest columns are cut (ending in `…`) until it fits.
+    func render(indent: String = "", style: Style = Table.style) -> String {
+        // Escaped before measuring, so a cell holding a control character keeps its column.
+        let all = ((style.headers ? [headers] : []) + rows).map { $0.map(Terminal.escape) }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in all {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.count)
             }
         }
-        return all.map { row in
+        if let limit = style.width {
+            Self.fit(&widths, into: limit - indent.count)
+        }
+        let cut = all.map { row in
+            row.enumerated().map { index, cell in
+                index < widths.count && cell.count > widths[index] ? String(cell.prefix(max(widths[index] - 1, 0))) + "…" : cell
+            }
+        }
+        return cut.map { row in
             var line = indent
             for (index, cell) in row.enumerated() {
                 let isLast = index == row.count - 1
@@ -27,6 +48,17 @@ struct Table {
             }
             return line.trimmingTrailingBlanks
         }.joined(separator: "\n")
+    }
+}
+
+extension Table {
+    /// Narrows the widest columns, one character at a time, until the line fits `limit` (never a
+    /// column below 6 characters: a table that cannot fit is printed as narrow as that allows).
+    static func fit(_ widths: inout [Int], into limit: Int) {
+        func total() -> Int { widths.reduce(0, +) + 2 * max(widths.count - 1, 0) }
+        while total() > limit, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
+            widths[widest] -= 1
+        }
     }
 }
 

@@ -5,7 +5,7 @@ import CoachRPC
 struct PairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pair", abstract: "Pair teachers with coaches, and look at pairs.",
-        subcommands: [Add.self, Show.self, List.self])
+        subcommands: [Add.self, Show.self, List.self, End.self])
 
     struct Add: ParsableCommand {
         static let configuration = PairsCreate.command(
@@ -32,18 +32,24 @@ struct PairCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = PairsList.command("list")
+        static let configuration = PairsList.command(
+            "list", abstract: "The active pairs you may see; --all adds ended ones.")
         @OptionGroup var global: GlobalOptions
         @Option(help: PairsList.help("school", valueName: "ID")) var school: Int64?
+        @Flag(name: .customLong("all"), help: "Ended pairs too.") var includeEnded = false
 
         func run() throws {
-            try global.session().run(PairsList.self, PairsList.Params(school: school)) { result in
+            let params = PairsList.Params(school: school, includeEnded: includeEnded ? true : nil)
+            let session = try global.session()
+            let result = try session.call(PairsList.self, params)
+            let schools = session.json ? [:] : YearText.schoolNames(session)
+            session.show(result) { result in
                 guard !result.pairs.isEmpty else { return "No pairs." }
                 let table = Table(
                     ["PAIR", "SCHOOL", "TEACHER", "COACH", "FOCUS", "UNTIL", "NEXT"],
                     result.pairs.map { pair in
                         [
-                            "\(pair.id)", "\(pair.school)", pair.teacherName, pair.coachName,
+                            "\(pair.id)", schools[pair.school] ?? "\(pair.school)", pair.teacherName, pair.coachName,
                             PairText.focus(pair, limit: 32), pair.adaptation?.practiseUntil ?? "-",
                             pair.next.map(PairText.next) ?? "-",
                         ]
@@ -86,7 +92,7 @@ enum PairText {
     }
 
     static func next(_ item: DueItemInfo) -> String {
-        "\(Output.kind(item.kind)) \(item.overdue ? "overdue since \(item.overdueAt)" : "due \(item.dueAt)")"
+        "\(Output.kind(item.kind)) \(item.overdue ? "overdue since \(HumanTime.show(item.overdueAt))" : "due \(HumanTime.show(item.dueAt))")"
     }
 
     /// One pair as a few labelled lines, for `my`.
@@ -99,28 +105,37 @@ enum PairText {
             ])
     }
 
+    /// An ended pair's line: when and why.
+    static func ended(_ pair: PairSummary) -> [(String, String)] {
+        guard pair.active == false else { return [] }
+        let when = pair.endedAt.map { HumanTime.show($0) } ?? "-"
+        return [("Ended", pair.endReason.map { "\(when): \($0)" } ?? when)]
+    }
+
     /// `pair show`: the pair, then its drop-ins with follow-ups, adaptations, foci and history.
     static func detail(_ detail: PairDetail) -> String {
         let pair = detail.pair
         var sections = [
             "Pair \(pair.id): \(pair.teacherName) (teacher, person \(pair.teacher)) with \(pair.coachName) "
                 + "(coach, person \(pair.coach)), school \(pair.school)\n"
-                + Output.fields([
-                    ("Focus", focus(pair)),
-                    ("Adaptation", adaptation(pair.adaptation)),
-                    ("Next", pair.next.map(next) ?? "nothing due"),
-                ])
+                + Output.fields(
+                    [
+                        ("Focus", focus(pair)),
+                        ("Adaptation", adaptation(pair.adaptation)),
+                        ("Next", pair.next.map(next) ?? "nothing due"),
+                    ] + ended(pair))
         ]
 
         if detail.dropins.isEmpty {
             sections.append("Drop-ins: none yet.")
         } else {
             let table = Table(
-                ["DROP-IN", "START", "END", "MIN", "DONE", "FOLLOW-UP"],
+                ["DROP-IN", "WHEN", "MIN", "STATUS", "DONE", "FOLLOW-UP"],
                 detail.dropins.map { dropin in
                     [
-                        "\(dropin.id)", dropin.start, dropin.end, "\(dropin.minutes)", dropin.completedAt ?? "-",
-                        dropin.followUp?.completedAt ?? "-",
+                        "\(dropin.id)", HumanTime.show(dropin.start), "\(dropin.minutes)", dropin.status ?? "-",
+                        dropin.completedAt.map { HumanTime.show($0) } ?? "-",
+                        dropin.followUp.map { HumanTime.show($0.completedAt) } ?? "-",
                     ]
                 })
             var text = "Drop-ins\n" + table.render(indent: "  ")
@@ -150,7 +165,7 @@ enum PairText {
         if !detail.cycles.isEmpty {
             let table = Table(
                 ["CYCLE", "STARTED", "FOCUS"],
-                detail.cycles.map { ["\($0.id)", $0.startedAt, $0.focus.map { Output.short($0) } ?? Output.hidden] })
+                detail.cycles.map { ["\($0.id)", HumanTime.show($0.startedAt), $0.focus.map { Output.short($0) } ?? Output.hidden] })
             sections.append("Foci\n" + table.render(indent: "  "))
         }
 
@@ -159,8 +174,8 @@ enum PairText {
             let table = Table(
                 ["AT", "EVENT", "BY", "SUBJECT"],
                 detail.history.map { entry in
-                    let actor = entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
-                    return [entry.at, entry.event, actor, entry.subject.map { "\($0)" } ?? "-"]
+                    let actor = entry.actorName ?? entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
+                    return [HumanTime.show(entry.at), entry.event, actor, entry.subject.map { "\($0)" } ?? "-"]
                 })
             sections.append("History\n" + table.render(indent: "  "))
         }

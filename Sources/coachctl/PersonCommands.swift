@@ -4,7 +4,8 @@ import CoachRPC
 /// `coachctl person …`: people, their roles and the Unix login they connect as.
 struct PersonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "person", abstract: "Add and list people.", subcommands: [Add.self, List.self])
+        commandName: "person", abstract: "Add, list, update and deactivate people.",
+        subcommands: [Add.self, List.self, Update.self, Deactivate.self])
 
     struct Add: ParsableCommand {
         static let configuration = PeopleAdd.command(
@@ -40,19 +41,26 @@ struct PersonCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = PeopleList.command("list")
+        static let configuration = PeopleList.command(
+            "list", abstract: "The active people of a school (admins and the school's lead); --all adds deactivated ones.")
         @OptionGroup var global: GlobalOptions
         @Option(help: PeopleList.help("school", valueName: "ID")) var school: Int64?
+        @Flag(name: .customLong("all"), help: "Deactivated people too.") var includeInactive = false
 
         func run() throws {
-            try global.session().run(PeopleList.self, PeopleList.Params(school: school)) { result in
+            let params = PeopleList.Params(school: school, includeInactive: includeInactive ? true : nil)
+            let session = try global.session()
+            let result = try session.call(PeopleList.self, params)
+            let schools = session.json ? [:] : YearText.schoolNames(session)
+            session.show(result) { result in
                 guard !result.people.isEmpty else { return "No people." }
                 let table = Table(
                     ["ID", "NAME", "SCHOOL", "ROLES", "LOGIN"],
                     result.people.map { person in
                         let login = person.login ?? person.uid.map { "uid \($0)" } ?? "-"
                         return [
-                            "\(person.id)", person.name, "\(person.school)", person.roles.joined(separator: ","), login,
+                            "\(person.id)", person.active == false ? "\(person.name) (deactivated)" : person.name,
+                            schools[person.school] ?? "\(person.school)", person.roles.joined(separator: ","), login,
                         ]
                     })
                 return table.render() + "\n\n" + Output.count(result.people.count, "person", "people") + " listed."

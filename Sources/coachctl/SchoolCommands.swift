@@ -42,11 +42,13 @@ struct SchoolCommand: ParsableCommand {
 /// `coachctl closure add`: half-terms, INSET days, bank holidays.
 struct ClosureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "closure", abstract: "Close a school for some days.", subcommands: [Add.self])
+        commandName: "closure", abstract: "Close a school for some days, or open them again.", subcommands: [Add.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CalendarAddClosure.command(
             "add",
+            abstract:
+                "Closes a school for some dates (half-term, INSET day, bank holiday); prints the drop-ins it cancels and the due dates it moves.",
             discussion: "Example: coachctl closure add --school 1 --from 2026-10-26 --to 2026-10-30 --reason half-term")
         @OptionGroup var global: GlobalOptions
         @Option(help: CalendarAddClosure.help("school", valueName: "ID")) var school: Int64
@@ -54,10 +56,13 @@ struct ClosureCommand: ParsableCommand {
         @Option(help: CalendarAddClosure.help("to", valueName: "DATE")) var to: String
         @Option(help: CalendarAddClosure.help("reason", valueName: "TEXT")) var reason: String
 
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
+
         func run() throws {
             let params = CalendarAddClosure.Params(school: school, from: from, to: to, reason: reason)
             try global.session().run(CalendarAddClosure.self, params) {
                 "Added closure \($0.id): school \(school) closed \(from) to \(to) (\(reason))."
+                    + YearText.affected($0.affected, names: [:])
             }
         }
     }
@@ -66,11 +71,13 @@ struct ClosureCommand: ParsableCommand {
 /// `coachctl term add`: once a school has terms, only days inside a term are school days.
 struct TermCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "term", abstract: "Add a school's terms.", subcommands: [Add.self])
+        commandName: "term", abstract: "Add and remove a school's terms.", subcommands: [Add.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CalendarAddTerm.command(
             "add",
+            abstract:
+                "Adds a term: once a school has terms, days between them are not school days; prints the drop-ins it cancels and the due dates it moves.",
             discussion: "Example: coachctl term add --school 1 --name \"Autumn 2026\" --from 2026-09-03 --to 2026-12-18"
         )
         @OptionGroup var global: GlobalOptions
@@ -79,10 +86,12 @@ struct TermCommand: ParsableCommand {
         @Option(help: CalendarAddTerm.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarAddTerm.help("to", valueName: "DATE")) var to: String
 
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
+
         func run() throws {
             let params = CalendarAddTerm.Params(school: school, name: name, from: from, to: to)
             try global.session().run(CalendarAddTerm.self, params) {
-                "Added term \($0.id): \(name), \(from) to \(to)."
+                "Added term \($0.id): \(name), \(from) to \(to)." + YearText.affected($0.affected, names: [:])
             }
         }
     }
@@ -91,7 +100,7 @@ struct TermCommand: ParsableCommand {
 /// `coachctl calendar days`: which days count as school days.
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Look at a school's calendar.", subcommands: [Days.self])
+        commandName: "calendar", abstract: "Look at a school's calendar.", subcommands: [Days.self, List.self])
 
     struct Days: ParsableCommand {
         static let configuration = CalendarSchoolDays.command(
@@ -100,6 +109,8 @@ struct CalendarCommand: ParsableCommand {
         @Option(help: CalendarSchoolDays.help("school", valueName: "ID")) var school: Int64
         @Option(help: CalendarSchoolDays.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarSchoolDays.help("to", valueName: "DATE")) var to: String
+
+        func validate() throws { try DateOption.check(["--from": from, "--to": to]) }
 
         func run() throws {
             let params = CalendarSchoolDays.Params(school: school, from: from, to: to)

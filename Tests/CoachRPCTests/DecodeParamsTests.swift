@@ -38,7 +38,8 @@ struct DecodeParamsTests {
         #expect(error?.name == .invalidParams)
         #expect(error?.data?.field == "schol")
         #expect(error?.message == #"unknown parameter "schol""#)
-        #expect(error?.data?.hint == "accepted: school")
+        // people.list gained includeInactive at API level 3 (issue 11): every accepted one is listed.
+        #expect(error?.data?.hint == "accepted: school, includeInactive")
     }
 
     @Test func missingParameter_isNamed() {

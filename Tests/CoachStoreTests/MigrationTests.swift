@@ -37,6 +37,16 @@ struct MigrationTests {
         "v3-calendar-stamp": """
         INSERT INTO closure (id, school, from_day, to_day, reason) VALUES (2, 1, 20790, 20790, 'INSET day');
         """,
+        "v4-school-year": """
+        INSERT INTO dropin (id, pair, coach, cycle, start, minutes, completed_at, notes, cancelled_at, cancel_reason)
+            VALUES (2, 1, 2, 1, 1795090000, 10, NULL, NULL, 1795080000, 'teacher ill');
+        INSERT INTO dropin_move (id, dropin, from_start, from_minutes, to_start, to_minutes, at)
+            VALUES (1, 2, 1795070000, 15, 1795090000, 10, 1795060000);
+        INSERT INTO pair (id, school, teacher, coach, active, created_at, ended_at, end_reason)
+            VALUES (2, 1, 1, 2, 0, 1795000000, 1795050000, 'left the school');
+        INSERT INTO person (id, name, school, roles, uid, login, active, deactivated_at, deactivate_reason)
+            VALUES (3, 'Di', 1, 'teacher', 2003, NULL, 0, 1795050000, 'left');
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {

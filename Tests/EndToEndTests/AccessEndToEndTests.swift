@@ -33,6 +33,12 @@ extension EndToEnd {
             var nextUID: Int64 = 62_000
             var day = recentWeekday()
             var secret = ""
+            /// Issue 11's rows: a booked drop-in to move and cancel, the other teacher's pair, a
+            /// closure and a term to remove (made by an admin in each row's `setup`).
+            var booked: Int64? = nil
+            var otherPair: Int64? = nil
+            var closure: Int64? = nil
+            var term: Int64? = nil
         }
 
         /// One method, its params, and who may call it.
@@ -41,6 +47,16 @@ extension EndToEnd {
             var allowed: Set<Role>
             var params: @Sendable (inout World) -> [String: JSONValue]
             var created: @Sendable (JSONValue, inout World) -> Void = { _, _ in }
+            /// Done by an admin before the row, whoever calls the row.
+            var setup: @Sendable (RunningDaemon, inout World) throws -> Void = { _, _ in }
+        }
+
+        /// Calls a method as an admin for a row's setup; the result's `id`, when it has one.
+        @discardableResult
+        static func prepare(_ daemon: RunningDaemon, _ method: String, _ params: [String: JSONValue]) throws -> JSONValue? {
+            let (outcome, result) = try call(daemon, method, params, as: .admin)
+            #expect(outcome.status == 0, "setup \(method): \(outcome.stderr)")
+            return result
         }
 
         static let everyone = Set(Role.allCases)
@@ -116,6 +132,72 @@ extension EndToEnd {
                 ["backup": .string(world.backup ?? "none"), "offset": 0, "length": 4096]
             },
             Row(method: "backup.finish", allowed: [.admin]) { world in ["backup": .string(world.backup ?? "none")] },
+            // API level 3 (issue 11).
+            Row(method: "calendar.list", allowed: known) { world in ["school": .int(world.school.id)] },
+            Row(method: "dropins.list", allowed: known) { world in ["pair": .int(world.school.pair)] },
+            Row(
+                method: "dropins.reschedule", allowed: members,
+                params: { world in
+                    ["dropin": .int(world.booked ?? -1), "start": .string("\(shift(world.day, by: 7))T11:00")]
+                },
+                setup: { daemon, world in
+                    // A week after the last weekday: a weekday ahead, after the pair's latest conversation.
+                    let booked = try prepare(
+                        daemon, "dropins.schedule",
+                        ["pair": .int(world.school.pair), "start": .string("\(shift(world.day, by: 7))T10:00")])
+                    world.booked = booked?.objectValue?["id"].flatMap(int)
+                }),
+            Row(method: "dropins.cancel", allowed: known) { world in
+                ["dropin": .int(world.booked ?? -1), "reason": "booked on the wrong date"]
+            },
+            Row(
+                method: "dropins.log", allowed: [.admin, .coach],
+                params: { world in
+                    ["pair": .int(world.otherPair ?? -1), "start": .string("\(world.day)T09:00"), "minutes": 10]
+                },
+                setup: { daemon, world in
+                    // The other teacher's pair (same coach), made by `pairs.create`: the teacher is not in it.
+                    let pairs = try prepare(daemon, "pairs.list", ["school": .int(world.school.id)])
+                    let other = world.school.otherTeacher
+                    if case .array(let listed)? = pairs?.objectValue?["pairs"] {
+                        world.otherPair = listed.first { $0.objectValue?["teacher"].flatMap(int) == other }?
+                            .objectValue?["id"].flatMap(int)
+                    }
+                    try prepare(daemon, "cycles.start", ["pair": .int(world.otherPair ?? -1), "focus": "logged later"])
+                }),
+            Row(method: "pairs.end", allowed: managers) { world in
+                ["pair": .int(world.otherPair ?? -1), "reason": "teacher left"]
+            },
+            Row(method: "people.update", allowed: managers) { world in
+                ["person": .int(world.school.otherTeacher), "name": "Bo Renamed"]
+            },
+            Row(method: "people.deactivate", allowed: managers) { world in
+                ["person": .int(world.school.otherTeacher), "reason": "left the school"]
+            },
+            Row(
+                method: "calendar.removeClosure", allowed: managers,
+                params: { world in ["closure": .int(world.closure ?? -1)] },
+                setup: { daemon, world in
+                    let added = try prepare(
+                        daemon, "calendar.addClosure",
+                        [
+                            "school": .int(world.school.id), "from": .string(shift(world.day, by: 120)),
+                            "to": .string(shift(world.day, by: 120)), "reason": "INSET",
+                        ])
+                    world.closure = added?.objectValue?["id"].flatMap(int)
+                }),
+            Row(
+                method: "calendar.removeTerm", allowed: managers,
+                params: { world in ["term": .int(world.term ?? -1)] },
+                setup: { daemon, world in
+                    let added = try prepare(
+                        daemon, "calendar.addTerm",
+                        [
+                            "school": .int(world.school.id), "name": "Next year", "from": .string(shift(world.day, by: 200)),
+                            "to": .string(shift(world.day, by: 260)),
+                        ])
+                    world.term = added?.objectValue?["id"].flatMap(int)
+                }),
         ]
 
         static func int(_ value: JSONValue) -> Int64? {
@@ -159,6 +241,7 @@ extension EndToEnd {
             var world = World(school: try School(daemon))
             world.secret = "S\(UUID().uuidString.prefix(8))"
             for row in Self.rows {
+                try row.setup(daemon, &world)
                 let params = row.params(&world)
                 let (outcome, reply) = try Self.call(daemon, row.method, params, as: role)
                 if row.allowed.contains(role) {

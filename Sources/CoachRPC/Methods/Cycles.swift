@@ -64,13 +64,19 @@ public enum DropInsComplete: RPCMethod {
     public struct Params: RPCParams, Hashable {
         public var dropin: Int64
         public var notes: String?
-        public init(dropin: Int64, notes: String? = nil) {
+        /// When the visit happened (API level 3).
+        public var at: String?
+        public init(dropin: Int64, notes: String? = nil, at: String? = nil) {
             self.dropin = dropin
             self.notes = notes
+            self.at = at
         }
         public static let fields = [
             RPCField("dropin", .integer, "drop-in id"),
             RPCField("notes", .string(), required: false, "what was seen (pair members only)"),
+            RPCField(
+                "at", .string(format: "date-time"), required: false,
+                "when the visit happened (default now): not before its start, not in the future (level 3)"),
         ]
     }
     public typealias Result = DropInInfo
@@ -82,13 +88,19 @@ public enum FollowUpsComplete: RPCMethod {
     public struct Params: RPCParams, Hashable {
         public var dropin: Int64
         public var notes: String?
-        public init(dropin: Int64, notes: String? = nil) {
+        /// When the conversation happened (API level 3).
+        public var at: String?
+        public init(dropin: Int64, notes: String? = nil, at: String? = nil) {
             self.dropin = dropin
             self.notes = notes
+            self.at = at
         }
         public static let fields = [
             RPCField("dropin", .integer, "the drop-in it follows"),
             RPCField("notes", .string(), required: false, "the conversation (pair members only)"),
+            RPCField(
+                "at", .string(format: "date-time"), required: false,
+                "when the conversation happened (default now): not before its drop-in, not in the future (level 3)"),
         ]
     }
     public typealias Result = FollowUpInfo

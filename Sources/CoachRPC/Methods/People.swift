@@ -35,11 +35,19 @@ public struct PersonList: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum PeopleList: RPCMethod {
     public static let name = "people.list"
-    public static let summary = "Lists the people of a school. Admins and the school's lead."
+    public static let summary = "Lists the active people of a school (deactivated ones with includeInactive). Admins and the school's lead."
     public struct Params: RPCParams, Hashable {
         public var school: Int64?
-        public init(school: Int64? = nil) { self.school = school }
-        public static let fields = [RPCField("school", .integer, required: false, "school id (default: all visible)")]
+        /// Deactivated people too (API level 3).
+        public var includeInactive: Bool?
+        public init(school: Int64? = nil, includeInactive: Bool? = nil) {
+            self.school = school
+            self.includeInactive = includeInactive
+        }
+        public static let fields = [
+            RPCField("school", .integer, required: false, "school id (default: all visible)"),
+            RPCField("includeInactive", .boolean, required: false, "deactivated people too (level 3)"),
+        ]
     }
     public typealias Result = PersonList
 }
@@ -114,17 +122,21 @@ public struct PairList: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum PairsList: RPCMethod {
     public static let name = "pairs.list"
-    public static let summary = "The pairs the caller may see; with mine, only those the caller is in."
+    public static let summary = "The active pairs the caller may see (ended ones with includeEnded); with mine, only those the caller is in."
     public struct Params: RPCParams, Hashable {
         public var school: Int64?
         public var mine: Bool?
-        public init(school: Int64? = nil, mine: Bool? = nil) {
+        /// Ended pairs too (API level 3).
+        public var includeEnded: Bool?
+        public init(school: Int64? = nil, mine: Bool? = nil, includeEnded: Bool? = nil) {
             self.school = school
             self.mine = mine
+            self.includeEnded = includeEnded
         }
         public static let fields = [
             RPCField("school", .integer, required: false, "only this school"),
             RPCField("mine", .boolean, required: false, "only pairs the caller is teacher or coach in"),
+            RPCField("includeEnded", .boolean, required: false, "ended pairs too (level 3)"),
         ]
     }
     public typealias Result = PairList

@@ -39,7 +39,7 @@ public enum SchoolsList: RPCMethod {
 
 public enum CalendarAddClosure: RPCMethod {
     public static let name = "calendar.addClosure"
-    public static let summary = "Closes a school for an inclusive range of dates (half-term, INSET day, bank holiday)."
+    public static let summary = "Closes a school for an inclusive range of dates (half-term, INSET day, bank holiday); the same dates twice is a Conflict. Reports what moved in affected."
     public struct Params: RPCParams, Hashable {
         public var school: Int64
         public var from: String
@@ -58,7 +58,7 @@ public enum CalendarAddClosure: RPCMethod {
             RPCField("reason", .string(), "e.g. half-term, INSET day"),
         ]
     }
-    public typealias Result = CreatedID
+    public typealias Result = CalendarAdded
 }
 
 public enum CalendarAddTerm: RPCMethod {
@@ -82,7 +82,7 @@ public enum CalendarAddTerm: RPCMethod {
             RPCField("to", .string(format: "date"), "last day of term (inclusive)"),
         ]
     }
-    public typealias Result = CreatedID
+    public typealias Result = CalendarAdded
 }
 
 /// What `calendar.schoolDays` returns.

@@ -35,14 +35,17 @@ public struct PersonInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var roles: [String]
     public var uid: Int64?
     public var login: String?
+    /// False once deactivated (API level 3; absent from older daemons).
+    public var active: Bool?
 
-    public init(id: Int64, name: String, school: Int64, roles: [String], uid: Int64?, login: String?) {
+    public init(id: Int64, name: String, school: Int64, roles: [String], uid: Int64?, login: String?, active: Bool? = nil) {
         self.id = id
         self.name = name
         self.school = school
         self.roles = roles
         self.uid = uid
         self.login = login
+        self.active = active
     }
 
     public static let schema: RPCSchema = .object([
@@ -52,6 +55,7 @@ public struct PersonInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("roles", .array(.oneOf(RoleName.all)), "roles held"),
         RPCField("uid", .integer, required: false, "Unix uid the person connects as"),
         RPCField("login", .string(), required: false, "Unix login name, when given instead of a uid"),
+        RPCField("active", .boolean, required: false, "false once deactivated (level 3)"),
     ])
 }
 
@@ -142,11 +146,23 @@ public struct DropInInfo: Codable, Sendable, Hashable, RPCDescribed {
     /// Drop-in notes: only for the pair's two people.
     public var notes: String?
     public var followUp: FollowUpInfo?
+    /// `booked`, `done` or `cancelled` (API level 3).
+    public var status: String?
+    /// When and why it was cancelled (level 3).
+    public var cancelledAt: String?
+    public var cancelReason: String?
+    /// Earlier starts of a moved drop-in, oldest first (level 3).
+    public var movedFrom: [String]?
 
     public init(
         id: Int64, pair: Int64, coach: Int64, cycle: Int64?, start: String, end: String, minutes: Int,
-        completedAt: String?, notes: String?, followUp: FollowUpInfo?
+        completedAt: String?, notes: String?, followUp: FollowUpInfo?, status: String? = nil,
+        cancelledAt: String? = nil, cancelReason: String? = nil, movedFrom: [String]? = nil
     ) {
+        self.status = status
+        self.cancelledAt = cancelledAt
+        self.cancelReason = cancelReason
+        self.movedFrom = movedFrom
         self.id = id
         self.pair = pair
         self.coach = coach
@@ -170,6 +186,12 @@ public struct DropInInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("completedAt", .string(format: "date-time"), required: false, "when it was logged as done"),
         RPCField("notes", .string(), required: false, "notes (pair members only)"),
         RPCField("followUp", FollowUpInfo.schema, required: false, "the follow-up, once done"),
+        RPCField("status", .oneOf(DropInStatusName.all), required: false, "booked, done or cancelled (level 3)"),
+        RPCField("cancelledAt", .string(format: "date-time"), required: false, "when it was cancelled (level 3)"),
+        RPCField("cancelReason", .string(), required: false, "why it was cancelled (level 3)"),
+        RPCField(
+            "movedFrom", .array(.string(format: "date-time")), required: false,
+            "earlier starts of a moved drop-in, oldest first (level 3)"),
     ])
 }
 
@@ -261,11 +283,20 @@ public struct PairSummary: Codable, Sendable, Hashable, RPCDescribed {
     public var hasFocus: Bool
     public var adaptation: AdaptationInfo?
     public var next: DueItemInfo?
+    /// False once ended (API level 3).
+    public var active: Bool?
+    /// When and why it ended (level 3).
+    public var endedAt: String?
+    public var endReason: String?
 
     public init(
         id: Int64, school: Int64, teacher: Int64, teacherName: String, coach: Int64, coachName: String,
-        focus: String?, hasFocus: Bool, adaptation: AdaptationInfo?, next: DueItemInfo?
+        focus: String?, hasFocus: Bool, adaptation: AdaptationInfo?, next: DueItemInfo?, active: Bool? = nil,
+        endedAt: String? = nil, endReason: String? = nil
     ) {
+        self.active = active
+        self.endedAt = endedAt
+        self.endReason = endReason
         self.id = id
         self.school = school
         self.teacher = teacher
@@ -289,6 +320,9 @@ public struct PairSummary: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("hasFocus", .boolean, "whether a focus has been agreed"),
         RPCField("adaptation", AdaptationInfo.schema, required: false, "the active adaptation"),
         RPCField("next", DueItemInfo.schema, required: false, "the next due item"),
+        RPCField("active", .boolean, required: false, "false once ended (level 3)"),
+        RPCField("endedAt", .string(format: "date-time"), required: false, "when it ended (level 3)"),
+        RPCField("endReason", .string(), required: false, "why it ended (level 3)"),
     ])
 }
 
@@ -299,13 +333,16 @@ public struct HistoryEntry: Codable, Sendable, Hashable, RPCDescribed {
     public var actorUid: Int64
     public var actor: Int64?
     public var subject: Int64?
+    /// The name of the person who did it, when known (API level 3).
+    public var actorName: String?
 
-    public init(at: String, event: String, actorUid: Int64, actor: Int64?, subject: Int64?) {
+    public init(at: String, event: String, actorUid: Int64, actor: Int64?, subject: Int64?, actorName: String? = nil) {
         self.at = at
         self.event = event
         self.actorUid = actorUid
         self.actor = actor
         self.subject = subject
+        self.actorName = actorName
     }
 
     public static let schema: RPCSchema = .object([
@@ -314,5 +351,6 @@ public struct HistoryEntry: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("actorUid", .integer, "the Unix uid that did it"),
         RPCField("actor", .integer, required: false, "the person who did it, when known"),
         RPCField("subject", .integer, required: false, "the id of the drop-in, adaptation, … concerned"),
+        RPCField("actorName", .string(), required: false, "the name of the person who did it (level 3)"),
     ])
 }

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Times as people read and type them. The daemon sends RFC 3339 with the school's offset, so a
+/// time is shown in the school's zone without asking for it: `Mon 7 Dec 10:20`, `today 10:20`,
+/// `tomorrow 10:20`. People type the full forms, or `today 10:20`, `tomorrow 10:20`, `mon 10:20`
+/// and `10:20` (today), read in the school's zone. `--json` keeps RFC 3339.
+enum HumanTime {
+    /// Which way a weekday name points: the next one for bookings, the last one for what happened.
+    enum Direction {
+        case ahead, back
+    }
+
+    static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    // MARK: Showing
+
+    /// `2026-12-07T10:20:00+00:00` → `Mon 7 Dec 10:20` (`today 10:20`, `tomorrow 10:20`); text that
+    /// is not RFC 3339 is shown as it came.
+    static func show(_ text: String, now: Date = Date()) -> String {
+        guard let parts = parse(text) else { return text }
+        return
+            "\(dayWord(parts.date, offset: parts.offset, now: now)) \(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
+    }
+
+    /// `2026-12-07` → `Mon 7 Dec` (or `today`, `tomorrow`), in the zone `offset` seconds from UTC.
+    static func showDay(_ text: String, offset: Int = TimeZone.current.secondsFromGMT(), now: Date = Date()) -> String {
+        guard let date = ymd(text) else { return text }
+        return dayWord(date, offset: offset, now: now)
+    }
+
+    /// The same day shown once: `Mon 7 Dec 10:20–10:35`.
+    static func span(_ start: String, _ end: String, now: Date = Date()) -> String {
+        guard let to = parse(end) else { return show(start, now: now) }
+        return show(start, now: now) + "–\(twoDigits(to.hour)):\(twoDigits(to.minute))"
+    }
+
+    private static func dayWord(_ date: DateComponents, offset: Int, now: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? TimeZone(identifier: "UTC")!
+        guard let day = calendar.date(from: date) else { return "?" }
+        let today = calendar.startOfDay(for: now)
+        let days = calendar.dateComponents([.day], from: today, to: calendar.startOfDay(for: day)).day ?? 99
+        if days == 0 { return "today" }
+        if days == 1 { return "tomorrow" }
+        let weekday = (calendar.component(.weekday, from: day) + 5) % 7  // Monday = 0
+        let name = weekdays[weekday].prefix(1).uppercased() + weekdays[weekday].dropFirst()
+        var text = "\(name) \(date.day ?? 0) \(monthNames[(date.month ?? 1) - 1])"
+        if date.year != calendar.component(.year, from: now) { text += " \(date.year ?? 0)" }
+        return text
+    }
+
+    /// Year, month, day, hour, minute and offset of an RFC 3339 text.
+    static func parse(_ text: String) -> (date: DateComponents, hour: Int, minute: Int, offset: Int)? {
+        let chars = Array(text)
+        guard chars.count >= 20, chars[10] == "T" || chars[10] == " ", let date = ymd(String(chars[0..<10])),
+            let hour = Int(String(chars[11..<13])), chars[13] == ":", let minute = Int(String(chars[14..<16]))
+        else { return nil }
+        let zone = String(chars[19...]).drop { $0 != "Z" && $0 != "+" && $0 != "-" }
+        let offset: Int
+        if zone == "Z" {
+            offset = 0
+        } else {
+            let z = Array(zone)
+            guard z.count == 6, let h = Int(String(z[1..<3])), let m = Int(String(z[4..<6])) else { return nil }
+            offset = (z[0] == "-" ? -1 : 1) * (h * 3600 + m * 60)
+        }
+        return (date, hour, minute, offset)
+    }
+
+    static func ymd(_ text: String) -> DateComponents? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        return DateComponents(year: year, month: month, day: day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    // MARK: Reading
+
+    /// What `--at` may be, for usage errors.
+    static let forms =
+        "YYYY-MM-DDTHH:MM (or \"YYYY-MM-DD HH:MM\"), \"today 10:20\", \"tomorrow 10:20\", \"mon 10:20\" or 10:20"
+
+    /// The full forms the daemon reads: local time, or RFC 3339 with an offset.
+    static let fullForm =
+        #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"#
+
+    /// Whether `text` needs the school's zone to be read (`today`, a weekday, a bare time).
+    static func isRelative(_ text: String) -> Bool {
+        let first = text.split(separator: " ").first.map { $0.lowercased() } ?? ""
+        return first == "today" || first == "tomorrow" || weekdays.contains(first) || weekdayNames.contains(first)
+            || (text.count <= 5 && text.contains(":"))
+    }
+
+    /// A full form passed on as the wire takes it, or a relative one resolved in `zone` to local
+    /// `YYYY-MM-DDTHH:MM`; anything else is a usage error (exit 64).
+    static func read(_ text: String, zone: TimeZone, now: Date = Date(), direction: Direction, option: String = "--at")
+        throws -> String
+    {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let chars = Array(trimmed)
+        if chars.count >= 16, chars[10] == " " || chars[10] == "T", ymd(String(chars[0..<10])) != nil {
+            let full = String(chars[..<10]) + "T" + String(chars[11...])
+            guard full.range(of: fullForm, options: .regularExpression) != nil else {
+                throw UsageError(message: "\"\(text)\" is not a time for \(option)", hint: "use \(forms)")
+            }
+            return full
+        }
+        let words = trimmed.lowercased().split(separator: " ").map(String.init)
+        let (dayWord, timeWord): (String, String)
+        switch words.count {
+        case 1: (dayWord, timeWord) = ("today", words[0])
+        case 2: (dayWord, timeWord) = (words[0], words[1])
+        default: throw UsageError(message: "\"\(text)\" is not a time for \(option)", hint: "use \(forms)")
+        }
+        let clock = timeWord.split(separator: ":")
+        guard clock.count == 2, clock[1].count == 2, let hour = Int(clock[0]), let minute = Int(clock[1]),
+            (0...23).contains(hour), (0...59).contains(minute)
+        else {
+            throw UsageError(message: "\"\(text)\" is not a time for \(option)", hint: "use \(forms)")
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let today = calendar.startOfDay(for: now)
+        let offset: Int
+        if dayWord == "today" {
+            offset = 0
+        } else if dayWord == "tomorrow" {
+            offset = 1
+        } else if let index = weekdays.firstIndex(of: String(dayWord.prefix(3))),
+            dayWord.count == 3 || weekdayNames.contains(dayWord)
+        {
+            let current = (calendar.component(.weekday, from: today) + 5) % 7
+            offset = direction == .ahead ? (index - current + 7) % 7 : -((current - index + 7) % 7)
+        } else {
+            throw UsageError(message: "\"\(text)\" is not a time for \(option)", hint: "use \(forms)")
+        }
+        guard let day = calendar.date(byAdding: .day, value: offset, to: today) else {
+            throw UsageError(message: "\"\(text)\" is not a time for \(option)", hint: "use \(forms)")
+        }
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, hour, minute)
+    }
+}
