@@ -10,11 +10,10 @@ extension CoachService {
     // MARK: Plans change
 
     func dropInsCancel(_ params: DropInsCancel.Params, _ peer: Peer) async throws -> DropInInfo {
-        let reason = try CycleRules.text(params.reason, field: "reason", maxLength: SchoolYearRules.maxReasonLength)
+        let reason = try TextRules.line(params.reason, field: "reason", maxCharacters: SchoolYearRules.maxReasonLength)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let dropIn = try self.dropIn(params.dropin, tx)
-            let pair = try self.pair(dropIn.pair, tx)
+            let (dropIn, pair) = try self.visibleDropIn(params.dropin, to: caller, tx)
             // Either person of the pair, the school's lead, or an admin: a wrong booking must never stall a pair.
             guard caller.canActOn(pair) || caller.canManage(school: pair.school) else {
                 throw DomainError.denied("cancel drop-in \(dropIn.id)")
@@ -29,10 +28,11 @@ extension CoachService {
     }
 
     func dropInsReschedule(_ params: DropInsReschedule.Params, _ peer: Peer) async throws -> DropInInfo {
-        try await change { tx, changes in
+        // Validated before anything is computed from it (issue 10).
+        if let minutes = params.minutes { try CycleRules.checkDropInMinutes(minutes, policy: policy) }
+        return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let dropIn = try self.dropIn(params.dropin, tx)
-            let pair = try self.pair(dropIn.pair, tx)
+            let (dropIn, pair) = try self.visibleDropIn(params.dropin, to: caller, tx)
             guard caller.canActOn(pair) else { throw DomainError.denied("move drop-in \(dropIn.id)") }
             try SchoolYearRules.checkCanReschedule(dropIn)
             guard pair.active else { throw DomainError(.invalidState, "pair \(pair.id) has ended", field: "dropin") }
@@ -47,8 +47,8 @@ extension CoachService {
             let end = start.addingTimeInterval(Double(min(max(minutes, 0), 60) * 60))
             try CycleRules.checkDropIn(
                 start: start, minutes: minutes, calendar: calendar, policy: self.policy,
-                coachDropIns: try tx.dropIns(coach: dropIn.coach, overlapping: start, end).filter { $0.id != dropIn.id }
-            )
+                coachDropIns: try tx.dropIns(coach: dropIn.coach, overlapping: start, end).filter { $0.id != dropIn.id },
+                mayDescribe: { clash in clash.pair == pair.id || caller.isAdmin })
             try tx.moveDropIn(dropIn.id, start: start, minutes: minutes, at: instant)
             try self.history(tx, &changes, caller, .dropInMoved, school: pair.school, pair: pair.id, subject: dropIn.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
@@ -59,9 +59,10 @@ extension CoachService {
     func dropInsLog(_ params: DropInsLog.Params, _ peer: Peer) async throws -> DropInInfo {
         let notes = try params.notes.map { try CycleRules.text($0, field: "notes") }
         let minutes = params.minutes ?? policy.defaultDropInMinutes
+        try CycleRules.checkDropInMinutes(minutes, policy: policy)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let pair = try self.pair(params.pair, tx)
+            let pair = try self.visiblePair(params.pair, to: caller, tx)
             guard caller.isAdmin || (caller.person?.id == pair.coach && caller.person?.active == true) else {
                 throw DomainError.denied("log visits for pair \(pair.id): only its coach does")
             }
@@ -75,7 +76,8 @@ extension CoachService {
             let end = start.addingTimeInterval(Double(min(max(minutes, 0), 60) * 60))
             try CycleRules.checkDropIn(
                 start: start, minutes: minutes, calendar: calendar, policy: self.policy,
-                coachDropIns: try tx.dropIns(coach: pair.coach, overlapping: start, end))
+                coachDropIns: try tx.dropIns(coach: pair.coach, overlapping: start, end),
+                mayDescribe: { clash in clash.pair == pair.id || caller.isAdmin })
             let id = try tx.insert(
                 DropIn(
                     id: 0, pair: pair.id, coach: pair.coach, cycle: try tx.currentCycle(pair: pair.id)?.id,
@@ -91,7 +93,7 @@ extension CoachService {
         let status = try params.status.map { text in
             guard let status = DropInStatus(rawValue: text) else {
                 throw DomainError.invalid(
-                    "\"\(text)\" is not a drop-in status", field: "status",
+                    "\"\(TextRules.printable(text, limit: 32))\" is not a drop-in status", field: "status",
                     hint: DropInStatusName.all.joined(separator: ", "))
             }
             return status
@@ -100,9 +102,7 @@ extension CoachService {
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let pairs: [Pair]
             if let id = params.pair {
-                let pair = try self.pair(id, store)
-                guard caller.canSee(pair) else { throw DomainError.denied("see pair \(pair.id)") }
-                pairs = [pair]
+                pairs = [try self.visiblePair(id, to: caller, store)]
             } else {
                 pairs = try self.visiblePairs(caller, store)
             }
@@ -129,11 +129,11 @@ extension CoachService {
     // MARK: People leave
 
     func pairsEnd(_ params: PairsEnd.Params, _ peer: Peer) async throws -> PairSummary {
-        let reason = try CycleRules.text(params.reason, field: "reason", maxLength: SchoolYearRules.maxReasonLength)
+        let reason = try TextRules.line(params.reason, field: "reason", maxCharacters: SchoolYearRules.maxReasonLength)
         let instant = now()
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            let pair = try self.pair(params.pair, tx)
+            let pair = try self.visiblePair(params.pair, to: caller, tx)
             guard caller.canManage(school: pair.school) else { throw DomainError.denied("end pair \(pair.id)") }
             guard pair.active else {
                 throw DomainError(.invalidState, "pair \(pair.id) has already ended", field: "pair")
@@ -146,20 +146,17 @@ extension CoachService {
     }
 
     func peopleUpdate(_ params: PeopleUpdate.Params, _ peer: Peer) async throws -> PersonInfo {
-        let name = try params.name.map { try CycleRules.text($0, field: "name", maxLength: 200) }
+        let name = try params.name.map { try TextRules.line($0, field: "name", maxCharacters: 200) }
         let roles = try params.roles.map { try Self.roles($0) }
-        let identity = try Self.identity(login: params.login, uid: params.uid)
-        guard name != nil || roles != nil || identity != nil else {
+        let login = try params.login.map { try TextRules.login($0) }
+        guard name != nil || roles != nil || login != nil || params.uid != nil else {
             throw DomainError.invalid("give at least one of name, roles, login or uid to change", field: "person")
         }
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let person = try tx.person(params.person) else {
-                throw DomainError.notFound("person", params.person, field: "person")
-            }
-            guard caller.canManage(school: person.school) else {
-                throw DomainError.denied("change people of this school")
-            }
+            // The person is the caller's to manage before any account is looked up (issue 10).
+            let person = try self.managedPerson(params.person, by: caller, tx, field: "person")
+            let identity = try Self.identity(login: login, uid: params.uid)
             var updated = person
             if let name { updated.name = name }
             if let roles {
@@ -169,8 +166,11 @@ extension CoachService {
             }
             if let identity {
                 if let existing = try tx.person(uid: identity.uid), existing.id != person.id {
+                    // Another school's person is not named to a lead.
+                    let named =
+                        caller.canManage(school: existing.school) ? " (person \(existing.id), \(existing.name))" : ""
                     throw DomainError(
-                        .conflict, "uid \(identity.uid) is already linked to person \(existing.id) (\(existing.name))",
+                        .conflict, "uid \(identity.uid) is already linked to someone in coachd\(named)",
                         field: params.login == nil ? "uid" : "login")
                 }
                 updated.uid = identity.uid
@@ -183,15 +183,10 @@ extension CoachService {
     }
 
     func peopleDeactivate(_ params: PeopleDeactivate.Params, _ peer: Peer) async throws -> PersonInfo {
-        let reason = try CycleRules.text(params.reason, field: "reason", maxLength: SchoolYearRules.maxReasonLength)
+        let reason = try TextRules.line(params.reason, field: "reason", maxCharacters: SchoolYearRules.maxReasonLength)
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let person = try tx.person(params.person) else {
-                throw DomainError.notFound("person", params.person, field: "person")
-            }
-            guard caller.canManage(school: person.school) else {
-                throw DomainError.denied("deactivate people of this school")
-            }
+            let person = try self.managedPerson(params.person, by: caller, tx, field: "person")
             guard person.active else {
                 throw DomainError(.invalidState, "\(person.name) is already deactivated", field: "person")
             }
@@ -215,11 +210,11 @@ extension CoachService {
         let to = try params.to.map { try date($0, field: "to") }
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            guard caller.isAdmin || caller.person?.school == params.school else {
+                throw Self.hidden("school", params.school, field: "school")
+            }
             guard try store.school(params.school) != nil else {
                 throw DomainError.notFound("school", params.school, field: "school")
-            }
-            guard caller.isAdmin || caller.person?.school == params.school else {
-                throw DomainError.denied("read another school's calendar")
             }
             func meets(_ range: DateRange) -> Bool {
                 (from.map { range.to >= $0 } ?? true) && (to.map { range.from <= $0 } ?? true)
@@ -233,11 +228,10 @@ extension CoachService {
     func removeClosure(_ params: CalendarRemoveClosure.Params, _ peer: Peer) async throws -> ClosureRemoved {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let closure = try tx.closure(params.closure) else {
-                throw DomainError.notFound("closure", params.closure, field: "closure")
-            }
-            guard caller.canManage(school: closure.school) else {
-                throw DomainError.denied("change this school's calendar")
+            guard let closure = try tx.closure(params.closure), caller.canManage(school: closure.school) else {
+                throw caller.isAdmin
+                    ? DomainError.notFound("closure", params.closure, field: "closure")
+                    : Self.hidden("closure", params.closure, field: "closure")
             }
             try tx.deleteClosure(closure.id)
             try self.history(
@@ -251,11 +245,10 @@ extension CoachService {
     func removeTerm(_ params: CalendarRemoveTerm.Params, _ peer: Peer) async throws -> TermRemoved {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let term = try tx.term(params.term) else {
-                throw DomainError.notFound("term", params.term, field: "term")
-            }
-            guard caller.canManage(school: term.school) else {
-                throw DomainError.denied("change this school's calendar")
+            guard let term = try tx.term(params.term), caller.canManage(school: term.school) else {
+                throw caller.isAdmin
+                    ? DomainError.notFound("term", params.term, field: "term")
+                    : Self.hidden("term", params.term, field: "term")
             }
             try tx.deleteTerm(term.id)
             try self.history(tx, &changes, caller, .termRemoved, school: term.school, pair: nil, subject: term.id)
@@ -333,7 +326,7 @@ extension CoachService {
     func instant(_ text: String, field: String, _ calendar: SchoolCalendar) throws -> Date {
         guard let instant = calendar.parseInstant(text) else {
             throw DomainError.invalid(
-                "\"\(text)\" is not a time", field: field,
+                "\"\(TextRules.printable(text, limit: 40))\" is not a time", field: field,
                 hint: "use RFC 3339 (2026-11-23T10:00:00Z) or local school time (2026-11-23T10:00)")
         }
         return instant
@@ -376,7 +369,8 @@ extension CoachService {
         for text in names {
             guard let role = Role(rawValue: text) else {
                 throw DomainError.invalid(
-                    "\"\(text)\" is not a role", field: "roles", hint: "roles: \(RoleName.all.joined(separator: ", "))")
+                    "\"\(TextRules.printable(text, limit: 32))\" is not a role", field: "roles",
+                    hint: "roles: \(RoleName.all.joined(separator: ", "))")
             }
             roles.insert(role)
         }

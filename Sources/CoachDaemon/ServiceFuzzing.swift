@@ -78,7 +78,8 @@ public enum ServiceFuzzing {
             "timeZone": #""Europe/London""#, "roles": #"["teacher"]"#, "outcome": #""embedded""#,
             "closePrevious": #""embedded""#, "uid": "7001", "login": #""root""#, "offset": "0", "length": "4096",
             "schoolDays": "5", "dayStart": #""08:30""#, "dayEnd": #""15:30""#, "overdueOnly": "true", "mine": "true",
-            "backup": #""snapshot-x""#,
+            "backup": #""snapshot-x""#, "closure": "1", "term": "1", "status": #""booked""#,
+            "at": #""2026-11-23T10:10""#, "includeEnded": "true", "includeInactive": "true",
         ]
         guard let type = CoachAPI.methods.first(where: { $0.name == method }) else { return "{}" }
         func names<M: RPCMethod>(_: M.Type) -> [String] { M.Params.fields.map(\.name) }
