@@ -23,10 +23,15 @@ struct RPCResponder: Sendable {
     var gate = RequestGate(limit: .max)
     var maxBatchRequests = Int.max
     var maxBatchReplyBytes = Int.max
+    /// Unsent replies across all connections: batch replies being built count too.
+    var budget = ReplyBudget(limit: .max)
+    /// Whether this connection's peer is an admin: its requests may use the gate's reserved places.
+    var isAdmin = false
 
     /// The reply to a batch: each member in turn, each under its own deadline. A batch over
     /// `maxBatchRequests` gets one Invalid Request and none of it runs; once the replies pass
-    /// `maxBatchReplyBytes` the remaining requests are answered `Busy` without running.
+    /// `maxBatchReplyBytes`, or the replies the server holds pass its budget, the remaining requests
+    /// are answered `Busy` without running. The replies count against the budget while they are built.
     func reply(batch members: [RPCIncoming]) async -> Data? {
         if members.count > maxBatchRequests {
             logger.notice(
@@ -38,22 +43,47 @@ struct RPCResponder: Sendable {
         }
         var replies: [Data] = []
         var replyBytes = 0
+        var overBudget = false
+        // The connection counts the joined reply once it is written; until then it is counted here.
+        defer { budget.release(replyBytes) }
         for member in members {
             if Task.isCancelled { return nil }
-            if replyBytes > maxBatchReplyBytes, case .request(let request) = member {
-                // Not run: the reply is already as large as one batch may make it.
-                if let id = request.id { replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
-                continue
+            if case .request(let request) = member {
+                if replyBytes > maxBatchReplyBytes {
+                    // Not run: the reply is already as large as one batch may make it.
+                    if let id = request.id {
+                        replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id))
+                    }
+                    continue
+                }
+                if budget.isOver {
+                    // Not run: other clients' unread replies fill what the server means to hold.
+                    overBudget = true
+                    if let id = request.id { replies.append(RPCCodec.failure(Self.budgetFull(budget.limit), id: id)) }
+                    continue
+                }
             }
             if let reply = await answer(member) {
                 replyBytes += reply.count
+                budget.charge(reply.count)
                 replies.append(reply)
             }
         }
         if replyBytes > maxBatchReplyBytes {
             logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
         }
+        if overBudget {
+            logger.notice(
+                "unsent replies over the total limit: batch requests answered Busy",
+                metadata: ["rpc.unsent.total_limit": "\(budget.limit)"])
+        }
         return RPCCodec.batch(replies)
+    }
+
+    private static func budgetFull(_ limit: Int) -> RPCError {
+        RPCError(
+            .busy, "not run: the daemon holds \(limit) bytes of replies that clients have not read",
+            hint: "retry in a moment; read the replies of your own requests")
     }
 
     private static func replyFull(_ limit: Int) -> RPCError {
@@ -64,7 +94,7 @@ struct RPCResponder: Sendable {
 
     /// Takes a place among the requests running at once, or says why not.
     private func enterGate(_ request: RPCRequest) -> RPCError? {
-        guard !gate.enter() else { return nil }
+        guard !gate.enter(admin: isAdmin) else { return nil }
         logger.warning(
             "saturated: request refused",
             metadata: ["rpc.method": "\(request.method)", "rpc.in_flight_limit": "\(gate.limit)"])
@@ -267,16 +297,22 @@ final class OutcomeSlot: Sendable {
 
 /// Counts the requests whose work is running, across connections, up to a limit: work that
 /// ignores its deadline (a store stuck on I/O) must not pile up without bound.
+/// `reserved` more places are kept for admins' requests, like their reserved connections.
 final class RequestGate: Sendable {
     let limit: Int
+    let reserved: Int
     private let running = NIOLockedValueBox(0)
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, reserved: Int = 0) {
+        self.limit = limit
+        self.reserved = reserved
+    }
 
-    /// Takes a place; false when all are taken.
-    func enter() -> Bool {
-        running.withLockedValue { count in
-            guard count < limit else { return false }
+    /// Takes a place; false when all are taken (for an admin, the reserved ones too).
+    func enter(admin: Bool = false) -> Bool {
+        let most = admin ? limit &+ reserved : limit
+        return running.withLockedValue { count in
+            guard count < most else { return false }
             count += 1
             return true
         }
