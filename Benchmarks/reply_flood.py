@@ -9,7 +9,10 @@ peak resident memory (VmHWM from /proc/PID/status), its RSS then, the MiB each f
 got the daemon to take, and the served client's answers.
 
 Usage: reply_flood.py --socket PATH --pid PID [--connections 64] [--batch 1000]
-                      [--method daemon.ping] [--seconds 10]
+                      [--method daemon.ping] [--seconds 10] [--probe-every 0.1]
+
+`--probe-every 0` sends no probes (a probe takes a connection slot while it runs). With
+`--stop-file PATH` the flood also ends as soon as PATH exists (a test's signal).
 
 The daemon must allow the connections (limits.maxConnectionsPerUid, when they all come from one
 uid). Uses only the standard library.
@@ -17,6 +20,7 @@ uid). Uses only the standard library.
 
 import argparse
 import json
+import os
 import selectors
 import socket
 import time
@@ -65,6 +69,8 @@ def main():
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--method", default="daemon.ping")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--probe-every", type=float, default=0.1)
+    parser.add_argument("--stop-file")
     options = parser.parse_args()
 
     line = batch_line(options.method, options.batch)
@@ -80,10 +86,13 @@ def main():
         selector.register(connection, selectors.EVENT_WRITE)
 
     latencies, failures = [], []
-    deadline = time.monotonic() + options.seconds
+    started = time.monotonic()
+    deadline = started + options.seconds
     next_probe = time.monotonic() + 0.5
     peak_rss = rss_before
     while time.monotonic() < deadline:
+        if options.stop_file and os.path.exists(options.stop_file):
+            break
         for key, _ in selector.select(timeout=0.05):
             connection = key.fileobj
             offset = sent[connection] % len(line)
@@ -96,8 +105,8 @@ def main():
                 selector.unregister(connection)
                 closed += 1
         now = time.monotonic()
-        if now >= next_probe:
-            next_probe = now + 0.1
+        if options.probe_every > 0 and now >= next_probe:
+            next_probe = now + options.probe_every
             latency, failure = served_call(options.socket, timeout=5)
             if failure is None:
                 latencies.append(latency)
@@ -105,16 +114,19 @@ def main():
                 failures.append(failure)
             peak_rss = max(peak_rss, status_kib(options.pid, "VmRSS"))
 
+    elapsed = time.monotonic() - started
     taken = sorted(count / (1 << 20) for count in sent.values())
     latencies.sort()
     print(f"connections {options.connections}, batch {options.batch} x {options.method} "
-          f"({len(line) / 1024:.0f} KiB a line), {options.seconds:g} s, never reading")
+          f"({len(line) / 1024:.0f} KiB a line), {elapsed:.0f} s, never reading")
     print(f"coachd VmHWM {status_kib(options.pid, 'VmHWM') / 1024:.0f} MiB; "
           f"RSS before {rss_before / 1024:.0f} MiB, peak seen {peak_rss / 1024:.0f} MiB, "
           f"at the end {status_kib(options.pid, 'VmRSS') / 1024:.0f} MiB")
     print(f"sent per flooding connection: median {taken[len(taken) // 2]:.1f} MiB, max {taken[-1]:.1f} MiB; "
           f"closed by the daemon: {closed}")
-    if latencies:
+    if options.probe_every <= 0:
+        print("served client: no probes")
+    elif latencies:
         print(f"served client: {len(latencies)} pings answered, p50 {latencies[len(latencies) // 2]:.1f} ms, "
               f"max {latencies[-1]:.1f} ms; {len(failures)} failed {sorted(set(failures))[:3]}")
     else:

@@ -37,7 +37,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// Bytes of replies one batch may build before the rest is answered `Busy` (`limits.maxBatchReplyBytes`).
     public var maxBatchReplyBytes = 4 << 20
     /// Unsent reply bytes past which a connection stops reading (`limits.maxUnsentReplyBytes`).
-    public var maxUnsentReplyBytes = 1 << 20
+    public var maxUnsentReplyBytes = 256 << 10
     /// Unsent reply bytes past which a connection is closed (`limits.closeAtUnsentReplyBytes`).
     public var closeAtUnsentReplyBytes = 8 << 20
     /// Unsent reply bytes the daemon holds for all connections together (`limits.maxUnsentReplyBytesTotal`).

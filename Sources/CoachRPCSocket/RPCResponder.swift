@@ -46,8 +46,12 @@ struct RPCResponder: Sendable {
         var overBudget = false
         // The connection counts the joined reply once it is written; until then it is counted here.
         defer { budget.release(replyBytes) }
-        for member in members {
+        for (index, member) in members.enumerated() {
             if Task.isCancelled { return nil }
+            // Members that never suspend (`daemon.ping`) would hold a thread of the two-thread
+            // cooperative pool for the whole batch: 64 such batches starved the tasks that admit
+            // connections and answer `daemon.status`. A turn every 16 members lets them in.
+            if index > 0, index % 16 == 0 { await Task.yield() }
             if case .request(let request) = member {
                 if replyBytes > maxBatchReplyBytes {
                     // Not run: the reply is already as large as one batch may make it.

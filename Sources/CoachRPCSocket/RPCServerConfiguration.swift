@@ -39,7 +39,7 @@ public struct RPCServerConfiguration: Sendable {
     /// Past this many bytes of replies written to a connection and not yet taken by its socket (a
     /// client that does not read), the connection starts no new request and reads nothing more
     /// until they drain below it again.
-    public var maxUnsentReplyBytes: Int = 1 << 20
+    public var maxUnsentReplyBytes: Int = 256 << 10
     /// Past this many unsent bytes a connection is closed. Keep it above `maxUnsentReplyBytes` plus
     /// `maxBatchReplyBytes`, or a batch reply to a client that does read would close its connection.
     public var closeAtUnsentReplyBytes: Int = 8 << 20

@@ -87,10 +87,10 @@ struct ConfigurationTests {
     @Test func closeLimit_followsALargerBatchLimit_whenNotSet() async throws {
         let configuration = try await DaemonConfiguration.load(
             file: try file("limits:\n  maxBatchReplyBytes: 16777216\n"), overrides: [:], environment: [:])
-        #expect(configuration.closeAtUnsentReplyBytes == (1 << 20) + (16 << 20) + (2 << 20))
+        #expect(configuration.closeAtUnsentReplyBytes == (256 << 10) + (16 << 20) + (2 << 20))
         let defaults = try await DaemonConfiguration.load(file: try file("log:\n  level: info\n"), overrides: [:], environment: [:])
         #expect(defaults.closeAtUnsentReplyBytes == 8 << 20)
-        #expect(defaults.maxUnsentReplyBytes == 1 << 20)
+        #expect(defaults.maxUnsentReplyBytes == 256 << 10)
         #expect(defaults.maxUnsentReplyBytesTotal == 64 << 20)
         #expect(defaults.reservedAdminConnections == 4)
     }
