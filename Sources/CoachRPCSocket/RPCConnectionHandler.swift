@@ -230,13 +230,17 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let bound = NIOLoopBound(self, eventLoop: loop)
         let responder = serving.responder
         let task = Task {
-            let reply: Data?
             if let single {
-                reply = await responder.answer(single)
-            } else {
-                reply = await responder.reply(batch: batch ?? [])
+                let reply = await responder.answer(single)
+                loop.execute { bound.value.finish(mine, reply: reply) }
+                return
             }
-            loop.execute { bound.value.finish(mine, reply: reply) }
+            let (line, held) = await responder.replyHolding(batch: batch ?? [])
+            loop.execute {
+                bound.value.finish(mine, line: line)
+                // Written and counted by the connection now (or dropped with it): no longer the batch's.
+                responder.budget.release(held)
+            }
         }
         var deadline: Scheduled<Void>?
         if let single {
@@ -254,12 +258,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         inFlight = InFlight(token: mine, task: task, deadline: deadline)
     }
 
-    private func finish(_ finished: UInt64, reply: Data?) {
+    /// The reply to the request in flight arrived: as data (a single request) or as a whole line (a batch).
+    private func finish(_ finished: UInt64, reply: Data? = nil, line: ByteBuffer? = nil) {
         guard let context, let current = inFlight, current.token == finished else { return }
         current.deadline?.cancel()
         inFlight = nil
         lastActivity = .now()
         if let reply { write(context, reply) }
+        if let line { counted(context, line) }
         process(context, flush: true)
     }
 

@@ -33,21 +33,36 @@ struct RPCResponder: Sendable {
     /// `maxBatchReplyBytes`, or the replies the server holds pass its budget, the remaining requests
     /// are answered `Busy` without running. The replies count against the budget while they are built.
     func reply(batch members: [RPCIncoming]) async -> Data? {
+        let (line, held) = await replyHolding(batch: members)
+        budget.release(held)
+        return line.map { Data($0.readableBytesView.dropLast()) }
+    }
+
+    /// As `reply(batch:)`, as the reply line itself (`\n` included), ready to write; its bytes stay
+    /// counted in the budget: the caller releases `held` once it counts the line itself (the
+    /// connection, after writing it), so there is no moment in which they exist uncounted. Each
+    /// member's reply is appended to the line as it comes, not kept apart and joined: a joined copy
+    /// and a copy into the outgoing buffer tripled what a batch held.
+    func replyHolding(batch members: [RPCIncoming]) async -> (line: ByteBuffer?, held: Int) {
         if members.count > maxBatchRequests {
             logger.notice(
                 "batch too large: refused",
                 metadata: ["rpc.batch.size": "\(members.count)", "rpc.batch.limit": "\(maxBatchRequests)"])
             let error = RPCError.invalidRequest(
                 "a batch of \(members.count) requests; at most \(maxBatchRequests) are accepted, and none of these ran")
-            return RPCCodec.failure(error, id: .null)
+            return (Self.line(RPCCodec.failure(error, id: .null)), 0)
         }
-        var replies: [Data] = []
+        var line = ByteBuffer()
+        var replyCount = 0
+        func append(_ reply: Data) {
+            line.writeInteger(UInt8(ascii: replyCount == 0 ? "[" : ","))
+            line.writeBytes(reply)
+            replyCount += 1
+        }
         var replyBytes = 0
         var overBudget = false
-        // The connection counts the joined reply once it is written; until then it is counted here.
-        defer { budget.release(replyBytes) }
         for (index, member) in members.enumerated() {
-            if Task.isCancelled { return nil }
+            if Task.isCancelled { return (nil, replyBytes) }
             // Members that never suspend (`daemon.ping`) would hold a thread of the two-thread
             // cooperative pool for the whole batch: 64 such batches starved the tasks that admit
             // connections and answer `daemon.status`. A turn every 16 members lets them in.
@@ -55,22 +70,20 @@ struct RPCResponder: Sendable {
             if case .request(let request) = member {
                 if replyBytes > maxBatchReplyBytes {
                     // Not run: the reply is already as large as one batch may make it.
-                    if let id = request.id {
-                        replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id))
-                    }
+                    if let id = request.id { append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
                     continue
                 }
                 if budget.isOver {
                     // Not run: other clients' unread replies fill what the server means to hold.
                     overBudget = true
-                    if let id = request.id { replies.append(RPCCodec.failure(Self.budgetFull(budget.limit), id: id)) }
+                    if let id = request.id { append(RPCCodec.failure(Self.budgetFull(budget.limit), id: id)) }
                     continue
                 }
             }
             if let reply = await answer(member) {
                 replyBytes += reply.count
                 budget.charge(reply.count)
-                replies.append(reply)
+                append(reply)
             }
         }
         if replyBytes > maxBatchReplyBytes {
@@ -81,7 +94,20 @@ struct RPCResponder: Sendable {
                 "unsent replies over the total limit: batch requests answered Busy",
                 metadata: ["rpc.unsent.total_limit": "\(budget.limit)"])
         }
-        return RPCCodec.batch(replies)
+        // Nothing for a batch of notifications only.
+        guard replyCount > 0 else { return (nil, replyBytes) }
+        line.writeInteger(UInt8(ascii: "]"))
+        line.writeInteger(UInt8(ascii: "\n"))
+        return (line, replyBytes)
+    }
+
+    /// A reply as a line.
+    private static func line(_ reply: Data) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(reply.count + 1)
+        buffer.writeBytes(reply)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return buffer
     }
 
     private static func budgetFull(_ limit: Int) -> RPCError {
