@@ -73,7 +73,10 @@ struct ConfigurationTests {
         ("limits:\n  maxUnsentReplyBytesTotal: 1000\n", "limits.maxUnsentReplyBytesTotal"),
         // Below pause + batch + 2 MiB: a batch reply a client does read would close its connection.
         ("limits:\n  closeAtUnsentReplyBytes: 4194304\n", "limits.closeAtUnsentReplyBytes"),
-        ("limits:\n  maxBatchReplyBytes: 16777216\n  closeAtUnsentReplyBytes: 8388608\n", "limits.closeAtUnsentReplyBytes"),
+        (
+            "limits:\n  maxBatchReplyBytes: 16777216\n  closeAtUnsentReplyBytes: 8388608\n",
+            "limits.closeAtUnsentReplyBytes"
+        ),
     ])
     func badValue_isRefused_namingTheKey(_ yaml: String, _ key: String) async throws {
         do {
@@ -88,7 +91,8 @@ struct ConfigurationTests {
         let configuration = try await DaemonConfiguration.load(
             file: try file("limits:\n  maxBatchReplyBytes: 16777216\n"), overrides: [:], environment: [:])
         #expect(configuration.closeAtUnsentReplyBytes == (256 << 10) + (16 << 20) + (2 << 20))
-        let defaults = try await DaemonConfiguration.load(file: try file("log:\n  level: info\n"), overrides: [:], environment: [:])
+        let defaults = try await DaemonConfiguration.load(
+            file: try file("log:\n  level: info\n"), overrides: [:], environment: [:])
         #expect(defaults.closeAtUnsentReplyBytes == 8 << 20)
         #expect(defaults.maxUnsentReplyBytes == 256 << 10)
         #expect(defaults.maxUnsentReplyBytesTotal == 64 << 20)

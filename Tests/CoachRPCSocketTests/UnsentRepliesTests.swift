@@ -68,12 +68,12 @@ struct UnsentRepliesTests {
             try channel.pipeline.syncOperations.addHandlers([socket, handler])
             try channel.connect(to: SocketAddress(unixDomainSocketPath: "/tmp/unsent-replies.sock")).wait()
             let responder = RPCResponder(
-                dispatcher: dispatcher, context: RPCContext(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), connectionID: 1),
+                dispatcher: dispatcher, context: UnsentRepliesTests.context,
                 requestTimeout: .seconds(30), logger: logs.logger, budget: budget)
             handler.start(
                 ConnectionServing(
-                    dispatcher: dispatcher, responder: responder, idleTimeout: .seconds(300), requestTimeout: .seconds(30),
-                    maxLineBytes: 1 << 20, pauseAtUnsentBytes: pause, closeAtUnsentBytes: close, budget: budget,
+                    dispatcher: dispatcher, responder: responder, idleTimeout: .seconds(300),
+                    requestTimeout: .seconds(30), maxLineBytes: 1 << 20, pauseAtUnsentBytes: pause, closeAtUnsentBytes: close, budget: budget,
                     logger: logs.logger))
         }
 
@@ -88,6 +88,9 @@ struct UnsentRepliesTests {
         /// The ids of the replies the socket holds, in order.
         var repliedIDs: [Int] { socket.lines.compactMap { $0.jsonObject?["id"] as? Int } }
     }
+
+    /// A peer who is no admin.
+    static let context = RPCContext(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), connectionID: 1)
 
     /// A request answered on the event loop whose reply is about `size` bytes.
     static func echo(id: Int, size: Int) -> String {
@@ -177,7 +180,7 @@ struct UnsentRepliesTests {
         let dispatcher = TestDispatcher()
         let budget = ReplyBudget(limit: 1000)
         let responder = RPCResponder(
-            dispatcher: dispatcher, context: RPCContext(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), connectionID: 1),
+            dispatcher: dispatcher, context: UnsentRepliesTests.context,
             requestTimeout: .seconds(30), logger: LogRecorder().logger, budget: budget)
         let members = (1...10).map { #"{"jsonrpc":"2.0","method":"record","params":{"tag":"t\#($0)"},"id":\#($0)}"# }
         guard case .batch(let batch) = RPCCodec.parse(Data("[\(members.joined(separator: ","))]".utf8)) else {
@@ -199,7 +202,7 @@ struct UnsentRepliesTests {
         let dispatcher = TestDispatcher()
         let budget = ReplyBudget(limit: 1000)
         let responder = RPCResponder(
-            dispatcher: dispatcher, context: RPCContext(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), connectionID: 1),
+            dispatcher: dispatcher, context: UnsentRepliesTests.context,
             requestTimeout: .seconds(30), logger: LogRecorder().logger, budget: budget)
         let padding = String(repeating: "y", count: 300)
         let members = (1...10).map { #"{"jsonrpc":"2.0","method":"echo","params":{"p":"\#(padding)"},"id":\#($0)}"# }
