@@ -302,19 +302,11 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         guard unmarkedBytes > 0, let serving else { return }
         let bytes = unmarkedBytes
         unmarkedBytes = 0
-        let total = serving.budget.charge(bytes)
+        serving.budget.charge(bytes)
         let promise = context.eventLoop.makePromise(of: Void.self)
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         promise.futureResult.whenComplete { _ in bound.value.taken(bytes) }
         context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
-        if total > serving.budget.limit, unsentBytes > serving.pauseAtUnsentBytes, !closing {
-            // Memory is short and this client is not reading: it gives way to those who do.
-            serving.logger.notice(
-                "unsent replies over the total limit: closing a connection that does not read",
-                metadata: ["rpc.unsent.bytes": "\(unsentBytes)", "rpc.unsent.total_limit": "\(serving.budget.limit)"])
-            closing = true
-            context.close(promise: nil)
-        }
     }
 
     /// The socket took (or the channel dropped) `bytes` of replies: maybe serve again.

@@ -44,8 +44,7 @@ public struct RPCServerConfiguration: Sendable {
     /// `maxBatchReplyBytes`, or a batch reply to a client that does read would close its connection.
     public var closeAtUnsentReplyBytes: Int = 8 << 20
     /// Past this many unsent bytes across all connections, including batch replies being built:
-    /// batch members are answered `Busy` unrun, connections holding more than 64 KiB stop reading,
-    /// and a connection past `maxUnsentReplyBytes` is closed.
+    /// batch members are answered `Busy` unrun and connections holding more than 64 KiB stop reading.
     public var maxUnsentReplyBytesTotal: Int = 64 << 20
     /// Connections kept for admins beyond `maxConnections` (and beyond an admin's per-uid share):
     /// an operator can connect while others hold every ordinary slot. The request gate keeps as

@@ -4,9 +4,9 @@ import NIOConcurrencyHelpers
 /// socket and not yet taken by it (a client that does not read), and batch replies being built.
 /// One per server, shared by every connection; thread-safe (event loops and request tasks).
 ///
-/// Past `limit`, batch members are answered `Busy` without running, a connection holding more than
-/// `quietBytes` stops reading, and one holding more than its own pause limit is closed: whoever
-/// reads their replies is still served, and what the daemon holds stays near the limit.
+/// Past `limit`, batch members are answered `Busy` without running and a connection holding more
+/// than `quietBytes` stops reading: whoever reads their replies is still served, and what the
+/// daemon holds stays near the limit.
 final class ReplyBudget: Sendable {
     /// The most bytes of unsent replies the server means to hold in total.
     let limit: Int
