@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "CoachRPCSocket", "CoachRPC", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictTests
         ),

@@ -1,11 +1,12 @@
-# Benchmarks (issue 5): B1–B8 side by side against redis-server and the socket floor.
+# Benchmarks (issue 5): B1–B8 side by side against redis-server and the socket floor; B13 (issue 10): peak RSS
+# under 64 clients that send batches and never read (Benchmarks/reply_flood.py).
 # `make bench` writes Docs/Performance.md; `make bench-smoke` (part of `make test`) runs each once on tiny data.
 BENCH_DIR := .bench
 BENCH_TOOLS := $(BENCH_DIR)/tools
 BENCH_CC ?= cc
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror
 BENCH_PROGRAMS := $(addprefix $(BENCH_TOOLS)/,loadgen floor fsync_ceiling notify_ready)
-BENCH_APT := redis-server redis-tools hyperfine util-linux libsqlite3-dev
+BENCH_APT := redis-server redis-tools hyperfine util-linux libsqlite3-dev python3
 # Measure what ships: release, static Swift standard library (as `make release` builds it), in its own
 # build directory because the static standard library changes how everything links.
 BENCH_BUILD ?= .build-release
@@ -30,7 +31,7 @@ $(BENCH_TOOLS)/%: Benchmarks/%.c
 
 bench-tools: bench-deps $(BENCH_PROGRAMS) ## Compile the C load generator, floor server, fsync ceiling and READY listener
 
-bench: deps bench-tools ## Build release, run B1–B8 against redis-server and the floor, write Docs/Performance.md
+bench: deps bench-tools ## Build release, run B1–B8 against redis-server and the floor and B13, write Docs/Performance.md
 	$(SWIFT) build $(BENCH_SWIFT_FLAGS)
 	$(BENCH_BIN)/coachbench run --bin $(BENCH_BIN) --tools $(BENCH_TOOLS) --data $(BENCH_DIR)/data \
 	  --work $(BENCH_DIR)/run --out Docs/Performance.md --notes Benchmarks/Findings.md $(if $(ONLY),--only $(ONLY))

@@ -54,7 +54,10 @@ final class CoachService: Sendable {
         if new.maxLineBytes != old.maxLineBytes || new.maxConnections != old.maxConnections
             || new.maxConnectionsPerUID != old.maxConnectionsPerUID || new.idleTimeoutSeconds != old.idleTimeoutSeconds
             || new.requestTimeoutSeconds != old.requestTimeoutSeconds || new.maxBatchRequests != old.maxBatchRequests
-            || new.maxBatchReplyBytes != old.maxBatchReplyBytes
+            || new.maxBatchReplyBytes != old.maxBatchReplyBytes || new.maxUnsentReplyBytes != old.maxUnsentReplyBytes
+            || new.closeAtUnsentReplyBytes != old.closeAtUnsentReplyBytes
+            || new.maxUnsentReplyBytesTotal != old.maxUnsentReplyBytesTotal
+            || new.reservedAdminConnections != old.reservedAdminConnections
         {
             needsRestart.append("limits.*")
         }

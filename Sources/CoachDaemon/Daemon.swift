@@ -53,9 +53,9 @@ public struct Daemon: Sendable {
         // Reads the next transition time only; what was missed while down is raised by the timer
         // service as soon as the daemon runs (after READY), so a long catch-up never delays it.
         try await timer.load(policy: configuration.policy)
+        let admins = AdminPolicy(daemonUID: getuid(), adminGroup: configuration.adminGroup)
         let service = CoachService(
-            store: store, timer: timer, configuration: configuration,
-            admins: AdminPolicy(daemonUID: getuid(), adminGroup: configuration.adminGroup), now: now, logger: logger,
+            store: store, timer: timer, configuration: configuration, admins: admins, now: now, logger: logger,
             version: coachdVersion)
         await service.backups.removeLeftovers()
         var serverConfiguration = RPCServerConfiguration(socketPath: configuration.effectiveSocketPath)
@@ -69,6 +69,13 @@ public struct Daemon: Sendable {
         serverConfiguration.requestTimeout = .seconds(configuration.requestTimeoutSeconds)
         serverConfiguration.maxBatchRequests = configuration.maxBatchRequests
         serverConfiguration.maxBatchReplyBytes = configuration.maxBatchReplyBytes
+        serverConfiguration.maxUnsentReplyBytes = configuration.maxUnsentReplyBytes
+        serverConfiguration.closeAtUnsentReplyBytes = configuration.closeAtUnsentReplyBytes
+        serverConfiguration.maxUnsentReplyBytesTotal = configuration.maxUnsentReplyBytesTotal
+        serverConfiguration.reservedAdminConnections = configuration.reservedAdminConnections
+        // The socket layer keeps slots for admins; who they are is decided here, as for permissions
+        // (and follows the admin group across reloads).
+        serverConfiguration.isAdmin = { [admins] peer in admins.isAdmin(uid: peer.uid, gid: peer.gid) }
         let server = try await RPCSocketServer.bind(serverConfiguration, logger: logger)
         logger.info(
             "coachd listening on \(server.boundPath)",

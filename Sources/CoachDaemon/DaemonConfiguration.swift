@@ -35,7 +35,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// Requests one batch may hold (`limits.maxBatchRequests`).
     public var maxBatchRequests = 1000
     /// Bytes of replies one batch may build before the rest is answered `Busy` (`limits.maxBatchReplyBytes`).
-    public var maxBatchReplyBytes = 16 << 20
+    public var maxBatchReplyBytes = 4 << 20
+    /// Unsent reply bytes past which a connection stops reading (`limits.maxUnsentReplyBytes`).
+    public var maxUnsentReplyBytes = 256 << 10
+    /// Unsent reply bytes past which a connection is closed (`limits.closeAtUnsentReplyBytes`).
+    public var closeAtUnsentReplyBytes = 8 << 20
+    /// Unsent reply bytes the daemon holds for all connections together (`limits.maxUnsentReplyBytesTotal`).
+    public var maxUnsentReplyBytesTotal = 64 << 20
+    /// Connections only admins may use beyond `maxConnections` (`limits.reservedAdminConnections`).
+    public var reservedAdminConnections = 4
     /// Log level (`log.level`): trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
     /// Keep encoded `due.list` answers per caller until something changes (`cache.dueList`).
@@ -128,6 +136,20 @@ extension DaemonConfiguration {
         maxBatchRequests = try keys.int("limits.maxBatchRequests", default: maxBatchRequests, in: 1...100_000)
         maxBatchReplyBytes = try keys.int(
             "limits.maxBatchReplyBytes", default: maxBatchReplyBytes, in: (64 << 10)...(1 << 30))
+        maxUnsentReplyBytes = try keys.int(
+            "limits.maxUnsentReplyBytes", default: maxUnsentReplyBytes, in: (64 << 10)...(1 << 30))
+        // A batch reply to a client that reads it must never close its connection: room for the
+        // pause limit, the batch limit, and the one reply (up to a 1 MiB backup chunk in base64)
+        // that may take a batch past its limit.
+        let leastClose = maxUnsentReplyBytes + maxBatchReplyBytes + (2 << 20)
+        closeAtUnsentReplyBytes = try keys.int(
+            "limits.closeAtUnsentReplyBytes", default: max(closeAtUnsentReplyBytes, leastClose),
+            in: leastClose...max(leastClose, 4 << 30),
+            why: "at least limits.maxUnsentReplyBytes + limits.maxBatchReplyBytes + 2 MiB")
+        maxUnsentReplyBytesTotal = try keys.int(
+            "limits.maxUnsentReplyBytesTotal", default: maxUnsentReplyBytesTotal, in: (1 << 20)...(16 << 30))
+        reservedAdminConnections = try keys.int(
+            "limits.reservedAdminConnections", default: reservedAdminConnections, in: 0...1024)
         cacheDueList = try keys.bool("cache.dueList", default: cacheDueList)
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -147,10 +169,13 @@ private struct KeyReader {
         return value
     }
 
-    func int(_ key: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+    /// - Parameter why: what the range follows from, when it depends on other keys.
+    func int(_ key: String, default value: Int, in range: ClosedRange<Int>, why: String? = nil) throws -> Int {
         if let number = reader.int(forKey: ConfigKey(key)) ?? reader.string(forKey: ConfigKey(key)).flatMap({ Int($0) }) {
             guard range.contains(number) else {
-                throw ConfigurationError(key: key, "\(number) is out of range \(range.lowerBound)…\(range.upperBound)")
+                let reason = why.map { " (\($0))" } ?? ""
+                throw ConfigurationError(
+                    key: key, "\(number) is out of range \(range.lowerBound)…\(range.upperBound)\(reason)")
             }
             return number
         }

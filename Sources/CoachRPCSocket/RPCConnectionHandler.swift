@@ -18,6 +18,16 @@ struct ConnectionServing: Sendable {
     let idleTimeout: TimeAmount
     let requestTimeout: TimeAmount
     let maxLineBytes: Int
+    /// Unsent reply bytes past which the connection stops reading (`maxUnsentReplyBytes`).
+    let pauseAtUnsentBytes: Int
+    /// Unsent reply bytes past which the connection is closed (`closeAtUnsentReplyBytes`).
+    let closeAtUnsentBytes: Int
+    /// What all connections hold together (`maxUnsentReplyBytesTotal`).
+    let budget: ReplyBudget
+
+    /// Unsent bytes past which a flush writes a marker to learn when the socket took them: below
+    /// it a connection is "quiet" (`ReplyBudget.quietBytes`) and exact figures change nothing.
+    var markAtUnsentBytes: Int { min(ReplyBudget.quietBytes, pauseAtUnsentBytes / 2) }
     let logger: Logger
 }
 
@@ -27,8 +37,15 @@ struct ConnectionServing: Sendable {
 /// right here, on the I/O thread, with no task, timer or hop: that is the fast path. Anything else
 /// runs in one `Task`, with its deadline as a timer on the event loop; meanwhile later lines wait in
 /// a queue and reading stops, so a pipelining client is answered in order and cannot make the
-/// server buffer without bound. Reading also stops while the channel is not writable (a client
-/// that does not read its replies), which the idle timer then closes.
+/// server buffer without bound.
+///
+/// Replies the socket has not taken yet are counted, here and in the server's `ReplyBudget`: past
+/// `pauseAtUnsentBytes` the connection starts nothing and reads nothing until they drain (a client
+/// that does not read its replies, which the idle timer then closes); past `closeAtUnsentBytes` it
+/// is closed at once. Bytes count from their write until a flush marker written after them
+/// completes: a marker is written at a flush only once the connection holds more than
+/// `markAtUnsentBytes` (64 KiB, or half the pause limit when lower), so the fast path of a client
+/// that reads (a few hundred bytes between flushes) writes one per 64 KiB of replies.
 final class RPCConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ByteBuffer
@@ -51,6 +68,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var needsFlush = false
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
+    /// Reply bytes written and not yet taken by the socket (or failed with the channel).
+    private(set) var unsentBytes = 0
+    private var processing = false
+    private var processAgain = false
+    /// Of those, the bytes written since the last flush marker (charged to the budget at the next).
+    private var unmarkedBytes = 0
 
     init() {}
 
@@ -79,6 +102,9 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
+        // Bytes written with no marker yet: no promise will give them back.
+        unsentBytes -= unmarkedBytes
+        unmarkedBytes = 0
         idleCheck?.cancel()
         idleCheck = nil
         if let inFlight {
@@ -125,7 +151,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if serving == nil || closing || inFlight != nil || !queue.isEmpty || !context.channel.isWritable {
+        if serving == nil || closing || inFlight != nil || !queue.isEmpty || !mayStart {
             readHeld = true
         } else {
             context.read()
@@ -136,8 +162,25 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     /// Answers queued lines until one has to wait (async work, a full socket) or none are left.
     private func process(_ context: ChannelHandlerContext, flush: Bool) {
+        // A flush can complete the marker of sent replies at once, calling back in here: the call
+        // in progress goes round again instead, so replies keep their order.
+        guard !processing else {
+            processAgain = true
+            return
+        }
+        processing = true
+        defer { processing = false }
+        var again = false
+        repeat {
+            processAgain = false
+            processQueue(context, flush: flush || again)
+            again = true
+        } while processAgain
+    }
+
+    private func processQueue(_ context: ChannelHandlerContext, flush: Bool) {
         guard let serving else { return }
-        while inFlight == nil, !closing, context.channel.isWritable, let frame = queue.popFirst() {
+        while inFlight == nil, !closing, mayStart, let frame = queue.popFirst() {
             switch frame {
             case .tooLong:
                 serving.logger.notice(
@@ -155,7 +198,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         guard inFlight == nil, queue.isEmpty, !closing else { return }
         if inputClosed {
             closeAfterWrites(context)
-        } else if readHeld, context.channel.isWritable {
+        } else if readHeld, mayStart {
             readHeld = false
             context.read()
         }
@@ -193,13 +236,17 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let bound = NIOLoopBound(self, eventLoop: loop)
         let responder = serving.responder
         let task = Task {
-            let reply: Data?
             if let single {
-                reply = await responder.answer(single)
-            } else {
-                reply = await responder.reply(batch: batch ?? [])
+                let reply = await responder.answer(single)
+                loop.execute { bound.value.finish(mine, reply: reply) }
+                return
             }
-            loop.execute { bound.value.finish(mine, reply: reply) }
+            let (line, held) = await responder.replyHolding(batch: batch ?? [])
+            loop.execute {
+                bound.value.finish(mine, line: line)
+                // Written and counted by the connection now (or dropped with it): no longer the batch's.
+                responder.budget.release(held)
+            }
         }
         var deadline: Scheduled<Void>?
         if let single {
@@ -217,13 +264,63 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         inFlight = InFlight(token: mine, task: task, deadline: deadline)
     }
 
-    private func finish(_ finished: UInt64, reply: Data?) {
+    /// The reply to the request in flight arrived: as data (a single request) or as a whole line (a batch).
+    private func finish(_ finished: UInt64, reply: Data? = nil, line: ByteBuffer? = nil) {
         guard let context, let current = inFlight, current.token == finished else { return }
         current.deadline?.cancel()
         inFlight = nil
         lastActivity = .now()
         if let reply { write(context, reply) }
+        if let line { counted(context, line) }
         process(context, flush: true)
+    }
+
+    // MARK: Unsent replies
+
+    /// Whether the connection may start another request: its unsent replies are under its pause
+    /// limit, and, while all connections together hold more than the budget, it is reading them.
+    private var mayStart: Bool {
+        guard let serving else { return false }
+        if unsentBytes > serving.pauseAtUnsentBytes { return false }
+        return unsentBytes <= ReplyBudget.quietBytes || !serving.budget.isOver
+    }
+
+    /// Counts a reply about to be written; closes the connection past its hard limit.
+    private func counted(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) {
+        unsentBytes += buffer.readableBytes
+        unmarkedBytes += buffer.readableBytes
+        needsFlush = true
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        if let serving, !closing, unsentBytes > serving.closeAtUnsentBytes {
+            serving.logger.notice(
+                "unsent replies over the limit: closing",
+                metadata: [
+                    "rpc.unsent.bytes": "\(unsentBytes)", "rpc.unsent.close_limit": "\(serving.closeAtUnsentBytes)",
+                ])
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    /// Writes a marker after the replies written since the last one: when it completes, the socket
+    /// has taken them (or the channel failed them), and they are no longer counted.
+    private func markWritten(_ context: ChannelHandlerContext) {
+        guard unmarkedBytes > 0, let serving else { return }
+        let bytes = unmarkedBytes
+        unmarkedBytes = 0
+        serving.budget.charge(bytes)
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        promise.futureResult.whenComplete { _ in bound.value.taken(bytes) }
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+    }
+
+    /// The socket took (or the channel dropped) `bytes` of replies: maybe serve again.
+    private func taken(_ bytes: Int) {
+        unsentBytes -= bytes
+        serving?.budget.release(bytes)
+        guard let context, !closing, serving != nil else { return }
+        if !queue.isEmpty || readHeld { process(context, flush: true) }
     }
 
     // MARK: Writing
@@ -232,8 +329,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         var buffer = context.channel.allocator.buffer(capacity: reply.count + 1)
         buffer.writeBytes(reply)
         buffer.writeInteger(UInt8(ascii: "\n"))
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        needsFlush = true
+        counted(context, buffer)
     }
 
     private static let successHead = Array(#"{"jsonrpc":"2.0","result":"#.utf8)
@@ -256,13 +352,16 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         buffer.writeBytes(idBytes)
         buffer.writeInteger(UInt8(ascii: "}"))
         buffer.writeInteger(UInt8(ascii: "\n"))
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        needsFlush = true
+        counted(context, buffer)
     }
 
     private func flushIfNeeded(_ context: ChannelHandlerContext) {
         if needsFlush {
             needsFlush = false
+            // A marker (a promise, a closure, a lock) per flush cost the ping fast path a fifth of
+            // its throughput; a connection holding little needs no exact count, so one is written
+            // only past `markAtUnsentBytes`, and then covers everything written since the last.
+            if let serving, unsentBytes > serving.markAtUnsentBytes { markWritten(context) }
             context.flush()
         }
     }
@@ -272,6 +371,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         closing = true
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         needsFlush = false
+        markWritten(context)
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             bound.value.close(promise: nil)
         }

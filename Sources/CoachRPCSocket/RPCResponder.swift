@@ -23,37 +23,97 @@ struct RPCResponder: Sendable {
     var gate = RequestGate(limit: .max)
     var maxBatchRequests = Int.max
     var maxBatchReplyBytes = Int.max
+    /// Unsent replies across all connections: batch replies being built count too.
+    var budget = ReplyBudget(limit: .max)
+    /// Whether this connection's peer is an admin: its requests may use the gate's reserved places.
+    var isAdmin = false
 
     /// The reply to a batch: each member in turn, each under its own deadline. A batch over
     /// `maxBatchRequests` gets one Invalid Request and none of it runs; once the replies pass
-    /// `maxBatchReplyBytes` the remaining requests are answered `Busy` without running.
+    /// `maxBatchReplyBytes`, or the replies the server holds pass its budget, the remaining requests
+    /// are answered `Busy` without running. The replies count against the budget while they are built.
     func reply(batch members: [RPCIncoming]) async -> Data? {
+        let (line, held) = await replyHolding(batch: members)
+        budget.release(held)
+        return line.map { Data($0.readableBytesView.dropLast()) }
+    }
+
+    /// As `reply(batch:)`, as the reply line itself (`\n` included), ready to write; its bytes stay
+    /// counted in the budget: the caller releases `held` once it counts the line itself (the
+    /// connection, after writing it), so there is no moment in which they exist uncounted. Each
+    /// member's reply is appended to the line as it comes, not kept apart and joined: a joined copy
+    /// and a copy into the outgoing buffer tripled what a batch held.
+    func replyHolding(batch members: [RPCIncoming]) async -> (line: ByteBuffer?, held: Int) {
         if members.count > maxBatchRequests {
             logger.notice(
                 "batch too large: refused",
                 metadata: ["rpc.batch.size": "\(members.count)", "rpc.batch.limit": "\(maxBatchRequests)"])
             let error = RPCError.invalidRequest(
                 "a batch of \(members.count) requests; at most \(maxBatchRequests) are accepted, and none of these ran")
-            return RPCCodec.failure(error, id: .null)
+            return (Self.line(RPCCodec.failure(error, id: .null)), 0)
         }
-        var replies: [Data] = []
+        var line = ByteBuffer()
+        var replyCount = 0
+        func append(_ reply: Data) {
+            line.writeInteger(UInt8(ascii: replyCount == 0 ? "[" : ","))
+            line.writeBytes(reply)
+            replyCount += 1
+        }
         var replyBytes = 0
-        for member in members {
-            if Task.isCancelled { return nil }
-            if replyBytes > maxBatchReplyBytes, case .request(let request) = member {
-                // Not run: the reply is already as large as one batch may make it.
-                if let id = request.id { replies.append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
-                continue
+        var overBudget = false
+        for (index, member) in members.enumerated() {
+            if Task.isCancelled { return (nil, replyBytes) }
+            // Members that never suspend (`daemon.ping`) would hold a thread of the two-thread
+            // cooperative pool for the whole batch: 64 such batches starved the tasks that admit
+            // connections and answer `daemon.status`. A turn every 16 members lets them in.
+            if index > 0, index % 16 == 0 { await Task.yield() }
+            if case .request(let request) = member {
+                if replyBytes > maxBatchReplyBytes {
+                    // Not run: the reply is already as large as one batch may make it.
+                    if let id = request.id { append(RPCCodec.failure(Self.replyFull(maxBatchReplyBytes), id: id)) }
+                    continue
+                }
+                if budget.isOver {
+                    // Not run: other clients' unread replies fill what the server means to hold.
+                    overBudget = true
+                    if let id = request.id { append(RPCCodec.failure(Self.budgetFull(budget.limit), id: id)) }
+                    continue
+                }
             }
             if let reply = await answer(member) {
                 replyBytes += reply.count
-                replies.append(reply)
+                budget.charge(reply.count)
+                append(reply)
             }
         }
         if replyBytes > maxBatchReplyBytes {
             logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
         }
-        return RPCCodec.batch(replies)
+        if overBudget {
+            logger.notice(
+                "unsent replies over the total limit: batch requests answered Busy",
+                metadata: ["rpc.unsent.total_limit": "\(budget.limit)"])
+        }
+        // Nothing for a batch of notifications only.
+        guard replyCount > 0 else { return (nil, replyBytes) }
+        line.writeInteger(UInt8(ascii: "]"))
+        line.writeInteger(UInt8(ascii: "\n"))
+        return (line, replyBytes)
+    }
+
+    /// A reply as a line.
+    private static func line(_ reply: Data) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(reply.count + 1)
+        buffer.writeBytes(reply)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return buffer
+    }
+
+    private static func budgetFull(_ limit: Int) -> RPCError {
+        RPCError(
+            .busy, "not run: the daemon holds \(limit) bytes of replies that clients have not read",
+            hint: "retry in a moment; read the replies of your own requests")
     }
 
     private static func replyFull(_ limit: Int) -> RPCError {
@@ -64,7 +124,7 @@ struct RPCResponder: Sendable {
 
     /// Takes a place among the requests running at once, or says why not.
     private func enterGate(_ request: RPCRequest) -> RPCError? {
-        guard !gate.enter() else { return nil }
+        guard !gate.enter(admin: isAdmin) else { return nil }
         logger.warning(
             "saturated: request refused",
             metadata: ["rpc.method": "\(request.method)", "rpc.in_flight_limit": "\(gate.limit)"])
@@ -267,16 +327,22 @@ final class OutcomeSlot: Sendable {
 
 /// Counts the requests whose work is running, across connections, up to a limit: work that
 /// ignores its deadline (a store stuck on I/O) must not pile up without bound.
+/// `reserved` more places are kept for admins' requests, like their reserved connections.
 final class RequestGate: Sendable {
     let limit: Int
+    let reserved: Int
     private let running = NIOLockedValueBox(0)
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, reserved: Int = 0) {
+        self.limit = limit
+        self.reserved = reserved
+    }
 
-    /// Takes a place; false when all are taken.
-    func enter() -> Bool {
-        running.withLockedValue { count in
-            guard count < limit else { return false }
+    /// Takes a place; false when all are taken (for an admin, the reserved ones too).
+    func enter(admin: Bool = false) -> Bool {
+        let most = admin ? limit &+ reserved : limit
+        return running.withLockedValue { count in
+            guard count < most else { return false }
             count += 1
             return true
         }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How the socket server listens and what it tolerates. Defaults follow DESIGN.md §5.
 public struct RPCServerConfiguration: Sendable {
     /// Where to bind when no socket was inherited. The parent directory is made when missing.
@@ -27,10 +35,32 @@ public struct RPCServerConfiguration: Sendable {
     public var maxBatchRequests: Int = 1000
     /// Once the replies of one batch add up to this many bytes, its remaining requests are not run
     /// and are answered `Busy`: a short line must not make the daemon build an unbounded reply.
-    public var maxBatchReplyBytes: Int = 16 << 20
+    public var maxBatchReplyBytes: Int = 4 << 20
+    /// Past this many bytes of replies written to a connection and not yet taken by its socket (a
+    /// client that does not read), the connection starts no new request and reads nothing more
+    /// until they drain below it again.
+    public var maxUnsentReplyBytes: Int = 256 << 10
+    /// Past this many unsent bytes a connection is closed. Keep it above `maxUnsentReplyBytes` plus
+    /// `maxBatchReplyBytes`, or a batch reply to a client that does read would close its connection.
+    public var closeAtUnsentReplyBytes: Int = 8 << 20
+    /// Past this many unsent bytes across all connections, including batch replies being built:
+    /// batch members are answered `Busy` unrun and connections holding more than 64 KiB stop reading.
+    public var maxUnsentReplyBytesTotal: Int = 64 << 20
+    /// Connections kept for admins beyond `maxConnections` (and beyond an admin's per-uid share):
+    /// an operator can connect while others hold every ordinary slot. The request gate keeps as
+    /// many places for admins' requests.
+    public var reservedAdminConnections: Int = 4
+    /// Decides, once per connection, whether its peer is an admin (may use the reserved slots). The
+    /// default trusts root and the server's own uid; coachd adds its admin group.
+    public var isAdmin: @Sendable (PeerCredentials) -> Bool = RPCServerConfiguration.rootOrSelf
 
     /// A configuration binding `socketPath`, with the default limits.
     public init(socketPath: String) {
         self.socketPath = socketPath
+    }
+
+    /// Root and the server process's own uid: the admins every coachd has.
+    public static let rootOrSelf: @Sendable (PeerCredentials) -> Bool = { peer in
+        peer.uid == 0 || peer.uid == getuid()
     }
 }

@@ -23,6 +23,7 @@ public final class RPCSocketServer: Sendable {
     private let listener: NIOAsyncChannel<AcceptedConnection, Never>
     private let state: NIOLockedValueBox<State>
     private let gate: RequestGate
+    private let budget: ReplyBudget
 
     /// The path the server listens on (systemd's, for an inherited socket).
     public let boundPath: String
@@ -40,17 +41,23 @@ public final class RPCSocketServer: Sendable {
         self.logger = logger
         self.listener = listener
         self.boundPath = boundPath
-        self.gate = RequestGate(limit: configuration.maxConnections)
+        self.gate = RequestGate(limit: configuration.maxConnections, reserved: configuration.reservedAdminConnections)
+        self.budget = ReplyBudget(limit: configuration.maxUnsentReplyBytesTotal)
         self.state = NIOLockedValueBox(
             State(
                 limits: ConnectionLimits(
-                    maxTotal: configuration.maxConnections, maxPerUID: configuration.maxConnectionsPerUID)))
+                    maxTotal: configuration.maxConnections, maxPerUID: configuration.maxConnectionsPerUID,
+                    reservedForAdmins: configuration.reservedAdminConnections)))
     }
 
     /// Open connections now (those being served; not the ones turned away as busy).
     public var connectionCount: Int {
         state.withLockedValue { $0.limits.open }
     }
+
+    /// Bytes of replies held for clients now, across connections: written and not yet taken by
+    /// their sockets, or being built for a batch.
+    public var unsentReplyBytes: Int { budget.total }
 
     /// Listens on the configured path, or adopts `inheritedFD`. The socket accepts connections
     /// once this returns (they queue until `serve` runs), so the daemon can report READY.
@@ -162,7 +169,8 @@ public final class RPCSocketServer: Sendable {
     /// server stops (task cancellation closes it).
     private func handle(_ connection: AcceptedConnection, dispatcher: any RPCDispatching) async {
         let peer = connection.peer
-        let admission = state.withLockedValue { $0.limits.admit(uid: peer.uid) }
+        let isAdmin = configuration.isAdmin(peer)
+        let admission = state.withLockedValue { $0.limits.admit(uid: peer.uid, isAdmin: isAdmin) }
         var logger = self.logger
         logger[metadataKey: "peer.uid"] = "\(peer.uid)"
         logger[metadataKey: "peer.pid"] = "\(peer.pid)"
@@ -172,18 +180,26 @@ public final class RPCSocketServer: Sendable {
             let perUID = if case .rejectPerUID = admission { true } else { false }
             refuse(connection, perUID: perUID, logger: logger)
             await Self.untilClosed(connection.channel)
-        case .admit(let id):
+        case .admit(let id, let reserved):
             logger[metadataKey: "rpc.connection"] = "\(id)"
-            defer { state.withLockedValue { $0.limits.release(uid: peer.uid) } }
-            logger.debug("connection opened")
+            defer { state.withLockedValue { $0.limits.release(uid: peer.uid, reserved: reserved) } }
+            if reserved {
+                logger.notice(
+                    "connection opened in a slot reserved for admins",
+                    metadata: ["rpc.limit.reserved": "\(configuration.reservedAdminConnections)"])
+            } else {
+                logger.debug("connection opened")
+            }
             let responder = RPCResponder(
                 dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),
                 requestTimeout: configuration.requestTimeout, logger: logger, gate: gate,
-                maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes)
+                maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes,
+                budget: budget, isAdmin: isAdmin)
             let serving = ConnectionServing(
                 dispatcher: dispatcher, responder: responder, idleTimeout: Self.timeAmount(configuration.idleTimeout),
                 requestTimeout: Self.timeAmount(configuration.requestTimeout), maxLineBytes: configuration.maxLineBytes,
-                logger: logger)
+                pauseAtUnsentBytes: configuration.maxUnsentReplyBytes,
+                closeAtUnsentBytes: configuration.closeAtUnsentReplyBytes, budget: budget, logger: logger)
             let handler = connection.handler
             connection.channel.eventLoop.execute { handler.value.start(serving) }
             await Self.untilClosed(connection.channel)

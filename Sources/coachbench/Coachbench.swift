@@ -6,7 +6,8 @@ import Foundation
 @main
 struct Coachbench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generates benchmark datasets and runs B1–B8 side by side against redis-server and the socket floor.",
+        abstract:
+            "Generates benchmark datasets, runs B1–B8 side by side against redis-server and the socket floor, and B13.",
         subcommands: [DatasetCommand.self, RunCommand.self])
 }
 
@@ -51,10 +52,10 @@ extension DatasetGenerator {
     }
 }
 
-/// `coachbench run`: starts the servers, runs B1–B8 and writes the report.
+/// `coachbench run`: starts the servers, runs B1–B8 and B13 and writes the report.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run B1–B8 and write the results as Markdown.")
+        commandName: "run", abstract: "Run B1–B8 and B13 and write the results as Markdown.")
 
     @Option(help: "Directory holding the coachd and coachctl binaries to measure.")
     var bin: String

@@ -14,7 +14,8 @@ struct CoachdInstance {
     let stateDirectory: String
 }
 
-/// Starts the servers, runs B1–B8 side by side with one load generator, and collects the figures.
+/// Starts the servers, runs B1–B8 side by side with one load generator, and B13 (issue 10's flood of
+/// clients that never read), and collects the figures.
 final class BenchRunner {
     let bin: String
     let tools: String
@@ -71,6 +72,7 @@ final class BenchRunner {
         if wanted("B6") { try b6() }
         if wanted("B7") { try b7() }
         if wanted("B8") { try b8() }
+        if wanted("B13") { try b13() }
         report.loadAfter = Self.loadAverage()
         return report
     }
@@ -510,6 +512,31 @@ final class BenchRunner {
                 coachd: "\(quiet) without watchdog; \(withWatchdog) with WatchdogSec=20s", reference: "—", ratio: nil,
                 ratioText: "—", target: "none but watchdog pings", pass: quiet == 0),
             details: details)
+    }
+
+    /// Issue 10: 64 connections send 1,000-request `rpc.discover` batches (27 KB a reply) and never
+    /// read, while `Benchmarks/reply_flood.py` probes with a ping every 100 ms; the daemon's peak RSS.
+    private func b13() throws {
+        let instance = try startCoachd(
+            name: "b13", database: nil, environment: ["COACHD_LIMITS_MAX_CONNECTIONS_PER_UID": "100"])
+        defer { instance.server.stop() }
+        let output = try Shell.check([
+            "python3", "Benchmarks/reply_flood.py", "--socket", instance.socket, "--pid", "\(instance.pid)",
+            "--connections", "64", "--batch", "1000", "--method", "rpc.discover", "--seconds", quick ? "3" : "15",
+        ])
+        let lines = output.split(separator: "\n").map(String.init)
+        // "coachd VmHWM 182 MiB; …" and "served client: 140 pings answered, p50 0.8 ms, …"
+        let peak = lines.first { $0.hasPrefix("coachd VmHWM") }.flatMap { Int($0.split(separator: " ")[2]) } ?? -1
+        let served = lines.first { $0.hasPrefix("served client:") } ?? "served client: none"
+        let answered = Int(served.split(separator: " ")[2]) ?? 0
+        let what = "peak RSS while 64 connections send 1,000-request `rpc.discover` batches and never read; "
+            + "another client pings"
+        report.add(
+            Row(
+                id: "B13", what: what, coachd: "\(peak) MiB; \(served.dropFirst("served client: ".count))",
+                reference: "1,450 MiB before issue 10", ratio: nil, ratioText: "—", target: "< 256 MiB, others answered",
+                pass: peak >= 0 && peak < 256 && answered > 0),
+            details: lines)
     }
 
     // MARK: Machine

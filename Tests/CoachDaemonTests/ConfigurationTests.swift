@@ -68,6 +68,15 @@ struct ConfigurationTests {
         ("school:\n  dayStart: \"8am\"\n", "school.dayStart"),
         ("school:\n  dayStart: \"16:00\"\n", "school.dayEnd"),
         ("log:\n  level: loud\n", "log.level"),
+        ("limits:\n  reservedAdminConnections: -1\n", "limits.reservedAdminConnections"),
+        ("limits:\n  maxUnsentReplyBytes: 100\n", "limits.maxUnsentReplyBytes"),
+        ("limits:\n  maxUnsentReplyBytesTotal: 1000\n", "limits.maxUnsentReplyBytesTotal"),
+        // Below pause + batch + 2 MiB: a batch reply a client does read would close its connection.
+        ("limits:\n  closeAtUnsentReplyBytes: 4194304\n", "limits.closeAtUnsentReplyBytes"),
+        (
+            "limits:\n  maxBatchReplyBytes: 16777216\n  closeAtUnsentReplyBytes: 8388608\n",
+            "limits.closeAtUnsentReplyBytes"
+        ),
     ])
     func badValue_isRefused_namingTheKey(_ yaml: String, _ key: String) async throws {
         do {
@@ -76,6 +85,35 @@ struct ConfigurationTests {
         } catch let error as ConfigurationError {
             #expect(error.key == key)
         }
+    }
+
+    @Test func closeLimit_followsALargerBatchLimit_whenNotSet() async throws {
+        let configuration = try await DaemonConfiguration.load(
+            file: try file("limits:\n  maxBatchReplyBytes: 16777216\n"), overrides: [:], environment: [:])
+        #expect(configuration.closeAtUnsentReplyBytes == (256 << 10) + (16 << 20) + (2 << 20))
+        let defaults = try await DaemonConfiguration.load(
+            file: try file("log:\n  level: info\n"), overrides: [:], environment: [:])
+        #expect(defaults.closeAtUnsentReplyBytes == 8 << 20)
+        #expect(defaults.maxUnsentReplyBytes == 256 << 10)
+        #expect(defaults.maxUnsentReplyBytesTotal == 64 << 20)
+        #expect(defaults.reservedAdminConnections == 4)
+    }
+
+    /// Every key the shipped file sets has its row in Docs/Configuration.md.
+    @Test func everyShippedKey_isDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let yaml = try String(contentsOf: root.appendingPathComponent("Config/coachd.yaml"), encoding: .utf8)
+        let page = try String(contentsOf: root.appendingPathComponent("Docs/Configuration.md"), encoding: .utf8)
+        var section = ""
+        var keys: [String] = []
+        for line in yaml.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix(" ") { keys.append("\(section).\(name)") } else { section = name }
+        }
+        #expect(keys.contains("limits.reservedAdminConnections"))
+        for key in keys { #expect(page.contains("| `\(key)` |"), "Docs/Configuration.md has no row for \(key)") }
     }
 
     @Test func unparsableFile_isRefused() async throws {

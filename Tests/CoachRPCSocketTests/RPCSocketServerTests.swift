@@ -243,7 +243,11 @@ struct RPCSocketServerTests {
     // MARK: Limits and timeouts
 
     @Test func tooManyConnections_inTotal_getBusy() async throws {
-        try await withServer({ $0.maxConnections = 2 }) { server in
+        // Clients of a user who is not an admin (the slots kept for admins: AdminReserveTests).
+        try await withServer({
+            $0.maxConnections = 2
+            $0.isAdmin = { _ in false }
+        }) { server in
             let first = try server.connect()
             let second = try server.connect()
             #expect(try await first.call(#"{"jsonrpc":"2.0","method":"echo","id":1}"#) != nil)
@@ -264,7 +268,10 @@ struct RPCSocketServerTests {
     }
 
     @Test func tooManyConnections_fromOneUID_getBusy() async throws {
-        try await withServer({ $0.maxConnectionsPerUID = 1 }) { server in
+        try await withServer({
+            $0.maxConnectionsPerUID = 1
+            $0.isAdmin = { _ in false }
+        }) { server in
             let first = try server.connect()
             #expect(try await first.call(#"{"jsonrpc":"2.0","method":"echo","id":1}"#) != nil)
             let second = try server.connect()

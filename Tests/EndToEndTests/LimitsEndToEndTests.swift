@@ -27,9 +27,11 @@ extension EndToEnd {
                     busy += 1
                 }
             }
-            #expect(held.count == 4)
-            #expect(busy == 46)
+            // Root is an admin: past its 4 it takes the 4 connections kept for admins (issue 10).
+            #expect(held.count == 8)
+            #expect(busy == 42)
             #expect(daemon.log.contains("connection refused: busy"))
+            #expect(daemon.log.contains("connection opened in a slot reserved for admins"))
 
             // While the flood goes on, another user's coachctl is answered.
             try #require(canSwitchUsers, "SKIPPED: acting as another uid needs root and setpriv")
@@ -74,6 +76,102 @@ extension EndToEnd {
             #expect(try RawConnection(path: daemon.socket).call(Self.ping)?.objectValue?["result"] == "pong")
             let rss = Self.residentMiB(daemon).map { "\($0) MiB" } ?? "unknown"
             print("a client writing 512 KiB lines without reading: \(accepted >> 10) KiB taken; coachd RSS \(rss)")
+        }
+
+        /// Issue 10: 64 connections of another user send 1,000-request batches and never read; the
+        /// daemon stops reading them instead of holding their replies, stays under 256 MiB, and root
+        /// (an admin) still gets `daemon status` although the flood holds every ordinary slot.
+        @Test func neverReadingBatchFlood_keepsMemoryBounded_andTheAdminServed() throws {
+            try #require(canSwitchUsers, "SKIPPED: acting as another uid needs root and setpriv")
+            let python = "/usr/bin/python3"
+            try #require(FileManager.default.isExecutableFile(atPath: python), "SKIPPED: needs \(python)")
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Benchmarks/reply_flood.py").path
+            let daemon = try RunningDaemon(configuration: "limits:\n  maxConnections: 64\n  maxConnectionsPerUid: 64\n")
+            let pid = try #require(daemon.process?.processIdentifier)
+            let flood = Shared<Outcome?>(nil)
+            let flooded = Shared(false)
+            // The flood runs until the test has asked (admitting 64 batch senders takes a debug build
+            // on two busy cores a while), then ends at once.
+            let stop = daemon.directory + "/stop-flood"
+            defer { _ = FileManager.default.createFile(atPath: stop, contents: nil) }
+            let flooder = Thread {
+                let outcome = try? run(
+                    python,
+                    [script, "--socket", daemon.socket, "--pid", "\(pid)", "--connections", "64", "--batch", "1000",
+                     "--seconds", "90", "--probe-every", "0", "--stop-file", stop],
+                    uid: UID.stranger)
+                flood.withLock { $0 = outcome }
+                flooded.withLock { $0 = true }
+            }
+            flooder.start()
+            // Once the flood holds every ordinary slot, the operator asks.
+            let flooding = { () -> Int in
+                let lines = daemon.log.split(separator: "\n").filter { $0.contains("peer.uid=\(UID.stranger)") }
+                return lines.filter { $0.contains("connection opened") }.count
+                    - lines.filter { $0.contains("connection closed") }.count
+            }
+            #expect(Self.eventually(within: 80) { flooding() == 64 }, "\(flooding()) flood connections open")
+            let status = try daemon.ctl(["--timeout", "20", "daemon", "status"])
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("Connections"), "\(status.stdout)")
+            #expect(daemon.log.contains("connection opened in a slot reserved for admins"))
+            _ = FileManager.default.createFile(atPath: stop, contents: nil)
+            #expect(Self.eventually(within: 60) { flooded.current })
+            let report = flood.current?.stdout ?? ""
+            print(report)
+            #expect(report.contains("connections 64"), "\(flood.current?.stderr ?? "the flood did not run")")
+            let peak = try #require(Self.statusMiB(daemon, "VmHWM"))
+            #expect(peak < 256, "coachd's peak resident memory was \(peak) MiB")
+            // Those who read are answered after the flood as before it.
+            #expect(try RawConnection(path: daemon.socket).call(Self.ping)?.objectValue?["result"] == "pong")
+        }
+
+        /// Issue 10: 64 never-reading connections whose batches ask for `rpc.discover` (27 KB a reply)
+        /// made the daemon build 16 MiB per connection: 1.4 GiB resident, and nobody else was answered.
+        /// Now the total budget refuses their batch members and pauses them: memory stays bounded and
+        /// another client is answered throughout.
+        @Test func neverReadingLargeReplyFlood_staysUnder256MiB_andOthersAreServed() throws {
+            try #require(canSwitchUsers, "SKIPPED: acting as another uid needs root and setpriv")
+            let python = "/usr/bin/python3"
+            try #require(FileManager.default.isExecutableFile(atPath: python), "SKIPPED: needs \(python)")
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Benchmarks/reply_flood.py").path
+            // Every limit at its default but the per-uid one: the flood and the probe are one user.
+            let daemon = try RunningDaemon(configuration: "limits:\n  maxConnectionsPerUid: 100\n")
+            let pid = try #require(daemon.process?.processIdentifier)
+            let flood = try run(
+                python,
+                [script, "--socket", daemon.socket, "--pid", "\(pid)", "--connections", "64", "--batch", "1000",
+                 "--method", "rpc.discover", "--seconds", "8", "--probe-every", "0.25"],
+                uid: UID.stranger)
+            print(flood.stdout)
+            #expect(flood.status == 0, "\(flood.stderr)")
+            let answered = flood.stdout.split(separator: "\n").first { $0.hasPrefix("served client:") }
+                .flatMap { Int($0.split(separator: " ")[2]) }
+            #expect((answered ?? 0) > 0, "\(flood.stdout)")
+            let peak = try #require(Self.statusMiB(daemon, "VmHWM"))
+            #expect(peak < 256, "coachd's peak resident memory was \(peak) MiB")
+            #expect(daemon.log.contains("unsent replies over the total limit"))
+        }
+
+        static func eventually(within seconds: Double = 20, _ condition: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition() { return true }
+                usleep(50_000)
+            }
+            return condition()
+        }
+
+        /// A `/proc/PID/status` figure of the daemon in MiB (VmRSS, VmHWM).
+        static func statusMiB(_ daemon: RunningDaemon, _ field: String) -> Int? {
+            guard let pid = daemon.process?.processIdentifier,
+                let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+                let kib = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
+            else { return nil }
+            return kib >> 10
         }
 
         /// The daemon's resident memory, for the record (not asserted: it depends on the allocator).
