@@ -1,0 +1,45 @@
+# The Debian package (issue 16): `make deb` runs dpkg-buildpackage over debian/, whose rules call
+# `make release man install` (mk/install.mk). The package lands in .build-deb/.
+DEB_DIR := .build-deb
+DEB_VERSION = $(shell sed -n '1s/^coachd (\([^)]*\)).*/\1/p' debian/changelog)
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB = $(DEB_DIR)/coachd_$(DEB_VERSION)_$(DEB_ARCH).deb
+# What building and checking the package needs beyond `make deps`.
+DEB_TOOLS := debhelper dpkg-dev lintian groff man-db
+
+deb-deps:
+	@missing=""; \
+	for pkg in $(DEB_TOOLS); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+deb: deps deb-deps ## Build the Debian package .build-deb/coachd_VERSION_ARCH.deb (dpkg-buildpackage; version from debian/changelog)
+	mkdir -p $(DEB_DIR)
+	rm -f $(DEB_DIR)/coachd_*
+	COACHD_DEB_DIR=$(abspath $(DEB_DIR)) dpkg-buildpackage -b --no-sign \
+		--buildinfo-option=-u$(abspath $(DEB_DIR)) --changes-option=-u$(abspath $(DEB_DIR)) \
+		--buildinfo-file=$(abspath $(DEB_DIR))/coachd_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
+		--changes-file=$(abspath $(DEB_DIR))/coachd_$(DEB_VERSION)_$(DEB_ARCH).changes
+	@echo "built $(DEB)"
+
+# Each page must render with no warning from man (as lintian runs it) nor from groff -wall.
+test-man: man deb-deps ## Render each man page with `man --warnings -l` and `groff -wall`; fail on any warning
+	@for page in $(MAN_PAGES); do \
+		warnings=$$( { LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $(MAN_DIR)/$$page >/dev/null; \
+			groff -mandoc -wall -z -Tutf8 $(MAN_DIR)/$$page; } 2>&1 ); \
+		if [ -n "$$warnings" ]; then echo "FAILED: $$page:"; echo "$$warnings"; exit 1; fi; \
+		lines=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l $(MAN_DIR)/$$page 2>/dev/null | wc -l); \
+		[ "$$lines" -gt 20 ] || { echo "FAILED: $$page renders to $$lines lines"; exit 1; }; \
+		echo "ok - $$page renders without warnings ($$lines lines)"; \
+	done
+
+# lintian with no errors and no warnings; overrides live in debian/coachd.lintian-overrides with their reasons.
+test-deb: deb ## Build the package and check it with lintian (no errors, no warnings)
+	lintian --fail-on error,warning --display-info $(DEB)
+	@echo "ok - lintian: no errors, no warnings on $(notdir $(DEB))"
+
+TEST_STEPS += test-man test-deb
+.PHONY: deb deb-deps test-man test-deb
