@@ -1,7 +1,7 @@
 # The Debian package (issue 16): `make deb` runs dpkg-buildpackage over debian/, whose rules call
 # `make release man install` (mk/install.mk). The package lands in .build-deb/.
 DEB_DIR := .build-deb
-DEB_VERSION = $(shell sed -n '1s/^coachd (\([^)]*\)).*/\1/p' debian/changelog)
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version)
 DEB_ARCH = $(shell dpkg --print-architecture)
 DEB = $(DEB_DIR)/coachd_$(DEB_VERSION)_$(DEB_ARCH).deb
 # What building and checking the package needs beyond `make deps`.
@@ -16,7 +16,14 @@ deb-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-deb: deps deb-deps ## Build the Debian package .build-deb/coachd_VERSION_ARCH.deb (dpkg-buildpackage; version from debian/changelog)
+# Rebuilt when a tracked file changes or a commit is made (the commit is stamped into the
+# binaries); otherwise `make deb` (and the package test after `make test-deb`) reuses it.
+DEB_INPUTS := $(shell git ls-files 2>/dev/null) $(wildcard $(shell git rev-parse --git-path logs/HEAD 2>/dev/null))
+
+deb: $(DEB) ## Build the Debian package .build-deb/coachd_VERSION_ARCH.deb (dpkg-buildpackage; version from debian/changelog)
+
+$(DEB): $(DEB_INPUTS)
+	@$(MAKE) --no-print-directory deps deb-deps
 	mkdir -p $(DEB_DIR)
 	rm -f $(DEB_DIR)/coachd_*
 	COACHD_DEB_DIR=$(abspath $(DEB_DIR)) dpkg-buildpackage -b --no-sign \
@@ -24,6 +31,9 @@ deb: deps deb-deps ## Build the Debian package .build-deb/coachd_VERSION_ARCH.de
 		--buildinfo-file=$(abspath $(DEB_DIR))/coachd_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
 		--changes-file=$(abspath $(DEB_DIR))/coachd_$(DEB_VERSION)_$(DEB_ARCH).changes
 	@echo "built $(DEB)"
+
+print-deb:
+	@echo $(abspath $(DEB))
 
 # Each page must render with no warning from man (as lintian runs it) nor from groff -wall.
 test-man: man deb-deps ## Render each man page with `man --warnings -l` and `groff -wall`; fail on any warning
@@ -42,4 +52,4 @@ test-deb: deb ## Build the package and check it with lintian (no errors, no warn
 	@echo "ok - lintian: no errors, no warnings on $(notdir $(DEB))"
 
 TEST_STEPS += test-man test-deb
-.PHONY: deb deb-deps test-man test-deb
+.PHONY: deb deb-deps print-deb test-man test-deb

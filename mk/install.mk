@@ -61,7 +61,8 @@ install: release man ## Install binaries, units, sysusers, catalog, config (kept
 		install -m 0644 Config/coachd.yaml $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml && \
 		echo "installed $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml"; \
 	fi
-	$(RELEASE_BIN)/coachctl --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/coachctl
+	@# bash-completion sources the file: no #! line (lintian: bash-completion-with-hashbang).
+	$(RELEASE_BIN)/coachctl --generate-completion-script bash | sed '1{/^#!/d}' > $(DESTDIR)$(BASHCOMPDIR)/coachctl
 	$(RELEASE_BIN)/coachctl --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_coachctl
 	$(RELEASE_BIN)/coachctl --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/coachctl.fish
 	@# On the live system (no DESTDIR): create the user and group, index the catalog, tell systemd.

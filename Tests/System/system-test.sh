@@ -43,28 +43,13 @@ unshare --pid --fork --mount --uts --ipc --net --propagation private true 2>/dev
 # is known to be able to run the test), or the package and its upgrade.
 if [ "$mode" = make ]; then
     make -C "$src" --no-print-directory release man || { echo "system test: make release man failed" >&2; exit 1; }
-else
+elif [ -z "${COACHD_DEB:-}" ]; then
     make -C "$src" --no-print-directory deb || { echo "system test: make deb failed" >&2; exit 1; }
 fi
 
 work=$(mktemp -d /tmp/coachd-systest.XXXXXX)
 base=$work/base
 mkdir "$base"
-if [ "$mode" = deb ]; then
-    deb=$(ls "$src"/.build-deb/coachd_*.deb 2>/dev/null | head -n 1)
-    [ -n "$deb" ] || { echo "system test: no .build-deb/coachd_*.deb" >&2; exit 1; }
-    version=$(dpkg-deb -f "$deb" Version)
-    # The second build: the same files under a higher version (what an upgrade installs).
-    upgrade_version=$version+systest1
-    mkdir "$work/upgrade"
-    dpkg-deb -R "$deb" "$work/upgrade/tree"
-    sed -i "s/^Version: .*/Version: $upgrade_version/" "$work/upgrade/tree/DEBIAN/control"
-    upgrade_deb=$work/upgrade/coachd_${upgrade_version}_$(dpkg-deb -f "$deb" Architecture).deb
-    dpkg-deb --root-owner-group -b "$work/upgrade/tree" "$upgrade_deb" >/dev/null ||
-        { echo "system test: could not build the upgrade package" >&2; exit 1; }
-    rm -rf "$work/upgrade/tree"
-    chmod 0755 "$work" "$work/upgrade" && chmod 0644 "$upgrade_deb"
-fi
 log=$work/boot.log
 cgroup=coachd-systest-$$
 unit=coachd-systest.target
@@ -99,10 +84,29 @@ cleanup() {
         status=1
     fi
     rm -rf "$work"
+    if [ -n "${upgrade_deb:-}" ]; then rm -f "$upgrade_deb"; rmdir "$(dirname "$upgrade_deb")" 2>/dev/null; fi
     exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+if [ "$mode" = deb ]; then
+    # COACHD_DEB: a package (inside the checkout, which the booted system sees) to test instead of `make deb`'s.
+    deb=${COACHD_DEB:-$(make -C "$src" --no-print-directory -s print-deb)}
+    deb=$(realpath "$deb")
+    [ -f "$deb" ] || { echo "system test: no package at $deb" >&2; exit 1; }
+    version=$(dpkg-deb -f "$deb" Version)
+    # The second build: the same files under a higher version (what an upgrade installs).
+    upgrade_version=$version+systest1
+    # It goes beside the first, in the checkout (the booted system sees the checkout, not our /tmp).
+    dpkg-deb -R "$deb" "$work/upgrade-tree"
+    sed -i "s/^Version: .*/Version: $upgrade_version/" "$work/upgrade-tree/DEBIAN/control"
+    upgrade_deb=$(dirname "$deb")/systest/coachd_${upgrade_version}_$(dpkg-deb -f "$deb" Architecture).deb
+    mkdir -p "$(dirname "$upgrade_deb")"
+    dpkg-deb --root-owner-group -Zgzip -z1 -b "$work/upgrade-tree" "$upgrade_deb" >/dev/null ||
+        { echo "system test: could not build the upgrade package" >&2; exit 1; }
+    rm -rf "$work/upgrade-tree"
+fi
 
 # Runs a command inside the booted system (its root, namespaces and a clean environment).
 inside() {
@@ -193,10 +197,10 @@ if [ "$mode" = make ]; then
 else
     # This image forbids starting services from maintainer scripts (policy-rc.d exits 101): the
     # overlay's copy goes (never the host's), so the package's scripts start coachd as on a real system.
+    host_policy=$(ls -l /usr/sbin/policy-rc.d 2>&1)
     insh "rm -f /usr/sbin/policy-rc.d && test ! -e /usr/sbin/policy-rc.d" || fail "removing policy-rc.d in the overlay"
-    [ -e /usr/sbin/policy-rc.d ] || [ ! -e "/proc/$pid1/root/usr/sbin/policy-rc.d" ] ||
-        fail "policy-rc.d removal reached the host"
-    insh "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download $deb" >"$work/install.log" 2>&1 ||
+    [ "$(ls -l /usr/sbin/policy-rc.d 2>&1)" = "$host_policy" ] || fail "removing policy-rc.d in the overlay changed the host's"
+    insh "cd $(dirname "$deb") && DEBIAN_FRONTEND=noninteractive apt install -y ./$(basename "$deb")" >"$work/install.log" 2>&1 ||
         { cat "$work/install.log" >&2; fail "apt install ./$(basename "$deb")"; }
     [ "$(insh "dpkg-query -W -f '\${Status} \${Version}' coachd")" = "install ok installed $version" ] ||
         fail "dpkg does not list coachd $version as installed"
@@ -481,7 +485,7 @@ if [ "$mode" = deb ]; then
     people_before=$(inside coachctl --json person list --school "$school" | jq '.people | length') || fail "person list before the upgrade"
     main=$(prop MainPID coachd.service)
     [ "$main" != 0 ] || fail "coachd not running before the upgrade"
-    insh "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download $upgrade_deb" >>"$work/install.log" 2>&1 ||
+    insh "cd $(dirname "$upgrade_deb") && DEBIAN_FRONTEND=noninteractive apt install -y ./$(basename "$upgrade_deb")" >>"$work/install.log" 2>&1 ||
         { tail -n 40 "$work/install.log" >&2; fail "apt install of the upgrade"; }
     [ "$(insh "dpkg-query -W -f '\${Version}' coachd")" = "$upgrade_version" ] || fail "the upgrade is not the installed version"
     # Read before any client connects: a running coachd now was started by the package's scripts.
