@@ -1,7 +1,8 @@
 # The Debian package (issue 16): `make deb` runs dpkg-buildpackage over debian/, whose rules call
 # `make release man install` (mk/install.mk). The package lands in .build-deb/.
 DEB_DIR := .build-deb
-DEB_VERSION = $(shell dpkg-parsechangelog -S Version)
+# (read without dpkg-dev, which `make deb` installs only later)
+DEB_VERSION = $(shell head -n 1 debian/changelog | sed 's/.*(//; s/).*//')
 DEB_ARCH = $(shell dpkg --print-architecture)
 DEB = $(DEB_DIR)/coachd_$(DEB_VERSION)_$(DEB_ARCH).deb
 # What building and checking the package needs beyond `make deps`.
