@@ -517,6 +517,21 @@ if [ "$mode" = deb ]; then
     insh "test ! -e /etc/systemd/system/sockets.target.wants/coachd.socket && test ! -e /etc/systemd/system/multi-user.target.wants/coachd.service" ||
         fail "purge left the enablement links"
     ok "remove stopped coachd and kept /var/lib/coachd and the config; purge deleted them"
+
+    # -----------------------------------------------------------------------------------------
+    echo "== a fresh install, and the demo with Unix users"
+    insh "cd $(dirname "$deb") && DEBIAN_FRONTEND=noninteractive apt install -y ./$(basename "$deb")" >>"$work/install.log" 2>&1 ||
+        fail "apt install after the purge"
+    seeded=$(inside coachctl demo seed --create-users 2>&1) || fail "demo seed --create-users: $seeded"
+    insh "getent passwd ahaddad >/dev/null && id -nG ahaddad | grep -qw coaching" || fail "demo seed did not create ahaddad in coaching"
+    [ "$(as ahaddad --json me | jq -r .person.name)" = "Amira Haddad" ] || fail "the demo teacher's login is not linked to her"
+    overdue=$(inside coachctl --json due --overdue | jq '.items | length')
+    [ "$overdue" -gt 0 ] || fail "the demo has nothing overdue"
+    refused=$(inside coachctl demo seed 2>&1)
+    [ $? = 64 ] && grep -q "already has data" <<<"$refused" || fail "a second demo seed was not refused: $refused"
+    insh "DEBIAN_FRONTEND=noninteractive apt-get purge -y coachd" >>"$work/install.log" 2>&1 && insh "test ! -e /var/lib/coachd" ||
+        fail "purge after the demo"
+    ok "demo seed --create-users on a fresh install: ${seeded%%.*}; $overdue overdue; a second seed refused"
 fi
 
 echo "system: $passed passed, 0 failed"
