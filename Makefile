@@ -29,8 +29,16 @@ deps: ## Install what the build needs and is missing (Debian: libsystemd-dev, li
 build: deps ## Build daemon and CLI (debug), warnings as errors, import check on
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-run: build ## Start coachd in the foreground on ./.coachd (SQLite + socket .coachd/coachd.sock); extra flags in RUN_FLAGS
+# Only the two programs a newcomer uses: not the tests, benchmarks or fuzz tools (Docs/Performance.md).
+run: deps ## Build coachd and coachctl (debug) and start coachd in the foreground on ./.coachd (socket .coachd/coachd.sock); extra flags in RUN_FLAGS
+	$(SWIFT) build $(SWIFT_FLAGS) --product coachd
+	$(SWIFT) build $(SWIFT_FLAGS) --product coachctl
 	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd $(RUN_FLAGS)
+
+COACHD_SOCKET ?= .coachd/coachd.sock
+demo: ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) with a demonstration trust
+	$(SWIFT) build $(SWIFT_FLAGS) --product coachctl
+	$(BIN)/coachctl --socket $(COACHD_SOCKET) demo seed
 
 # The end-to-end tests run on their own: each blocks a thread of the test process while it waits
 # on real processes, and on two cores that starved the in-process socket tests of the thread pool
@@ -61,4 +69,4 @@ lint: ## Check formatting without changing files
 clean: ## Remove build products (keeps .coachd/)
 	rm -rf .build
 
-.PHONY: help deps build run test check check-imports docs format lint clean
+.PHONY: help deps build run demo test check check-imports docs format lint clean

@@ -38,6 +38,9 @@ let package = Package(
             dependencies: ["CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The build's version and git commit, stamped on every build (Plugins/VersionStamp).
+        .target(name: "CoachVersion", swiftSettings: strict, plugins: ["VersionStamp"]),
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         // The one wire contract shared by daemon and CLI: Codable only, no I/O. Append-only.
         .target(name: "CoachRPC", swiftSettings: strict),
         // NIO Unix-socket server transport: framing, limits, peer credentials.
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "CoachDaemon",
             dependencies: [
-                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSystemd", "CLinux",
+                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSystemd", "CLinux", "CoachVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "coachd",
             dependencies: [
-                "CoachDaemon", "CoachSystemd", "CoachRPC",
+                "CoachDaemon", "CoachSystemd", "CoachRPC", "CoachVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "coachctl",
             dependencies: [
-                "CoachRPC", "CoachClient",
+                "CoachRPC", "CoachClient", "CoachVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -4,6 +4,9 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
+# coachd itself; the Debian package puts the daemon in /usr/sbin (its page is coachd(8)).
+SBINDIR ?= $(BINDIR)
+MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
@@ -17,18 +20,32 @@ RELEASE_DIR ?= .build-release
 RELEASE_BIN := $(RELEASE_DIR)/release
 RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) $(SWIFT_FLAGS)
 # The files under systemd/ name the default paths; installing rewrites them to these.
-UNIT_PATHS := -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/usr/local/share/doc/coachd|$(DOCDIR)|g' \
+UNIT_PATHS := -e 's|/usr/local/bin/coachd |$(SBINDIR)/coachd |g' -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/usr/local/share/doc/coachd|$(DOCDIR)|g' \
 	-e 's|/etc/coachd|$(SYSCONFDIR)/coachd|g'
 
 release: deps ## Build release coachd and coachctl with the static Swift standard library (no toolchain needed to run them)
 	$(SWIFT) build $(RELEASE_FLAGS) --product coachd
 	$(SWIFT) build $(RELEASE_FLAGS) --product coachctl
 
-install: release ## Install binaries, units, sysusers, catalog, config (kept if present), completions; DESTDIR, PREFIX
+# The pages are made from the release binaries by swift-argument-parser's generate-manual (the tool
+# its generate-manual plugin runs; the plugin itself would first build every product in release)
+# and man/generate.sh (Docs/Decisions.md, issue 16).
+MAN_DIR := .build-man
+MAN_PAGES := coachctl.1 coachd.8 coachd.yaml.5
+man: release ## Generate the man pages coachctl(1), coachd(8), coachd.yaml(5) into .build-man
+	$(SWIFT) build $(SWIFT_FLAGS) --product generate-manual
+	bash man/generate.sh $(MAN_DIR) $(BIN)/generate-manual $(RELEASE_BIN)
+
+install: release man ## Install binaries, units, sysusers, catalog, config (kept if present), completions; DESTDIR, PREFIX
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \
 		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/coachd $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
-		$(DESTDIR)$(FISHCOMPDIR)
-	install -m 0755 -s $(RELEASE_BIN)/coachd $(RELEASE_BIN)/coachctl $(DESTDIR)$(BINDIR)/
+		$(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 0755 -s $(RELEASE_BIN)/coachctl $(DESTDIR)$(BINDIR)/
+	install -m 0755 -s $(RELEASE_BIN)/coachd $(DESTDIR)$(SBINDIR)/
+	for page in $(MAN_PAGES); do \
+		install -m 0644 $(MAN_DIR)/$$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$$page || exit 1; \
+	done
 	for unit in coachd.service coachd.socket; do \
 		sed $(UNIT_PATHS) systemd/$$unit > $(DESTDIR)$(UNITDIR)/$$unit && chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
 	done
@@ -44,7 +61,8 @@ install: release ## Install binaries, units, sysusers, catalog, config (kept if 
 		install -m 0644 Config/coachd.yaml $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml && \
 		echo "installed $(DESTDIR)$(SYSCONFDIR)/coachd/coachd.yaml"; \
 	fi
-	$(RELEASE_BIN)/coachctl --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/coachctl
+	@# bash-completion sources the file: no #! line (lintian: bash-completion-with-hashbang).
+	$(RELEASE_BIN)/coachctl --generate-completion-script bash | sed '1{/^#!/d}' > $(DESTDIR)$(BASHCOMPDIR)/coachctl
 	$(RELEASE_BIN)/coachctl --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_coachctl
 	$(RELEASE_BIN)/coachctl --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/coachctl.fish
 	@# On the live system (no DESTDIR): create the user and group, index the catalog, tell systemd.
@@ -55,7 +73,8 @@ install: release ## Install binaries, units, sysusers, catalog, config (kept if 
 	@echo "installed; next: systemctl enable --now coachd.socket coachd.service (Docs/Operations.md)"
 
 uninstall: ## Remove what install put in place, except the configuration and /var/lib/coachd
-	rm -f $(DESTDIR)$(BINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl $(DESTDIR)$(UNITDIR)/coachd.service \
+	rm -f $(DESTDIR)$(SBINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl $(DESTDIR)$(MANDIR)/man1/coachctl.1 \
+		$(DESTDIR)$(MANDIR)/man8/coachd.8 $(DESTDIR)$(MANDIR)/man5/coachd.yaml.5 $(DESTDIR)$(UNITDIR)/coachd.service \
 		$(DESTDIR)$(UNITDIR)/coachd.socket $(DESTDIR)$(SYSUSERSDIR)/coachd.conf \
 		$(DESTDIR)$(CATALOGDIR)/coachd.catalog $(DESTDIR)$(BASHCOMPDIR)/coachctl $(DESTDIR)$(ZSHCOMPDIR)/_coachctl \
 		$(DESTDIR)$(FISHCOMPDIR)/coachctl.fish
@@ -71,4 +90,4 @@ units-check: release ## systemd-analyze verify the units (against the release bi
 	systemd-analyze verify $$dir/coachd.socket $$dir/coachd.service && \
 	systemd-analyze security --offline=yes --threshold=5 $$dir/coachd.service | tail -n 1
 
-.PHONY: release install uninstall units-check
+.PHONY: release man install uninstall units-check

@@ -3,6 +3,7 @@ import CoachRPC
 import CoachRPCSocket
 import CoachStore
 public import CoachSystemd
+import CoachVersion
 public import Foundation
 public import Logging
 import NIOCore
@@ -11,7 +12,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The daemon's version, as `daemon.info` and `coachd --version` report it.
-public let coachdVersion = CoachAPI.softwareVersion
+public let coachdVersion = BuildStamp.version
 
 /// Reads the configuration again (for SIGHUP); throws when it does not parse or validate.
 public typealias ConfigurationLoader = @Sendable () async throws -> DaemonConfiguration

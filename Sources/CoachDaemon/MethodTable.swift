@@ -1,4 +1,5 @@
 import CoachRPC
+import CoachVersion
 import Foundation
 
 /// The handler table: one entry per wire method, each decoding its params, running, and encoding
@@ -69,7 +70,8 @@ extension CoachService {
         try table.constant(DaemonPing.self, "pong")
         try table.constant(
             DaemonInfo.self,
-            DaemonInfoResult(version: version, apiLevel: CoachAPI.level, capabilities: Self.capabilities))
+            DaemonInfoResult(
+                version: version, apiLevel: CoachAPI.level, capabilities: Self.capabilities, commit: BuildStamp.commit))
         try table.constant(RPCDiscover.self, CoachAPI.openRPC(version: version))
         table.on(DaemonStatus.self, access: .admin) { _, peer in try await self.daemonStatus(peer, connections: connections()) }
         table.on(PeopleMe.self, access: .anyone) { _, peer in try await self.peopleMe(peer) }

@@ -4,9 +4,6 @@ public enum CoachAPI {
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
     public static let level = 3
 
-    /// The release both executables are built from: `coachd --version`, `coachctl --version`, `daemon.info`.
-    public static let softwareVersion = "0.1.0"
-
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
         DaemonPing.self, DaemonInfo.self, DaemonStatus.self, RPCDiscover.self, PeopleMe.self,

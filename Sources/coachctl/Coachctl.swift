@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoachClient
 import CoachRPC
+import CoachVersion
 
 /// `coachctl`: the command line for coachd. Each command group lives in its own file; this root
 /// only lists them and maps failures to exit codes (Failure.swift).
@@ -10,13 +11,13 @@ struct Coachctl: ParsableCommand {
         commandName: "coachctl",
         abstract: "Track incremental coaching: drop-ins, follow-ups and adaptations, through coachd.",
         discussion: Failure.exitCodesDiscussion,
-        version: "coachctl \(CoachAPI.softwareVersion) (API level \(CoachAPI.level))",
+        version: BuildStamp.versionLine,
         subcommands: [
             DueCommand.self, MyCommand.self, MeCommand.self,
             SchoolCommand.self, ClosureCommand.self, TermCommand.self, CalendarCommand.self,
             PersonCommand.self, PairCommand.self, CycleCommand.self,
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
-            DaemonCommand.self, BackupCommand.self, CallCommand.self,
+            DaemonCommand.self, BackupCommand.self, CallCommand.self, DemoCommand.self,
         ]
     )
 

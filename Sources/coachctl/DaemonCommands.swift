@@ -44,7 +44,7 @@ struct DaemonCommand: ParsableCommand {
             try global.session().run(DaemonInfo.self, NoParams()) { info in
                 Output.fields(
                     [
-                        ("Version", info.version),
+                        ("Version", info.commit.map { "\(info.version) (commit \($0))" } ?? info.version),
                         ("API level", "\(info.apiLevel) (coachctl speaks \(CoachAPI.level))"),
                         (
                             "Capabilities",

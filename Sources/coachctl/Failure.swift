@@ -37,10 +37,13 @@ enum Failure {
         else .coachd/coachd.sock (what `make run` serves). Every command takes --json to print the \
         daemon's result as JSON.
 
+        Shell completion: --generate-completion-script bash|zsh|fish prints the completion script         for that shell (the Debian package installs all three).
+
         Exit codes:
           0   success
           1   the daemon answered with an error (message and hint on stderr)
-          64  usage error: unknown command or option, a malformed time or date, or a missing --pair
+          64  usage error: unknown command or option, a malformed time or date, a missing --pair, or
+              demo seed refused
           69  cannot connect to the daemon (is coachd running?)
           73  a local file could not be written (coachctl backup)
           75  the daemon did not answer within --timeout

@@ -2,6 +2,7 @@ import ArgumentParser
 import CoachDaemon
 import CoachRPC
 import CoachSystemd
+import CoachVersion
 import Foundation
 import Logging
 
@@ -11,7 +12,7 @@ struct Coachd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Schedules and records incremental coaching micro-cycles; serves coachctl over a Unix socket.",
         discussion: "Configuration: flags > COACHD_* environment > the YAML file > defaults (Docs/Configuration.md).",
-        version: coachdVersion)
+        version: BuildStamp.versionLine)
 
     @Option(help: "Configuration file (default: /etc/coachd/coachd.yaml when it exists).")
     var config: String?

@@ -39,6 +39,32 @@ struct ContractFilesTests {
         #expect(committed == CoachAPI.openRPC(version: coachdVersion), "run `make docs`")
     }
 
+    /// coachd.yaml(5) is generated from the key table of Docs/Configuration.md (man/generate.sh):
+    /// that table must list exactly the keys DaemonConfiguration reads.
+    @Test func configurationTable_listsExactlyTheKeysTheDaemonReads() throws {
+        let source = try read("Sources/CoachDaemon/DaemonConfiguration.swift")
+        let read = try Regex(#"keys\.(?:string|int|bool|time)\(\s*"([a-zA-Z]+\.[a-zA-Z]+)""#)
+        let declared = Set(source.matches(of: read).compactMap { $0.output[1].substring.map(String.init) })
+        let table = try Regex(#"(?m)^\| `([a-zA-Z]+\.[a-zA-Z]+)` \|"#)
+        let documented = Set(try self.read("Docs/Configuration.md").matches(of: table).compactMap {
+            $0.output[1].substring.map(String.init)
+        })
+        #expect(declared.count > 15)
+        #expect(declared.subtracting(documented).isEmpty, "keys without a row in Docs/Configuration.md")
+        #expect(documented.subtracting(declared).isEmpty, "rows in Docs/Configuration.md for keys coachd does not read")
+    }
+
+    /// coachd(8) lists the MESSAGE_IDs from the catalog (man/generate.sh), which the test above
+    /// keeps equal to JournalEvent's; the generator reads every entry's id and Subject.
+    @Test func catalog_everyEntryHasASubjectForTheManPage() throws {
+        let entries = try read("systemd/coachd.catalog").components(separatedBy: "\n-- ").dropFirst()
+        #expect(entries.count == JournalEvent.allCases.count)
+        for entry in entries {
+            let lines = entry.split(separator: "\n")
+            #expect(lines.count > 1 && lines[1].hasPrefix("Subject: "), "catalog entry \(lines.first ?? "") has no Subject line next")
+        }
+    }
+
     @Test func journalFieldNames_areUpperSnakeCase() {
         #expect(JournalLogHandler.fieldName("coachd.peer_uid") == "COACHD_PEER_UID")
         #expect(JournalLogHandler.fieldName("coachd.event") == "COACHD_EVENT")

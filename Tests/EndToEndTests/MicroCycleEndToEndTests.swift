@@ -53,12 +53,32 @@ struct MicroCycleEndToEndTests {
         #expect(try client.call(DaemonPing.self, NoParams()) == "pong")
         let info = try client.call(DaemonInfo.self, NoParams())
         #expect(info.apiLevel == CoachAPI.level)
+        // The build's commit, as `coachd --version` and `coachctl --version` print it.
+        let commit = try #require(info.commit)
+        #expect(commit.wholeMatch(of: /[0-9a-f]{12}(-dirty)?|unknown/) != nil, "\(commit)")
+        #expect(try daemon.ctl(["--version"]).stdout == "\(info.version) (commit \(commit))\n")
         let discover = try client.call(RPCDiscover.self, NoParams())
         guard case .object(let document) = discover, case .array(let methods)? = document["methods"] else {
             Issue.record("rpc.discover returned no methods")
             return
         }
         #expect(methods.count == CoachAPI.methods.count)
+    }
+
+    /// `coachctl demo seed` fills an empty daemon so that due shows every kind of item, some
+    /// overdue, and refuses a second run.
+    @Test func demoSeed_fillsAnEmptyDaemon_withItemsDueAndOverdue_once() throws {
+        let daemon = try RunningDaemon()
+        let seeded = try daemon.ctl(["--json", "demo", "seed"])
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+        let client = try daemon.client()
+        #expect(try client.call(SchoolsList.self, NoParams()).schools.count == 3)
+        let due = try client.call(DueListMethod.self, DueListMethod.Params()).items
+        #expect(due.count >= 20)
+        #expect(Set(due.map(\.kind)) == ["dropin", "followup"])
+        #expect(due.contains { $0.overdue } && due.contains { !$0.overdue })
+        let again = try daemon.ctl(["demo", "seed"])
+        #expect(again.status == 64 && again.stderr.contains("already has data"), "\(again.stderr)")
     }
 
     @Test func fullMicroCycle_teacherCoachLead_withConfidentiality() throws {

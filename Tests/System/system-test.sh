@@ -8,9 +8,16 @@
 #   4 the watchdog: a frozen daemon is aborted and restarted; SIGABRT ends it at once
 #   5 SIGKILL: back with nothing lost, a client that connected meanwhile is served
 #   6 an unprivileged, hardened daemon; callers outside the coaching group cannot connect
+# With the argument `deb` (make test-package) it installs the Debian package instead, with
+# `apt install ./coachd_*.deb` (the package `make deb` built just before), runs the same checks
+# 1-6, then upgrades to a second build of the package (same binaries, a higher version), shows the
+# data and the administrator's configuration kept and the service restarted, removes the package
+# (data kept) and purges it (state directory gone).
 # Prints SKIPPED where the machine cannot do it. Always kills the PID 1 it started and removes
 # what it made (the mounts live in the private mount namespace and go with it).
 set -uo pipefail
+mode=${1:-make}
+case $mode in make | deb) ;; *) echo "usage: system-test.sh [make|deb]" >&2; exit 64 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 
@@ -33,8 +40,12 @@ grep -qw overlay /proc/filesystems || skip "no overlay file system"
 unshare --pid --fork --mount --uts --ipc --net --propagation private true 2>/dev/null ||
     skip "unshare cannot make PID, mount, UTS, IPC and network namespaces here"
 # The release build that `make install` inside will find up to date (built only once the machine
-# is known to be able to run the test).
-make -C "$src" --no-print-directory release || { echo "system test: make release failed" >&2; exit 1; }
+# is known to be able to run the test), or the package and its upgrade.
+if [ "$mode" = make ]; then
+    make -C "$src" --no-print-directory release man || { echo "system test: make release man failed" >&2; exit 1; }
+elif [ -z "${COACHD_DEB:-}" ]; then
+    make -C "$src" --no-print-directory deb || { echo "system test: make deb failed" >&2; exit 1; }
+fi
 
 work=$(mktemp -d /tmp/coachd-systest.XXXXXX)
 base=$work/base
@@ -73,10 +84,29 @@ cleanup() {
         status=1
     fi
     rm -rf "$work"
+    if [ -n "${upgrade_deb:-}" ]; then rm -f "$upgrade_deb"; rmdir "$(dirname "$upgrade_deb")" 2>/dev/null; fi
     exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+if [ "$mode" = deb ]; then
+    # COACHD_DEB: a package (inside the checkout, which the booted system sees) to test instead of `make deb`'s.
+    deb=${COACHD_DEB:-$(make -C "$src" --no-print-directory -s print-deb)}
+    deb=$(realpath "$deb")
+    [ -f "$deb" ] || { echo "system test: no package at $deb" >&2; exit 1; }
+    version=$(dpkg-deb -f "$deb" Version)
+    # The second build: the same files under a higher version (what an upgrade installs).
+    upgrade_version=$version+systest1
+    # It goes beside the first, in the checkout (the booted system sees the checkout, not our /tmp).
+    dpkg-deb -R "$deb" "$work/upgrade-tree"
+    sed -i "s/^Version: .*/Version: $upgrade_version/" "$work/upgrade-tree/DEBIAN/control"
+    upgrade_deb=$(dirname "$deb")/systest/coachd_${upgrade_version}_$(dpkg-deb -f "$deb" Architecture).deb
+    mkdir -p "$(dirname "$upgrade_deb")"
+    dpkg-deb --root-owner-group -Zgzip -z1 -b "$work/upgrade-tree" "$upgrade_deb" >/dev/null ||
+        { echo "system test: could not build the upgrade package" >&2; exit 1; }
+    rm -rf "$work/upgrade-tree"
+fi
 
 # Runs a command inside the booted system (its root, namespaces and a clean environment).
 inside() {
@@ -145,28 +175,67 @@ ok "systemd booted as PID 1 in its namespaces over the overlay ($state)"
 inside systemctl log-level debug
 
 # ---------------------------------------------------------------------------------------------
-echo "== install"
+echo "== install ($mode)"
+if [ "$mode" = make ]; then
+    sbin=/usr/local/bin bin=/usr/local/bin units=/usr/local/lib/systemd/system
+    completions=(/usr/local/share/bash-completion/completions/coachctl /usr/local/share/zsh/site-functions/_coachctl
+        /usr/local/share/fish/vendor_completions.d/coachctl.fish)
+    man_dir=/usr/local/share/man
+else
+    sbin=/usr/sbin bin=/usr/bin units=/lib/systemd/system
+    completions=(/usr/share/bash-completion/completions/coachctl /usr/share/zsh/vendor-completions/_coachctl
+        /usr/share/fish/vendor_completions.d/coachctl.fish)
+    man_dir=/usr/share/man
+fi
 # The toolchain is on PATH for `make install` only (its release build is already up to date);
 # everything after runs without it.
 swift_bin=$(dirname "$(command -v swift)")
 install_inside() { insh "cd $src && PATH=$swift_bin:\$PATH make --no-print-directory install"; }
-install_inside >"$work/install.log" 2>&1 ||
-    { cat "$work/install.log" >&2; fail "make install"; }
-insh "test -x /usr/local/bin/coachd && test -x /usr/local/bin/coachctl" || fail "binaries not installed"
-insh "! ldd /usr/local/bin/coachd | grep -q libswift && ! ldd /usr/local/bin/coachctl | grep -q libswift" ||
+if [ "$mode" = make ]; then
+    install_inside >"$work/install.log" 2>&1 ||
+        { cat "$work/install.log" >&2; fail "make install"; }
+else
+    # This image forbids starting services from maintainer scripts (policy-rc.d exits 101): the
+    # overlay's copy goes (never the host's), so the package's scripts start coachd as on a real system.
+    host_policy=$(ls -l /usr/sbin/policy-rc.d 2>&1)
+    insh "rm -f /usr/sbin/policy-rc.d && test ! -e /usr/sbin/policy-rc.d" || fail "removing policy-rc.d in the overlay"
+    [ "$(ls -l /usr/sbin/policy-rc.d 2>&1)" = "$host_policy" ] || fail "removing policy-rc.d in the overlay changed the host's"
+    insh "cd $(dirname "$deb") && DEBIAN_FRONTEND=noninteractive apt install -y ./$(basename "$deb")" >"$work/install.log" 2>&1 ||
+        { cat "$work/install.log" >&2; fail "apt install ./$(basename "$deb")"; }
+    [ "$(insh "dpkg-query -W -f '\${Status} \${Version}' coachd")" = "install ok installed $version" ] ||
+        fail "dpkg does not list coachd $version as installed"
+    [ "$(insh "systemctl is-enabled coachd.socket coachd.service" | tr '\n' ' ')" = "enabled enabled " ] ||
+        fail "the package did not enable coachd.socket and coachd.service"
+    [ "$(prop ActiveState coachd.socket) $(prop ActiveState coachd.service)" = "active active" ] ||
+        fail "the package did not start coachd.socket and coachd.service"
+    insh "dpkg-query -W -f '\${Conffiles}' coachd | grep -q '^ /etc/coachd/coachd.yaml '" ||
+        fail "/etc/coachd/coachd.yaml is not a conffile"
+    insh "MANWIDTH=80 man --warnings coachctl 2>&1 >/dev/null | grep . ; MANWIDTH=80 man --warnings 8 coachd 2>&1 >/dev/null | grep . ;
+        MANWIDTH=80 man --warnings 5 coachd.yaml 2>&1 >/dev/null | grep ." && fail "an installed man page renders with warnings"
+    [ "$(insh "/usr/sbin/coachd --version")" = "$(insh "/usr/bin/coachctl --version")" ] ||
+        fail "coachd --version and coachctl --version differ"
+    insh "/usr/bin/coachctl --version" | grep -qE "^${version//+/\\+} \(commit [0-9a-f]{12}(-dirty)?\)$" ||
+        fail "coachctl --version: $(insh "/usr/bin/coachctl --version")"
+    # The rest of the test starts from a stopped service, as after `make install` (still enabled,
+    # as the package left it: deb-systemd-invoke restarts only enabled units on upgrade).
+    inside systemctl stop coachd.service coachd.socket >/dev/null 2>&1 || fail "stopping what the package started"
+fi
+insh "test -x $sbin/coachd && test -x $bin/coachctl" || fail "binaries not installed"
+insh "! ldd $sbin/coachd | grep -q libswift && ! ldd $bin/coachctl | grep -q libswift" ||
     fail "the installed binaries link the Swift runtime dynamically"
 insh "getent group coaching && getent passwd coachd" >/dev/null || fail "sysusers did not create coaching and coachd"
-insh "systemd-analyze verify /usr/local/lib/systemd/system/coachd.socket /usr/local/lib/systemd/system/coachd.service" ||
+insh "systemd-analyze verify $units/coachd.socket $units/coachd.service" ||
     fail "systemd-analyze verify"
-exposure=$(insh "systemd-analyze security --offline=yes /usr/local/lib/systemd/system/coachd.service | tail -n 1")
-insh "systemd-analyze security --offline=yes --threshold=5 /usr/local/lib/systemd/system/coachd.service >/dev/null" ||
+exposure=$(insh "systemd-analyze security --offline=yes $units/coachd.service | tail -n 1")
+insh "systemd-analyze security --offline=yes --threshold=5 $units/coachd.service >/dev/null" ||
     fail "exposure above 0.5: $exposure"
 insh "journalctl --list-catalog 233b97726e8644f0b80d3a11c3d851aa | grep -q 'coachd started'" ||
     fail "the catalog was not indexed"
-insh "test -s /etc/coachd/coachd.yaml && grep -q coachctl /usr/local/share/bash-completion/completions/coachctl \
-    && test -s /usr/local/share/zsh/site-functions/_coachctl && test -s /usr/local/share/fish/vendor_completions.d/coachctl.fish" ||
+insh "test -s /etc/coachd/coachd.yaml && grep -q coachctl ${completions[0]} && test -s ${completions[1]} && test -s ${completions[2]}" ||
     fail "configuration or completions missing"
-ok "make install: static binaries, units verified, users, catalog, config, completions (${exposure#→ })"
+insh "test -s $man_dir/man1/coachctl.1* && test -s $man_dir/man8/coachd.8* && test -s $man_dir/man5/coachd.yaml.5*" ||
+    fail "man pages missing"
+ok "$mode install: static binaries, units verified, users, catalog, config, completions, man pages (${exposure#→ })"
 
 # People of the test: two members of the coaching group and one outsider.
 insh "useradd -M -u 2001 -G coaching teacher && useradd -M -u 2002 -G coaching coach && useradd -M -u 2003 outsider" ||
@@ -174,11 +243,14 @@ insh "useradd -M -u 2001 -G coaching teacher && useradd -M -u 2002 -G coaching c
 as() {
     local user=$1
     shift
-    inside setpriv --reuid="$user" --regid="$user" --init-groups coachctl "$@"
+    inside setpriv --reuid="$user" --regid="$user" --init-groups "$bin/coachctl" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
 echo "== 1. socket activation, readiness, status"
+# Only this start counts (the package started coachd once already): journal entries from now on.
+sleep 1
+activation=$(insh "date +%s")
 inside systemctl enable --now coachd.socket >/dev/null 2>&1 || fail "enable --now coachd.socket"
 [ "$(prop ActiveState coachd.socket)" = active ] || fail "coachd.socket is not active"
 [ "$(prop ActiveState coachd.service)" = inactive ] || fail "coachd.service runs before any client"
@@ -190,9 +262,9 @@ main=$(prop MainPID coachd.service)
 # PID 1 went start -> running only on READY=1, which came after coachd had opened its store
 # and listened (daemon.started is logged before READY=1 is sent).
 # journald takes entries in asynchronously: wait for the last one before reading.
-wait_inside 10 "journalctl -o cat _PID=1 UNIT=coachd.service | grep -q ': Changed start -> running$'" ||
+wait_inside 10 "journalctl -o cat --since @$activation _PID=1 UNIT=coachd.service | grep -q ': Changed start -> running$'" ||
     fail "PID 1 never logged coachd.service going to running"
-order=$(insh "journalctl -o json --no-pager _PID=1 UNIT=coachd.service + MESSAGE_ID=233b97726e8644f0b80d3a11c3d851aa" |
+order=$(insh "journalctl -o json --no-pager --since @$activation _PID=1 UNIT=coachd.service + MESSAGE_ID=233b97726e8644f0b80d3a11c3d851aa" |
     jq -r --arg pid "$main" '
       if .MESSAGE_ID == "233b97726e8644f0b80d3a11c3d851aa" then "started"
       elif (.MESSAGE | test(": Got notification message from PID " + $pid + " \\(READY=1")) then "ready"
@@ -292,10 +364,15 @@ wait_inside 5 "journalctl -u coachd --since @$since -o cat | grep -q 'configurat
 insh "cp /tmp/coachd.yaml.orig /etc/coachd/coachd.yaml && echo '# local change' >> /etc/coachd/coachd.yaml"
 inside systemctl reset-failed coachd.service
 inside systemctl start coachd.socket coachd.service || fail "start again with the configuration mended"
-install_inside >>"$work/install.log" 2>&1 || fail "make install again"
-insh "tail -n 1 /etc/coachd/coachd.yaml | grep -q '# local change' && test -s /etc/coachd/coachd.yaml.default" ||
-    fail "make install overwrote the administrator's configuration"
-ok "reload: a good file applied, broken ones rejected as errors naming the key, same process; broken at start: exit 78, not retried; install keeps the config"
+if [ "$mode" = make ]; then
+    install_inside >>"$work/install.log" 2>&1 || fail "make install again"
+    insh "tail -n 1 /etc/coachd/coachd.yaml | grep -q '# local change' && test -s /etc/coachd/coachd.yaml.default" ||
+        fail "make install overwrote the administrator's configuration"
+    kept="install keeps the config"
+else
+    kept="the upgrade below shows the config kept"
+fi
+ok "reload: a good file applied, broken ones rejected as errors naming the key, same process; broken at start: exit 78, not retried; $kept"
 
 # ---------------------------------------------------------------------------------------------
 echo "== 4. watchdog"
@@ -401,5 +478,60 @@ leaks=$(insh "journalctl -o export --no-pager | grep -a -c CONFIDENTIAL" || true
 [ "$leaks" = 0 ] || fail "note or focus text reached the journal ($leaks entries)"
 priority=$(insh "journalctl -u coachd -o cat --no-pager | grep -c 'Failed to set thread priority'" || true)
 ok "clean stop (STOPPING=1, exit 0), activated again, no confidential text in the journal (Dispatch setpriority notices: $priority)"
+
+if [ "$mode" = deb ]; then
+    # -----------------------------------------------------------------------------------------
+    echo "== upgrade to a second build ($upgrade_version)"
+    people_before=$(inside coachctl --json person list --school "$school" | jq '.people | length') || fail "person list before the upgrade"
+    main=$(prop MainPID coachd.service)
+    [ "$main" != 0 ] || fail "coachd not running before the upgrade"
+    insh "cd $(dirname "$upgrade_deb") && DEBIAN_FRONTEND=noninteractive apt install -y ./$(basename "$upgrade_deb")" >>"$work/install.log" 2>&1 ||
+        { tail -n 40 "$work/install.log" >&2; fail "apt install of the upgrade"; }
+    [ "$(insh "dpkg-query -W -f '\${Version}' coachd")" = "$upgrade_version" ] || fail "the upgrade is not the installed version"
+    # Read before any client connects: a running coachd now was started by the package's scripts.
+    wait_inside 10 "systemctl is-active -q coachd.service && [ \"\$(systemctl show -P MainPID coachd.service)\" != 0 ]" ||
+        fail "the upgrade did not start coachd again: $(prop ActiveState coachd.service)"
+    newmain=$(prop MainPID coachd.service)
+    [ "$newmain" != "$main" ] && [ "$newmain" != 0 ] || fail "the upgrade did not restart coachd (MainPID $main -> $newmain)"
+    [ "$(inside coachctl --json person list --school "$school" | jq '.people | length')" = "$people_before" ] ||
+        fail "people lost in the upgrade"
+    as teacher --json my | jq -e '.. | strings | select(. == "FOCUS-CONFIDENTIAL-1")' >/dev/null ||
+        fail "the teacher's focus is gone after the upgrade"
+    insh "tail -n 1 /etc/coachd/coachd.yaml | grep -q '# local change'" || fail "the upgrade overwrote the administrator's configuration"
+    [ "$(insh "systemctl is-enabled coachd.socket")" = enabled ] || fail "coachd.socket not enabled after the upgrade"
+    ok "upgrade $version -> $upgrade_version: coachd restarted (PID $main -> $newmain), $people_before people and the focus kept, local config kept"
+
+    # -----------------------------------------------------------------------------------------
+    echo "== remove, then purge"
+    insh "DEBIAN_FRONTEND=noninteractive apt-get remove -y coachd" >>"$work/install.log" 2>&1 || fail "apt-get remove"
+    [ "$(prop ActiveState coachd.service) $(prop ActiveState coachd.socket)" = "inactive inactive" ] ||
+        fail "remove left coachd running: $(prop ActiveState coachd.service) $(prop ActiveState coachd.socket)"
+    insh "test ! -e /usr/sbin/coachd && test ! -e /usr/bin/coachctl && test ! -e /lib/systemd/system/coachd.service" ||
+        fail "remove left the binaries or units"
+    insh "test -s /var/lib/coachd/coachd.sqlite && test -s /etc/coachd/coachd.yaml" || fail "remove deleted the data or the configuration"
+    insh "DEBIAN_FRONTEND=noninteractive apt-get purge -y coachd" >>"$work/install.log" 2>&1 || fail "apt-get purge"
+    insh "test ! -e /var/lib/coachd" || fail "purge left /var/lib/coachd"
+    insh "test ! -e /etc/coachd" || fail "purge left /etc/coachd: $(insh 'ls -la /etc/coachd')"
+    insh "dpkg-query -W -f '\${Status}' coachd 2>/dev/null | grep -q 'not-installed' || ! dpkg-query -W coachd >/dev/null 2>&1" ||
+        fail "dpkg still knows coachd: $(insh "dpkg-query -W -f '\${Status}' coachd")"
+    insh "test ! -e /etc/systemd/system/sockets.target.wants/coachd.socket && test ! -e /etc/systemd/system/multi-user.target.wants/coachd.service" ||
+        fail "purge left the enablement links"
+    ok "remove stopped coachd and kept /var/lib/coachd and the config; purge deleted them"
+
+    # -----------------------------------------------------------------------------------------
+    echo "== a fresh install, and the demo with Unix users"
+    insh "cd $(dirname "$deb") && DEBIAN_FRONTEND=noninteractive apt install -y ./$(basename "$deb")" >>"$work/install.log" 2>&1 ||
+        fail "apt install after the purge"
+    seeded=$(inside coachctl demo seed --create-users 2>&1) || fail "demo seed --create-users: $seeded"
+    insh "getent passwd ahaddad >/dev/null && id -nG ahaddad | grep -qw coaching" || fail "demo seed did not create ahaddad in coaching"
+    [ "$(as ahaddad --json me | jq -r .person.name)" = "Amira Haddad" ] || fail "the demo teacher's login is not linked to her"
+    overdue=$(inside coachctl --json due --overdue | jq '.items | length')
+    [ "$overdue" -gt 0 ] || fail "the demo has nothing overdue"
+    refused=$(inside coachctl demo seed 2>&1)
+    [ $? = 64 ] && grep -q "already has data" <<<"$refused" || fail "a second demo seed was not refused: $refused"
+    insh "DEBIAN_FRONTEND=noninteractive apt-get purge -y coachd" >>"$work/install.log" 2>&1 && insh "test ! -e /var/lib/coachd" ||
+        fail "purge after the demo"
+    ok "demo seed --create-users on a fresh install: ${seeded%%.*}; $overdue overdue; a second seed refused"
+fi
 
 echo "system: $passed passed, 0 failed"

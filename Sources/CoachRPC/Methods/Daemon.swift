@@ -11,17 +11,21 @@ public struct DaemonInfoResult: Codable, Sendable, Hashable, RPCDescribed {
     public var version: String
     public var apiLevel: Int
     public var capabilities: [String]
+    /// The git commit the daemon was built from (API level 3; absent from older daemons).
+    public var commit: String?
 
-    public init(version: String, apiLevel: Int, capabilities: [String]) {
+    public init(version: String, apiLevel: Int, capabilities: [String], commit: String? = nil) {
         self.version = version
         self.apiLevel = apiLevel
         self.capabilities = capabilities
+        self.commit = commit
     }
 
     public static let schema: RPCSchema = .object([
         RPCField("version", .string(), "the daemon's version"),
         RPCField("apiLevel", .integer, "the highest API level served (Docs/API-Changelog.md)"),
         RPCField("capabilities", .array(.string()), "optional features this daemon has"),
+        RPCField("commit", .string(), required: false, "the git commit the daemon was built from (API level 3)"),
     ])
 }
 
