@@ -63,9 +63,21 @@ public final class CoachClient {
         nextID += 1
         let request = try encode(RequestEnvelope(method: name, params: params, id: id))
         let deadline = clock.now.advanced(by: timeout)
-        try send(request, deadline: deadline)
+        // A daemon that refuses a connection (full, say) answers and closes before reading: the
+        // write may then fail with a broken pipe, but its answer is already here to be read.
+        var sendFailure: ClientError?
+        do {
+            try send(request, deadline: deadline)
+        } catch {
+            sendFailure = error
+        }
         while true {
-            let line = try readLine(deadline: deadline)
+            let line: Data
+            do {
+                line = try readLine(deadline: deadline)
+            } catch {
+                throw sendFailure ?? error
+            }
             let reply: ReplyEnvelope<R>
             do {
                 reply = try JSONDecoder().decode(ReplyEnvelope<R>.self, from: line)

@@ -288,17 +288,20 @@ struct DemoSeeder {
     }
 
     /// A drop-in start on a school day, mid-morning (school-local time).
-    static func at(_ day: String, slot: Int) -> String {
-        let minutes = 9 * 60 + 30 + (slot % 10) * 20
+    static func at(_ day: String, slot: Int, plus: Int = 0) -> String {
+        let minutes = 9 * 60 + 30 + (slot % 10) * 20 + plus
         return String(format: "%@T%02d:%02d", day, minutes / 60, minutes % 60)
     }
 
     private mutating func round(_ pair: Int64, on day: String, slot: Int, followUp: Bool) throws -> Int64 {
-        let dropIn = try session.call(DropInsSchedule.self, DropInsSchedule.Params(pair: pair, start: Self.at(day, slot: slot), minutes: 15)).id
+        let start = Self.at(day, slot: slot)
+        let dropIn = try session.call(DropInsSchedule.self, DropInsSchedule.Params(pair: pair, start: start, minutes: 15)).id
         summary.dropIns += 1
-        _ = try session.call(DropInsComplete.self, DropInsComplete.Params(dropin: dropIn))
+        // A past round is recorded as it happened (`at`, API level 3): the visit when it ended, the
+        // conversation after school that day; so the next round, later in the term, comes after it.
+        _ = try session.call(DropInsComplete.self, DropInsComplete.Params(dropin: dropIn, at: Self.at(day, slot: slot, plus: 15)))
         if followUp {
-            _ = try session.call(FollowUpsComplete.self, FollowUpsComplete.Params(dropin: dropIn))
+            _ = try session.call(FollowUpsComplete.self, FollowUpsComplete.Params(dropin: dropIn, at: "\(day)T15:45"))
             summary.followUps += 1
         }
         return dropIn
