@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 3
+    public static let level = 4
 
     /// The release both executables are built from: `coachd --version`, `coachctl --version`, `daemon.info`.
     public static let softwareVersion = "0.1.0"
@@ -17,7 +17,7 @@ public enum CoachAPI {
         BackupCreate.self, BackupRead.self, BackupFinish.self,
         CalendarList.self, CalendarRemoveClosure.self, CalendarRemoveTerm.self, PeopleUpdate.self,
         PeopleDeactivate.self, PairsEnd.self, DropInsList.self, DropInsCancel.self, DropInsReschedule.self,
-        DropInsLog.self,
+        DropInsLog.self, SchoolsStatus.self, AgendaListMethod.self, CoverageListMethod.self, ReportsSummary.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.
