@@ -141,7 +141,7 @@ import Testing
     @Test func version_andUnknownCommands_andOptions() throws {
         let version = try Coachctl.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.hasPrefix("coachctl 0.1.0 (API level 3)"))
+        #expect(version.stdout.hasPrefix("coachctl 0.1.0 (API level 4)"))  // raised by issue 12
 
         let unknown = try Coachctl.run(["dropin", "lsit"])
         #expect(unknown.status == 64)
