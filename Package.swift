@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: [.defaults, "YAML"]),
         // RFC 4180 writing for `coachctl report --csv` (coachctl only; it links neither store nor domain).
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        // HTML for `coachctl report --html` (coachctl only): elements built, text escaped, no string concatenation.
+        .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
     ],
     targets: [
         // Pure model and scheduler: no I/O, no clock; time is passed in.
@@ -91,6 +93,7 @@ let package = Package(
                 "CoachRPC", "CoachClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Plot", package: "Plot"),
             ],
             swiftSettings: strict
         ),

@@ -150,6 +150,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ReportsSummary.help("coach", valueName: "ID")) var coach: Int64?
     @Option(help: ReportsSummary.help("pair", valueName: "ID")) var pair: Int64?
     @Flag(help: "One row per pair as CSV (RFC 4180, with a header row).") var csv = false
+    @Option(
+        help: ArgumentHelp(
+            "Also write one self-contained HTML file with charts (coverage, completion per week, outcomes).",
+            valueName: "FILE"))
+    var html: String?
 
     func validate() throws {
         if term != nil && (from != nil || to != nil) {
@@ -159,6 +164,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("give --from DATE and --to DATE, or --term NAME")
         }
         if csv && global.json { throw ValidationError("give either --csv or --json, not both") }
+        if html?.isEmpty == true { throw ValidationError("--html needs a file name") }
     }
 
     func run() throws {
@@ -176,12 +182,57 @@ struct ReportCommand: ParsableCommand {
         }
         let params = ReportsSummary.Params(from: range.from, to: range.to, school: school, coach: coach, pair: pair)
         let report = try session.call(ReportsSummary.self, params)
+        if let html {
+            let data = try Self.chartData(report, params, session)
+            let page = ReportHTML.render(data, generated: localDays(in: session.schoolZone()).today)
+            do {
+                try Data(page.utf8).write(to: URL(fileURLWithPath: html))
+            } catch {
+                throw UsageError(message: "cannot write \(Terminal.escape(html)): \(error.localizedDescription)", hint: nil)
+            }
+            FileHandle.standardError.write(Data("wrote \(Terminal.escape(html))\n".utf8))
+        }
         if csv {
             // CSV is data for a spreadsheet, not terminal text: written as it is, quoted by the CSV rules.
             print(try ReportCSV.render(report), terminator: "")
         } else {
             session.show(report, human: Self.render)
         }
+    }
+
+    /// What the charts need besides the report: the range's school weeks with each week's figures (one
+    /// `reports.summary` per week, same scope), and each pair's done drop-ins per week (`dropins.list`,
+    /// which gives a lead dates and never notes).
+    static func chartData(_ report: ReportSummary, _ params: ReportsSummary.Params, _ session: Session) throws
+        -> ReportChartData
+    {
+        let days = try session.call(
+            CalendarSchoolDays.self, CalendarSchoolDays.Params(school: report.school, from: report.from, to: report.to)
+        ).days
+        let spans = ReportChartData.weeks(ofSchoolDays: days)
+        var weeks: [ReportChartData.Week] = []
+        for span in spans {
+            var weekly = params
+            weekly.from = span.from
+            weekly.to = span.to
+            let totals = try session.call(ReportsSummary.self, weekly).totals
+            weeks.append(
+                ReportChartData.Week(
+                    monday: span.monday, from: span.from, to: span.to, done: totals.dropinsDone, due: totals.dropinsDue))
+        }
+        let index = Dictionary(spans.enumerated().map { ($1.monday, $0) }) { first, _ in first }
+        let pairs = Set(report.byPair.compactMap(\.pair))
+        var visits: [Int64: [Int: Int]] = [:]
+        let done = try session.call(DropInsList.self, DropInsList.Params(pair: params.pair, status: "done")).dropins
+        for dropIn in done where pairs.contains(dropIn.pair) {
+            // The start carries the school's offset, so its first ten characters are the school-local date.
+            let day = String(dropIn.start.prefix(10))
+            guard day >= report.from, day <= report.to, let monday = ReportChartData.mondayOf(day),
+                let week = index[monday]
+            else { continue }
+            visits[dropIn.pair, default: [:]][week, default: 0] += 1
+        }
+        return ReportChartData(report: report, weeks: weeks, visits: visits)
     }
 
     static func render(_ report: ReportSummary) -> String {
