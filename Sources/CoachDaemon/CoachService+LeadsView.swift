@@ -36,8 +36,10 @@ extension CoachService {
             let term = try store.terms(school: school.id).first { $0.range.contains(today) }
             // One read of the records serves both the week and the term (the week is inside the term when
             // there is one).
-            let span = term.map { DateRange(from: min($0.range.from, week.from), to: max($0.range.to, week.to))! } ?? week
-            let records = try self.reportRecords(pairs.filter { ReportCalculator.overlaps($0, span, calendar: calendar) }, store)
+            let span =
+                term.map { DateRange(from: min($0.range.from, week.from), to: max($0.range.to, week.to))! } ?? week
+            let records = try self.reportRecords(
+                pairs.filter { ReportCalculator.overlaps($0, span, calendar: calendar) }, store)
             let weekReport = ReportCalculator.report(
                 records.filter { ReportCalculator.overlaps($0.pair, week, calendar: calendar) }, calendar: calendar,
                 policy: policy, range: week, today: today)
@@ -52,7 +54,9 @@ extension CoachService {
                 dueToday: items.filter { $0.dueDate == today }.count,
                 dueThisWeek: items.filter { week.contains($0.dueDate) }.count,
                 overdue: items.filter { $0.isOverdue(at: instant) }.count,
-                overdueByDays: lateness.sorted { $0.key < $1.key }.map { OverdueBucket(schoolDays: $0.key, count: $0.value) },
+                overdueByDays: lateness.sorted { $0.key < $1.key }.map {
+                    OverdueBucket(schoolDays: $0.key, count: $0.value)
+                },
                 dropinsDoneThisWeek: weekReport.totals.dropinsDone, term: term?.name, completionRateThisTerm: termRate)
         }
     }
@@ -112,15 +116,23 @@ extension CoachService {
                     let overdue = due?.dropIn == dropIn.id && due?.isOverdue(at: instant) == true
                     guard range.contains(day) || (includesToday && overdue) else { continue }
                     out.append(
-                        (dropIn.start,
-                         item(.dropIn, dropIn: dropIn.id, date: day, start: dropIn.start, minutes: dropIn.minutes,
-                              overdue: overdue)))
+                        (
+                            dropIn.start,
+                            item(
+                                .dropIn, dropIn: dropIn.id, date: day, start: dropIn.start, minutes: dropIn.minutes,
+                                overdue: overdue)
+                        ))
                 }
                 if let due, due.kind == .followUp, let dropIn = due.dropIn {
                     let overdue = due.isOverdue(at: instant)
                     if range.contains(due.dueDate) || (includesToday && overdue) {
                         out.append(
-                            (due.dueAt, item(.followUp, dropIn: dropIn, date: due.dueDate, start: nil, minutes: nil, overdue: overdue)))
+                            (
+                                due.dueAt,
+                                item(
+                                    .followUp, dropIn: dropIn, date: due.dueDate, start: nil, minutes: nil,
+                                    overdue: overdue)
+                            ))
                     }
                 }
             }
@@ -144,7 +156,9 @@ extension CoachService {
             let day = asOf ?? calendar.localDate(of: instant)
             let teachers = try store.people(school: params.school).filter { $0.active && $0.roles.contains(.teacher) }
             let pairs = Dictionary(grouping: try store.pairs(school: params.school, person: nil), by: \.teacher)
-            let due = Dictionary(try store.dueItems(school: params.school, person: nil).map { ($0.pair.id, $0.item) }) { a, _ in a }
+            let due = Dictionary(try store.dueItems(school: params.school, person: nil).map { ($0.pair.id, $0.item) }) {
+                a, _ in a
+            }
             let names = try store.names(of: Set(teachers.map(\.id) + pairs.values.flatMap { $0.map(\.coach) }))
             var items: [CoverageItem] = []
             for teacher in teachers {
@@ -167,7 +181,9 @@ extension CoachService {
                     CoverageItem(
                         teacher: teacher.id, teacherName: teacher.name, pair: active?.id, coach: active?.coach,
                         coachName: active.map { names[$0.coach] ?? "#\($0.coach)" }, lastDropIn: last.map { "\($0)" },
-                        schoolDaysSince: last.map { ReportCalculator.schoolDays(after: $0, through: day, calendar: calendar) },
+                        schoolDaysSince: last.map {
+                            ReportCalculator.schoolDays(after: $0, through: day, calendar: calendar)
+                        },
                         next: next))
             }
             // Never seen first, then the longest unseen; ties by name, then id, so the order is stable.
@@ -189,16 +205,22 @@ extension CoachService {
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let (schoolID, pairs) = try self.reportScope(params, caller, store)
-            guard let school = try store.school(schoolID) else { throw DomainError.notYours("school", schoolID, field: "school") }
+            guard let school = try store.school(schoolID) else {
+                throw DomainError.notYours("school", schoolID, field: "school")
+            }
             let calendar = try self.calendar(school.id, store)
-            let included = pairs.filter { $0.school == school.id && ReportCalculator.overlaps($0, range, calendar: calendar) }
+            let included = pairs.filter {
+                $0.school == school.id && ReportCalculator.overlaps($0, range, calendar: calendar)
+            }
             let report = ReportCalculator.report(
                 try self.reportRecords(included, store), calendar: calendar, policy: policy, range: range,
                 today: calendar.localDate(of: instant))
             let names = try store.names(of: Set(included.flatMap { [$0.teacher, $0.coach] }))
             func name(_ id: Int64) -> String { names[id] ?? "#\(id)" }
-            let byCoach = report.byCoach.map { coach, figures in ReportRow(figures, coach: coach, coachName: name(coach)) }
-                .sorted { ($0.coachName ?? "", $0.coach ?? 0) < ($1.coachName ?? "", $1.coach ?? 0) }
+            let byCoach = report.byCoach.map { coach, figures in
+                ReportRow(figures, coach: coach, coachName: name(coach))
+            }
+            .sorted { ($0.coachName ?? "", $0.coach ?? 0) < ($1.coachName ?? "", $1.coach ?? 0) }
             let byPair = included.compactMap { pair in
                 report.byPair[pair.id].map {
                     ReportRow(
@@ -227,7 +249,8 @@ extension CoachService {
             return (pair.school, [pair])
         }
         if let id = params.coach {
-            guard let coach = try store.person(id), caller.person?.id == id || caller.oversees(school: params.school ?? coach.school)
+            guard let coach = try store.person(id),
+                caller.person?.id == id || caller.oversees(school: params.school ?? coach.school)
             else { throw DomainError.notYours("person", id, field: "coach") }
             let school = params.school ?? coach.school
             return (school, try store.pairs(school: school, person: id).filter { $0.coach == id })
@@ -244,7 +267,8 @@ extension CoachService {
         try pairs.map { pair in
             ReportPairRecord(
                 pair: pair, dropIns: try store.dropIns(pair: pair.id), followUps: try store.followUps(pair: pair.id),
-                adaptations: try store.adaptations(pair: pair.id), cycleStarts: try store.cycles(pair: pair.id).map(\.startedAt))
+                adaptations: try store.adaptations(pair: pair.id),
+                cycleStarts: try store.cycles(pair: pair.id).map(\.startedAt))
         }
     }
 }
@@ -262,7 +286,8 @@ extension ReportRow {
             outcomes: OutcomeCounts(
                 embedded: figures.outcomes[.embedded] ?? 0, continuing: figures.outcomes[.continuing] ?? 0,
                 dropped: figures.outcomes[.dropped] ?? 0),
-            cyclesStarted: figures.cyclesStarted, completionRate: figures.completionRate, onTimeRate: figures.onTimeRate,
+            cyclesStarted: figures.cyclesStarted, completionRate: figures.completionRate,
+            onTimeRate: figures.onTimeRate,
             medianSchoolDaysBetweenDropins: figures.medianSchoolDaysBetweenDropins)
     }
 }

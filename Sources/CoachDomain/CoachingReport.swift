@@ -178,7 +178,8 @@ public enum ReportCalculator {
             let onTimeThrough = calendar.schoolDay(policy.graceSchoolDays, after: dueDate)
             planned.append(
                 PlannedDropIn(
-                    dueDate: dueDate, onTimeThrough: onTimeThrough, doneOn: answer.map { calendar.localDate(of: $0.start) }))
+                    dueDate: dueDate, onTimeThrough: onTimeThrough,
+                    doneOn: answer.map { calendar.localDate(of: $0.start) }))
             guard let answer, let followUp = followUps[answer.id] else { break }
             let nextStart = index + 1 < done.count ? done[index + 1].start : Date.distantFuture
             // The adaptation named in (or after) this conversation and before the next visit sets the window.

@@ -10,7 +10,8 @@ func resolveSchool(_ school: Int64?, _ session: Session) throws -> Int64 {
     let schools = try session.call(SchoolsList.self, NoParams()).schools
     guard schools.count == 1 else {
         throw UsageError(
-            message: schools.isEmpty ? "you see no school, so --school ID is needed" : "you see several schools: give --school ID",
+            message: schools.isEmpty
+                ? "you see no school, so --school ID is needed" : "you see several schools: give --school ID",
             hint: "`coachctl school list` shows them")
     }
     return schools[0].id
@@ -59,7 +60,9 @@ struct StatusCommand: ParsableCommand {
             "  overdue               \(status.overdue)",
         ]
         if !status.overdueByDays.isEmpty {
-            let buckets = status.overdueByDays.map { "\($0.count) by \($0.schoolDays) school day\($0.schoolDays == 1 ? "" : "s")" }
+            let buckets = status.overdueByDays.map {
+                "\($0.count) by \($0.schoolDays) school day\($0.schoolDays == 1 ? "" : "s")"
+            }
             lines.append("    " + buckets.joined(separator: ", "))
         }
         lines.append("  drop-ins this week    \(status.dropinsDoneThisWeek)")
@@ -96,7 +99,8 @@ struct AgendaCommand: ParsableCommand {
                 [
                     item.start.map { HumanTime.show($0) } ?? HumanTime.showDay(item.date),
                     item.kind == "dropin" ? "drop-in (\(item.minutes ?? 0) min)" : "conversation",
-                    item.teacherName, item.coachName, "\(item.pair)", "\(item.dropin)", item.overdue ? "overdue" : "due",
+                    item.teacherName, item.coachName, "\(item.pair)", "\(item.dropin)",
+                    item.overdue ? "overdue" : "due",
                 ]
             })
         return "\(agenda.personName)\n\n" + table.render()
@@ -124,8 +128,11 @@ struct CoverageCommand: ParsableCommand {
             coverage.items.map { item in
                 [
                     item.teacherName, item.lastDropIn.map { HumanTime.showDay($0) } ?? "never",
-                    item.schoolDaysSince.map { "\($0)" } ?? "-", item.coachName ?? "-", item.pair.map { "\($0)" } ?? "-",
-                    item.next.map { "\(Output.kind($0.kind)) \(HumanTime.show($0.dueAt))\($0.overdue ? " (overdue)" : "")" }
+                    item.schoolDaysSince.map { "\($0)" } ?? "-", item.coachName ?? "-",
+                    item.pair.map { "\($0)" } ?? "-",
+                    item.next.map {
+                        "\(Output.kind($0.kind)) \(HumanTime.show($0.dueAt))\($0.overdue ? " (overdue)" : "")"
+                    }
                         ?? "-",
                 ]
             })
@@ -176,7 +183,9 @@ struct ReportCommand: ParsableCommand {
             guard let found = terms.first(where: { $0.name.caseInsensitiveCompare(term) == .orderedSame }) else {
                 throw UsageError(
                     message: "school \(id) has no term named \(Terminal.escape(term))",
-                    hint: "terms: " + (terms.isEmpty ? "none entered" : terms.map { Terminal.escape($0.name) }.joined(separator: ", ")))
+                    hint: "terms: "
+                        + (terms.isEmpty
+                            ? "none entered" : terms.map { Terminal.escape($0.name) }.joined(separator: ", ")))
             }
             range = (found.from, found.to)
         }
@@ -188,7 +197,8 @@ struct ReportCommand: ParsableCommand {
             do {
                 try Data(page.utf8).write(to: URL(fileURLWithPath: html))
             } catch {
-                throw UsageError(message: "cannot write \(Terminal.escape(html)): \(error.localizedDescription)", hint: nil)
+                throw UsageError(
+                    message: "cannot write \(Terminal.escape(html)): \(error.localizedDescription)", hint: nil)
             }
             FileHandle.standardError.write(Data("wrote \(Terminal.escape(html))\n".utf8))
         }
@@ -218,7 +228,8 @@ struct ReportCommand: ParsableCommand {
             let totals = try session.call(ReportsSummary.self, weekly).totals
             weeks.append(
                 ReportChartData.Week(
-                    monday: span.monday, from: span.from, to: span.to, done: totals.dropinsDone, due: totals.dropinsDue))
+                    monday: span.monday, from: span.from, to: span.to, done: totals.dropinsDone, due: totals.dropinsDue)
+            )
         }
         let index = Dictionary(spans.enumerated().map { ($1.monday, $0) }) { first, _ in first }
         let pairs = Set(report.byPair.compactMap(\.pair))
@@ -248,13 +259,17 @@ struct ReportCommand: ParsableCommand {
         var text = "\(report.schoolName), \(report.from) to \(report.to)"
         if report.countedThrough != report.to { text += " (due counted through \(report.countedThrough))" }
         text += "\n\n" + Table(["TOTAL"] + headers, [["all"] + figures(total)]).render()
-        text += "\n\nOutcomes: \(total.outcomes.embedded) embedded, \(total.outcomes.continuing) continuing, "
+        text +=
+            "\n\nOutcomes: \(total.outcomes.embedded) embedded, \(total.outcomes.continuing) continuing, "
             + "\(total.outcomes.dropped) dropped; \(total.cyclesStarted) foci agreed."
         if !report.byCoach.isEmpty {
-            text += "\n\n" + Table(["COACH"] + headers, report.byCoach.map { [$0.coachName ?? "-"] + figures($0) }).render()
+            text +=
+                "\n\n" + Table(["COACH"] + headers, report.byCoach.map { [$0.coachName ?? "-"] + figures($0) }).render()
         }
         if !report.byPair.isEmpty {
-            text += "\n\n" + Table(["TEACHER"] + headers, report.byPair.map { [$0.teacherName ?? "-"] + figures($0) }).render()
+            text +=
+                "\n\n"
+                + Table(["TEACHER"] + headers, report.byPair.map { [$0.teacherName ?? "-"] + figures($0) }).render()
         }
         return text
     }

@@ -8,7 +8,8 @@ enum ReportCSV {
     /// The header row: who, then every figure of `reports.summary` under its wire name.
     static let header = [
         "school", "schoolName", "from", "to", "pair", "teacher", "teacherName", "coach", "coachName", "dropinsDue",
-        "dropinsDone", "dropinsOnTime", "followupsDone", "followupsInWindow", "adaptationsSet", "embedded", "continuing",
+        "dropinsDone", "dropinsOnTime", "followupsDone", "followupsInWindow", "adaptationsSet", "embedded",
+        "continuing",
         "dropped", "cyclesStarted", "completionRate", "onTimeRate", "medianSchoolDaysBetweenDropins",
     ]
 

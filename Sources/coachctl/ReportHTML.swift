@@ -101,7 +101,10 @@ enum ReportHTML {
             ("On-time rate", percent(t.onTimeRate)), ("Conversations", "\(t.followupsDone)"),
             ("Conversations in window", "\(t.followupsInWindow)"), ("Adaptations set", "\(t.adaptationsSet)"),
             ("Foci agreed", "\(t.cyclesStarted)"),
-            ("Median school days between visits", t.medianSchoolDaysBetweenDropins.map { String(format: "%.1f", $0) } ?? "-"),
+            (
+                "Median school days between visits",
+                t.medianSchoolDaysBetweenDropins.map { String(format: "%.1f", $0) } ?? "-"
+            ),
         ]
         return .table(
             .id("totals"), .caption(.text("Totals")),
@@ -129,7 +132,9 @@ enum ReportHTML {
         var nodes: [Node<HTML.BodyContext>] = []
         for (index, week) in weeks.enumerated() where index % max(1, weeks.count / 8) == 0 {
             nodes.append(
-                svg("text", ["x": "\(labelWidth + index * cell)", "y": "10", "font-size": "8"], [.text(String(week.monday.dropFirst(5)))]))
+                svg(
+                    "text", ["x": "\(labelWidth + index * cell)", "y": "10", "font-size": "8"],
+                    [.text(String(week.monday.dropFirst(5)))]))
         }
         for (row, pair) in pairs.enumerated() {
             let y = 16 + row * rowHeight
@@ -161,7 +166,9 @@ enum ReportHTML {
                 .forEach(pairs) { pair in
                     .tr(
                         .td(.text(safe(pair.teacherName ?? "-"))),
-                        .forEach(Array(weeks.indices)) { index in .td(.text("\(data.visits[pair.pair ?? -1]?[index] ?? 0)")) })
+                        .forEach(Array(weeks.indices)) { index in
+                            .td(.text("\(data.visits[pair.pair ?? -1]?[index] ?? 0)"))
+                        })
                 }))
     }
 
@@ -175,7 +182,12 @@ enum ReportHTML {
         let width = 30 + slot * weeks.count + 10
         func y(_ value: Int) -> Int { 10 + plotHeight - value * plotHeight / top }
         var nodes: [Node<HTML.BodyContext>] = [
-            svg("line", ["x1": "30", "y1": "\(10 + plotHeight)", "x2": "\(width)", "y2": "\(10 + plotHeight)", "stroke": "#333"], []),
+            svg(
+                "line",
+                [
+                    "x1": "30", "y1": "\(10 + plotHeight)", "x2": "\(width)", "y2": "\(10 + plotHeight)",
+                    "stroke": "#333",
+                ], []),
             svg("text", ["x": "0", "y": "16", "font-size": "8"], [.text("\(top)")]),
         ]
         for (index, week) in weeks.enumerated() {
@@ -211,11 +223,14 @@ enum ReportHTML {
             + "\(behind) week\(behind == 1 ? "" : "s") fell short. Filled bars: done; dashed outlines: due."
         return figure(
             id: "completion", title: "Completion per week against the planned rhythm", summary: summary,
-            chart: svgRoot(id: "completion-chart", width: width, height: plotHeight + 30, label: "Completion per week", nodes),
+            chart: svgRoot(
+                id: "completion-chart", width: width, height: plotHeight + 30, label: "Completion per week", nodes),
             table: .table(
                 .class("alternative"),
                 .tr(.th(.text("Week of")), .th(.text("Due")), .th(.text("Done"))),
-                .forEach(weeks) { week in .tr(.td(.text(week.monday)), .td(.text("\(week.due)")), .td(.text("\(week.done)"))) }
+                .forEach(weeks) { week in
+                    .tr(.td(.text(week.monday)), .td(.text("\(week.due)")), .td(.text("\(week.done)")))
+                }
             ))
     }
 
@@ -223,7 +238,10 @@ enum ReportHTML {
 
     static func outcomes(_ report: ReportSummary) -> Node<HTML.BodyContext> {
         let o = report.totals.outcomes
-        let rows = [("embedded", o.embedded, "#2ca02c"), ("continuing", o.continuing, "#ff7f0e"), ("dropped", o.dropped, "#7f7f7f")]
+        let rows = [
+            ("embedded", o.embedded, "#2ca02c"), ("continuing", o.continuing, "#ff7f0e"),
+            ("dropped", o.dropped, "#7f7f7f"),
+        ]
         let top = max(1, rows.map(\.1).max() ?? 1)
         var nodes: [Node<HTML.BodyContext>] = []
         for (index, (name, count, colour)) in rows.enumerated() {
@@ -233,8 +251,13 @@ enum ReportHTML {
                     "g", ["class": "row"],
                     [
                         svg("text", ["x": "0", "y": "\(y + 12)", "font-size": "9"], [.text(name)]),
-                        svg("rect", ["x": "70", "y": "\(y)", "width": "\(count * 300 / top)", "height": "16", "fill": colour], []),
-                        svg("text", ["x": "\(74 + count * 300 / top)", "y": "\(y + 12)", "font-size": "9"], [.text("\(count)")]),
+                        svg(
+                            "rect",
+                            ["x": "70", "y": "\(y)", "width": "\(count * 300 / top)", "height": "16", "fill": colour],
+                            []),
+                        svg(
+                            "text", ["x": "\(74 + count * 300 / top)", "y": "\(y + 12)", "font-size": "9"],
+                            [.text("\(count)")]),
                     ]))
         }
         let total = o.embedded + o.continuing + o.dropped

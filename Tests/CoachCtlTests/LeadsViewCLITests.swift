@@ -31,12 +31,15 @@ import Testing
 
     @Test func reportCSV_parsesWithPythonsCSVReader_onePairPerRow_namesIntact() throws {
         let server = try FakeServer(["reports.summary": .result(Self.report)])
-        let run = try Coachctl.run(["report", "--from", "2026-09-02", "--to", "2026-12-18", "--csv", "--socket", server.path])
+        let run = try Coachctl.run([
+            "report", "--from", "2026-09-02", "--to", "2026-12-18", "--csv", "--socket", server.path,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\r\n"))
 
         // Python's csv module reads it back; it prints the rows as JSON for the test to compare.
-        let script = "import csv,io,json,sys; print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline='')))))"
+        let script =
+            "import csv,io,json,sys; print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline='')))))"
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         python.arguments = ["-c", script]
@@ -76,7 +79,8 @@ import Testing
 
     @Test func reportTerm_sendsTheTermsDates() throws {
         let server = try FakeServer([
-            "reports.summary": .result(Self.report), "schools.list": .result(
+            "reports.summary": .result(Self.report),
+            "schools.list": .result(
                 #"{"schools":[{"id":1,"name":"Hill","timeZone":"Europe/London","dayStart":"08:30","dayEnd":"15:30"}]}"#),
             "calendar.list": .result(
                 #"{"terms":[{"id":3,"school":1,"name":"Autumn","from":"2026-09-02","to":"2026-12-18"}],"closures":[]}"#),
@@ -92,7 +96,8 @@ import Testing
 
     @Test func dueToday_andWeek_sendTheDates() throws {
         let server = try FakeServer([
-            "due.list": .result(#"{"items":[]}"#), "schools.list": .result(
+            "due.list": .result(#"{"items":[]}"#),
+            "schools.list": .result(
                 #"{"schools":[{"id":1,"name":"Hill","timeZone":"UTC","dayStart":"08:30","dayEnd":"15:30"}]}"#),
         ])
         let today = SchoolYearCLITests.day(0)

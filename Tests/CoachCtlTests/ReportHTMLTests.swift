@@ -18,18 +18,23 @@ import Testing
     static func server() throws -> FakeServer {
         let pairs = [
             LeadsViewCLITests.row(pair: 7, teacher: "Ann <b>Teacher</b> & Co", due: 3, done: 2, rate: "0.6667"),
-            LeadsViewCLITests.row(pair: 8, teacher: #"Eve \u001b[2J<script>alert(1)</script>"#, due: 2, done: 1, rate: "0.5"),
+            LeadsViewCLITests.row(
+                pair: 8, teacher: #"Eve \u001b[2J<script>alert(1)</script>"#, due: 2, done: 1, rate: "0.5"),
             LeadsViewCLITests.row(pair: 9, teacher: "Nia Unseen", due: 1, done: 0, rate: "0"),
         ]
         let report = LeadsViewCLITests.report.replacingOccurrences(
             of: "\"byPair\":[\(LeadsViewCLITests.first),\(LeadsViewCLITests.second)]",
             with: "\"byPair\":[\(pairs.joined(separator: ","))]")
-        let days = ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-09", "2026-11-10", "2026-11-11",
-            "2026-11-12", "2026-11-13", "2026-11-16"]
+        let days = [
+            "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-09", "2026-11-10", "2026-11-11",
+            "2026-11-12", "2026-11-13", "2026-11-16",
+        ]
         func done(_ id: Int, _ pair: Int, _ day: String) -> String {
             #"{"id":\#(id),"pair":\#(pair),"coach":13,"start":"\#(day)T10:00:00+00:00","end":"\#(day)T10:15:00+00:00","minutes":15,"status":"done"}"#
         }
-        let dropIns = [done(1, 7, "2026-11-03"), done(2, 7, "2026-11-11"), done(3, 8, "2026-11-10"), done(4, 7, "2026-12-01")]
+        let dropIns = [
+            done(1, 7, "2026-11-03"), done(2, 7, "2026-11-11"), done(3, 8, "2026-11-10"), done(4, 7, "2026-12-01"),
+        ]
         return try FakeServer([
             "reports.summary": .result(report),
             "calendar.schoolDays": .result(#"{"days":[\#(days.map { "\"\($0)\"" }.joined(separator: ","))]}"#),
@@ -51,7 +56,9 @@ import Testing
     @Test func reportHTML_isSelfContained_threeChartsWithSummariesAndTables_namesEscaped() throws {
         let (html, _, server) = try Self.write()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        for id in ["coverage-chart", "completion-chart", "outcomes-chart"] { #expect(html.contains("<svg id=\"\(id)\"")) }
+        for id in ["coverage-chart", "completion-chart", "outcomes-chart"] {
+            #expect(html.contains("<svg id=\"\(id)\""))
+        }
         #expect(html.components(separatedBy: "<figure").count - 1 == 3)
         #expect(html.components(separatedBy: "class=\"alternative\"").count - 1 == 3)
         #expect(html.components(separatedBy: "class=\"summary\"").count - 1 >= 4)
@@ -73,7 +80,8 @@ import Testing
     func reportHTML_rendersInHeadlessChromium_withTheRightRows() throws {
         let chromium = try #require(Self.chromium, "COACHD_CHROMIUM=required but chromium is not installed")
         let (_, path, _) = try Self.write()
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("coachd-chromium-\(UUID().uuidString)")
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "coachd-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)"]
         let screenshot = Self.outputDirectory.appendingPathComponent("report.png")
@@ -110,7 +118,9 @@ import Testing
         #expect(!dom.contains("<b>Teacher"))
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -122,6 +132,8 @@ import Testing
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }

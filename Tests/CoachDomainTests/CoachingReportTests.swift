@@ -42,14 +42,18 @@ struct CoachingReportTests {
             notes: nil, cancelledAt: at("2026-11-09T07:00"), cancelReason: "ill")
         return [
             ReportPairRecord(
-                pair: one, dropIns: [done(11, pair: 1, coach: 10, "2026-11-03T09:00"), done(12, pair: 1, coach: 10, "2026-11-11T10:00")],
+                pair: one,
+                dropIns: [
+                    done(11, pair: 1, coach: 10, "2026-11-03T09:00"), done(12, pair: 1, coach: 10, "2026-11-11T10:00"),
+                ],
                 followUps: [
                     FollowUp(id: 1, dropIn: 11, pair: 1, completedAt: at("2026-11-04T14:00"), notes: "x"),
                     FollowUp(id: 2, dropIn: 12, pair: 1, completedAt: at("2026-11-16T15:00"), notes: "x"),
                 ],
                 adaptations: [
                     Adaptation(
-                        id: 1, pair: 1, text: "x", setAt: at("2026-11-04T14:05"), setOn: day("2026-11-04"), schoolDays: 5,
+                        id: 1, pair: 1, text: "x", setAt: at("2026-11-04T14:05"), setOn: day("2026-11-04"),
+                        schoolDays: 5,
                         practiseUntil: day("2026-11-11"), closedAt: at("2026-11-12T10:00"), closedOn: day("2026-11-12"),
                         outcome: .embedded)
                 ],
@@ -59,7 +63,8 @@ struct CoachingReportTests {
                 followUps: [FollowUp(id: 3, dropIn: 21, pair: 2, completedAt: at("2026-11-16T12:00"), notes: nil)],
                 adaptations: [
                     Adaptation(
-                        id: 2, pair: 2, text: "x", setAt: at("2026-11-16T12:05"), setOn: day("2026-11-16"), schoolDays: 5,
+                        id: 2, pair: 2, text: "x", setAt: at("2026-11-16T12:05"), setOn: day("2026-11-16"),
+                        schoolDays: 5,
                         practiseUntil: day("2026-11-23"), closedAt: at("2026-11-20T12:00"), closedOn: day("2026-11-20"),
                         outcome: .dropped)
                 ],

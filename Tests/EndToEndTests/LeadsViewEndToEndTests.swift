@@ -31,9 +31,13 @@ extension EndToEnd {
                 return id
             }
             let school = try admin("schools.add", ["name": "Dale Secondary", "timeZone": "Europe/London"])
-            _ = try admin("people.add", ["name": "Dee Lead", "school": .int(school), "roles": ["lead"], "uid": .int(Int64(UID.stranger))])
-            let teacher = try admin("people.add", ["name": "Zed Elsewhere", "school": .int(school), "roles": ["teacher"], "uid": 62_101])
-            let coach = try admin("people.add", ["name": "Yan Elsewhere", "school": .int(school), "roles": ["coach"], "uid": 62_102])
+            _ = try admin(
+                "people.add",
+                ["name": "Dee Lead", "school": .int(school), "roles": ["lead"], "uid": .int(Int64(UID.stranger))])
+            let teacher = try admin(
+                "people.add", ["name": "Zed Elsewhere", "school": .int(school), "roles": ["teacher"], "uid": 62_101])
+            let coach = try admin(
+                "people.add", ["name": "Yan Elsewhere", "school": .int(school), "roles": ["coach"], "uid": 62_102])
             let pair = try admin("pairs.create", ["teacher": .int(teacher), "coach": .int(coach)])
             _ = try admin("cycles.start", ["pair": .int(pair), "focus": "Dale focus"])
             _ = try admin("dropins.log", ["pair": .int(pair), "start": .string("\(day)T09:00"), "minutes": 10])
@@ -43,11 +47,14 @@ extension EndToEnd {
         /// School A's cycle: a visit on `day`, its conversation, one adaptation. Returns the drop-in id.
         static func cycle(_ daemon: RunningDaemon, day: String) throws -> Int64 {
             #expect(try daemon.ctl(["cycle", "start", "--focus", "FOCUS-TEXT"], uid: UID.teacher).status == 0)
-            let booked = try daemon.ctl(["--json", "invite", "--at", "\(day)T10:00", "--minutes", "12"], uid: UID.teacher)
+            let booked = try daemon.ctl(
+                ["--json", "invite", "--at", "\(day)T10:00", "--minutes", "12"], uid: UID.teacher)
             #expect(booked.status == 0, "\(booked.stderr)")
             let dropIn = try booked.json(ScheduledDropIn.self).id
-            #expect(try daemon.ctl(["dropin", "done", "\(dropIn)", "--notes", "NOTE-TEXT"], uid: UID.coach).status == 0)
-            #expect(try daemon.ctl(["followup", "done", "\(dropIn)", "--notes", "TALK-TEXT"], uid: UID.teacher).status == 0)
+            #expect(
+                try daemon.ctl(["dropin", "done", "\(dropIn)", "--notes", "NOTE-TEXT"], uid: UID.coach).status == 0)
+            #expect(
+                try daemon.ctl(["followup", "done", "\(dropIn)", "--notes", "TALK-TEXT"], uid: UID.teacher).status == 0)
             #expect(try daemon.ctl(["adaptation", "set", "ADAPT-TEXT"], uid: UID.teacher).status == 0)
             return dropIn
         }
@@ -146,7 +153,8 @@ extension EndToEnd {
             #expect(try daemon.ctl(["invite", "--at", "\(ahead)T10:00"], uid: UID.teacher).status == 0)
             #expect(try daemon.ctl(["invite", "--at", "\(ahead)T11:00"], uid: UID.otherTeacher).status == 0)
             let range: [String: JSONValue] = [
-                "from": .string(AccessEndToEndTests.shift(ahead, by: -7)), "to": .string(AccessEndToEndTests.shift(ahead, by: 1)),
+                "from": .string(AccessEndToEndTests.shift(ahead, by: -7)),
+                "to": .string(AccessEndToEndTests.shift(ahead, by: 1)),
             ]
 
             let (mine, _) = try Self.call(daemon, "agenda.list", range, uid: UID.teacher)
@@ -203,7 +211,8 @@ extension EndToEnd {
             let (booked, _) = try Self.call(
                 daemon, "dropins.schedule", ["pair": .int(school.pair), "start": .string("\(ahead)T10:00")], uid: nil)
             #expect(booked.status == 0, "\(booked.stderr)")
-            let (inside, _) = try Self.call(daemon, "due.list", ["from": .string(ahead), "to": .string(ahead)], uid: nil)
+            let (inside, _) = try Self.call(
+                daemon, "due.list", ["from": .string(ahead), "to": .string(ahead)], uid: nil)
             #expect(try Self.decode(DueList.self, inside).items.map(\.pair) == [school.pair])
             let before = AccessEndToEndTests.shift(ahead, by: -1)
             let (outside, _) = try Self.call(daemon, "due.list", ["to": .string(before)], uid: nil)

@@ -202,8 +202,11 @@ public struct CoverageItem: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("pair", .integer, required: false, "their active pair (null: none)"),
         RPCField("coach", .integer, required: false, "the pair's coach"),
         RPCField("coachName", .string(), required: false, "the coach's name"),
-        RPCField("lastDropIn", .string(format: "date"), required: false, "the date of the latest done drop-in; null: never seen"),
-        RPCField("schoolDaysSince", .integer, required: false, "school days after lastDropIn up to asOf; null: never seen"),
+        RPCField(
+            "lastDropIn", .string(format: "date"), required: false,
+            "the date of the latest done drop-in; null: never seen"),
+        RPCField(
+            "schoolDaysSince", .integer, required: false, "school days after lastDropIn up to asOf; null: never seen"),
         RPCField("next", DueItemInfo.schema, required: false, "the pair's next due item"),
     ])
 }
@@ -239,7 +242,8 @@ public enum CoverageListMethod: RPCMethod {
         }
         public static let fields = [
             RPCField("school", .integer, "school id"),
-            RPCField("asOf", .string(format: "date"), required: false, "count school days to this date (default: today)"),
+            RPCField(
+                "asOf", .string(format: "date"), required: false, "count school days to this date (default: today)"),
         ]
     }
     public typealias Result = CoverageList
@@ -311,7 +315,8 @@ public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("pair", .integer, required: false, "the pair (byPair)"),
         RPCField("teacher", .integer, required: false, "the pair's teacher (byPair)"),
         RPCField("teacherName", .string(), required: false, "the teacher's name"),
-        RPCField("dropinsDue", .integer, "drop-ins the rhythm called for with a due date in the range (Docs/Reports.md)"),
+        RPCField(
+            "dropinsDue", .integer, "drop-ins the rhythm called for with a due date in the range (Docs/Reports.md)"),
         RPCField("dropinsDone", .integer, "drop-ins that took place in the range"),
         RPCField("dropinsOnTime", .integer, "of those due, made by the end of their due day (plus grace)"),
         RPCField("followupsDone", .integer, "conversations held in the range"),
@@ -319,7 +324,9 @@ public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("adaptationsSet", .integer, "adaptations set in the range"),
         RPCField("outcomes", OutcomeCounts.schema, "adaptations closed in the range, by outcome"),
         RPCField("cyclesStarted", .integer, "foci agreed in the range"),
-        RPCField("completionRate", .number, required: false, "due drop-ins made by the range's end ÷ dropinsDue; null when none was due"),
+        RPCField(
+            "completionRate", .number, required: false,
+            "due drop-ins made by the range's end ÷ dropinsDue; null when none was due"),
         RPCField("onTimeRate", .number, required: false, "dropinsOnTime ÷ dropinsDue; null when none was due"),
         RPCField(
             "medianSchoolDaysBetweenDropins", .number, required: false,
