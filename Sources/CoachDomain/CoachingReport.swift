@@ -96,11 +96,17 @@ public enum ReportCalculator {
         _ records: [ReportPairRecord], calendar: SchoolCalendar, policy: CyclePolicy, range: DateRange, today: LocalDate
     ) -> CoachingReport {
         let through = min(range.to, today)
+        // Pairs' rhythms start before the range (at creation) and run past it: index generously once.
+        let earliest = records.map { calendar.localDate(of: $0.pair.createdAt) }.min().map { min($0, range.from) }
+        let days = SchoolDayIndex(
+            calendar: calendar,
+            span: DateRange(
+                from: max(earliest ?? range.from, range.from.adding(days: -800)), to: range.to.adding(days: 400))!)
         var byPair: [Int64: ReportFigures] = [:]
         var byCoach: [Int64: ReportFigures] = [:]
         var totals = ReportFigures()
         for record in records {
-            let figures = pairFigures(record, calendar: calendar, policy: policy, range: range, through: through)
+            let figures = pairFigures(record, days: days, policy: policy, range: range, through: through)
             byPair[record.pair.id] = figures
             byCoach[record.pair.coach, default: ReportFigures()].add(figures)
             totals.add(figures)
@@ -120,14 +126,23 @@ public enum ReportCalculator {
     public static func pairFigures(
         _ record: ReportPairRecord, calendar: SchoolCalendar, policy: CyclePolicy, range: DateRange, through: LocalDate
     ) -> ReportFigures {
+        pairFigures(
+            record, days: SchoolDayIndex(calendar: calendar, span: DateRange(from: range.from, to: range.from)!),
+            policy: policy, range: range, through: through)
+    }
+
+    static func pairFigures(
+        _ record: ReportPairRecord, days: SchoolDayIndex, policy: CyclePolicy, range: DateRange, through: LocalDate
+    ) -> ReportFigures {
+        let calendar = days.calendar
         var figures = ReportFigures()
         let done = doneDropIns(record)
         let doneDates = done.map { calendar.localDate(of: $0.start) }
         figures.dropinsDone = doneDates.filter(range.contains).count
         for index in doneDates.indices.dropFirst() where range.contains(doneDates[index]) {
-            figures.gaps.append(schoolDays(after: doneDates[index - 1], through: doneDates[index], calendar: calendar))
+            figures.gaps.append(days.schoolDays(after: doneDates[index - 1], through: doneDates[index]))
         }
-        for planned in plannedDropIns(record, calendar: calendar, policy: policy)
+        for planned in plannedDropIns(record, days: days, policy: policy)
         where range.contains(planned.dueDate) && planned.dueDate <= through {
             figures.dropinsDue += 1
             if let doneOn = planned.doneOn {
@@ -141,7 +156,7 @@ public enum ReportCalculator {
             guard range.contains(on) else { continue }
             figures.followupsDone += 1
             if let visited = dropInDates[followUp.dropIn],
-                on <= calendar.schoolDay(policy.followUpSchoolDays, after: visited)
+                on <= days.schoolDay(policy.followUpSchoolDays, after: visited)
             {
                 figures.followupsInWindow += 1
             }
@@ -165,17 +180,26 @@ public enum ReportCalculator {
     public static func plannedDropIns(
         _ record: ReportPairRecord, calendar: SchoolCalendar, policy: CyclePolicy
     ) -> [PlannedDropIn] {
+        let created = calendar.localDate(of: record.pair.createdAt)
+        return plannedDropIns(
+            record, days: SchoolDayIndex(calendar: calendar, span: DateRange(from: created, to: created)!),
+            policy: policy)
+    }
+
+    static func plannedDropIns(_ record: ReportPairRecord, days: SchoolDayIndex, policy: CyclePolicy) -> [PlannedDropIn]
+    {
+        let calendar = days.calendar
         let done = doneDropIns(record)
         let endedOn = record.pair.endedAt.map { calendar.localDate(of: $0) }
         let followUps = Dictionary(record.followUps.map { ($0.dropIn, $0) }) { first, _ in first }
         let adaptations = record.adaptations.sorted { ($0.setAt, $0.id) < ($1.setAt, $1.id) }
         var planned: [PlannedDropIn] = []
-        var due: LocalDate? = calendar.firstSchoolDay(onOrAfter: calendar.localDate(of: record.pair.createdAt))
+        var due: LocalDate? = days.firstSchoolDay(onOrAfter: calendar.localDate(of: record.pair.createdAt))
         var index = 0
         while let dueDate = due {
             if let endedOn, dueDate >= endedOn { break }
             let answer = index < done.count ? done[index] : nil
-            let onTimeThrough = calendar.schoolDay(policy.graceSchoolDays, after: dueDate)
+            let onTimeThrough = days.schoolDay(policy.graceSchoolDays, after: dueDate)
             planned.append(
                 PlannedDropIn(
                     dueDate: dueDate, onTimeThrough: onTimeThrough,
@@ -184,9 +208,9 @@ public enum ReportCalculator {
             let nextStart = index + 1 < done.count ? done[index + 1].start : Date.distantFuture
             // The adaptation named in (or after) this conversation and before the next visit sets the window.
             if let adaptation = adaptations.last(where: { $0.setAt >= followUp.completedAt && $0.setAt < nextStart }) {
-                due = calendar.firstSchoolDay(onOrAfter: adaptation.practiseUntil)
+                due = days.firstSchoolDay(onOrAfter: adaptation.practiseUntil)
             } else {
-                due = calendar.schoolDay(policy.practiseSchoolDays, after: calendar.localDate(of: followUp.completedAt))
+                due = days.schoolDay(policy.practiseSchoolDays, after: calendar.localDate(of: followUp.completedAt))
             }
             index += 1
         }

@@ -169,3 +169,24 @@ struct CoachingReportTests {
         #expect(pairs.filter { ReportCalculator.overlaps($0, after, calendar: calendar) }.map(\.id) == [1, 3])
     }
 }
+
+/// The report's school-day index answers exactly as the calendar does, inside its span and beyond it.
+@Suite("School-day index")
+struct SchoolDayIndexTests {
+    @Test func index_agreesWithTheCalendar_onRandomDates() {
+        let calendar = englishCalendar()
+        let index = SchoolDayIndex(calendar: calendar, span: range("2026-10-01", "2027-02-28"))
+        var generator = SeededGenerator(state: 12)
+        let base = day("2026-09-01").dayNumber
+        for _ in 0..<2000 {
+            let a = LocalDate(dayNumber: base + Int.random(in: 0..<240, using: &generator))
+            let b = LocalDate(dayNumber: a.dayNumber + Int.random(in: -5..<60, using: &generator))
+            let n = Int.random(in: -1..<30, using: &generator)
+            #expect(index.isSchoolDay(a) == calendar.isSchoolDay(a), "\(a)")
+            #expect(index.schoolDay(n, after: a) == calendar.schoolDay(n, after: a), "\(n) after \(a)")
+            #expect(index.firstSchoolDay(onOrAfter: a) == calendar.firstSchoolDay(onOrAfter: a), "\(a)")
+            let expected = b > a ? calendar.schoolDays(in: DateRange(from: a.adding(days: 1), to: b)!).count : 0
+            #expect(index.schoolDays(after: a, through: b) == expected, "\(a)…\(b)")
+        }
+    }
+}
