@@ -63,7 +63,7 @@ public struct SchoolStatus: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("term", .string(), required: false, "the term containing today"),
         RPCField(
             "completionRateThisTerm", .number, required: false,
-            "reports.summary's completionRate from the term's start to today (Docs/Reports.md); null outside terms or when nothing was due"
+            "reports.summary's completionRate from the term's start to today (Docs/Reports.md); absent outside terms or when nothing was due"
         ),
     ])
 }
@@ -199,14 +199,14 @@ public struct CoverageItem: Codable, Sendable, Hashable, RPCDescribed {
     public static let schema: RPCSchema = .object([
         RPCField("teacher", .integer, "teacher's person id"),
         RPCField("teacherName", .string(), "teacher's name"),
-        RPCField("pair", .integer, required: false, "their active pair (null: none)"),
+        RPCField("pair", .integer, required: false, "their active pair (absent: none)"),
         RPCField("coach", .integer, required: false, "the pair's coach"),
         RPCField("coachName", .string(), required: false, "the coach's name"),
         RPCField(
             "lastDropIn", .string(format: "date"), required: false,
-            "the date of the latest done drop-in; null: never seen"),
+            "the date of the latest done drop-in; absent: never seen"),
         RPCField(
-            "schoolDaysSince", .integer, required: false, "school days after lastDropIn up to asOf; null: never seen"),
+            "schoolDaysSince", .integer, required: false, "school days after lastDropIn up to asOf; absent: never seen"),
         RPCField("next", DueItemInfo.schema, required: false, "the pair's next due item"),
     ])
 }
@@ -326,11 +326,11 @@ public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("cyclesStarted", .integer, "foci agreed in the range"),
         RPCField(
             "completionRate", .number, required: false,
-            "due drop-ins made by the range's end ÷ dropinsDue; null when none was due"),
-        RPCField("onTimeRate", .number, required: false, "dropinsOnTime ÷ dropinsDue; null when none was due"),
+            "due drop-ins made by the range's end ÷ dropinsDue; absent when none was due"),
+        RPCField("onTimeRate", .number, required: false, "dropinsOnTime ÷ dropinsDue; absent when none was due"),
         RPCField(
             "medianSchoolDaysBetweenDropins", .number, required: false,
-            "median school days between a pair's consecutive visits, the later in the range; null without any"),
+            "median school days between a pair's consecutive visits, the later in the range; absent without any"),
     ])
 }
 
