@@ -28,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: [.defaults, "YAML"]),
         // Property-based tests (issue 10): every method with extreme integers, dates and strings.
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        // RFC 4180 writing for `coachctl report --csv` (coachctl only; it links neither store nor domain).
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        // HTML for `coachctl report --html` (coachctl only): elements built, text escaped, no string concatenation.
+        .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
     ],
     targets: [
         // Pure model and scheduler: no I/O, no clock; time is passed in.
@@ -96,6 +100,8 @@ let package = Package(
             dependencies: [
                 "CoachRPC", "CoachClient", "CoachVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Plot", package: "Plot"),
             ],
             swiftSettings: strict
         ),

@@ -29,6 +29,14 @@ struct Caller: Sendable {
     /// Admins, and the school's lead, manage a school (a deactivated lead only reads).
     func canManage(school: Int64) -> Bool { isAdmin || (leads(school) && isActive) }
 
+    /// Admins, and the school's lead or head, read a school's figures (status, coverage, reports):
+    /// dates and counts, never text. A deactivated lead still reads, as with `canSee`.
+    func oversees(school: Int64) -> Bool {
+        if isAdmin { return true }
+        guard let person, person.school == school else { return false }
+        return person.roles.contains(.lead) || person.roles.contains(.head)
+    }
+
     /// Whether the linked person is active (deactivated people act on nothing).
     var isActive: Bool { person?.active ?? false }
 

@@ -172,6 +172,10 @@ extension CoachService {
     /// The answer and how long it stays right: until the first listed item turns overdue.
     func dueListAnswer(_ params: DueListMethod.Params, _ peer: Peer) async throws -> (list: DueList, validUntil: Date) {
         let instant = now()
+        // `from`/`to` compare with each item's school-local due date (API level 4).
+        let from = try params.from.map { try date($0, field: "from") }
+        let to = try params.to.map { try date($0, field: "to") }
+        if let from, let to, to < from { throw DomainError.invalid("\"to\" (\(to)) is before \"from\" (\(from))", field: "to") }
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let rows: [(pair: Pair, item: DueItem)]
@@ -187,6 +191,9 @@ extension CoachService {
             }
             let visible = rows.filter { caller.canSee($0.pair) && $0.pair.active }
                 .filter { params.overdueOnly != true || $0.item.isOverdue(at: instant) }
+                .filter { row in
+                    from.map { row.item.dueDate >= $0 } ?? true && to.map { row.item.dueDate <= $0 } ?? true
+                }
             let names = try store.names(of: Set(visible.flatMap { [$0.pair.teacher, $0.pair.coach] }))
             var calendars: [Int64: SchoolCalendar] = [:]
             var out: [(Date, DueItemInfo)] = []
@@ -209,7 +216,10 @@ extension CoachService {
         let generation = dueListCache.generation
         let (list, validUntil) = try await dueListAnswer(params, peer)
         let data = try RPCCodec.encoder.encode(list)
-        dueListCache.store(key, data, generation: generation, validUntil: validUntil)
+        // The cache's key has no dates: a ranged answer is never kept (the fast path never serves one either).
+        if params.from == nil && params.to == nil {
+            dueListCache.store(key, data, generation: generation, validUntil: validUntil)
+        }
         return data
     }
 

@@ -45,6 +45,13 @@ extension DomainError {
         DomainError(.permissionDenied, "you may not \(what)", hint: "ask an admin or your school's lead")
     }
 
+    /// The same words whether `what` exists or not, so a refusal never tells whether an id is in use.
+    static func notYours(_ what: String, _ id: Int64, field: String) -> DomainError {
+        DomainError(
+            .permissionDenied, "\(what) \(id) was not found or is not yours", field: field,
+            hint: "ask an admin or your school's lead")
+    }
+
     static let unknownCaller = DomainError(
         .permissionDenied, "your Unix user is not linked to anyone in coachd",
         hint: "ask an admin to add you: coachctl person add NAME --school ID --role ROLE --login YOURLOGIN")

@@ -107,11 +107,16 @@ extension CoachService {
         table.on(DropInsCancel.self, access: .known) { params, peer in try await self.dropInsCancel(params, peer) }
         table.on(DropInsReschedule.self, access: .members) { params, peer in try await self.dropInsReschedule(params, peer) }
         table.on(DropInsLog.self, access: .coaches) { params, peer in try await self.dropInsLog(params, peer) }
+        // Issue 12: who may ask is checked inside each (a school, a coach, a pair).
+        table.on(SchoolsStatus.self, access: .known) { params, peer in try await self.schoolsStatus(params, peer) }
+        table.on(AgendaListMethod.self, access: .known) { params, peer in try await self.agendaList(params, peer) }
+        table.on(CoverageListMethod.self, access: .known) { params, peer in try await self.coverageList(params, peer) }
+        table.on(ReportsSummary.self, access: .known) { params, peer in try await self.reportsSummary(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "peer-credentials", "school-year"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "school-year"]
 }

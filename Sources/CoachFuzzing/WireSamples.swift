@@ -18,6 +18,7 @@ public enum WireSamples {
             default: return "text"
             }
         case .integer: return 1
+        case .number: return .double(0.5)
         case .boolean: return true
         case .array(let items): return [valid(items)]
         case .object(let fields):

@@ -254,7 +254,8 @@ public enum RPCCodec {
     /// Only the JSON kind is checked; values (formats, enumerations) are left to decoding.
     static func mismatch(_ value: JSONValue, _ schema: RPCSchema, path: String) -> String? {
         switch (schema, value) {
-        case (.any, _), (.string, .string), (.oneOf, .string), (.integer, .int), (.boolean, .bool), (.object, .object):
+        case (.any, _), (.string, .string), (.oneOf, .string), (.integer, .int), (.boolean, .bool), (.object, .object),
+            (.number, .int), (.number, .double):
             return nil
         case (.array(let items), .array(let elements)):
             for (index, element) in elements.enumerated() {
@@ -299,6 +300,7 @@ extension RPCSchema {
         switch self {
         case .string(let format): format.map { "a string (\($0))" } ?? "a string"
         case .integer: "an integer"
+        case .number: "a number"
         case .boolean: "a boolean"
         case .array(let items): "an array of \(items.wireDescription)"
         case .object: "an object"

@@ -2,6 +2,8 @@
 public indirect enum RPCSchema: Sendable {
     case string(format: String? = nil)
     case integer
+    /// A JSON number that may have a fraction (rates, medians).
+    case number
     case boolean
     case array(RPCSchema)
     case object([RPCField])
@@ -15,6 +17,7 @@ public indirect enum RPCSchema: Sendable {
             if let format { return ["type": "string", "format": .string(format)] }
             return ["type": "string"]
         case .integer: return ["type": "integer"]
+        case .number: return ["type": "number"]
         case .boolean: return ["type": "boolean"]
         case .array(let items): return ["type": "array", "items": items.jsonSchema]
         case .oneOf(let values): return ["type": "string", "enum": .array(values.map(JSONValue.string))]

@@ -4,14 +4,23 @@ import CoachRPC
 /// `coachctl due`: what is due, soonest first, with names.
 struct DueCommand: ParsableCommand {
     static let configuration = DueListMethod.command(
-        "due", abstract: "What is due for the pairs the caller may see, soonest first; --overdue for the overdue only.", discussion: "Examples: coachctl due; coachctl due --school 1 --overdue")
+        "due", abstract: "What is due for the pairs the caller may see, soonest first; --overdue for the overdue only.",
+        discussion: "Examples: coachctl due; coachctl due --today; coachctl due --week; coachctl due --school 1 --overdue")
     @OptionGroup var global: GlobalOptions
     @Option(help: DueListMethod.help("school", valueName: "ID")) var school: Int64?
     @Flag(help: DueListMethod.help("overdueOnly")) var overdue = false
+    @Flag(help: "Only items due today (in the school's zone).") var today = false
+    @Flag(help: "Only items due this Monday to Sunday.") var week = false
+
+    func validate() throws {
+        if today && week { throw ValidationError("give either --today or --week, not both") }
+    }
 
     func run() throws {
-        let params = DueListMethod.Params(school: school, overdueOnly: overdue ? true : nil)
-        try global.session().run(DueListMethod.self, params) { result in
+        let session = try global.session()
+        let range = dueRange(session)
+        let params = DueListMethod.Params(school: school, overdueOnly: overdue ? true : nil, from: range.from, to: range.to)
+        try session.run(DueListMethod.self, params) { result in
             Self.render(result.items, overdueOnly: overdue)
         }
     }

@@ -198,6 +198,16 @@ extension EndToEnd {
                         ])
                     world.term = added?.objectValue?["id"].flatMap(int)
                 }),
+            // API level 4 (issue 12): the school's figures for its lead (and head) and admins; a person's
+            // agenda for themselves and those who oversee their school.
+            Row(method: "schools.status", allowed: managers) { world in ["school": .int(world.school.id)] },
+            Row(method: "coverage.list", allowed: managers) { world in ["school": .int(world.school.id)] },
+            Row(method: "reports.summary", allowed: managers) { world in
+                ["school": .int(world.school.id), "from": .string(shift(world.day, by: -30)), "to": .string(world.day)]
+            },
+            Row(method: "agenda.list", allowed: [.admin, .lead, .teacher]) { world in
+                ["person": .int(world.school.teacher), "from": .string(world.day), "to": .string(shift(world.day, by: 14))]
+            },
         ]
 
         static func int(_ value: JSONValue) -> Int64? {

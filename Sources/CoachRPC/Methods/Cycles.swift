@@ -176,13 +176,20 @@ public enum DueListMethod: RPCMethod {
     public struct Params: RPCParams, Hashable {
         public var school: Int64?
         public var overdueOnly: Bool?
-        public init(school: Int64? = nil, overdueOnly: Bool? = nil) {
+        /// Since API level 4: only items whose school-local due date is in [from, to].
+        public var from: String?
+        public var to: String?
+        public init(school: Int64? = nil, overdueOnly: Bool? = nil, from: String? = nil, to: String? = nil) {
             self.school = school
             self.overdueOnly = overdueOnly
+            self.from = from
+            self.to = to
         }
         public static let fields = [
             RPCField("school", .integer, required: false, "only this school"),
             RPCField("overdueOnly", .boolean, required: false, "only overdue items"),
+            RPCField("from", .string(format: "date"), required: false, "only items due on or after this school-local date (level 4)"),
+            RPCField("to", .string(format: "date"), required: false, "only items due on or before this school-local date (level 4)"),
         ]
     }
     public typealias Result = DueList
