@@ -22,4 +22,6 @@ extension BuildStamp {
     public static let commit = "$commit"
 }
 SWIFT
+# Unchanged text keeps the old file, so nothing recompiles (the build then runs this again next
+# time, about 50 ms, because the file stays older than its inputs).
 if cmp -s "$tmp" "$out"; then rm -f "$tmp"; else mv "$tmp" "$out"; fi

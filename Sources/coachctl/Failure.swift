@@ -37,7 +37,8 @@ enum Failure {
         else .coachd/coachd.sock (what `make run` serves). Every command takes --json to print the \
         daemon's result as JSON.
 
-        Shell completion: --generate-completion-script bash|zsh|fish prints the completion script         for that shell (the Debian package installs all three).
+        Shell completion: --generate-completion-script bash|zsh|fish prints the completion script \
+        for that shell (the Debian package installs all three).
 
         Exit codes:
           0   success
