@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import Foundation
 
 /// `coachctl cycle start`: agree a focus.
 struct CycleCommand: ParsableCommand {
@@ -34,7 +35,17 @@ struct BookingOptions: ParsableArguments {
     func book(pair: PairOption, global: GlobalOptions, asInvitation: Bool) throws {
         let session = try global.session()
         let id = try pair.resolve(session)
-        let params = DropInsSchedule.Params(pair: id, start: try session.readTime(at, direction: .ahead), minutes: minutes)
+        let start = try session.readTime(at, direction: .ahead)
+        // Booking is for what is to come; a visit that already happened is recorded in one step
+        // with `dropin log` (the API still takes a past start, for scripts that record history).
+        if let instant = HumanTime.instant(start, zone: HumanTime.hasOffset(start) ? .current : session.schoolZone()),
+            instant < Date().addingTimeInterval(-60)
+        {
+            throw UsageError(
+                message: "\(at) is in the past; invite and dropin schedule book a visit to come",
+                hint: "to record a visit that already happened: coachctl dropin log --pair \(id) --at \"\(start)\"")
+        }
+        let params = DropInsSchedule.Params(pair: id, start: start, minutes: minutes)
         try session.run(DropInsSchedule.self, params) { booked in
             let what = asInvitation ? "Invited the coach: drop-in \(booked.id)" : "Booked drop-in \(booked.id)"
             return "\(what) for pair \(id), \(HumanTime.span(booked.start, booked.end))."
@@ -50,7 +61,7 @@ struct DropInCommand: ParsableCommand {
 
     struct Schedule: ParsableCommand {
         static let configuration = DropInsSchedule.command(
-            "schedule", discussion: "Example: coachctl dropin schedule --pair 7 --at 2026-03-09T10:20 --minutes 10")
+            "schedule", discussion: "Example: coachctl dropin schedule --pair 7 --at 2027-03-08T10:20 --minutes 10")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var pair: PairOption
         @OptionGroup var booking: BookingOptions
@@ -83,7 +94,7 @@ struct DropInCommand: ParsableCommand {
 /// `coachctl invite`: the teacher's word for booking a drop-in.
 struct InviteCommand: ParsableCommand {
     static let configuration = DropInsSchedule.command(
-        "invite", discussion: "The same as `dropin schedule`. Example: coachctl invite --at \"2026-03-09 10:20\"")
+        "invite", discussion: "The same as `dropin schedule`. Example: coachctl invite --at \"2027-03-08 10:20\"; a visit already held: coachctl dropin log")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var pair: PairOption
     @OptionGroup var booking: BookingOptions

@@ -99,6 +99,41 @@ enum HumanTime {
         #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"#
 
     /// Whether `text` needs the school's zone to be read (`today`, a weekday, a bare time).
+    /// Whether a full form carries its own offset (`Z` or `±HH:MM` after the time).
+    static func hasOffset(_ full: String) -> Bool {
+        let tail = full.dropFirst(16)
+        return tail.contains("Z") || tail.contains("z") || tail.contains("+") || tail.contains("-")
+    }
+
+    /// The instant of a full form (`YYYY-MM-DDTHH:MM[:SS][.fff][Z|±HH:MM]`), read in `zone` when it
+    /// carries no offset; nil when it is not one.
+    static func instant(_ full: String, zone: TimeZone) -> Date? {
+        let chars = Array(full)
+        guard chars.count >= 16, let date = ymd(String(chars[0..<10])), let hour = Int(String(chars[11..<13])),
+            let minute = Int(String(chars[14..<16]))
+        else { return nil }
+        var second = 0
+        var rest = chars[16...]
+        if rest.first == ":", rest.count >= 3, let s = Int(String(rest.dropFirst().prefix(2))) {
+            second = s
+            rest = rest.dropFirst(3)
+        }
+        while let first = rest.first, first == "." || first.isNumber { rest = rest.dropFirst() }
+        var zone = zone
+        if rest.first == "Z" || rest.first == "z" {
+            zone = TimeZone(secondsFromGMT: 0) ?? zone
+        } else if let sign = rest.first, sign == "+" || sign == "-", rest.count == 6,
+            let h = Int(String(rest.dropFirst().prefix(2))), let m = Int(String(rest.suffix(2)))
+        {
+            zone = TimeZone(secondsFromGMT: (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)) ?? zone
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(
+            from: DateComponents(
+                year: date.year, month: date.month, day: date.day, hour: hour, minute: minute, second: second))
+    }
+
     static func isRelative(_ text: String) -> Bool {
         let first = text.split(separator: " ").first.map { $0.lowercased() } ?? ""
         return first == "today" || first == "tomorrow" || weekdays.contains(first) || weekdayNames.contains(first)

@@ -131,19 +131,28 @@ import Testing
         #expect(server.requests(for: "dropins.schedule").isEmpty)
     }
 
+    @Test func invite_inThePast_isRefused_pointingToDropinLog() throws {
+        let server = try FakeServer([:])
+        let run = try Coachctl.run(["invite", "--pair", "7", "--at", "2026-03-09 10:20", "--socket", server.path])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("is in the past"), "\(run.stderr)")
+        #expect(run.stderr.contains("coachctl dropin log --pair 7 --at"))
+        #expect(server.requests(for: "dropins.schedule").isEmpty)
+    }
+
     @Test func invite_booksADropIn_withTheLocalTimeAsGiven() throws {
         let server = try FakeServer([
             "dropins.schedule": .result(
-                #"{"id":21,"start":"2026-03-09T10:20:00+00:00","end":"2026-03-09T10:30:00+00:00"}"#)
+                #"{"id":21,"start":"2027-03-08T10:20:00+00:00","end":"2027-03-08T10:30:00+00:00"}"#)
         ])
 
         let run = try Coachctl.run([
-            "invite", "--pair", "7", "--at", "2026-03-09 10:20", "--minutes", "10", "--socket", server.path,
+            "invite", "--pair", "7", "--at", "2027-03-08 10:20", "--minutes", "10", "--socket", server.path,
         ])
 
         #expect(run.status == 0, "\(run.stderr)")
         let params = server.requests(for: "dropins.schedule").first?["params"] as? [String: Any]
-        #expect(params?["start"] as? String == "2026-03-09T10:20")
+        #expect(params?["start"] as? String == "2027-03-08T10:20")
         #expect((params?["minutes"] as? NSNumber)?.intValue == 10)
         #expect(run.stdout.contains("drop-in 21"))
     }

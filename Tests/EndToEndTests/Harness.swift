@@ -159,6 +159,16 @@ func recentWeekday(in zone: TimeZone = TimeZone(identifier: "Europe/London")!) -
     return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
 }
 
+/// The first weekday after the next weekend (a Monday, a school day with no closures), as YYYY-MM-DD.
+func nextWeekday() -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "Europe/London")!
+    var day = calendar.date(byAdding: .day, value: 1, to: Date())!
+    while calendar.component(.weekday, from: day) != 2 { day = calendar.date(byAdding: .day, value: 1, to: day)! }
+    let parts = calendar.dateComponents([.year, .month, .day], from: day)
+    return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+}
+
 /// The next Saturday, as YYYY-MM-DD.
 func nextSaturday() -> String {
     var calendar = Calendar(identifier: .gregorian)

@@ -47,8 +47,12 @@ extension EndToEnd {
         /// School A's cycle: a visit on `day`, its conversation, one adaptation. Returns the drop-in id.
         static func cycle(_ daemon: RunningDaemon, day: String) throws -> Int64 {
             #expect(try daemon.ctl(["cycle", "start", "--focus", "FOCUS-TEXT"], uid: UID.teacher).status == 0)
+            // A visit already held: booked in the past through the API (coachctl's invite books only what is to come).
+            let mine = try daemon.ctl(["--json", "call", "pairs.list", #"{"mine":true}"#], uid: UID.teacher)
+            let pair = try #require(try decode(PairList.self, mine).pairs.first?.id)
             let booked = try daemon.ctl(
-                ["--json", "invite", "--at", "\(day)T10:00", "--minutes", "12"], uid: UID.teacher)
+                ["--json", "call", "dropins.schedule", #"{"pair":\#(pair),"start":"\#(day)T10:00","minutes":12}"#],
+                uid: UID.teacher)
             #expect(booked.status == 0, "\(booked.stderr)")
             let dropIn = try booked.json(ScheduledDropIn.self).id
             #expect(

@@ -91,7 +91,15 @@ struct MicroCycleEndToEndTests {
         let focus = try daemon.ctl(["--json", "cycle", "start", "--focus", "questioning"], uid: UID.teacher)
         #expect(focus.status == 0, "\(focus.stderr)")
         let day = recentWeekday()
-        let booked = try daemon.ctl(["--json", "invite", "--at", "\(day)T10:00", "--minutes", "12"], uid: UID.teacher)
+        // A visit already held: booked in the past through the API (coachctl's invite books only
+        // what is to come, and points to `dropin log` for the past).
+        let refused = try daemon.ctl(["invite", "--at", "\(day)T10:00", "--minutes", "12"], uid: UID.teacher)
+        #expect(refused.status == 64 && refused.stderr.contains("dropin log"), "\(refused.stderr)")
+        let booked = try daemon.ctl(
+            [
+                "--json", "call", "dropins.schedule",
+                #"{"pair":\#(school.pair),"start":"\#(day)T10:00","minutes":12}"#,
+            ], uid: UID.teacher)
         #expect(booked.status == 0, "\(booked.stderr)")
         let dropIn = try booked.json(ScheduledDropIn.self)
         #expect(dropIn.start.hasPrefix("\(day)T10:00:00"))
@@ -161,10 +169,10 @@ struct MicroCycleEndToEndTests {
         let saturday = try daemon.ctl(["--json", "dropin", "schedule", "--pair", "\(school.pair)", "--at", "\(nextSaturday())T10:00"])
         #expect(saturday.status == 1)
         #expect(saturday.stderr.contains("not a school day"))
-        let evening = try daemon.ctl(["dropin", "schedule", "--pair", "\(school.pair)", "--at", "\(recentWeekday())T18:00"])
+        let evening = try daemon.ctl(["dropin", "schedule", "--pair", "\(school.pair)", "--at", "\(nextWeekday())T18:00"])
         #expect(evening.status == 1)
         #expect(evening.stderr.contains("school hours"))
-        let long = try daemon.ctl(["dropin", "schedule", "--pair", "\(school.pair)", "--at", "\(recentWeekday())T10:00", "--minutes", "20"])
+        let long = try daemon.ctl(["dropin", "schedule", "--pair", "\(school.pair)", "--at", "\(nextWeekday())T10:00", "--minutes", "20"])
         #expect(long.status != 0)
         // Nothing was stored by the refused calls.
         let detail = try daemon.client().call(PairsShow.self, .init(pair: school.pair))

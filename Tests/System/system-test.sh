@@ -289,7 +289,9 @@ wait_inside 10 "systemctl show -P StatusText coachd | grep -q '^1 pair'" || fail
 # A Monday two weeks back: the drop-in, its follow-up and their overdue times have all passed.
 monday=$(date -d "-14 days -$(($(date -d '-14 days' +%u) - 1)) days" +%F)
 as teacher cycle start --focus "FOCUS-CONFIDENTIAL-1" >/dev/null || fail "cycle start as the teacher"
-dropin=$(as teacher --json invite --at "${monday}T10:00" --minutes 15 | jq -r .id) || fail "invite"
+# A visit already held, booked through the API (coachctl's invite refuses a start in the past).
+dropin=$(as teacher --json call dropins.schedule "{\"pair\":$pair,\"start\":\"${monday}T10:00\",\"minutes\":15}" | jq -r .id) ||
+    fail "dropins.schedule in the past"
 as coach dropin done "$dropin" --notes "NOTE-CONFIDENTIAL-2" >/dev/null || fail "dropin done as the coach"
 as outsider daemon ping >/dev/null 2>&1 && fail "outsider connected"
 denied=$(as teacher daemon status 2>&1)
