@@ -110,6 +110,12 @@ awk -v date="$date" '
     }
 ' "$src/Docs/Configuration.md" >"$out/coachd.yaml.5"
 
+# Typography the docs and the catalog use, as groff's own escapes (no preconv needed to read them).
+for page in coachctl.1 coachd.8 coachd.yaml.5; do
+    sed -i -e 's/–/\\(en/g' -e 's/—/\\(em/g' -e 's/↔/\\(<>/g' -e "s/’/'/g" -e 's/“/\\(lq/g' \
+        -e 's/”/\\(rq/g' -e 's/…/.../g' -e 's/×/\\(mu/g' -e 's/≤/\\(<=/g' -e 's/≥/\\(>=/g' "$out/$page"
+done
+
 for page in coachctl.1 coachd.8 coachd.yaml.5; do
     if LC_ALL=C grep -n '[^ -~]' "$out/$page" | grep -v '^[0-9]*:.\\"' >"$tmp/non-ascii"; then
         echo "generate.sh: $page has characters groff does not read without preconv:" >&2
