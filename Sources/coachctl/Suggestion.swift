@@ -4,7 +4,7 @@ import ArgumentParser
 /// for commands): `coachctl dropn` → "did you mean `coachctl dropin`?", exit 64.
 enum Suggestion {
     /// Global options that take a value, so their value is not read as a command.
-    static let valued: Set<String> = ["--socket", "--timeout"]
+    static let valued: Set<String> = ["--socket", "--timeout", "--generate-completion-script"]
 
     /// The usage error for the first word that is not a command where one is expected; nil when
     /// the words name commands (the problem, if any, is ArgumentParser's to report).

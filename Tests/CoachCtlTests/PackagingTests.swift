@@ -17,6 +17,14 @@ import Testing
         #expect(line.wholeMatch(of: /[0-9][^ ]* \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)/) != nil, "\(line)")
     }
 
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScripts_areGenerated_notTakenForAnUnknownCommand(shell: String) throws {
+        let run = try Coachctl.run(["--generate-completion-script", shell])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("coachctl"))
+        #expect(!run.stderr.contains("unknown command"))
+    }
+
     @Test func help_listsTheCompletionScriptOption() throws {
         let run = try Coachctl.run(["--help"])
         #expect(run.status == 0, "\(run.stderr)")
