@@ -141,9 +141,7 @@ extension CoachService {
             guard let adaptation = try tx.adaptation(params.adaptation), let pair = try tx.pair(adaptation.pair),
                 caller.canSee(pair)
             else {
-                throw caller.isAdmin
-                    ? DomainError.notFound("adaptation", params.adaptation, field: "adaptation")
-                    : Self.hidden("adaptation", params.adaptation, field: "adaptation")
+                throw Self.unseen("adaptation", params.adaptation, field: "adaptation", by: caller)
             }
             guard caller.canActOn(pair) else { throw DomainError.denied("close adaptations for pair \(pair.id)") }
             guard adaptation.isActive else {

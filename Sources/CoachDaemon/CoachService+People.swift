@@ -40,17 +40,9 @@ extension CoachService {
             // The school is checked before the login is looked up: a lead learns nothing about
             // the machine's accounts or another school's people through this method.
             try self.managedSchool(params.school, by: caller, tx)
-            var uid = params.uid
-            if let login {
-                guard let resolved = UnixAccounts.uid(ofLogin: login).map(Int64.init) else {
-                    throw DomainError.invalid("there is no Unix user \"\(login)\" on this machine", field: "login")
-                }
-                if let given = uid, given != resolved {
-                    throw DomainError.invalid("login \(login) has uid \(resolved), not \(given)", field: "uid")
-                }
-                uid = resolved
+            guard let uid = try Self.identity(login: login, uid: params.uid)?.uid else {
+                throw DomainError.invalid("give the person's Unix login or uid", field: "login")
             }
-            guard let uid else { throw DomainError.invalid("give the person's Unix login or uid", field: "login") }
             if let existing = try tx.person(uid: uid) {
                 // Another school's person is not named to a lead.
                 let named = caller.canManage(school: existing.school) ? " (person \(existing.id), \(existing.name))" : ""

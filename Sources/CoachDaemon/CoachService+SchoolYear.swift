@@ -229,9 +229,7 @@ extension CoachService {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             guard let closure = try tx.closure(params.closure), caller.canManage(school: closure.school) else {
-                throw caller.isAdmin
-                    ? DomainError.notFound("closure", params.closure, field: "closure")
-                    : Self.hidden("closure", params.closure, field: "closure")
+                throw Self.unseen("closure", params.closure, field: "closure", by: caller)
             }
             try tx.deleteClosure(closure.id)
             try self.history(
@@ -246,9 +244,7 @@ extension CoachService {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             guard let term = try tx.term(params.term), caller.canManage(school: term.school) else {
-                throw caller.isAdmin
-                    ? DomainError.notFound("term", params.term, field: "term")
-                    : Self.hidden("term", params.term, field: "term")
+                throw Self.unseen("term", params.term, field: "term", by: caller)
             }
             try tx.deleteTerm(term.id)
             try self.history(tx, &changes, caller, .termRemoved, school: term.school, pair: nil, subject: term.id)

@@ -152,10 +152,16 @@ final class CoachService: Sendable {
             hint: "check the id; coachctl pair list shows the pairs you may see")
     }
 
+    /// The refusal for an id `caller` may not see or that does not exist: `NotFound` for an admin
+    /// (who may see everything), the same `hidden` words for everyone else.
+    static func unseen(_ what: String, _ id: Int64, field: String, by caller: Caller) -> DomainError {
+        caller.isAdmin ? DomainError.notFound(what, id, field: field) : hidden(what, id, field: field)
+    }
+
     /// A pair the caller may see (an admin, the school's lead, or one of its two people).
     func visiblePair(_ id: Int64, to caller: Caller, _ store: any StoreReading, field: String = "pair") throws -> Pair {
         guard let pair = try store.pair(id), caller.canSee(pair) else {
-            throw caller.isAdmin ? DomainError.notFound("pair", id, field: field) : Self.hidden("pair", id, field: field)
+            throw Self.unseen("pair", id, field: field, by: caller)
         }
         return pair
     }
@@ -165,8 +171,7 @@ final class CoachService: Sendable {
         -> (DropIn, Pair)
     {
         guard let dropIn = try store.dropIn(id), let pair = try store.pair(dropIn.pair), caller.canSee(pair) else {
-            throw caller.isAdmin
-                ? DomainError.notFound("drop-in", id, field: field) : Self.hidden("drop-in", id, field: field)
+            throw Self.unseen("drop-in", id, field: field, by: caller)
         }
         return (dropIn, pair)
     }
@@ -180,7 +185,7 @@ final class CoachService: Sendable {
     /// A person the caller manages (an admin, or the lead of the person's school).
     func managedPerson(_ id: Int64, by caller: Caller, _ store: any StoreReading, field: String) throws -> Person {
         guard let person = try store.person(id), caller.canManage(school: person.school) else {
-            throw caller.isAdmin ? DomainError.notFound("person", id, field: field) : Self.hidden("person", id, field: field)
+            throw Self.unseen("person", id, field: field, by: caller)
         }
         return person
     }
