@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0", traits: [.defaults, "YAML"]),
         // Property-based tests (issue 10): every method with extreme integers, dates and strings.
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
-        // RFC 4180 writing for `coachctl report --csv` (coachctl only; it links neither store nor domain).
+        // RFC 4180: writing for `coachctl report --csv`; reading for `people.import` (issue 13, coachd).
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         // HTML for `coachctl report --html` (coachctl only): elements built, text escaped, no string concatenation.
         .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
@@ -83,6 +83,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                // The staff list of `people.import` is parsed in the daemon: the method takes the file's text.
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
         ),

@@ -141,6 +141,19 @@ actor BackupSnapshots {
         }
     }
 
+    /// Removes every snapshot (after an erasure: a snapshot taken before it still holds the erased
+    /// text, and the state directory must not). Returns how many there were.
+    func discardAll() -> Int {
+        let count = snapshots.count
+        for (token, snapshot) in snapshots {
+            Self.remove(snapshot.path)
+            logger.notice("backup snapshot discarded: a person was erased", metadata: ["coachd.backup": "\(token)"])
+        }
+        snapshots = [:]
+        removeLeftovers()
+        return count
+    }
+
     /// Removes a snapshot file and any journal SQLite left beside it.
     private static func remove(_ path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }

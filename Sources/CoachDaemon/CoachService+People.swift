@@ -15,19 +15,7 @@ extension CoachService {
 
     func peopleAdd(_ params: PeopleAdd.Params, _ peer: Peer) async throws -> CreatedID {
         let name = try TextRules.line(params.name, field: "name", maxCharacters: 200)
-        guard !params.roles.isEmpty else {
-            throw DomainError.invalid("give at least one role", field: "roles", hint: RoleName.all.joined(separator: ", "))
-        }
-        guard params.roles.count <= 16 else { throw DomainError.invalid("give at most 16 roles", field: "roles") }
-        let roles = Set(
-            try params.roles.map { text in
-                guard let role = Role(rawValue: text) else {
-                    throw DomainError.invalid(
-                        "\"\(TextRules.printable(text, limit: 32))\" is not a role", field: "roles",
-                        hint: "roles: \(RoleName.all.joined(separator: ", "))")
-                }
-                return role
-            })
+        let roles = try Role.parse(params.roles)
         let login = try params.login.map { try TextRules.login($0) }
         if let given = params.uid, given < 0 || given >= Int64(UInt32.max) {
             throw DomainError.invalid("uid \(given) is out of range", field: "uid")
@@ -104,27 +92,35 @@ extension CoachService {
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let pair = try self.visiblePair(params.pair, to: caller, store)
-            let confidential = caller.isMember(of: pair)
-            let calendar = try self.calendar(pair.school, store)
-            let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
-            let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
-            let events = try store.history(pair: pair.id)
-            // History says who did what by name (issue 11): names only, never a text.
-            let actors = try store.names(of: Set(events.compactMap(\.actor)))
-            return PairDetail(
-                pair: summary,
-                cycles: try store.cycles(pair: pair.id).map { CycleInfo($0, calendar: calendar, confidential: confidential) },
-                dropins: try store.dropIns(pair: pair.id).map {
-                    DropInInfo($0, followUp: followUps[$0.id], calendar: calendar, confidential: confidential)
-                },
-                adaptations: try store.adaptations(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
-                history: events.map { event in
-                    var entry = HistoryEntry(event, calendar: calendar)
-                    entry.actorName = event.actor.flatMap { actors[$0] }
-                    return entry
-                },
-                confidentialVisible: confidential)
+            return try self.pairDetail(pair, confidential: caller.isMember(of: pair), store, instant)
         }
+    }
+
+    /// A pair with its cycles, drop-ins, adaptations and history; texts when `confidential`.
+    /// History names its actors, or only those `named` allows (an export names no one else).
+    func pairDetail(
+        _ pair: Pair, confidential: Bool, _ store: any StoreReading, _ instant: Date,
+        named: (Int64) -> Bool = { _ in true }
+    ) throws -> PairDetail {
+        let calendar = try self.calendar(pair.school, store)
+        let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
+        let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
+        let events = try store.history(pair: pair.id)
+        // History says who did what by name (issue 11): names only, never a text.
+        let actors = try store.names(of: Set(events.compactMap(\.actor).filter(named)))
+        return PairDetail(
+            pair: summary,
+            cycles: try store.cycles(pair: pair.id).map { CycleInfo($0, calendar: calendar, confidential: confidential) },
+            dropins: try store.dropIns(pair: pair.id).map {
+                DropInInfo($0, followUp: followUps[$0.id], calendar: calendar, confidential: confidential)
+            },
+            adaptations: try store.adaptations(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
+            history: events.map { event in
+                var entry = HistoryEntry(event, calendar: calendar)
+                entry.actorName = event.actor.flatMap { actors[$0] }
+                return entry
+            },
+            confidentialVisible: confidential)
     }
 
     func pairsList(_ params: PairsList.Params, _ peer: Peer) async throws -> PairList {

@@ -147,7 +147,7 @@ extension CoachService {
 
     func peopleUpdate(_ params: PeopleUpdate.Params, _ peer: Peer) async throws -> PersonInfo {
         let name = try params.name.map { try TextRules.line($0, field: "name", maxCharacters: 200) }
-        let roles = try params.roles.map { try Self.roles($0) }
+        let roles = try params.roles.map { try Role.parse($0) }
         let login = try params.login.map { try TextRules.login($0) }
         guard name != nil || roles != nil || login != nil || params.uid != nil else {
             throw DomainError.invalid("give at least one of name, roles, login or uid to change", field: "person")
@@ -354,23 +354,6 @@ extension CoachService {
             pairs += try store.pairs(school: person.school, person: nil).filter { !own.contains($0.id) }
         }
         return pairs.filter(caller.canSee).sorted { $0.id < $1.id }
-    }
-
-    static func roles(_ names: [String]) throws -> Set<Role> {
-        guard !names.isEmpty else {
-            throw DomainError.invalid(
-                "give at least one role", field: "roles", hint: RoleName.all.joined(separator: ", "))
-        }
-        var roles = Set<Role>()
-        for text in names {
-            guard let role = Role(rawValue: text) else {
-                throw DomainError.invalid(
-                    "\"\(TextRules.printable(text, limit: 32))\" is not a role", field: "roles",
-                    hint: "roles: \(RoleName.all.joined(separator: ", "))")
-            }
-            roles.insert(role)
-        }
-        return roles
     }
 
     /// A Unix identity from a login and/or uid (nil when neither is given).

@@ -33,6 +33,8 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case closureRemoved = "calendar.closure_removed"
     case termRemoved = "calendar.term_removed"
     case dueMoved = "due.moved"
+    case personExported = "person.exported"
+    case personErased = "person.erased"
 
     /// The 128-bit MESSAGE_ID, as 32 hex digits.
     public var messageID: String {
@@ -69,6 +71,8 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .closureRemoved: "d2bdc46d028349559fb20999fdbfea33"
         case .termRemoved: "3f51c5222ac74ee5ab69bcf6e0cc32f6"
         case .dueMoved: "36a69c20a05b4d97bc96d4efab13c5bb"
+        case .personExported: "8d612144fd7043149721d63efa0db927"
+        case .personErased: "4105752e3d4c417fbffb0e74f9371adc"
         }
     }
 

@@ -112,11 +112,15 @@ extension CoachService {
         table.on(AgendaListMethod.self, access: .known) { params, peer in try await self.agendaList(params, peer) }
         table.on(CoverageListMethod.self, access: .known) { params, peer in try await self.coverageList(params, peer) }
         table.on(ReportsSummary.self, access: .known) { params, peer in try await self.reportsSummary(params, peer) }
+        // Issue 13: the school is checked inside people.import, as in people.add.
+        table.on(PeopleImport.self, access: .managers) { params, peer in try await self.peopleImport(params, peer) }
+        table.on(PeopleExport.self, access: .admin) { params, peer in try await self.peopleExport(params, peer) }
+        table.on(PeopleErase.self, access: .admin) { params, peer in try await self.peopleErase(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "school-year"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year"]
 }

@@ -13,6 +13,10 @@ public protocol CoachStore: Sendable {
     func schemaVersion() async throws -> String
     /// Writes an online, consistent copy of the whole store to a new file at `path`.
     func backup(to path: String) async throws
+    /// After an erasure: leaves no copy of changed or deleted text in the store's files (SQLite:
+    /// rebuilds the file and empties the write-ahead log). Returns false when another reader kept
+    /// the log from being emptied (it is at the next checkpoint).
+    func purgeFreedSpace() async throws -> Bool
 }
 
 /// Reads, inside a transaction or snapshot.
@@ -81,6 +85,30 @@ public protocol StoreReading {
     func lastCancelledAt(pair: Int64) throws -> Date?
     /// The earlier times of a moved drop-in, oldest first.
     func dropInMoves(dropIn: Int64) throws -> [DropInMove]
+    /// Changes to a person themself (`person.*` events about them, outside any pair), oldest first.
+    func personHistory(person: Int64) throws -> [HistoryEvent]
+}
+
+/// How many texts an erasure blanked in one pair.
+public struct ErasedTexts: Sendable, Hashable {
+    public var focuses = 0
+    public var dropInNotes = 0
+    public var followUpNotes = 0
+    public var adaptations = 0
+    /// Cancel reasons of its drop-ins and the pair's end reason.
+    public var reasons = 0
+
+    public init() {}
+
+    public static func + (lhs: Self, rhs: Self) -> Self {
+        var sum = lhs
+        sum.focuses += rhs.focuses
+        sum.dropInNotes += rhs.dropInNotes
+        sum.followUpNotes += rhs.followUpNotes
+        sum.adaptations += rhs.adaptations
+        sum.reasons += rhs.reasons
+        return sum
+    }
 }
 
 /// A drop-in's earlier start and length, kept when it is moved.
@@ -125,6 +153,12 @@ public protocol StoreWriting: StoreReading {
     func update(_ person: Person) throws
     /// Deactivates a person, with why.
     func deactivatePerson(_ id: Int64, at: Date, reason: String) throws
+    /// Replaces every text of a pair (focuses, notes, adaptations, reasons) with `placeholder` or
+    /// nothing; the rows stay, so counts stay right. Returns how many texts there were.
+    func eraseTexts(pair: Int64, placeholder: String) throws -> ErasedTexts
+    /// Replaces a person's name, drops their Unix link and deactivation reason, and deactivates
+    /// them if active. Returns whether they had a deactivation reason.
+    func erasePerson(_ id: Int64, name: String, reason: String, at: Date) throws -> Bool
     /// Removes a closure; returns whether there was one.
     @discardableResult func deleteClosure(_ id: Int64) throws -> Bool
     /// Removes a term; returns whether there was one.

@@ -148,6 +148,18 @@ struct SQLiteAccess: StoreWriting {
         }
     }
 
+    func personHistory(person: Int64) throws -> [HistoryEvent] {
+        // No index on subject: this is read for an export, rarely, by an admin.
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM history WHERE pair IS NULL AND subject = ? AND kind LIKE 'person.%' ORDER BY id"),
+            arguments: [person]
+        ).map { row in
+            HistoryEvent(
+                at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
+                school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
+        }
+    }
+
     func allPairStates() throws -> [PairState] {
         // Bulk reads keyed by pair, so start-up costs a handful of queries, not several per pair.
         let pairs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pair WHERE active ORDER BY id")).map(Self.pair)
@@ -437,6 +449,35 @@ struct SQLiteAccess: StoreWriting {
         try db.cachedStatement(
             sql: "UPDATE person SET active = 0, deactivated_at = ?, deactivate_reason = ? WHERE id = ? AND active"
         ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+    }
+
+    func eraseTexts(pair: Int64, placeholder: String) throws -> ErasedTexts {
+        var erased = ErasedTexts()
+        func run(_ sql: String, _ arguments: StatementArguments) throws -> Int {
+            try db.execute(sql: sql, arguments: arguments)
+            return db.changesCount
+        }
+        erased.focuses = try run("UPDATE cycle SET focus = ? WHERE pair = ?", [placeholder, pair])
+        erased.dropInNotes = try run("UPDATE dropin SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
+        erased.reasons = try run(
+            "UPDATE dropin SET cancel_reason = ? WHERE pair = ? AND cancel_reason IS NOT NULL", [placeholder, pair])
+        erased.reasons += try run(
+            "UPDATE pair SET end_reason = ? WHERE id = ? AND end_reason IS NOT NULL", [placeholder, pair])
+        erased.followUpNotes = try run("UPDATE followup SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
+        erased.adaptations = try run("UPDATE adaptation SET text = ? WHERE pair = ?", [placeholder, pair])
+        return erased
+    }
+
+    func erasePerson(_ id: Int64, name: String, reason: String, at: Date) throws -> Bool {
+        let hadReason =
+            try Bool.fetchOne(db, sql: "SELECT deactivate_reason IS NOT NULL FROM person WHERE id = ?", arguments: [id])
+            ?? false
+        try db.execute(
+            sql: """
+                UPDATE person SET name = ?, uid = NULL, login = NULL, deactivate_reason = ?,
+                    deactivated_at = COALESCE(deactivated_at, ?), active = 0 WHERE id = ?
+                """, arguments: [name, reason, at.timeIntervalSince1970, id])
+        return hadReason
     }
 
     @discardableResult

@@ -19,6 +19,9 @@ public final class SQLiteStore: CoachStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA busy_timeout = 5000")
+            // Deleted and overwritten content is zeroed, not left in free space: an erased
+            // person's name or notes must not survive in the file (issue 13).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         configuration.busyMode = .timeout(5)
         do {
@@ -101,6 +104,26 @@ public final class SQLiteStore: CoachStore {
         } catch {
             throw StoreError(.unavailable, "backup to \(path) failed: \(Self.describe(error))")
         }
+    }
+
+    public func purgeFreedSpace() async throws -> Bool {
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                // Copies made before secure_delete was on (older files, moved cells) are gone once
+                // the file is rebuilt; the log is then copied back and truncated to nothing.
+                try db.execute(sql: "VACUUM")
+                let (busy, _, _) = try Self.checkpoint(db)
+                return !busy
+            }
+        } catch {
+            throw StoreError(.unavailable, "the database could not be compacted after erasing: \(Self.describe(error))")
+        }
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`: (busy, log frames, frames checkpointed).
+    private static func checkpoint(_ db: Database) throws -> (Bool, Int, Int) {
+        guard let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return (true, 0, 0) }
+        return ((row[0] as Int? ?? 1) != 0, row[1] as Int? ?? 0, row[2] as Int? ?? 0)
     }
 
     /// What went wrong, in words an operator acts on. SQLite's own message follows only where it
