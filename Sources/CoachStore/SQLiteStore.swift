@@ -111,6 +111,9 @@ public final class SQLiteStore: CoachStore {
             return try await writer.writeWithoutTransaction { db in
                 // Copies made before secure_delete was on (older files, moved cells) are gone once
                 // the file is rebuilt; the log is then copied back and truncated to nothing.
+                // VACUUM's working copy stays in memory, not in a temporary file that outlives it on disk.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
                 try db.execute(sql: "VACUUM")
                 let (busy, _, _) = try Self.checkpoint(db)
                 return !busy

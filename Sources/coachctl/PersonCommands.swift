@@ -4,8 +4,8 @@ import CoachRPC
 /// `coachctl person …`: people, their roles and the Unix login they connect as.
 struct PersonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "person", abstract: "Add, list, update and deactivate people.",
-        subcommands: [Add.self, List.self, Update.self, Deactivate.self])
+        commandName: "person", abstract: "Add, list, update, deactivate, import, export and erase people.",
+        subcommands: [Add.self, List.self, Update.self, Deactivate.self, Import.self, Export.self, Erase.self])
 
     struct Add: ParsableCommand {
         static let configuration = PeopleAdd.command(
