@@ -34,7 +34,7 @@ extension CoachService {
                 dryRun: dryRun, ignoredColumns: ignored)
         }
         guard headerErrors.isEmpty else { return failed(headerErrors) }
-        let (rows, rowErrors) = StaffImport.rows(table.records, columns: columns)
+        let (rows, rowErrors, failedLogins) = StaffImport.rows(table.records, columns: columns)
         // Logins are resolved outside the transaction (an account lookup may be slow).
         var resolved: [String: Int64] = [:]
         for login in Set(rows.compactMap(\.login) + rows.compactMap(\.coach)) {
@@ -52,7 +52,8 @@ extension CoachService {
             let activePairs = Set(
                 try tx.pairs(school: params.school, person: nil).filter(\.active).map { [$0.teacher, $0.coach] })
             let (steps, planErrors) = StaffImport.plan(
-                rows, school: params.school, people: people, elsewhere: elsewhere, uids: uids, activePairs: activePairs)
+                rows, school: params.school, people: people, elsewhere: elsewhere, uids: uids, activePairs: activePairs,
+                failedLogins: failedLogins)
             let errors = (rowErrors + planErrors).sorted { ($0.row, $0.column) < ($1.row, $1.column) }
             guard errors.isEmpty else { return failed(errors) }
             var ids: [Int64?] = steps.map { step in

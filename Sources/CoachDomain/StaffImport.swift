@@ -94,7 +94,11 @@ public enum StaffImport {
 
     /// Every data row checked: the rows that are sound, and one error per bad field. Blank rows
     /// (every field empty) are skipped but keep their number.
-    public static func rows(_ records: [[String]], columns: [String: Int]) -> (rows: [Row], errors: [RowError]) {
+    /// `failedLogins`: the logins of rows at fault, so a teacher naming one as coach is not blamed too.
+    public static func rows(_ records: [[String]], columns: [String: Int]) -> (
+        rows: [Row], errors: [RowError], failedLogins: Set<String>
+    ) {
+        var failedLogins = Set<String>()
         var rows: [Row] = []
         var errors: [RowError] = []
         for (index, record) in records.enumerated() {
@@ -145,10 +149,12 @@ public enum StaffImport {
             }
             if rowErrors.isEmpty, let name, let roles {
                 rows.append(Row(row: number, name: name, login: login, uid: uid, roles: roles, coach: coach))
+            } else if let text = field("login") {
+                failedLogins.insert(text)
             }
             errors += rowErrors
         }
-        return (rows, errors)
+        return (rows, errors, failedLogins)
     }
 
     /// Who a row is once its login is resolved: someone new, or a person already in coachd.
@@ -173,8 +179,9 @@ public enum StaffImport {
     /// active pairs as (teacher, coach). Nothing is stored here.
     public static func plan(
         _ rows: [Row], school: Int64, people: [Person], elsewhere: Set<Int64>, uids: [String: Int64],
-        activePairs: Set<[Int64]>
+        activePairs: Set<[Int64]>, failedLogins: Set<String> = []
     ) -> (steps: [Step], errors: [RowError]) {
+        var failedLogins = failedLogins
         var errors: [RowError] = []
         var steps: [Step] = []
         var byUID: [Int64: Person] = [:]
@@ -184,6 +191,7 @@ public enum StaffImport {
             var uid = row.uid
             if let login = row.login {
                 guard let found = uids[login] else {
+                    failedLogins.insert(login)
                     errors.append(RowError(row: row.row, column: "login", message: "there is no Unix user \"\(login)\" on this machine"))
                     continue
                 }
@@ -195,10 +203,12 @@ public enum StaffImport {
             }
             guard let uid else { continue }
             if let earlier = rowOfUID[uid] {
+                if let login = row.login { failedLogins.insert(login) }
                 errors.append(RowError(row: row.row, column: row.login != nil ? "login" : "uid", message: "the same person as row \(earlier)"))
                 continue
             }
             if elsewhere.contains(uid) {
+                if let login = row.login { failedLogins.insert(login) }
                 errors.append(
                     RowError(row: row.row, column: row.login != nil ? "login" : "uid", message: "uid \(uid) is already linked to someone in another school"))
                 continue
@@ -228,6 +238,8 @@ public enum StaffImport {
                     (people.first { $0.login == login } ?? uids[login].flatMap { byUID[$0] }).map { .existing($0) }
                 }
             guard let found else {
+                // The coach's own row is at fault and named already: blaming this row too would mislead.
+                if failedLogins.contains(login) { continue }
                 errors.append(
                     RowError(
                         row: row, column: "coach",
