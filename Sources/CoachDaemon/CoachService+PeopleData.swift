@@ -74,7 +74,7 @@ extension CoachService {
             var pairsCreated = 0
             for (index, step) in steps.enumerated() {
                 var info = ImportRowInfo(
-                    row: step.row.row, name: step.row.name, outcome: ids[index] == nil || step.isNew ? "added" : "unchanged",
+                    row: step.row.row, name: step.row.name, outcome: step.isNew ? "added" : "unchanged",
                     person: ids[index], coach: step.row.coach)
                 if step.row.coach != nil {
                     info.pair = step.createsPair ? "created" : "unchanged"
@@ -190,16 +190,16 @@ extension CoachService {
             }
             var texts = ErasedTexts()
             var ended = 0
-            // Texts first, then the pairs end: the reasons written on ending ("erased") hold nothing personal.
+            // Texts first, then the pairs end: the reasons written on ending ("[erased]") hold nothing personal.
             for pair in try tx.pairs(school: nil, person: person.id) {
                 texts = texts + (try tx.eraseTexts(pair: pair.id, placeholder: Self.erasedText))
                 if pair.active {
-                    try self.end(pair, reason: "erased", caller, tx, &changes)
+                    try self.end(pair, reason: Self.erasedText, caller, tx, &changes)
                     ended += 1
                 }
             }
             let name = Self.erasedName(person.id)
-            if try tx.erasePerson(person.id, name: name, reason: "erased", at: self.now()) { texts.reasons += 1 }
+            if try tx.erasePerson(person.id, name: name, reason: Self.erasedText, at: self.now()) { texts.reasons += 1 }
             try self.history(tx, &changes, caller, .personErased, school: person.school, pair: nil, subject: person.id)
             return PersonErased(
                 person: person.id, name: name, pairsEnded: ended, focuses: texts.focuses, dropInNotes: texts.dropInNotes,

@@ -457,20 +457,26 @@ struct SQLiteAccess: StoreWriting {
             try db.execute(sql: sql, arguments: arguments)
             return db.changesCount
         }
-        erased.focuses = try run("UPDATE cycle SET focus = ? WHERE pair = ?", [placeholder, pair])
+        // Only texts people wrote are counted: erasing the same pair again finds none.
+        erased.focuses = try run("UPDATE cycle SET focus = ? WHERE pair = ? AND focus <> ?", [placeholder, pair, placeholder])
         erased.dropInNotes = try run("UPDATE dropin SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
         erased.reasons = try run(
-            "UPDATE dropin SET cancel_reason = ? WHERE pair = ? AND cancel_reason IS NOT NULL", [placeholder, pair])
+            "UPDATE dropin SET cancel_reason = ? WHERE pair = ? AND cancel_reason IS NOT NULL AND cancel_reason <> ?",
+            [placeholder, pair, placeholder])
         erased.reasons += try run(
-            "UPDATE pair SET end_reason = ? WHERE id = ? AND end_reason IS NOT NULL", [placeholder, pair])
+            "UPDATE pair SET end_reason = ? WHERE id = ? AND end_reason IS NOT NULL AND end_reason <> ?",
+            [placeholder, pair, placeholder])
         erased.followUpNotes = try run("UPDATE followup SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
-        erased.adaptations = try run("UPDATE adaptation SET text = ? WHERE pair = ?", [placeholder, pair])
+        erased.adaptations = try run(
+            "UPDATE adaptation SET text = ? WHERE pair = ? AND text <> ?", [placeholder, pair, placeholder])
         return erased
     }
 
     func erasePerson(_ id: Int64, name: String, reason: String, at: Date) throws -> Bool {
         let hadReason =
-            try Bool.fetchOne(db, sql: "SELECT deactivate_reason IS NOT NULL FROM person WHERE id = ?", arguments: [id])
+            try Bool.fetchOne(
+                db, sql: "SELECT deactivate_reason IS NOT NULL AND deactivate_reason <> ? FROM person WHERE id = ?",
+                arguments: [reason, id])
             ?? false
         try db.execute(
             sql: """

@@ -281,5 +281,9 @@ struct PeopleDataServiceTests {
         #expect(other.pair.active == true)
         let line = try #require(f.log.all.first { $0.contains("person.erased") })
         #expect(!line.contains("Ada"))
+        // Erasing again (the name is now the placeholder) finds nothing left to erase.
+        let again = try await f.service.peopleErase(.init(person: f.teacher, confirm: erased.name), Peers.admin)
+        #expect(again.pairsEnded == 0 && again.focuses == 0 && again.dropInNotes == 0 && again.adaptations == 0)
+        #expect(again.reasons <= 1)
     }
 }
