@@ -27,8 +27,12 @@ struct RPCResponder: Sendable {
     var budget = ReplyBudget(limit: .max)
     /// Whether this connection's peer is an admin: its requests may use the gate's reserved places.
     var isAdmin = false
+    /// How long a whole batch may take (`RPCServerConfiguration.batchTimeout`): a member still
+    /// running then is answered `DeadlineExceeded`, and the members after it are too, unrun.
+    var batchTimeout: Duration = .seconds(60)
 
-    /// The reply to a batch: each member in turn, each under its own deadline. A batch over
+    /// The reply to a batch: each member in turn, each under its own deadline and all under the
+    /// batch's (`batchTimeout`). A batch over
     /// `maxBatchRequests` gets one Invalid Request and none of it runs; once the replies pass
     /// `maxBatchReplyBytes`, or the replies the server holds pass its budget, the remaining requests
     /// are answered `Busy` without running. The replies count against the budget while they are built.
@@ -61,6 +65,9 @@ struct RPCResponder: Sendable {
         }
         var replyBytes = 0
         var overBudget = false
+        let clock = ContinuousClock()
+        let batchDeadline = clock.now.advanced(by: batchTimeout)
+        var pastDeadline = false
         for (index, member) in members.enumerated() {
             if Task.isCancelled { return (nil, replyBytes) }
             // Members that never suspend (`daemon.ping`) would hold a thread of the two-thread
@@ -79,8 +86,17 @@ struct RPCResponder: Sendable {
                     if let id = request.id { append(RPCCodec.failure(Self.budgetFull(budget.limit), id: id)) }
                     continue
                 }
+                if clock.now >= batchDeadline {
+                    // Not run: the batch has used all its time.
+                    pastDeadline = true
+                    if let id = request.id {
+                        append(RPCCodec.failure(Self.batchDeadlineExceeded(batchTimeout), id: id))
+                    }
+                    continue
+                }
             }
-            if let reply = await answer(member) {
+            let left = batchDeadline - clock.now
+            if let reply = await answer(member, timeout: min(requestTimeout, max(left, .zero))) {
                 replyBytes += reply.count
                 budget.charge(reply.count)
                 append(reply)
@@ -88,6 +104,11 @@ struct RPCResponder: Sendable {
         }
         if replyBytes > maxBatchReplyBytes {
             logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
+        }
+        if pastDeadline {
+            logger.notice(
+                "batch deadline exceeded: its remaining requests answered DeadlineExceeded",
+                metadata: ["rpc.batch.deadline": "\(batchTimeout)"])
         }
         if overBudget {
             logger.notice(
@@ -122,6 +143,12 @@ struct RPCResponder: Sendable {
             hint: "send fewer requests per batch, or the large ones on their own")
     }
 
+    private static func batchDeadlineExceeded(_ timeout: Duration) -> RPCError {
+        RPCError(
+            .deadlineExceeded, "not run: the batch took longer than \(timeout)",
+            hint: "send fewer or smaller requests per batch; the daemon may be overloaded")
+    }
+
     /// Takes a place among the requests running at once, or says why not.
     private func enterGate(_ request: RPCRequest) -> RPCError? {
         guard !gate.enter(admin: isAdmin) else { return nil }
@@ -133,17 +160,10 @@ struct RPCResponder: Sendable {
             hint: "retry in a moment; if it persists the journal tells why requests are slow")
     }
 
-    /// The reply to one request, without a deadline of its own (the connection handler keeps it):
-    /// nil for a notification, or when cancelled. Its place in the gate is held until the work
-    /// ends, also when the handler has already answered its deadline.
-    func answer(_ request: RPCRequest) async -> Data? {
-        let outcome: DispatchOutcome
-        if let refused = enterGate(request) {
-            outcome = .failure(refused)
-        } else {
-            defer { gate.leave() }
-            outcome = await Self.dispatch(request, to: dispatcher, context: context)
-        }
+    /// The reply to one request under the request deadline: nil for a notification, or when
+    /// cancelled (the connection closed). The same deadline as a batch member's (`run`).
+    func reply(to request: RPCRequest) async -> Data? {
+        let outcome = await run(request, timeout: requestTimeout)
         guard !Task.isCancelled else { return nil }
         return Self.reply(outcome, to: request)
     }
@@ -174,17 +194,13 @@ struct RPCResponder: Sendable {
             "protocol error", metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
     }
 
-    func logDeadlineExceeded(_ request: RPCRequest, timeout: TimeAmount) {
-        logDeadlineExceeded(request, timeout: Duration.nanoseconds(timeout.nanoseconds))
-    }
-
     private func logDeadlineExceeded(_ request: RPCRequest, timeout: Duration) {
         logger.notice(
             "request deadline exceeded", metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
     }
 
-    /// The reply to one request object, or nil for a notification.
-    private func answer(_ incoming: RPCIncoming) async -> Data? {
+    /// The reply to one batch member, or nil for a notification.
+    private func answer(_ incoming: RPCIncoming, timeout: Duration) async -> Data? {
         switch incoming {
         case .invalid(let error, let id):
             logProtocolError(error)
@@ -194,15 +210,16 @@ struct RPCResponder: Sendable {
             switch dispatcher.dispatchImmediately(request, context: context) {
             case .success(let result)?: outcome = .success(Self.checked(result))
             case .failure(let error)?: outcome = .failure(error)
-            case nil: outcome = await run(request)
+            case nil: outcome = await run(request, timeout: timeout)
             }
             return Self.reply(outcome, to: request)
         }
     }
 
-    /// Runs one batch member under the deadline. The reply goes out when the deadline passes even
-    /// if the dispatcher ignores its cancellation; that work then finishes unobserved.
-    private func run(_ request: RPCRequest) async -> DispatchOutcome {
+    /// Runs one request under a deadline: the one deadline mechanism, for single requests and
+    /// batch members alike. The reply goes out when the deadline passes even if the dispatcher
+    /// ignores its cancellation; that work then finishes unobserved, holding its place in the gate.
+    private func run(_ request: RPCRequest, timeout: Duration) async -> DispatchOutcome {
         if let refused = enterGate(request) { return .failure(refused) }
         let slot = OutcomeSlot()
         let dispatcher = self.dispatcher
@@ -213,7 +230,6 @@ struct RPCResponder: Sendable {
             defer { gate.leave() }
             slot.resume(await Self.dispatch(request, to: dispatcher, context: context))
         }
-        let timeout = requestTimeout
         let timer = Task {
             do {
                 try await Task.sleep(for: timeout)
@@ -239,10 +255,6 @@ struct RPCResponder: Sendable {
         RPCError(
             .deadlineExceeded, "the request took longer than \(timeout)",
             hint: "the daemon is overloaded or the request is too large; retry later")
-    }
-
-    static func deadlineExceeded(_ timeout: TimeAmount) -> RPCError {
-        deadlineExceeded(Duration.nanoseconds(timeout.nanoseconds))
     }
 
     /// A result that would break the framing or the reply: empty, or holding line breaks (which in
