@@ -1,0 +1,46 @@
+import CoachRPC
+import Foundation
+import Testing
+
+@testable import CoachRPCSocket
+
+/// `RPCSocketServer.shutDown()` over real sockets (issue 9): what SIGTERM does to the daemon's server.
+@Suite("Server drain")
+struct ServerDrainTests {
+    @Test func shutDown_answersWhatEachConnectionRead_acceptsNoOne_thenServeReturns() async throws {
+        try await withServer { server in
+            let client = try server.connect()
+            let idle = try server.connect()
+            // Two lines in one write: the second waits in the server behind the first.
+            await client.send(
+                #"{"jsonrpc":"2.0","method":"sleep","params":{"ms":300},"id":1}"# + "\n"
+                    + #"{"jsonrpc":"2.0","method":"record","params":{"tag":"queued"},"id":2}"# + "\n")
+            #expect(await eventually { server.server.connectionCount == 2 })
+            try await Task.sleep(for: .milliseconds(50))
+            server.server.shutDown()
+            #expect(try await client.readLine() == #"{"jsonrpc":"2.0","result":"slept","id":1}"#)
+            #expect(try await client.readLine() == #"{"jsonrpc":"2.0","result":true,"id":2}"#)
+            #expect(try await client.readLine() == nil, "the connection stayed open after its requests")
+            #expect(try await idle.readLine() == nil, "an idle connection stayed open")
+            try await server.task.value
+            #expect(server.dispatcher.records == ["queued"])
+            #expect((try? server.connect()) == nil, "a connection was accepted while draining")
+            #expect(server.logs.entries.contains { $0.message.hasPrefix("draining") })
+        }
+    }
+
+    @Test func aRequestStillRunningWhenTheDrainTimeIsOver_isCutOff() async throws {
+        try await withServer({ $0.drainTimeout = .milliseconds(200) }) { server in
+            let client = try server.connect()
+            await client.send(#"{"jsonrpc":"2.0","method":"stubborn","params":{"ms":5000},"id":1}"# + "\n")
+            #expect(await eventually { server.server.connectionCount == 1 })
+            try await Task.sleep(for: .milliseconds(50))
+            let started = ContinuousClock.now
+            server.server.shutDown()
+            #expect(try await client.readLine() == nil)
+            try await server.task.value
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(server.logs.entries.contains { $0.message.hasPrefix("the drain time is over") })
+        }
+    }
+}
