@@ -36,8 +36,8 @@ struct ConnectionServing: Sendable {
 ///
 /// A request the dispatcher can answer at once (`RPCDispatching.dispatchImmediately`) is answered
 /// right here, on the I/O thread, with no task, timer or hop: that is the fast path. Anything else
-/// runs in one `Task` under the responder's deadline (the one mechanism for single requests and
-/// batch members); meanwhile later lines wait in a queue and reading stops, so a pipelining client
+/// runs off the event loop under the responder's deadline (`RPCResponder.start`, the one mechanism
+/// for single requests and batch members); meanwhile later lines wait in a queue and reading stops, so a pipelining client
 /// is answered in order and cannot make the server buffer without bound.
 ///
 /// `ChannelShouldQuiesceEvent` (the server stopping) drains the connection: it reads nothing
@@ -59,8 +59,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// The connection's state, queue and running request.
     private(set) var machine = ConnectionStateMachine<LineFrame>()
-    /// The work of the request the machine has running.
-    private var task: Task<Void, Never>?
+    /// Cancels the request (or batch) the machine has running.
+    private var cancelRunning: (@Sendable () -> Void)?
     private var needsFlush = false
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
@@ -101,8 +101,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         unmarkedBytes = 0
         idleCheck?.cancel()
         idleCheck = nil
-        if machine.inactive() != nil { task?.cancel() }
-        task = nil
+        if machine.inactive() != nil { cancelRunning?() }
+        cancelRunning = nil
         context.fireChannelInactive()
     }
 
@@ -223,12 +223,15 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         let responder = serving.responder
-        task = Task {
-            if let single {
-                let reply = await responder.reply(to: single)
+        if let single {
+            let running = responder.start(single, timeout: responder.requestTimeout) { outcome in
+                let reply = RPCResponder.reply(outcome, to: single)
                 loop.execute { bound.value.finish(mine, reply: reply) }
-                return
             }
+            cancelRunning = running.cancel
+            return
+        }
+        let task = Task {
             let (line, held) = await responder.replyHolding(batch: batch ?? [])
             loop.execute {
                 bound.value.finish(mine, line: line)
@@ -236,12 +239,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
                 responder.budget.release(held)
             }
         }
+        cancelRunning = task.cancel
     }
 
     /// The reply to the request in flight arrived: as data (a single request) or as a whole line (a batch).
     private func finish(_ finished: UInt64, reply: Data? = nil, line: ByteBuffer? = nil) {
         guard let context, machine.finished(finished) else { return }
-        task = nil
+        cancelRunning = nil
         lastActivity = .now()
         if let reply { write(context, reply) }
         if let line { counted(context, line) }

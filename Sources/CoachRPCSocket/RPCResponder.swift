@@ -1,8 +1,9 @@
 import CoachRPC
 import Foundation
 import Logging
-import NIOCore
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -30,6 +31,9 @@ struct RPCResponder: Sendable {
     /// How long a whole batch may take (`RPCServerConfiguration.batchTimeout`): a member still
     /// running then is answered `DeadlineExceeded`, and the members after it are too, unrun.
     var batchTimeout: Duration = .seconds(60)
+    /// Where deadline timers run: the connection's event loop (a timer there needs no thread of
+    /// the cooperative pool, which a burst of work may hold).
+    var timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
 
     /// The reply to a batch: each member in turn, each under its own deadline and all under the
     /// batch's (`batchTimeout`). A batch over
@@ -160,12 +164,39 @@ struct RPCResponder: Sendable {
             hint: "retry in a moment; if it persists the journal tells why requests are slow")
     }
 
-    /// The reply to one request under the request deadline: nil for a notification, or when
-    /// cancelled (the connection closed). The same deadline as a batch member's (`run`).
-    func reply(to request: RPCRequest) async -> Data? {
-        let outcome = await run(request, timeout: requestTimeout)
-        guard !Task.isCancelled else { return nil }
-        return Self.reply(outcome, to: request)
+    /// Starts one request under a deadline: the one deadline mechanism, for single requests (the
+    /// connection handler, with `requestTimeout`) and batch members (`run`) alike. The work runs in
+    /// a task of its own and a timer on `timerLoop` races it; `done` gets the first outcome, once:
+    /// the work's, `DeadlineExceeded` when the timer wins (even if the dispatcher ignores its
+    /// cancellation; that work then finishes unobserved, holding its place in the gate), or
+    /// `cancelled` when the returned request is cancelled.
+    func start(
+        _ request: RPCRequest, timeout: Duration, done: @escaping @Sendable (DispatchOutcome) -> Void
+    ) -> RunningRequest {
+        let slot = OutcomeSlot(done)
+        if let refused = enterGate(request) {
+            slot.resume(.failure(refused))
+            return RunningRequest(slot: slot, work: nil, timer: nil)
+        }
+        let dispatcher = self.dispatcher
+        let context = self.context
+        let gate = self.gate
+        let logger = self.logger
+        let timer = timerLoop.scheduleTask(in: RPCSocketServer.timeAmount(timeout)) {
+            if slot.resume(.failure(Self.deadlineExceeded(timeout))) {
+                logger.notice(
+                    "request deadline exceeded",
+                    metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
+            }
+        }
+        let work = Task {
+            // The gate is left only when the work ends, even after its deadline has been answered.
+            defer { gate.leave() }
+            let outcome = await Self.dispatch(request, to: dispatcher, context: context)
+            timer.cancel()
+            slot.resume(outcome)
+        }
+        return RunningRequest(slot: slot, work: work, timer: timer)
     }
 
     /// Runs one request through the dispatcher; a result is made safe for the line framing.
@@ -180,7 +211,7 @@ struct RPCResponder: Sendable {
     }
 
     /// The reply line for an outcome: nil for a notification or a cancelled request.
-    private static func reply(_ outcome: DispatchOutcome, to request: RPCRequest) -> Data? {
+    static func reply(_ outcome: DispatchOutcome, to request: RPCRequest) -> Data? {
         guard let id = request.id else { return nil }
         switch outcome {
         case .success(let result): return RPCCodec.success(result: result, id: id)
@@ -192,11 +223,6 @@ struct RPCResponder: Sendable {
     func logProtocolError(_ error: RPCError) {
         logger.notice(
             "protocol error", metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
-    }
-
-    private func logDeadlineExceeded(_ request: RPCRequest, timeout: Duration) {
-        logger.notice(
-            "request deadline exceeded", metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
     }
 
     /// The reply to one batch member, or nil for a notification.
@@ -216,39 +242,19 @@ struct RPCResponder: Sendable {
         }
     }
 
-    /// Runs one request under a deadline: the one deadline mechanism, for single requests and
-    /// batch members alike. The reply goes out when the deadline passes even if the dispatcher
-    /// ignores its cancellation; that work then finishes unobserved, holding its place in the gate.
+    /// Runs one batch member under a deadline (`start`), waiting for its outcome; cancelling the
+    /// waiting task cancels the request.
     private func run(_ request: RPCRequest, timeout: Duration) async -> DispatchOutcome {
-        if let refused = enterGate(request) { return .failure(refused) }
-        let slot = OutcomeSlot()
-        let dispatcher = self.dispatcher
-        let context = self.context
-        let gate = self.gate
-        let work = Task {
-            // The slot is left only when the work ends, even after its deadline has been answered.
-            defer { gate.leave() }
-            slot.resume(await Self.dispatch(request, to: dispatcher, context: context))
-        }
-        let timer = Task {
-            do {
-                try await Task.sleep(for: timeout)
-            } catch {
-                return
+        let running = NIOLockedValueBox<RunningRequest?>(nil)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let request = start(request, timeout: timeout) { continuation.resume(returning: $0) }
+                running.withLockedValue { $0 = request }
+                if Task.isCancelled { request.cancel() }
             }
-            slot.resume(.failure(Self.deadlineExceeded(timeout)))
-        }
-        let outcome = await withTaskCancellationHandler {
-            await slot.wait()
         } onCancel: {
-            slot.resume(.cancelled)
+            running.withLockedValue { $0 }?.cancel()
         }
-        timer.cancel()
-        work.cancel()
-        if case .failure(let error) = outcome, error.name == .deadlineExceeded {
-            logDeadlineExceeded(request, timeout: timeout)
-        }
-        return outcome
     }
 
     static func deadlineExceeded(_ timeout: Duration) -> RPCError {
@@ -291,49 +297,38 @@ enum DispatchOutcome: Sendable {
     case cancelled
 }
 
-/// Hands the first of several racing outcomes to the one waiter; later ones are dropped.
+/// A request started under a deadline (`RPCResponder.start`).
+struct RunningRequest: Sendable {
+    let slot: OutcomeSlot
+    let work: Task<Void, Never>?
+    let timer: Scheduled<Void>?
+
+    /// Answers it `cancelled` (unless it is answered already) and cancels its work and timer.
+    func cancel() {
+        timer?.cancel()
+        work?.cancel()
+        slot.resume(.cancelled)
+    }
+}
+
+/// Hands the first of several racing outcomes (the work, the deadline, a cancellation) to its
+/// receiver; later ones are dropped.
 final class OutcomeSlot: Sendable {
-    private enum State {
-        case empty
-        case waiting(CheckedContinuation<DispatchOutcome, Never>)
-        case ready(DispatchOutcome)
-        case done
+    private let receiver: NIOLockedValueBox<(@Sendable (DispatchOutcome) -> Void)?>
+
+    init(_ receiver: @escaping @Sendable (DispatchOutcome) -> Void) {
+        self.receiver = NIOLockedValueBox(receiver)
     }
 
-    private let state = NIOLockedValueBox<State>(.empty)
-
-    func resume(_ outcome: DispatchOutcome) {
-        let continuation: CheckedContinuation<DispatchOutcome, Never>? = state.withLockedValue { state in
-            switch state {
-            case .empty:
-                state = .ready(outcome)
-                return nil
-            case .waiting(let continuation):
-                state = .done
-                return continuation
-            case .ready, .done:
-                return nil
-            }
+    /// Delivers `outcome` if it is the first; true when it was.
+    @discardableResult
+    func resume(_ outcome: DispatchOutcome) -> Bool {
+        let receiver = self.receiver.withLockedValue { receiver in
+            defer { receiver = nil }
+            return receiver
         }
-        continuation?.resume(returning: outcome)
-    }
-
-    func wait() async -> DispatchOutcome {
-        await withCheckedContinuation { continuation in
-            let ready: DispatchOutcome? = state.withLockedValue { state in
-                switch state {
-                case .ready(let outcome):
-                    state = .done
-                    return outcome
-                case .empty:
-                    state = .waiting(continuation)
-                    return nil
-                case .waiting, .done:
-                    preconditionFailure("OutcomeSlot.wait called twice")
-                }
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
+        receiver?(outcome)
+        return receiver != nil
     }
 }
 

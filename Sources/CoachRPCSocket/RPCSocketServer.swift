@@ -255,7 +255,8 @@ public final class RPCSocketServer: Sendable {
                 dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),
                 requestTimeout: configuration.requestTimeout, logger: logger, gate: gate,
                 maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes,
-                budget: budget, isAdmin: isAdmin, batchTimeout: configuration.batchTimeout)
+                budget: budget, isAdmin: isAdmin, batchTimeout: configuration.batchTimeout,
+                timerLoop: connection.channel.eventLoop)
             let serving = ConnectionServing(
                 dispatcher: dispatcher, responder: responder, idleTimeout: Self.timeAmount(configuration.idleTimeout),
                 maxLineBytes: configuration.maxLineBytes,
@@ -283,7 +284,7 @@ public final class RPCSocketServer: Sendable {
         }
     }
 
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
