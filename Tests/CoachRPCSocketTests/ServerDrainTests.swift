@@ -5,7 +5,7 @@ import Testing
 @testable import CoachRPCSocket
 
 /// `RPCSocketServer.shutDown()` over real sockets (issue 9): what SIGTERM does to the daemon's server.
-@Suite("Server drain")
+@Suite("Server drain", .serialized)
 struct ServerDrainTests {
     static func record(_ tag: String, id: Int) -> String {
         #"{"jsonrpc":"2.0","method":"record","params":{"tag":"\#(tag)"},"id":\#(id)}"# + "\n"
@@ -38,7 +38,7 @@ struct ServerDrainTests {
         try await withServer({ $0.drainTimeout = .milliseconds(200) }) { server in
             let client = try server.connect()
             await client.send(
-                Self.record("first", id: 1) + #"{"jsonrpc":"2.0","method":"stubborn","params":{"ms":20000},"id":2}"#
+                Self.record("first", id: 1) + #"{"jsonrpc":"2.0","method":"sleep","params":{"ms":20000},"id":2}"#
                     + "\n")
             #expect(await eventually { server.dispatcher.records == ["first"] })
             let started = ContinuousClock.now
