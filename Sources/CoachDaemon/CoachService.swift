@@ -58,9 +58,11 @@ final class CoachService: Sendable {
             || new.closeAtUnsentReplyBytes != old.closeAtUnsentReplyBytes
             || new.maxUnsentReplyBytesTotal != old.maxUnsentReplyBytesTotal
             || new.reservedAdminConnections != old.reservedAdminConnections
+            || new.batchTimeoutSeconds != old.batchTimeoutSeconds
         {
             needsRestart.append("limits.*")
         }
+        if new.drainSeconds != old.drainSeconds { needsRestart.append("daemon.drainSeconds") }
         if new.logLevel != old.logLevel { needsRestart.append("log.level") }
         if new.cacheDueList != old.cacheDueList { needsRestart.append("cache.dueList") }
         settings.replace(new)

@@ -68,6 +68,8 @@ public struct Daemon: Sendable {
         serverConfiguration.maxConnectionsPerUID = configuration.maxConnectionsPerUID
         serverConfiguration.idleTimeout = .seconds(configuration.idleTimeoutSeconds)
         serverConfiguration.requestTimeout = .seconds(configuration.requestTimeoutSeconds)
+        serverConfiguration.batchTimeout = .seconds(configuration.batchTimeoutSeconds)
+        serverConfiguration.drainTimeout = .seconds(configuration.drainSeconds)
         serverConfiguration.maxBatchRequests = configuration.maxBatchRequests
         serverConfiguration.maxBatchReplyBytes = configuration.maxBatchReplyBytes
         serverConfiguration.maxUnsentReplyBytes = configuration.maxUnsentReplyBytes
@@ -152,14 +154,19 @@ public struct Daemon: Sendable {
     }
 }
 
-/// The socket server as a lifecycle service.
+/// The socket server as a lifecycle service. Graceful shutdown (SIGTERM) drains it: no new
+/// connections or requests, every request already read answered (within `daemon.drainSeconds`),
+/// then the connections close. The group shuts its services down in reverse order, so this first
+/// one drains last, after the timer has stopped; the store stays open until `run` returns.
 struct ServerService: Service {
     let server: RPCSocketServer
     let dispatcher: CoachDispatcher
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await withGracefulShutdownHandler {
             try await server.serve(dispatcher)
+        } onGracefulShutdown: { [server] in
+            server.shutDown()
         }
     }
 }

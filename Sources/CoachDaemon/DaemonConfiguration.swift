@@ -32,6 +32,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var idleTimeoutSeconds = 300
     /// Seconds a request may take (`limits.requestTimeoutSeconds`).
     public var requestTimeoutSeconds = 30
+    /// Seconds a whole batch may take (`limits.batchTimeoutSeconds`).
+    public var batchTimeoutSeconds = 60
     /// Requests one batch may hold (`limits.maxBatchRequests`).
     public var maxBatchRequests = 1000
     /// Bytes of replies one batch may build before the rest is answered `Busy` (`limits.maxBatchReplyBytes`).
@@ -44,6 +46,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var maxUnsentReplyBytesTotal = 64 << 20
     /// Connections only admins may use beyond `maxConnections` (`limits.reservedAdminConnections`).
     public var reservedAdminConnections = 4
+    /// Seconds a stopping daemon gives connections to answer the requests they have read
+    /// (`daemon.drainSeconds`); below systemd's TimeoutStopSec (90 s by default).
+    public var drainSeconds = 10
     /// Log level (`log.level`): trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
     /// Keep encoded `due.list` answers per caller until something changes (`cache.dueList`).
@@ -133,6 +138,7 @@ extension DaemonConfiguration {
         maxConnectionsPerUID = try keys.int("limits.maxConnectionsPerUid", default: maxConnectionsPerUID, in: 1...65536)
         idleTimeoutSeconds = try keys.int("limits.idleTimeoutSeconds", default: idleTimeoutSeconds, in: 1...86400)
         requestTimeoutSeconds = try keys.int("limits.requestTimeoutSeconds", default: requestTimeoutSeconds, in: 1...3600)
+        batchTimeoutSeconds = try keys.int("limits.batchTimeoutSeconds", default: batchTimeoutSeconds, in: 1...3600)
         maxBatchRequests = try keys.int("limits.maxBatchRequests", default: maxBatchRequests, in: 1...100_000)
         maxBatchReplyBytes = try keys.int(
             "limits.maxBatchReplyBytes", default: maxBatchReplyBytes, in: (64 << 10)...(1 << 30))
@@ -150,6 +156,7 @@ extension DaemonConfiguration {
             "limits.maxUnsentReplyBytesTotal", default: maxUnsentReplyBytesTotal, in: (1 << 20)...(16 << 30))
         reservedAdminConnections = try keys.int(
             "limits.reservedAdminConnections", default: reservedAdminConnections, in: 0...1024)
+        drainSeconds = try keys.int("daemon.drainSeconds", default: drainSeconds, in: 0...60)
         cacheDueList = try keys.bool("cache.dueList", default: cacheDueList)
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

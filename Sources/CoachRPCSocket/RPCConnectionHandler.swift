@@ -16,7 +16,6 @@ struct ConnectionServing: Sendable {
     let dispatcher: any RPCDispatching
     let responder: RPCResponder
     let idleTimeout: TimeAmount
-    let requestTimeout: TimeAmount
     let maxLineBytes: Int
     /// Unsent reply bytes past which the connection stops reading (`maxUnsentReplyBytes`).
     let pauseAtUnsentBytes: Int
@@ -31,13 +30,18 @@ struct ConnectionServing: Sendable {
     let logger: Logger
 }
 
-/// Serves one connection on its event loop: one line in, one reply line out, in order.
+/// Serves one connection on its event loop: one line in, one reply line out, in order. Its states
+/// and transitions are `ConnectionStateMachine`'s; this class carries out what the machine says
+/// and keeps the byte counts.
 ///
 /// A request the dispatcher can answer at once (`RPCDispatching.dispatchImmediately`) is answered
 /// right here, on the I/O thread, with no task, timer or hop: that is the fast path. Anything else
-/// runs in one `Task`, with its deadline as a timer on the event loop; meanwhile later lines wait in
-/// a queue and reading stops, so a pipelining client is answered in order and cannot make the
-/// server buffer without bound.
+/// runs off the event loop under the responder's deadline (`RPCResponder.start`, the one mechanism
+/// for single requests and batch members); meanwhile later lines wait in a queue and reading stops, so a pipelining client
+/// is answered in order and cannot make the server buffer without bound.
+///
+/// `ChannelShouldQuiesceEvent` (the server stopping) drains the connection: it reads nothing
+/// more, answers every line it has read, then closes.
 ///
 /// Replies the socket has not taken yet are counted, here and in the server's `ReplyBudget`: past
 /// `pauseAtUnsentBytes` the connection starts nothing and reads nothing until they drain (a client
@@ -51,20 +55,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private struct InFlight {
-        let token: UInt64
-        let task: Task<Void, Never>
-        let deadline: Scheduled<Void>?
-    }
-
     private var serving: ConnectionServing?
     private var context: ChannelHandlerContext?
-    private var queue = CircularBuffer<LineFrame>(initialCapacity: 4)
-    private var inFlight: InFlight?
-    private var token: UInt64 = 0
-    private var readHeld = false
-    private var inputClosed = false
-    private var closing = false
+    /// The connection's state, queue and running request.
+    private(set) var machine = ConnectionStateMachine<LineFrame>()
+    /// Cancels the request (or batch) the machine has running.
+    private var cancelRunning: (@Sendable () -> Void)?
     private var needsFlush = false
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
@@ -85,7 +81,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     /// The server admitted the connection: serve what has arrived and start reading.
     func start(_ serving: ConnectionServing) {
-        guard let context, !closing else { return }
+        guard let context, machine.admitted() else { return }
         self.serving = serving
         lastActivity = .now()
         scheduleIdleCheck(at: lastActivity + serving.idleTimeout)
@@ -94,39 +90,33 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     /// The server turned the connection away: one line, then close.
     func refuse(_ line: ByteBuffer) {
-        guard let context, !closing else { return }
-        closing = true
+        guard let context, machine.refused() else { return }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(line)).whenComplete { _ in bound.value.close(promise: nil) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closing = true
         // Bytes written with no marker yet: no promise will give them back.
         unsentBytes -= unmarkedBytes
         unmarkedBytes = 0
         idleCheck?.cancel()
         idleCheck = nil
-        if let inFlight {
-            inFlight.deadline?.cancel()
-            inFlight.task.cancel()
-            self.inFlight = nil
-        }
-        queue.removeAll()
+        if machine.inactive() != nil { cancelRunning?() }
+        cancelRunning = nil
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         serving?.logger.debug("connection ended with an error", metadata: ["rpc.error": "\(error)"])
+        _ = machine.close()
         context.close(promise: nil)
     }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        queue.append(unwrapInboundIn(data))
         lastActivity = .now()
-        if serving != nil { process(context, flush: false) }
+        if machine.read(unwrapInboundIn(data)) { process(context, flush: false) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -135,15 +125,19 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, serving != nil { process(context, flush: true) }
+        if context.channel.isWritable, machine.isServing { process(context, flush: true) }
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             // The peer half-closed: answer what is queued (and in flight), then close.
-            inputClosed = true
-            if serving != nil { process(context, flush: true) }
+            if machine.inputClosed() { process(context, flush: true) }
+        } else if event is ChannelShouldQuiesceEvent {
+            // The server is stopping: read nothing more, answer what was read, then close.
+            serving?.logger.debug("draining the connection", metadata: ["rpc.queued": "\(machine.queue.count)"])
+            if machine.drain() { process(context, flush: true) }
+            return
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -151,11 +145,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if serving == nil || closing || inFlight != nil || !queue.isEmpty || !mayStart {
-            readHeld = true
-        } else {
-            context.read()
-        }
+        if machine.readRequested(mayStart: mayStart) { context.read() }
     }
 
     // MARK: Serving
@@ -180,14 +170,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     private func processQueue(_ context: ChannelHandlerContext, flush: Bool) {
         guard let serving else { return }
-        while inFlight == nil, !closing, mayStart, let frame = queue.popFirst() {
+        while let frame = machine.next(mayStart: mayStart) {
             switch frame {
             case .tooLong:
                 serving.logger.notice(
                     "request line too long: closing", metadata: ["rpc.max_line_bytes": "\(serving.maxLineBytes)"])
                 let error = RPCError.invalidRequest("the line is longer than \(serving.maxLineBytes) bytes")
                 write(context, RPCCodec.failure(error, id: .null))
-                closeAfterWrites(context)
+                if machine.close() { closeAfterWrites(context) }
                 return
             case .line(let bytes):
                 if Self.isBlank(bytes) { continue }
@@ -195,12 +185,10 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             }
         }
         if flush { flushIfNeeded(context) }
-        guard inFlight == nil, queue.isEmpty, !closing else { return }
-        if inputClosed {
-            closeAfterWrites(context)
-        } else if readHeld, mayStart {
-            readHeld = false
-            context.read()
+        switch machine.settled(mayStart: mayStart) {
+        case .nothing: break
+        case .read: context.read()
+        case .closeAfterWrites: closeAfterWrites(context)
         }
     }
 
@@ -226,21 +214,24 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Runs one request (or a batch) off the event loop; its reply comes back here, in order.
+    /// Runs one request (or a batch) off the event loop, under the responder's deadline; its reply
+    /// comes back here, in order.
     private func startAsync(
         _ context: ChannelHandlerContext, serving: ConnectionServing, single: RPCRequest?, batch: [RPCIncoming]?
     ) {
-        token &+= 1
-        let mine = token
+        let mine = machine.started()
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         let responder = serving.responder
-        let task = Task {
-            if let single {
-                let reply = await responder.answer(single)
+        if let single {
+            let running = responder.start(single, timeout: responder.requestTimeout) { outcome in
+                let reply = RPCResponder.reply(outcome, to: single)
                 loop.execute { bound.value.finish(mine, reply: reply) }
-                return
             }
+            cancelRunning = running.cancel
+            return
+        }
+        let task = Task {
             let (line, held) = await responder.replyHolding(batch: batch ?? [])
             loop.execute {
                 bound.value.finish(mine, line: line)
@@ -248,27 +239,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
                 responder.budget.release(held)
             }
         }
-        var deadline: Scheduled<Void>?
-        if let single {
-            // A batch's members each have their own deadline (RPCResponder); a single request's is
-            // a timer on the event loop: it answers even when the dispatcher ignores cancellation.
-            let timeout = serving.requestTimeout
-            deadline = loop.scheduleTask(in: timeout) {
-                let handler = bound.value
-                guard handler.inFlight?.token == mine else { return }
-                handler.inFlight?.task.cancel()
-                responder.logDeadlineExceeded(single, timeout: timeout)
-                handler.finish(mine, reply: single.id.map { RPCCodec.failure(RPCResponder.deadlineExceeded(timeout), id: $0) })
-            }
-        }
-        inFlight = InFlight(token: mine, task: task, deadline: deadline)
+        cancelRunning = task.cancel
     }
 
     /// The reply to the request in flight arrived: as data (a single request) or as a whole line (a batch).
     private func finish(_ finished: UInt64, reply: Data? = nil, line: ByteBuffer? = nil) {
-        guard let context, let current = inFlight, current.token == finished else { return }
-        current.deadline?.cancel()
-        inFlight = nil
+        guard let context, machine.finished(finished) else { return }
+        cancelRunning = nil
         lastActivity = .now()
         if let reply { write(context, reply) }
         if let line { counted(context, line) }
@@ -291,13 +268,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         unmarkedBytes += buffer.readableBytes
         needsFlush = true
         context.write(wrapOutboundOut(buffer), promise: nil)
-        if let serving, !closing, unsentBytes > serving.closeAtUnsentBytes {
+        if let serving, !machine.isClosing, unsentBytes > serving.closeAtUnsentBytes {
             serving.logger.notice(
                 "unsent replies over the limit: closing",
                 metadata: [
                     "rpc.unsent.bytes": "\(unsentBytes)", "rpc.unsent.close_limit": "\(serving.closeAtUnsentBytes)",
                 ])
-            closing = true
+            _ = machine.close()
             context.close(promise: nil)
         }
     }
@@ -319,8 +296,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private func taken(_ bytes: Int) {
         unsentBytes -= bytes
         serving?.budget.release(bytes)
-        guard let context, !closing, serving != nil else { return }
-        if !queue.isEmpty || readHeld { process(context, flush: true) }
+        guard let context, machine.isServing else { return }
+        if !machine.queue.isEmpty || machine.readHeld { process(context, flush: true) }
     }
 
     // MARK: Writing
@@ -366,9 +343,9 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Closes once everything written so far has gone out (a plain close would drop it).
+    /// Closes once everything written so far has gone out (a plain close would drop it); the
+    /// machine is already `closing`.
     private func closeAfterWrites(_ context: ChannelHandlerContext) {
-        closing = true
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         needsFlush = false
         markWritten(context)
@@ -388,15 +365,15 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     /// Closes a connection with nothing in progress and nothing received for the idle timeout; a
     /// request in progress is not idle time, a reply the client does not read is.
     private func idleCheckFired() {
-        guard let serving, let context, !closing else { return }
+        guard let serving, let context, !machine.isClosing else { return }
         let now = NIODeadline.now()
-        if inFlight != nil {
+        if machine.running != nil {
             scheduleIdleCheck(at: now + serving.idleTimeout)
         } else if now >= lastActivity + serving.idleTimeout {
             // Notice, not debug: a client that stops half-way through a line ends here too.
             serving.logger.notice(
                 "connection idle: closing", metadata: ["rpc.idle_timeout": "\(serving.idleTimeout.nanoseconds / 1_000_000) ms"])
-            closing = true
+            _ = machine.close()
             context.close(promise: nil)
         } else {
             scheduleIdleCheck(at: lastActivity + serving.idleTimeout)

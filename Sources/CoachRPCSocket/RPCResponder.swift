@@ -1,8 +1,9 @@
 import CoachRPC
 import Foundation
 import Logging
-import NIOCore
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -27,8 +28,15 @@ struct RPCResponder: Sendable {
     var budget = ReplyBudget(limit: .max)
     /// Whether this connection's peer is an admin: its requests may use the gate's reserved places.
     var isAdmin = false
+    /// How long a whole batch may take (`RPCServerConfiguration.batchTimeout`): a member still
+    /// running then is answered `DeadlineExceeded`, and the members after it are too, unrun.
+    var batchTimeout: Duration = .seconds(60)
+    /// Where deadline timers run: the connection's event loop (a timer there needs no thread of
+    /// the cooperative pool, which a burst of work may hold).
+    var timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
 
-    /// The reply to a batch: each member in turn, each under its own deadline. A batch over
+    /// The reply to a batch: each member in turn, each under its own deadline and all under the
+    /// batch's (`batchTimeout`). A batch over
     /// `maxBatchRequests` gets one Invalid Request and none of it runs; once the replies pass
     /// `maxBatchReplyBytes`, or the replies the server holds pass its budget, the remaining requests
     /// are answered `Busy` without running. The replies count against the budget while they are built.
@@ -61,6 +69,9 @@ struct RPCResponder: Sendable {
         }
         var replyBytes = 0
         var overBudget = false
+        let clock = ContinuousClock()
+        let batchDeadline = clock.now.advanced(by: batchTimeout)
+        var pastDeadline = false
         for (index, member) in members.enumerated() {
             if Task.isCancelled { return (nil, replyBytes) }
             // Members that never suspend (`daemon.ping`) would hold a thread of the two-thread
@@ -79,8 +90,17 @@ struct RPCResponder: Sendable {
                     if let id = request.id { append(RPCCodec.failure(Self.budgetFull(budget.limit), id: id)) }
                     continue
                 }
+                if clock.now >= batchDeadline {
+                    // Not run: the batch has used all its time.
+                    pastDeadline = true
+                    if let id = request.id {
+                        append(RPCCodec.failure(Self.batchDeadlineExceeded(batchTimeout), id: id))
+                    }
+                    continue
+                }
             }
-            if let reply = await answer(member) {
+            let left = batchDeadline - clock.now
+            if let reply = await answer(member, timeout: min(requestTimeout, max(left, .zero))) {
                 replyBytes += reply.count
                 budget.charge(reply.count)
                 append(reply)
@@ -88,6 +108,11 @@ struct RPCResponder: Sendable {
         }
         if replyBytes > maxBatchReplyBytes {
             logger.notice("batch reply limit reached", metadata: ["rpc.batch.reply_limit": "\(maxBatchReplyBytes)"])
+        }
+        if pastDeadline {
+            logger.notice(
+                "batch deadline exceeded: its remaining requests answered DeadlineExceeded",
+                metadata: ["rpc.batch.deadline": "\(batchTimeout)"])
         }
         if overBudget {
             logger.notice(
@@ -122,6 +147,12 @@ struct RPCResponder: Sendable {
             hint: "send fewer requests per batch, or the large ones on their own")
     }
 
+    private static func batchDeadlineExceeded(_ timeout: Duration) -> RPCError {
+        RPCError(
+            .deadlineExceeded, "not run: the batch took longer than \(timeout)",
+            hint: "send fewer or smaller requests per batch; the daemon may be overloaded")
+    }
+
     /// Takes a place among the requests running at once, or says why not.
     private func enterGate(_ request: RPCRequest) -> RPCError? {
         guard !gate.enter(admin: isAdmin) else { return nil }
@@ -133,19 +164,39 @@ struct RPCResponder: Sendable {
             hint: "retry in a moment; if it persists the journal tells why requests are slow")
     }
 
-    /// The reply to one request, without a deadline of its own (the connection handler keeps it):
-    /// nil for a notification, or when cancelled. Its place in the gate is held until the work
-    /// ends, also when the handler has already answered its deadline.
-    func answer(_ request: RPCRequest) async -> Data? {
-        let outcome: DispatchOutcome
+    /// Starts one request under a deadline: the one deadline mechanism, for single requests (the
+    /// connection handler, with `requestTimeout`) and batch members (`run`) alike. The work runs in
+    /// a task of its own and a timer on `timerLoop` races it; `done` gets the first outcome, once:
+    /// the work's, `DeadlineExceeded` when the timer wins (even if the dispatcher ignores its
+    /// cancellation; that work then finishes unobserved, holding its place in the gate), or
+    /// `cancelled` when the returned request is cancelled.
+    func start(
+        _ request: RPCRequest, timeout: Duration, done: @escaping @Sendable (DispatchOutcome) -> Void
+    ) -> RunningRequest {
+        let slot = OutcomeSlot(done)
         if let refused = enterGate(request) {
-            outcome = .failure(refused)
-        } else {
-            defer { gate.leave() }
-            outcome = await Self.dispatch(request, to: dispatcher, context: context)
+            slot.resume(.failure(refused))
+            return RunningRequest(slot: slot, work: nil, timer: nil)
         }
-        guard !Task.isCancelled else { return nil }
-        return Self.reply(outcome, to: request)
+        let dispatcher = self.dispatcher
+        let context = self.context
+        let gate = self.gate
+        let logger = self.logger
+        let timer = timerLoop.scheduleTask(in: RPCSocketServer.timeAmount(timeout)) {
+            if slot.resume(.failure(Self.deadlineExceeded(timeout))) {
+                logger.notice(
+                    "request deadline exceeded",
+                    metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
+            }
+        }
+        let work = Task {
+            // The gate is left only when the work ends, even after its deadline has been answered.
+            defer { gate.leave() }
+            let outcome = await Self.dispatch(request, to: dispatcher, context: context)
+            timer.cancel()
+            slot.resume(outcome)
+        }
+        return RunningRequest(slot: slot, work: work, timer: timer)
     }
 
     /// Runs one request through the dispatcher; a result is made safe for the line framing.
@@ -160,7 +211,7 @@ struct RPCResponder: Sendable {
     }
 
     /// The reply line for an outcome: nil for a notification or a cancelled request.
-    private static func reply(_ outcome: DispatchOutcome, to request: RPCRequest) -> Data? {
+    static func reply(_ outcome: DispatchOutcome, to request: RPCRequest) -> Data? {
         guard let id = request.id else { return nil }
         switch outcome {
         case .success(let result): return RPCCodec.success(result: result, id: id)
@@ -174,17 +225,8 @@ struct RPCResponder: Sendable {
             "protocol error", metadata: ["rpc.error.code": "\(error.code)", "rpc.error.name": "\(error.name)"])
     }
 
-    func logDeadlineExceeded(_ request: RPCRequest, timeout: TimeAmount) {
-        logDeadlineExceeded(request, timeout: Duration.nanoseconds(timeout.nanoseconds))
-    }
-
-    private func logDeadlineExceeded(_ request: RPCRequest, timeout: Duration) {
-        logger.notice(
-            "request deadline exceeded", metadata: ["rpc.method": "\(request.method)", "rpc.deadline": "\(timeout)"])
-    }
-
-    /// The reply to one request object, or nil for a notification.
-    private func answer(_ incoming: RPCIncoming) async -> Data? {
+    /// The reply to one batch member, or nil for a notification.
+    private func answer(_ incoming: RPCIncoming, timeout: Duration) async -> Data? {
         switch incoming {
         case .invalid(let error, let id):
             logProtocolError(error)
@@ -194,55 +236,31 @@ struct RPCResponder: Sendable {
             switch dispatcher.dispatchImmediately(request, context: context) {
             case .success(let result)?: outcome = .success(Self.checked(result))
             case .failure(let error)?: outcome = .failure(error)
-            case nil: outcome = await run(request)
+            case nil: outcome = await run(request, timeout: timeout)
             }
             return Self.reply(outcome, to: request)
         }
     }
 
-    /// Runs one batch member under the deadline. The reply goes out when the deadline passes even
-    /// if the dispatcher ignores its cancellation; that work then finishes unobserved.
-    private func run(_ request: RPCRequest) async -> DispatchOutcome {
-        if let refused = enterGate(request) { return .failure(refused) }
-        let slot = OutcomeSlot()
-        let dispatcher = self.dispatcher
-        let context = self.context
-        let gate = self.gate
-        let work = Task {
-            // The slot is left only when the work ends, even after its deadline has been answered.
-            defer { gate.leave() }
-            slot.resume(await Self.dispatch(request, to: dispatcher, context: context))
-        }
-        let timeout = requestTimeout
-        let timer = Task {
-            do {
-                try await Task.sleep(for: timeout)
-            } catch {
-                return
+    /// Runs one batch member under a deadline (`start`), waiting for its outcome; cancelling the
+    /// waiting task cancels the request.
+    private func run(_ request: RPCRequest, timeout: Duration) async -> DispatchOutcome {
+        let running = NIOLockedValueBox<RunningRequest?>(nil)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let request = start(request, timeout: timeout) { continuation.resume(returning: $0) }
+                running.withLockedValue { $0 = request }
+                if Task.isCancelled { request.cancel() }
             }
-            slot.resume(.failure(Self.deadlineExceeded(timeout)))
-        }
-        let outcome = await withTaskCancellationHandler {
-            await slot.wait()
         } onCancel: {
-            slot.resume(.cancelled)
+            running.withLockedValue { $0 }?.cancel()
         }
-        timer.cancel()
-        work.cancel()
-        if case .failure(let error) = outcome, error.name == .deadlineExceeded {
-            logDeadlineExceeded(request, timeout: timeout)
-        }
-        return outcome
     }
 
     static func deadlineExceeded(_ timeout: Duration) -> RPCError {
         RPCError(
             .deadlineExceeded, "the request took longer than \(timeout)",
             hint: "the daemon is overloaded or the request is too large; retry later")
-    }
-
-    static func deadlineExceeded(_ timeout: TimeAmount) -> RPCError {
-        deadlineExceeded(Duration.nanoseconds(timeout.nanoseconds))
     }
 
     /// A result that would break the framing or the reply: empty, or holding line breaks (which in
@@ -279,49 +297,38 @@ enum DispatchOutcome: Sendable {
     case cancelled
 }
 
-/// Hands the first of several racing outcomes to the one waiter; later ones are dropped.
+/// A request started under a deadline (`RPCResponder.start`).
+struct RunningRequest: Sendable {
+    let slot: OutcomeSlot
+    let work: Task<Void, Never>?
+    let timer: Scheduled<Void>?
+
+    /// Answers it `cancelled` (unless it is answered already) and cancels its work and timer.
+    func cancel() {
+        timer?.cancel()
+        work?.cancel()
+        slot.resume(.cancelled)
+    }
+}
+
+/// Hands the first of several racing outcomes (the work, the deadline, a cancellation) to its
+/// receiver; later ones are dropped.
 final class OutcomeSlot: Sendable {
-    private enum State {
-        case empty
-        case waiting(CheckedContinuation<DispatchOutcome, Never>)
-        case ready(DispatchOutcome)
-        case done
+    private let receiver: NIOLockedValueBox<(@Sendable (DispatchOutcome) -> Void)?>
+
+    init(_ receiver: @escaping @Sendable (DispatchOutcome) -> Void) {
+        self.receiver = NIOLockedValueBox(receiver)
     }
 
-    private let state = NIOLockedValueBox<State>(.empty)
-
-    func resume(_ outcome: DispatchOutcome) {
-        let continuation: CheckedContinuation<DispatchOutcome, Never>? = state.withLockedValue { state in
-            switch state {
-            case .empty:
-                state = .ready(outcome)
-                return nil
-            case .waiting(let continuation):
-                state = .done
-                return continuation
-            case .ready, .done:
-                return nil
-            }
+    /// Delivers `outcome` if it is the first; true when it was.
+    @discardableResult
+    func resume(_ outcome: DispatchOutcome) -> Bool {
+        let receiver = self.receiver.withLockedValue { receiver in
+            defer { receiver = nil }
+            return receiver
         }
-        continuation?.resume(returning: outcome)
-    }
-
-    func wait() async -> DispatchOutcome {
-        await withCheckedContinuation { continuation in
-            let ready: DispatchOutcome? = state.withLockedValue { state in
-                switch state {
-                case .ready(let outcome):
-                    state = .done
-                    return outcome
-                case .empty:
-                    state = .waiting(continuation)
-                    return nil
-                case .waiting, .done:
-                    preconditionFailure("OutcomeSlot.wait called twice")
-                }
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
+        receiver?(outcome)
+        return receiver != nil
     }
 }
 

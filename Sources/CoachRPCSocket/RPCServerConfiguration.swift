@@ -30,6 +30,13 @@ public struct RPCServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(300)
     /// A request still running after this long is answered with `DeadlineExceeded` (and cancelled).
     public var requestTimeout: Duration = .seconds(30)
+    /// How long one batch may take in all: a member still running then is answered
+    /// `DeadlineExceeded` (each member also has `requestTimeout`), and the members after it are
+    /// answered `DeadlineExceeded` without running.
+    public var batchTimeout: Duration = .seconds(60)
+    /// On `RPCSocketServer.shutDown()`, how long connections get to answer the requests they
+    /// have read before they are closed with whatever is still running.
+    public var drainTimeout: Duration = .seconds(10)
     /// The most requests one batch may hold; a larger batch gets one Invalid Request error (id null)
     /// and none of it runs.
     public var maxBatchRequests: Int = 1000

@@ -15,8 +15,9 @@ import NIOConcurrencyHelpers
 
 /// The JSON-RPC 2.0 server on a Unix socket: one JSON text per line, limits, peer credentials.
 ///
-/// `bind` listens (or adopts systemd's socket); `serve` answers connections until its task is
-/// cancelled, then stops accepting, closes every connection and returns.
+/// `bind` listens (or adopts systemd's socket); `serve` answers connections until `shutDown()`
+/// (the drain: stop accepting, answer every request already read, close) or until its task is
+/// cancelled (stop accepting, close every connection at once).
 public final class RPCSocketServer: Sendable {
     private let configuration: RPCServerConfiguration
     private let logger: Logger
@@ -31,6 +32,13 @@ public final class RPCSocketServer: Sendable {
     private struct State {
         var limits: ConnectionLimits
         var served = false
+        /// Admitted connections, by id: the ones a drain tells to finish.
+        var connections: [UInt64: any Channel] = [:]
+        /// `shutDown()` was called: connections admitted from now on drain at once.
+        var draining = false
+        /// The drain time is over: connections still open are closed, new ones at once.
+        var drainOver = false
+        var drainDeadline: Scheduled<Void>?
     }
 
     private init(
@@ -98,9 +106,9 @@ public final class RPCSocketServer: Sendable {
         return RPCSocketServer(configuration: configuration, logger: logger, listener: listener, boundPath: path)
     }
 
-    /// Serves connections with `dispatcher` until the task is cancelled; then stops accepting,
-    /// closes every connection (cancelling requests in progress) and returns normally. Call once.
-    /// Throws only when accepting fails for good, or on a second call.
+    /// Serves connections with `dispatcher` until `shutDown()` drains them, or until the task is
+    /// cancelled: then stops accepting, closes every connection (cancelling requests in progress)
+    /// and returns normally. Call once. Throws only when accepting fails for good, or on a second call.
     public func serve(_ dispatcher: any RPCDispatching) async throws {
         let first = state.withLockedValue { state in
             defer { state.served = true }
@@ -116,17 +124,60 @@ public final class RPCSocketServer: Sendable {
                     }
                 }
             } catch {
-                // Cancellation is the way to stop; anything else ends the server.
-                if !Task.isCancelled && !(error is CancellationError) { failure = error }
+                // Cancellation or a drain is the way to stop; anything else ends the server.
+                let draining = state.withLockedValue { $0.draining }
+                if !Task.isCancelled && !(error is CancellationError) && !draining { failure = error }
             }
-            // The listener is closed: end the connections too.
-            group.cancelAll()
+            // The listener is closed. Draining: each connection closes once it has answered what
+            // it read (or when the drain time is over); otherwise end the connections now.
+            if !state.withLockedValue({ $0.draining }) { group.cancelAll() }
+        }
+        state.withLockedValue { state in
+            state.drainDeadline?.cancel()
+            state.drainDeadline = nil
         }
         if let failure {
             logger.error("the socket server stopped accepting", metadata: ["rpc.error": "\(failure)"])
             throw failure
         }
         logger.debug("the socket server stopped", metadata: ["rpc.socket": "\(boundPath)"])
+    }
+
+    /// Drains the server (SIGTERM): stops accepting, tells every connection to read nothing more,
+    /// answer every request it has read and close; connections still open after
+    /// `drainTimeout` are closed, cancelling what they run. `serve` returns once all are closed.
+    public func shutDown() {
+        let loop = listener.channel.eventLoop
+        let drainTimeout = Self.timeAmount(configuration.drainTimeout)
+        let open: [any Channel]? = state.withLockedValue { state in
+            guard !state.draining else { return nil }
+            state.draining = true
+            state.drainDeadline = loop.scheduleTask(in: drainTimeout) { [self] in self.drainTimeIsOver() }
+            return Array(state.connections.values)
+        }
+        guard let open else { return }
+        logger.notice(
+            "draining: no new connections or requests; answering the \(open.count) connections' requests already read",
+            metadata: ["rpc.drain_timeout": "\(configuration.drainTimeout)"])
+        listener.channel.close(promise: nil)
+        for channel in open { Self.quiesce(channel) }
+    }
+
+    /// The drain time is over: close what is still open.
+    private func drainTimeIsOver() {
+        let open = state.withLockedValue { state in
+            state.drainOver = true
+            return Array(state.connections.values)
+        }
+        guard !open.isEmpty else { return }
+        logger.warning(
+            "the drain time is over: closing connections with requests still running",
+            metadata: ["rpc.connections": "\(open.count)", "rpc.drain_timeout": "\(configuration.drainTimeout)"])
+        for channel in open { channel.close(promise: nil) }
+    }
+
+    private static func quiesce(_ channel: any Channel) {
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 
     /// Stops listening without serving (for a daemon that fails after `bind`). A bound socket
@@ -182,7 +233,17 @@ public final class RPCSocketServer: Sendable {
             await Self.untilClosed(connection.channel)
         case .admit(let id, let reserved):
             logger[metadataKey: "rpc.connection"] = "\(id)"
-            defer { state.withLockedValue { $0.limits.release(uid: peer.uid, reserved: reserved) } }
+            let channel = connection.channel
+            let (draining, drainOver) = state.withLockedValue { state in
+                state.connections[id] = channel
+                return (state.draining, state.drainOver)
+            }
+            defer {
+                state.withLockedValue { state in
+                    state.limits.release(uid: peer.uid, reserved: reserved)
+                    state.connections[id] = nil
+                }
+            }
             if reserved {
                 logger.notice(
                     "connection opened in a slot reserved for admins",
@@ -194,14 +255,21 @@ public final class RPCSocketServer: Sendable {
                 dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),
                 requestTimeout: configuration.requestTimeout, logger: logger, gate: gate,
                 maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes,
-                budget: budget, isAdmin: isAdmin)
+                budget: budget, isAdmin: isAdmin, batchTimeout: configuration.batchTimeout,
+                timerLoop: connection.channel.eventLoop)
             let serving = ConnectionServing(
                 dispatcher: dispatcher, responder: responder, idleTimeout: Self.timeAmount(configuration.idleTimeout),
-                requestTimeout: Self.timeAmount(configuration.requestTimeout), maxLineBytes: configuration.maxLineBytes,
+                maxLineBytes: configuration.maxLineBytes,
                 pauseAtUnsentBytes: configuration.maxUnsentReplyBytes,
                 closeAtUnsentBytes: configuration.closeAtUnsentReplyBytes, budget: budget, logger: logger)
             let handler = connection.handler
             connection.channel.eventLoop.execute { handler.value.start(serving) }
+            // Admitted while the server drains: it answers what it has read, then closes.
+            if drainOver {
+                channel.close(promise: nil)
+            } else if draining {
+                Self.quiesce(channel)
+            }
             await Self.untilClosed(connection.channel)
             logger.debug("connection closed")
         }
@@ -216,7 +284,7 @@ public final class RPCSocketServer: Sendable {
         }
     }
 
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }

@@ -73,7 +73,7 @@ struct UnsentRepliesTests {
             handler.start(
                 ConnectionServing(
                     dispatcher: dispatcher, responder: responder, idleTimeout: .seconds(300),
-                    requestTimeout: .seconds(30), maxLineBytes: 1 << 20, pauseAtUnsentBytes: pause, closeAtUnsentBytes: close, budget: budget,
+                    maxLineBytes: 1 << 20, pauseAtUnsentBytes: pause, closeAtUnsentBytes: close, budget: budget,
                     logger: logs.logger))
         }
 
