@@ -81,6 +81,8 @@ public protocol StoreReading {
     func lastCancelledAt(pair: Int64) throws -> Date?
     /// The earlier times of a moved drop-in, oldest first.
     func dropInMoves(dropIn: Int64) throws -> [DropInMove]
+    /// This installation's random id (issue 13: the domain of exported UIDs); nil before v5.
+    func installationID() throws -> String?
 }
 
 /// A drop-in's earlier start and length, kept when it is moved.
@@ -126,6 +128,10 @@ public protocol StoreWriting: StoreReading {
     /// Deactivates a person, with why.
     func deactivatePerson(_ id: Int64, at: Date, reason: String) throws
     /// Removes a closure; returns whether there was one.
+    /// Changes a closure's dates, reason and source (a re-import).
+    func update(_ closure: Closure) throws
+    /// Changes a term's name, dates and source (a re-import).
+    func update(_ term: Term) throws
     @discardableResult func deleteClosure(_ id: Int64) throws -> Bool
     /// Removes a term; returns whether there was one.
     @discardableResult func deleteTerm(_ id: Int64) throws -> Bool
