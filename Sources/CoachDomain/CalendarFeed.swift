@@ -41,6 +41,13 @@ public struct Feed: Sendable, Hashable {
     public var entries: [FeedEntry]
     public var skipped: [FeedSkip]
     public var uids: Set<String>
+
+    public init(name: String, entries: [FeedEntry], skipped: [FeedSkip], uids: Set<String>) {
+        self.name = name
+        self.entries = entries
+        self.skipped = skipped
+        self.uids = uids
+    }
 }
 
 /// Turns iCalendar events and GOV.UK bank holidays into whole-day entries.

@@ -82,18 +82,19 @@ public enum ICalendarWriter {
 
     /// One content line with CRLF, folded so no physical line exceeds 75 octets.
     public static func fold(_ line: String) -> String {
-        var out = ""
+        // By scalar, not by character: one character may be many scalars (and more than 75 octets).
+        var out = String.UnicodeScalarView()
         var count = 0
-        for character in line {
-            let size = String(character).utf8.count
+        for scalar in line.unicodeScalars {
+            let size = UTF8.width(scalar)
             if count + size > 75 {
-                out += "\r\n "
+                out.append(contentsOf: "\r\n ".unicodeScalars)
                 count = 1
             }
-            out.append(character)
+            out.append(scalar)
             count += size
         }
-        return out + "\r\n"
+        return String(out) + "\r\n"
     }
 
     /// A `VTIMEZONE` for `zone`: one observance per offset change between a year before `from` and a
