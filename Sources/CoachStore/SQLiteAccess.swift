@@ -448,7 +448,7 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func installationID() throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'installation.id'"))
+        try String.fetchOne(db.cachedStatement(sql: "SELECT uid_domain FROM installation WHERE id = 1"))
     }
 
     /// An imported row's feed, UID and occurrence (nil for one typed in).

@@ -212,7 +212,8 @@ extension SQLiteStore {
                     ALTER TABLE term ADD COLUMN source_feed TEXT;
                     ALTER TABLE term ADD COLUMN source_uid TEXT;
                     ALTER TABLE term ADD COLUMN source_recurrence INTEGER;
-                    INSERT OR IGNORE INTO store_meta (key, value) VALUES ('installation.id', lower(hex(randomblob(8))));
+                    CREATE TABLE installation (id INTEGER PRIMARY KEY CHECK (id = 1), uid_domain TEXT NOT NULL);
+                    INSERT INTO installation (id, uid_domain) VALUES (1, lower(hex(randomblob(8))));
                     """)
         }
         return migrator
