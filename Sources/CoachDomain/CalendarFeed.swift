@@ -111,6 +111,9 @@ public enum CalendarFeed {
                 skip("it spans more than \(maxDays) days")
                 continue
             }
+            guard feed.entries.count < limits.maxEntries else {
+                throw .invalid("the file makes more than \(limits.maxEntries) closures or terms", field: "data")
+            }
             guard let rule = event.first("RRULE") else {
                 feed.entries.append(FeedEntry(uid: key, recurrence: nil, title: summary, range: days, line: event.line))
                 continue
