@@ -87,14 +87,16 @@ extension CalendarCommand {
                 (result.dryRun ? "Dry run (nothing stored): " : "Imported ")
                     + "\(result.feed) as \(result.kind)."
             ]
+            // `  added     2026-12-21–2027-01-04  Christmas holiday (line 11)`: 80 columns at most; a skipped
+            // event's reason on the line below it.
             func row(_ label: String, _ event: ImportedEvent) -> String {
                 let dates = event.from.map { from in event.to.map { $0 == from ? from : "\(from)–\($0)" } ?? from } ?? ""
-                let line = event.line.map { "line \($0)" } ?? ""
-                let head = "  \(label.padding(toLength: 9, withPad: " ", startingAt: 0)) \(dates.padding(toLength: 21, withPad: " ", startingAt: 0))"
+                let line = event.line.map { " (line \($0))" } ?? ""
+                let head = "  " + label.padding(toLength: 10, withPad: " ", startingAt: 0)
                 if let reason = event.reason {
-                    return "  \(label.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Output.short(event.summary, 30)) (\(line.isEmpty ? "" : line + ": "))\(reason)"
+                    return head + Output.short(event.summary, 52) + line + "\n      " + Output.short(reason, 74)
                 }
-                return head + " " + Output.short(event.summary, 40) + (line.isEmpty ? "" : " (\(line))")
+                return head + dates.padding(toLength: 22, withPad: " ", startingAt: 0) + Output.short(event.summary, 32) + line
             }
             lines += result.added.map { row("added", $0) }
             lines += result.updated.map { row("updated", $0) }
