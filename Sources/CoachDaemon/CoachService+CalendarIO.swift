@@ -18,13 +18,14 @@ extension CoachService {
                 "\"\(TextRules.printable(params.format, limit: 32))\" is not an import format", field: "format",
                 hint: CalendarImportFormat.all.joined(separator: ", "))
         }
-        let kind = try params.as.map { text in
-            guard let kind = CalendarImportKind(rawValue: text) else {
-                throw DomainError.invalid(
-                    "\"\(TextRules.printable(text, limit: 32))\" is not closures or terms", field: "as")
-            }
-            return kind
-        } ?? .closures
+        let kind =
+            try params.as.map { text in
+                guard let kind = CalendarImportKind(rawValue: text) else {
+                    throw DomainError.invalid(
+                        "\"\(TextRules.printable(text, limit: 32))\" is not closures or terms", field: "as")
+                }
+                return kind
+            } ?? .closures
         let feedName = try params.feed.map { try TextRules.line($0, field: "feed", maxCharacters: 200) }
         let isICS = params.format == "ics"
         var division: String?
@@ -71,7 +72,8 @@ extension CoachService {
             let plan = CalendarImport.plan(feed: feed, existing: existing, kind: kind, prune: prune)
             func event(_ entry: FeedEntry, id: Int64?) -> ImportedEvent {
                 ImportedEvent(
-                    summary: entry.title, line: entry.line, from: "\(entry.range.from)", to: "\(entry.range.to)", id: id)
+                    summary: entry.title, line: entry.line, from: "\(entry.range.from)", to: "\(entry.range.to)", id: id
+                )
             }
             func source(_ entry: FeedEntry) -> CalendarSource {
                 CalendarSource(feed: feed.name, uid: entry.uid, recurrence: entry.recurrence)
@@ -87,18 +89,24 @@ extension CoachService {
             for entry in plan.added {
                 let id: Int64 =
                     kind == .closures
-                    ? try tx.insert(Closure(id: 0, school: school, range: entry.range, reason: entry.title, source: source(entry)))
-                    : try tx.insert(Term(id: 0, school: school, name: entry.title, range: entry.range, source: source(entry)))
+                    ? try tx.insert(
+                        Closure(id: 0, school: school, range: entry.range, reason: entry.title, source: source(entry)))
+                    : try tx.insert(
+                        Term(id: 0, school: school, name: entry.title, range: entry.range, source: source(entry)))
                 try self.history(tx, &changes, caller, addedKind, school: school, pair: nil, subject: id)
                 added.append(event(entry, id: dryRun ? nil : id))
             }
             for match in plan.updated {
                 if kind == .closures {
                     try tx.update(
-                        Closure(id: match.id, school: school, range: match.entry.range, reason: match.entry.title, source: source(match.entry)))
+                        Closure(
+                            id: match.id, school: school, range: match.entry.range, reason: match.entry.title,
+                            source: source(match.entry)))
                 } else {
                     try tx.update(
-                        Term(id: match.id, school: school, name: match.entry.title, range: match.entry.range, source: source(match.entry)))
+                        Term(
+                            id: match.id, school: school, name: match.entry.title, range: match.entry.range,
+                            source: source(match.entry)))
                 }
                 // An update is journaled as the item added again, under its own id (Decisions, issue 13).
                 try self.history(tx, &changes, caller, addedKind, school: school, pair: nil, subject: match.id)
@@ -113,7 +121,8 @@ extension CoachService {
                 unchanged: plan.unchanged.map { event($0.entry, id: $0.id) },
                 skipped: plan.skipped.map { ImportedEvent(summary: $0.summary, line: $0.line, reason: $0.reason) },
                 removed: plan.removed.map {
-                    ImportedEvent(summary: $0.title, line: nil, from: "\($0.range.from)", to: "\($0.range.to)", id: $0.id)
+                    ImportedEvent(
+                        summary: $0.title, line: nil, from: "\($0.range.from)", to: "\($0.range.to)", id: $0.id)
                 },
                 affected: affected)
         }
@@ -170,7 +179,8 @@ extension CoachService {
                             ExportEvent(
                                 uid: "dropin-\(dropIn.id)@\(domain)", sequence: sequence,
                                 summary: "Drop-in: \(title(coach: dropIn.coach))",
-                                when: .timed(start: dropIn.start, minutes: dropIn.minutes), cancelled: dropIn.isCancelled)
+                                when: .timed(start: dropIn.start, minutes: dropIn.minutes),
+                                cancelled: dropIn.isCancelled)
                         ))
                 }
                 guard pair.active, let item = try store.dueItem(pair: pair.id), item.kind == .followUp,

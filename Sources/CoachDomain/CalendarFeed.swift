@@ -65,7 +65,9 @@ public enum CalendarFeed {
         var feed = Feed(name: "ics:" + (document.name ?? "unnamed"), entries: [], skipped: [], uids: [])
         for event in document.events {
             let summary = title(event.first("SUMMARY").map { ICalendarReader.unescape($0.value) })
-            func skip(_ reason: String) { feed.skipped.append(FeedSkip(summary: summary, line: event.line, reason: reason)) }
+            func skip(_ reason: String) {
+                feed.skipped.append(FeedSkip(summary: summary, line: event.line, reason: reason))
+            }
             let uid = event.first("UID").map { ICalendarReader.unescape($0.value) }.flatMap { $0.isEmpty ? nil : $0 }
             // Without a UID the date and title stand in, so a second import still finds it.
             let key = uid ?? "no-uid:\(event.first("DTSTART")?.value ?? "")/\(summary)"
@@ -118,7 +120,8 @@ public enum CalendarFeed {
                 feed.entries.append(FeedEntry(uid: key, recurrence: nil, title: summary, range: days, line: event.line))
                 continue
             }
-            let excluded = Set(event.all("EXDATE").flatMap { $0.value.split(separator: ",") }.compactMap { date(String($0)) })
+            let excluded = Set(
+                event.all("EXDATE").flatMap { $0.value.split(separator: ",") }.compactMap { date(String($0)) })
             switch yearly(rule.value, first: days, window: window, excluded: excluded, limit: limits.maxOccurrences) {
             case .success(let occurrences):
                 if occurrences.isEmpty {
@@ -225,14 +228,17 @@ public enum CalendarFeed {
         let value = property.value.trimmingCharacters(in: .whitespaces)
         func bad() -> DomainError {
             ICalendarReader.fail(
-                property.line, "\(property.name) \"\(TextRules.printable(value, limit: 30))\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)")
+                property.line,
+                "\(property.name) \"\(TextRules.printable(value, limit: 30))\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)"
+            )
         }
         if property.parameters["VALUE"]?.uppercased() == "DATE" || value.count == 8 {
             guard let day = date(value) else { throw bad() }
             return .success(.date(day))
         }
         let utf8 = Array(value.utf8)
-        guard utf8.count == 15 || (utf8.count == 16 && (utf8[15] == UInt8(ascii: "Z") || utf8[15] == UInt8(ascii: "z"))),
+        guard
+            utf8.count == 15 || (utf8.count == 16 && (utf8[15] == UInt8(ascii: "Z") || utf8[15] == UInt8(ascii: "z"))),
             utf8[8] == UInt8(ascii: "T") || utf8[8] == UInt8(ascii: "t"),
             let day = date(String(value.prefix(8))),
             let hour = Int(String(decoding: utf8[9..<11], as: UTF8.self)),
@@ -251,7 +257,8 @@ public enum CalendarFeed {
             if let named = TimeZone(identifier: tzid), named.identifier != zone.identifier {
                 // A known zone other than the school's: the instant, read in the school's zone.
                 let guess = Date(timeIntervalSince1970: Double(day.dayNumber * 86_400 + wall))
-                let offset = named.secondsFromGMT(for: guess.addingTimeInterval(-Double(named.secondsFromGMT(for: guess))))
+                let offset = named.secondsFromGMT(
+                    for: guess.addingTimeInterval(-Double(named.secondsFromGMT(for: guess))))
                 let instant = guess.addingTimeInterval(-Double(offset))
                 let local = zone.secondsFromGMT(for: instant) - offset
                 return .success(Moment.time(day, second: wall).adding(seconds: local))
@@ -279,7 +286,8 @@ public enum CalendarFeed {
             return .success(DateRange(from: first, to: after.adding(days: -1))!)
         case (.time(let day, let second), _):
             return .failure(
-                "a timed event (\(day) \(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2))); only all-day events are imported")
+                "a timed event (\(day) \(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2))); only all-day events are imported"
+            )
         case (.date(let first), .time?):
             return .failure("DTSTART is a date (\(first)) but DTEND a time")
         }
@@ -338,16 +346,22 @@ public enum CalendarFeed {
         var parts: [String: String] = [:]
         for part in rule.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { return .failure("its RRULE \(TextRules.printable(rule, limit: 60)) is not understood") }
+            guard pair.count == 2 else {
+                return .failure("its RRULE \(TextRules.printable(rule, limit: 60)) is not understood")
+            }
             parts[pair[0].uppercased()] = String(pair[1])
         }
         let (year, month, day) = first.from.components
         guard parts["FREQ"]?.uppercased() == "YEARLY" else {
-            return .failure("its RRULE repeats \(TextRules.printable(parts["FREQ"] ?? "?", limit: 12)); only FREQ=YEARLY is expanded")
+            return .failure(
+                "its RRULE repeats \(TextRules.printable(parts["FREQ"] ?? "?", limit: 12)); only FREQ=YEARLY is expanded"
+            )
         }
         for (name, value) in parts where !["FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"].contains(name) {
             let fits = (name == "BYMONTH" && Int(value) == month) || (name == "BYMONTHDAY" && Int(value) == day)
-            guard fits else { return .failure("its RRULE uses \(TextRules.printable(name, limit: 12)); list the dates instead") }
+            guard fits else {
+                return .failure("its RRULE uses \(TextRules.printable(name, limit: 12)); list the dates instead")
+            }
         }
         let interval = parts["INTERVAL"].flatMap { Int($0) } ?? 1
         guard (1...100).contains(interval) else { return .failure("its RRULE INTERVAL is out of range") }
@@ -387,7 +401,8 @@ public enum CalendarFeed {
         var out = ""
         var space = false
         for scalar in (text ?? "").unicodeScalars {
-            let blank = scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+            let blank =
+                scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
                 || scalar.properties.isWhitespace
             if blank {
                 space = !out.isEmpty

@@ -84,7 +84,9 @@ public enum CalendarImport {
         for item in existing where !removedIDs.contains(item.id) { standing[item.id] = item }
         var placed: [(entry: FeedEntry, range: DateRange)] = []
         var seen: [Key: FeedEntry] = [:]
-        let ordered = feed.entries.enumerated().sorted { ($0.element.range.from, $0.offset) < ($1.element.range.from, $1.offset) }
+        let ordered = feed.entries.enumerated().sorted {
+            ($0.element.range.from, $0.offset) < ($1.element.range.from, $1.offset)
+        }
         for entry in ordered.map(\.element) {
             func skip(_ reason: String) {
                 plan.skipped.append(FeedSkip(summary: entry.title, line: entry.line, reason: reason))

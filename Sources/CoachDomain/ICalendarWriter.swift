@@ -51,7 +51,8 @@ public enum ICalendarWriter {
             switch event.when {
             case .timed(let start, let minutes):
                 lines.append("DTSTART;TZID=\(zone.identifier):\(local(start, zone))")
-                lines.append("DTEND;TZID=\(zone.identifier):\(local(start.addingTimeInterval(Double(minutes * 60)), zone))")
+                lines.append(
+                    "DTEND;TZID=\(zone.identifier):\(local(start.addingTimeInterval(Double(minutes * 60)), zone))")
             case .day(let day):
                 lines.append("DTSTART;VALUE=DATE:\(compact(day))")
                 lines.append("DTEND;VALUE=DATE:\(compact(day.adding(days: 1)))")
@@ -126,14 +127,17 @@ public enum ICalendarWriter {
         return lines + observances.flatMap { $0 } + ["END:VTIMEZONE"]
     }
 
-    static func local(_ instant: Date, _ zone: TimeZone) -> String { local(instant, offset: zone.secondsFromGMT(for: instant)) }
+    static func local(_ instant: Date, _ zone: TimeZone) -> String {
+        local(instant, offset: zone.secondsFromGMT(for: instant))
+    }
 
     /// `YYYYMMDDTHHMMSS` of an instant at a fixed offset.
     static func local(_ instant: Date, offset: Int) -> String {
         let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + offset
         let day = Int((Double(seconds) / 86_400).rounded(.down))
         let second = seconds - day * 86_400
-        return "\(compact(LocalDate(dayNumber: day)))T\(pad(second / 3600, 2))\(pad(second / 60 % 60, 2))\(pad(second % 60, 2))"
+        return
+            "\(compact(LocalDate(dayNumber: day)))T\(pad(second / 3600, 2))\(pad(second / 60 % 60, 2))\(pad(second % 60, 2))"
     }
 
     static func utc(_ instant: Date) -> String { local(instant, offset: 0) + "Z" }

@@ -57,12 +57,16 @@ extension CalendarCommand {
         static func read(_ file: String) throws -> String {
             let data: Data
             do {
-                data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+                data =
+                    file == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw UsageError(message: "cannot read \(Terminal.escape(file)): \(error.localizedDescription)", hint: nil)
+                throw UsageError(
+                    message: "cannot read \(Terminal.escape(file)): \(error.localizedDescription)", hint: nil)
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw UsageError(message: "\(Terminal.escape(file)) is not UTF-8 text", hint: "save it as UTF-8 and try again")
+                throw UsageError(
+                    message: "\(Terminal.escape(file)) is not UTF-8 text", hint: "save it as UTF-8 and try again")
             }
             return text
         }
@@ -90,13 +94,15 @@ extension CalendarCommand {
             // `  added     2026-12-21–2027-01-04  Christmas holiday (line 11)`: 80 columns at most; a skipped
             // event's reason on the line below it.
             func row(_ label: String, _ event: ImportedEvent) -> String {
-                let dates = event.from.map { from in event.to.map { $0 == from ? from : "\(from)–\($0)" } ?? from } ?? ""
+                let dates =
+                    event.from.map { from in event.to.map { $0 == from ? from : "\(from)–\($0)" } ?? from } ?? ""
                 let line = event.line.map { " (line \($0))" } ?? ""
                 let head = "  " + label.padding(toLength: 10, withPad: " ", startingAt: 0)
                 if let reason = event.reason {
                     return head + Output.short(event.summary, 52) + line + "\n      " + Output.short(reason, 74)
                 }
-                return head + dates.padding(toLength: 22, withPad: " ", startingAt: 0) + Output.short(event.summary, 32) + line
+                return head + dates.padding(toLength: 22, withPad: " ", startingAt: 0) + Output.short(event.summary, 32)
+                    + line
             }
             lines += result.added.map { row("added", $0) }
             lines += result.updated.map { row("updated", $0) }

@@ -47,11 +47,16 @@ import Testing
         let server = try FakeServer(["calendar.import": .result(Self.imported)])
         let path = try Self.file("hill.ics", "BEGIN:VCALENDAR\r\n")
         let run = try Coachctl.run(
-            ["calendar", "import", path, "--school", "1", "--as", "terms", "--dry-run", "--prune", "--socket", server.path])
+            [
+                "calendar", "import", path, "--school", "1", "--as", "terms", "--dry-run", "--prune", "--socket",
+                server.path,
+            ])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "Imported ics:Hill as closures.")
-        #expect(lines.contains { $0.hasPrefix("  added") && $0.contains("2026-11-25") && $0.contains("INSET day (line 5)") })
+        #expect(
+            lines.contains { $0.hasPrefix("  added") && $0.contains("2026-11-25") && $0.contains("INSET day (line 5)") }
+        )
         #expect(lines.contains { $0.hasPrefix("  unchanged") && $0.contains("2026-12-21–2027-01-04") })
         let skipped = try #require(lines.firstIndex { $0.hasPrefix("  skipped") })
         #expect(lines[skipped].hasSuffix("(line 17)"))

@@ -9,8 +9,10 @@ struct ICalendarReadingTests {
     let window = range("2026-01-01", "2027-12-31")
 
     /// A calendar around `events`, with the given line end.
-    func feed(_ events: String, end: String = "\r\n", header: String = "X-WR-CALNAME:Hill Primary term dates") -> String {
-        let lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//Feeds//EN", header]
+    func feed(_ events: String, end: String = "\r\n", header: String = "X-WR-CALNAME:Hill Primary term dates") -> String
+    {
+        let lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//Feeds//EN", header]
             + events.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
             + ["END:VCALENDAR"]
         return lines.joined(separator: end) + end
@@ -22,7 +24,8 @@ struct ICalendarReadingTests {
 
     @Test func allDayEvent_dtendIsExclusive() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:half-term-1@hill
                 SUMMARY:October half-term
@@ -30,10 +33,12 @@ struct ICalendarReadingTests {
                 DTEND;VALUE=DATE:20261031
                 END:VEVENT
                 """))
-        #expect(result.entries == [
-            FeedEntry(uid: "half-term-1@hill", recurrence: nil, title: "October half-term",
-                      range: range("2026-10-26", "2026-10-30"), line: 5)
-        ])
+        #expect(
+            result.entries == [
+                FeedEntry(
+                    uid: "half-term-1@hill", recurrence: nil, title: "October half-term",
+                    range: range("2026-10-26", "2026-10-30"), line: 5)
+            ])
         #expect(result.name == "ics:Hill Primary term dates")
         #expect(result.skipped.isEmpty)
     }
@@ -54,7 +59,8 @@ struct ICalendarReadingTests {
     }
 
     @Test func foldedLines_continueWithSpaceOrTab() throws {
-        let text = feed("""
+        let text = feed(
+            """
             BEGIN:VEVENT
             UID:long-uid-
              folded@hill
@@ -73,7 +79,8 @@ struct ICalendarReadingTests {
 
     @Test func escapedText_isUnescaped() throws {
         let result = try entries(
-            feed(#"""
+            feed(
+                #"""
                 BEGIN:VEVENT
                 UID:a\,b@hill
                 SUMMARY:Closed\, staff training\; no pupils\nsee letter \\ office
@@ -88,7 +95,8 @@ struct ICalendarReadingTests {
 
     @Test func dtendRepeatingDtstart_isOneDay() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:bank@hill
                 SUMMARY:Bank holiday
@@ -101,7 +109,8 @@ struct ICalendarReadingTests {
 
     @Test func missingDtend_isOneDay_andDurationIsRead() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:one@hill
                 SUMMARY:One day
@@ -120,7 +129,8 @@ struct ICalendarReadingTests {
     @Test func tzidWithVTimezone_midnightToMidnight_isAllDay_inThatZone() throws {
         // Outlook writes all-day events as midnight to midnight in its own zone name.
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VTIMEZONE
                 TZID:GMT Standard Time
                 BEGIN:STANDARD
@@ -158,7 +168,8 @@ struct ICalendarReadingTests {
     @Test func utcTimes_areReadInTheSchoolsZone() throws {
         // 23:00Z on 31 May is midnight on 1 June in London (summer time).
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:utc@hill
                 SUMMARY:Half-term
@@ -171,7 +182,8 @@ struct ICalendarReadingTests {
 
     @Test func timedEvent_isSkipped_withTheReasonAndLine() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:meeting@hill
                 SUMMARY:Parents' evening
@@ -180,16 +192,19 @@ struct ICalendarReadingTests {
                 END:VEVENT
                 """))
         #expect(result.entries.isEmpty)
-        #expect(result.skipped == [
-            FeedSkip(summary: "Parents' evening", line: 5,
-                     reason: "a timed event (2026-11-19 16:00); only all-day events are imported")
-        ])
+        #expect(
+            result.skipped == [
+                FeedSkip(
+                    summary: "Parents' evening", line: 5,
+                    reason: "a timed event (2026-11-19 16:00); only all-day events are imported")
+            ])
         #expect(result.uids == ["meeting@hill"])
     }
 
     @Test func yearlyRule_expandsOverTheWindow_withCountUntilAndExdate() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:xmas@hill
                 SUMMARY:Christmas Day
@@ -230,7 +245,8 @@ struct ICalendarReadingTests {
     @Test func yearlyRule_isBounded() throws {
         let wide = range("0001-01-01", "9999-12-31")
         let document = try ICalendarReader.read(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:forever@hill
                 SUMMARY:Forever
@@ -246,7 +262,8 @@ struct ICalendarReadingTests {
 
     @Test func propertiesOfAnAlarm_areNotTheEvents() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:alarm@hill
                 SUMMARY:Training day
@@ -264,7 +281,8 @@ struct ICalendarReadingTests {
 
     @Test func cancelledEvent_andMissingDtstart_areSkipped_missingUidStillHasAKey() throws {
         let result = try entries(
-            feed("""
+            feed(
+                """
                 BEGIN:VEVENT
                 UID:off@hill
                 SUMMARY:Called off
@@ -286,22 +304,33 @@ struct ICalendarReadingTests {
 
     @Test(arguments: [
         ("BEGIN:VEVENT\nSUMMARY oops\nEND:VEVENT", "line 6: \"SUMMARY oops\" is not a property (NAME:value)"),
-        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:2026-12-01\nEND:VEVENT", "line 6: DTSTART \"2026-12-01\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)"),
-        ("BEGIN:VEVENT\nDTSTART:20261301\nEND:VEVENT", "line 6: DTSTART \"20261301\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)"),
+        (
+            "BEGIN:VEVENT\nDTSTART;VALUE=DATE:2026-12-01\nEND:VEVENT",
+            "line 6: DTSTART \"2026-12-01\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)"
+        ),
+        (
+            "BEGIN:VEVENT\nDTSTART:20261301\nEND:VEVENT",
+            "line 6: DTSTART \"20261301\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)"
+        ),
         ("BEGIN:VEVENT\nEND:VTODO", "line 6: END:VTODO closes BEGIN:VEVENT"),
         ("BEGIN:VEVENT", "line 6: END:VCALENDAR closes BEGIN:VEVENT"),
         ("END:VEVENT", "line 5: END:VEVENT closes BEGIN:VCALENDAR"),
     ])
     func badFile_isRefused_namingTheLine(body: String, message: String) throws {
-        #expect(throws: DomainError.invalid(message, field: "data", hint: "check the file is an iCalendar (.ics) file; nothing was imported")) {
+        #expect(
+            throws: DomainError.invalid(
+                message, field: "data", hint: "check the file is an iCalendar (.ics) file; nothing was imported")
+        ) {
             try entries(feed(body))
         }
     }
 
     @Test func truncatedFile_isRefused() {
-        #expect(throws: DomainError.invalid(
-            "the file ends inside VEVENT (no END:VEVENT)", field: "data",
-            hint: "check the file is an iCalendar (.ics) file; nothing was imported")) {
+        #expect(
+            throws: DomainError.invalid(
+                "the file ends inside VEVENT (no END:VEVENT)", field: "data",
+                hint: "check the file is an iCalendar (.ics) file; nothing was imported")
+        ) {
             try ICalendarReader.read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n")
         }
     }
@@ -315,7 +344,9 @@ struct ICalendarReadingTests {
     @Test func hostileInput_isBounded() {
         var limits = ICalendarLimits()
         limits.maxBytes = 1000
-        #expect(throws: DomainError.self) { try ICalendarReader.read(String(repeating: "X", count: 1001), limits: limits) }
+        #expect(throws: DomainError.self) {
+            try ICalendarReader.read(String(repeating: "X", count: 1001), limits: limits)
+        }
         // Deep nesting is refused, not recursed into.
         let deep = "BEGIN:VCALENDAR\n" + String(repeating: "BEGIN:X\n", count: 100)
         #expect(throws: DomainError.self) { try ICalendarReader.read(deep) }
@@ -330,7 +361,9 @@ struct ICalendarReadingTests {
         // Too many lines.
         limits = ICalendarLimits()
         limits.maxLines = 10
-        #expect(throws: DomainError.self) { try ICalendarReader.read(feed(String(repeating: "X-A:b\n", count: 20)), limits: limits) }
+        #expect(throws: DomainError.self) {
+            try ICalendarReader.read(feed(String(repeating: "X-A:b\n", count: 20)), limits: limits)
+        }
     }
 
     @Test func randomBytes_neverCrash() {
@@ -369,19 +402,27 @@ struct BankHolidayTests {
     @Test func eachEventOfTheDivision_isOneDay_titledByItsTitle() throws {
         let feed = try CalendarFeed.bankHolidays(Self.sample, division: "england-and-wales")
         #expect(feed.name == "govuk-bank-holidays:england-and-wales")
-        #expect(feed.entries == [
-            FeedEntry(uid: "2026-12-25", recurrence: nil, title: "Christmas Day", range: range("2026-12-25", "2026-12-25"), line: nil),
-            FeedEntry(uid: "2026-12-28", recurrence: nil, title: "Boxing Day", range: range("2026-12-28", "2026-12-28"), line: nil),
-        ])
+        #expect(
+            feed.entries == [
+                FeedEntry(
+                    uid: "2026-12-25", recurrence: nil, title: "Christmas Day",
+                    range: range("2026-12-25", "2026-12-25"), line: nil),
+                FeedEntry(
+                    uid: "2026-12-28", recurrence: nil, title: "Boxing Day", range: range("2026-12-28", "2026-12-28"),
+                    line: nil),
+            ])
         #expect(feed.skipped.map(\.reason) == ["a second event on 2026-12-28"])
-        #expect(try CalendarFeed.bankHolidays(Self.sample, division: "scotland").entries.map(\.title) == ["St Andrew’s Day"])
+        #expect(
+            try CalendarFeed.bankHolidays(Self.sample, division: "scotland").entries.map(\.title) == ["St Andrew’s Day"]
+        )
     }
 
     @Test func unknownDivision_andBadFiles_areRefused() {
         #expect(throws: DomainError.self) { try CalendarFeed.bankHolidays(Self.sample, division: "wales") }
         #expect(throws: DomainError.self) { try CalendarFeed.bankHolidays("[1,2]", division: "scotland") }
         #expect(throws: DomainError.self) {
-            try CalendarFeed.bankHolidays(#"{"scotland":{"events":[{"title":"x","date":"30/11/2026"}]}}"#, division: "scotland")
+            try CalendarFeed.bankHolidays(
+                #"{"scotland":{"events":[{"title":"x","date":"30/11/2026"}]}}"#, division: "scotland")
         }
         #expect(throws: DomainError.self) {
             try CalendarFeed.bankHolidays(String(repeating: "[", count: 100_000), division: "scotland")
@@ -400,13 +441,16 @@ struct CalendarImportPlanTests {
     }
 
     @Test func firstImport_addsEverything_secondChangesNothing() {
-        let entries = [entry("a", "Half-term", "2026-10-26", "2026-10-30"), entry("b", "INSET", "2026-11-27", "2026-11-27")]
+        let entries = [
+            entry("a", "Half-term", "2026-10-26", "2026-10-30"), entry("b", "INSET", "2026-11-27", "2026-11-27"),
+        ]
         let first = CalendarImport.plan(feed: feed(entries), existing: [], kind: .closures, prune: false)
         #expect(first.added == entries)
         #expect(first.changes)
         let stored = entries.enumerated().map { index, entry in
-            ImportedItem(id: Int64(index + 1), title: entry.title, range: entry.range,
-                         source: CalendarSource(feed: "ics:Hill", uid: entry.uid, recurrence: nil))
+            ImportedItem(
+                id: Int64(index + 1), title: entry.title, range: entry.range,
+                source: CalendarSource(feed: "ics:Hill", uid: entry.uid, recurrence: nil))
         }
         let second = CalendarImport.plan(feed: feed(entries), existing: stored, kind: .closures, prune: true)
         #expect(!second.changes)
@@ -414,59 +458,91 @@ struct CalendarImportPlanTests {
     }
 
     @Test func changedDatesOrTitle_updateTheSameItem() {
-        let stored = [ImportedItem(id: 4, title: "INSET", range: range("2026-11-27", "2026-11-27"),
-                                   source: CalendarSource(feed: "ics:Hill", uid: "b", recurrence: nil))]
+        let stored = [
+            ImportedItem(
+                id: 4, title: "INSET", range: range("2026-11-27", "2026-11-27"),
+                source: CalendarSource(feed: "ics:Hill", uid: "b", recurrence: nil))
+        ]
         let plan = CalendarImport.plan(
-            feed: feed([entry("b", "INSET day", "2026-11-30", "2026-11-30")]), existing: stored, kind: .closures, prune: false)
+            feed: feed([entry("b", "INSET day", "2026-11-30", "2026-11-30")]), existing: stored, kind: .closures,
+            prune: false)
         #expect(plan.updated.map(\.id) == [4])
         #expect(plan.added.isEmpty)
     }
 
     @Test func prune_removesOnlyThisFeedsItemsNoLongerInIt() {
         let stored = [
-            ImportedItem(id: 1, title: "Gone", range: range("2026-10-26", "2026-10-30"),
-                         source: CalendarSource(feed: "ics:Hill", uid: "gone", recurrence: nil)),
-            ImportedItem(id: 2, title: "Other feed", range: range("2026-11-02", "2026-11-02"),
-                         source: CalendarSource(feed: "ics:Other", uid: "x", recurrence: nil)),
+            ImportedItem(
+                id: 1, title: "Gone", range: range("2026-10-26", "2026-10-30"),
+                source: CalendarSource(feed: "ics:Hill", uid: "gone", recurrence: nil)),
+            ImportedItem(
+                id: 2, title: "Other feed", range: range("2026-11-02", "2026-11-02"),
+                source: CalendarSource(feed: "ics:Other", uid: "x", recurrence: nil)),
             ImportedItem(id: 3, title: "Typed in", range: range("2026-11-03", "2026-11-03"), source: nil),
-            ImportedItem(id: 4, title: "Still there but skipped now", range: range("2026-11-04", "2026-11-04"),
-                         source: CalendarSource(feed: "ics:Hill", uid: "skipped", recurrence: nil)),
+            ImportedItem(
+                id: 4, title: "Still there but skipped now", range: range("2026-11-04", "2026-11-04"),
+                source: CalendarSource(feed: "ics:Hill", uid: "skipped", recurrence: nil)),
         ]
         let incoming = feed([entry("new", "New", "2026-12-01", "2026-12-01")], uids: ["new", "skipped"])
-        #expect(CalendarImport.plan(feed: incoming, existing: stored, kind: .closures, prune: true).removed.map(\.id) == [1])
+        #expect(
+            CalendarImport.plan(feed: incoming, existing: stored, kind: .closures, prune: true).removed.map(\.id) == [1]
+        )
         #expect(CalendarImport.plan(feed: incoming, existing: stored, kind: .closures, prune: false).removed.isEmpty)
     }
 
     @Test func closureOnTheSameDatesAsAnother_isSkipped() {
         let stored = [ImportedItem(id: 9, title: "Typed in", range: range("2026-12-25", "2026-12-25"), source: nil)]
         let plan = CalendarImport.plan(
-            feed: feed([entry("x", "Christmas", "2026-12-25", "2026-12-25"), entry("y", "Xmas", "2026-12-25", "2026-12-25"),
-                        entry("x", "Christmas", "2026-12-25", "2026-12-25", line: 9)]),
+            feed: feed([
+                entry("x", "Christmas", "2026-12-25", "2026-12-25"), entry("y", "Xmas", "2026-12-25", "2026-12-25"),
+                entry("x", "Christmas", "2026-12-25", "2026-12-25", line: 9),
+            ]),
             existing: stored, kind: .closures, prune: false)
         #expect(plan.added.isEmpty)
-        #expect(plan.skipped.map(\.reason) == [
-            "closure 9 (Typed in) already closes 2026-12-25–2026-12-25",
-            "closure 9 (Typed in) already closes 2026-12-25–2026-12-25",
-            "the same UID as line 1",
-        ])
+        #expect(
+            plan.skipped.map(\.reason) == [
+                "closure 9 (Typed in) already closes 2026-12-25–2026-12-25",
+                "closure 9 (Typed in) already closes 2026-12-25–2026-12-25",
+                "the same UID as line 1",
+            ])
     }
 
     @Test func overlappingTerms_areSkipped() {
         let stored = [ImportedItem(id: 1, title: "Autumn", range: range("2026-09-02", "2026-12-18"), source: nil)]
         let plan = CalendarImport.plan(
-            feed: feed([entry("s", "Spring", "2027-01-05", "2027-03-26"), entry("o", "Overlap", "2026-12-01", "2027-01-04"),
-                        entry("t", "Also spring", "2027-03-01", "2027-04-01", line: 7)]),
+            feed: feed([
+                entry("s", "Spring", "2027-01-05", "2027-03-26"), entry("o", "Overlap", "2026-12-01", "2027-01-04"),
+                entry("t", "Also spring", "2027-03-01", "2027-04-01", line: 7),
+            ]),
             existing: stored, kind: .terms, prune: false)
         #expect(plan.added.map(\.uid) == ["s"])
-        #expect(plan.skipped.map(\.reason) == [
-            "overlaps term 1 (Autumn, 2026-09-02–2026-12-18)", "overlaps Spring (line 1)",
-        ])
+        #expect(
+            plan.skipped.map(\.reason) == [
+                "overlaps term 1 (Autumn, 2026-09-02–2026-12-18)", "overlaps Spring (line 1)",
+            ])
+    }
+
+    @Test func yearlyOccurrences_areKeyedByTheirDay_soASecondImportChangesNothing() {
+        let occurrences = ["2026-12-25", "2027-12-25"].map {
+            FeedEntry(uid: "xmas", recurrence: day($0), title: "Christmas", range: range($0, $0), line: 3)
+        }
+        let first = CalendarImport.plan(feed: feed(occurrences), existing: [], kind: .closures, prune: false)
+        #expect(first.added == occurrences)
+        let stored = occurrences.enumerated().map { index, entry in
+            ImportedItem(
+                id: Int64(index + 1), title: entry.title, range: entry.range,
+                source: CalendarSource(feed: "ics:Hill", uid: "xmas", recurrence: entry.recurrence))
+        }
+        let second = CalendarImport.plan(feed: feed(occurrences), existing: stored, kind: .closures, prune: true)
+        #expect(second.unchanged.map(\.id) == [1, 2])
+        #expect(!second.changes)
     }
 
     @Test func window_coversThisYearAndNext_andEveryTerm() {
         #expect(CalendarImport.window(today: day("2026-11-29"), terms: []) == range("2026-01-01", "2027-12-31"))
-        #expect(CalendarImport.window(today: day("2026-11-29"), terms: [range("2025-09-01", "2028-07-20")])
-            == range("2025-09-01", "2028-07-20"))
+        #expect(
+            CalendarImport.window(today: day("2026-11-29"), terms: [range("2025-09-01", "2028-07-20")])
+                == range("2025-09-01", "2028-07-20"))
     }
 }
 
@@ -480,7 +556,8 @@ struct ICalendarWritingTests {
         #expect(lines.count > 1)
         #expect(lines.allSatisfy { $0.utf8.count <= 75 })
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(" ") })
-        #expect(lines.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }.joined() == long)
+        #expect(
+            lines.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }.joined() == long)
     }
 
     @Test func oneCharacterOfManyScalars_isStillFolded() {
@@ -496,28 +573,39 @@ struct ICalendarWritingTests {
     @Test func calendar_hasTheZoneTheEventsAndNoBareLF() throws {
         let start = utc("2026-11-23T10:00:00Z")
         let text = ICalendarWriter.calendar(
-            name: "Coaching: Ada", events: [
-                ExportEvent(uid: "dropin-1@x.coachd", sequence: 2, summary: "Drop-in: Ada Lovelace ↔ Cy Coach",
-                            when: .timed(start: start, minutes: 15), cancelled: true),
-                ExportEvent(uid: "followup-1@x.coachd", sequence: 0, summary: "Follow-up due: Ada Lovelace ↔ Cy Coach",
-                            when: .day(day("2026-11-25")), cancelled: false),
+            name: "Coaching: Ada",
+            events: [
+                ExportEvent(
+                    uid: "dropin-1@x.coachd", sequence: 2, summary: "Drop-in: Ada Lovelace ↔ Cy Coach",
+                    when: .timed(start: start, minutes: 15), cancelled: true),
+                ExportEvent(
+                    uid: "followup-1@x.coachd", sequence: 0, summary: "Follow-up due: Ada Lovelace ↔ Cy Coach",
+                    when: .day(day("2026-11-25")), cancelled: false),
             ], zone: london, now: start)
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"))
-        #expect(text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\n"))
-        #expect(text.contains("DTSTART;TZID=Europe/London:20261123T100000\r\nDTEND;TZID=Europe/London:20261123T101500\r\n"))
+        #expect(
+            text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\n"))
+        #expect(
+            text.contains("DTSTART;TZID=Europe/London:20261123T100000\r\nDTEND;TZID=Europe/London:20261123T101500\r\n"))
         #expect(text.contains("STATUS:CANCELLED\r\n"))
         #expect(text.contains("SEQUENCE:2\r\n"))
         #expect(text.contains("DTSTART;VALUE=DATE:20261125\r\nDTEND;VALUE=DATE:20261126\r\n"))
         // And it reads back with our own reader.
         let document = try ICalendarReader.read(text)
         #expect(document.events.count == 2)
-        #expect(document.events.first?.first("SUMMARY").map { ICalendarReader.unescape($0.value) } == "Drop-in: Ada Lovelace ↔ Cy Coach")
+        #expect(
+            document.events.first?.first("SUMMARY").map { ICalendarReader.unescape($0.value) }
+                == "Drop-in: Ada Lovelace ↔ Cy Coach")
         #expect(document.timeZoneIDs == ["Europe/London"])
     }
 
     @Test func zoneWithoutChanges_hasOneStandardObservance() {
-        let text = ICalendarWriter.calendar(name: "x", events: [], zone: TimeZone(identifier: "Asia/Kolkata")!, now: utc("2026-11-23T10:00:00Z"))
-        #expect(text.contains("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nEND:STANDARD\r\n"))
+        let text = ICalendarWriter.calendar(
+            name: "x", events: [], zone: TimeZone(identifier: "Asia/Kolkata")!, now: utc("2026-11-23T10:00:00Z"))
+        #expect(
+            text.contains(
+                "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nEND:STANDARD\r\n"
+            ))
     }
 }

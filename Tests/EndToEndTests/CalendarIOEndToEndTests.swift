@@ -55,7 +55,8 @@ extension EndToEnd {
             let terms = try Self.file("terms.ics", Self.termDates(today: today))
             let id = "\(school.id)"
 
-            let dry = try daemon.ctl(["calendar", "import", terms, "--school", id, "--as", "terms", "--dry-run"], uid: UID.lead)
+            let dry = try daemon.ctl(
+                ["calendar", "import", terms, "--school", id, "--as", "terms", "--dry-run"], uid: UID.lead)
             #expect(dry.status == 0, "\(dry.stderr)")
             #expect(dry.stdout.contains("Dry run (nothing stored)"))
             #expect(dry.stdout.contains("2 added, 0 updated, 0 unchanged, 0 removed, 1 skipped."))
@@ -81,15 +82,21 @@ extension EndToEnd {
                  "northern-ireland":{"division":"northern-ireland","events":[]}}
                 """)
             let bank = try daemon.ctl(
-                ["--json", "calendar", "import", holidays, "--school", id, "--division", "england-and-wales"], uid: UID.lead)
+                ["--json", "calendar", "import", holidays, "--school", id, "--division", "england-and-wales"],
+                uid: UID.lead)
             #expect(bank.status == 0, "\(bank.stderr)")
-            #expect(try bank.json(CalendarImported.self).added.map(\.summary) == ["Spring bank holiday", "Summer bank holiday"])
+            #expect(
+                try bank.json(CalendarImported.self).added.map(\.summary) == [
+                    "Spring bank holiday", "Summer bank holiday",
+                ])
             let listing = try daemon.ctl(["--json", "calendar", "list", "--school", id], uid: UID.teacher)
             let calendar = try listing.json(CalendarListing.self)
             #expect(calendar.terms.map(\.name) == ["This term (county schools)", "Next term"])
             #expect(calendar.closures.map(\.reason) == ["Spring bank holiday", "Summer bank holiday"])
 
-            let bad = try Self.file("bad.ics", "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:tomorrow\nEND:VEVENT\nEND:VCALENDAR\n")
+            let bad = try Self.file(
+                "bad.ics",
+                "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:tomorrow\nEND:VEVENT\nEND:VCALENDAR\n")
             let refused = try daemon.ctl(["calendar", "import", bad, "--school", id], uid: UID.lead)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("line 4: DTSTART"), "\(refused.stderr)")
@@ -98,8 +105,9 @@ extension EndToEnd {
                 let denied = try daemon.ctl(["calendar", "import", terms, "--school", id, "--as", "terms"], uid: uid)
                 #expect(denied.status != 0)
             }
-            #expect(try daemon.ctl(["--json", "calendar", "list", "--school", id], uid: UID.lead)
-                .json(CalendarListing.self).closures.count == 2)
+            #expect(
+                try daemon.ctl(["--json", "calendar", "list", "--school", id], uid: UID.lead)
+                    .json(CalendarListing.self).closures.count == 2)
         }
 
         @Test func teacher_exportsTheirOwn_parsedByICalendar_rescheduleKeepsUIDs_strangerRefused() throws {
@@ -110,7 +118,10 @@ extension EndToEnd {
             let done = try LeadsViewEndToEndTests.cycle(daemon, day: recentWeekday())
             let next = nextWeekday()
             let booked = try daemon.ctl(
-                ["--json", "call", "dropins.schedule", #"{"pair":\#(school.pair),"start":"\#(next)T10:00","minutes":15}"#],
+                [
+                    "--json", "call", "dropins.schedule",
+                    #"{"pair":\#(school.pair),"start":"\#(next)T10:00","minutes":15}"#,
+                ],
                 uid: UID.teacher)
             #expect(booked.status == 0, "\(booked.stderr)")
             let dropIn = try booked.json(ScheduledDropIn.self).id
@@ -121,7 +132,8 @@ extension EndToEnd {
             #expect(before.stdout.contains("SUMMARY:Drop-in: Ada Teacher ↔ Cy Coach\r\n"))
             #expect(before.stdout.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"))
             let moved = try daemon.ctl(
-                ["--json", "call", "dropins.reschedule", #"{"dropin":\#(dropIn),"start":"\#(next)T11:00"}"#], uid: UID.teacher)
+                ["--json", "call", "dropins.reschedule", #"{"dropin":\#(dropIn),"start":"\#(next)T11:00"}"#],
+                uid: UID.teacher)
             #expect(moved.status == 0, "\(moved.stderr)")
             let after = try daemon.ctl(["calendar", "export"], uid: UID.teacher)
             #expect(after.status == 0, "\(after.stderr)")
@@ -131,7 +143,8 @@ extension EndToEnd {
             func uids(_ ics: String) -> [String] { ics.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") } }
             #expect(uids(after.stdout) == uids(before.stdout))
             #expect(uids(before.stdout).contains { $0.hasPrefix("UID:dropin-\(done)@") })
-            let movedUID = try #require(uids(before.stdout).first { $0.hasPrefix("UID:dropin-\(dropIn)@") }).dropFirst(4)
+            let movedUID = try #require(uids(before.stdout).first { $0.hasPrefix("UID:dropin-\(dropIn)@") }).dropFirst(
+                4)
 
             try FileManager.default.createDirectory(at: Self.exports, withIntermediateDirectories: true)
             let beforePath = Self.exports.appendingPathComponent("before.ics").path
@@ -141,7 +154,10 @@ extension EndToEnd {
             if Self.hasICalendar || required {
                 let check = try run(
                     "/usr/bin/env",
-                    ["python3", Self.repository.appendingPathComponent("Tools/check-ics.py").path, beforePath, afterPath, String(movedUID)]
+                    [
+                        "python3", Self.repository.appendingPathComponent("Tools/check-ics.py").path, beforePath,
+                        afterPath, String(movedUID),
+                    ]
                         + ["NOTE-TEXT", "TALK-TEXT", "ADAPT-TEXT", "FOCUS-TEXT"].flatMap { ["--forbid", $0] })
                 #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
                 #expect(check.stdout.contains("every UID kept, 1 raised SEQUENCE"), "\(check.stdout)")

@@ -38,7 +38,8 @@ public struct ImportedEvent: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("line", .integer, required: false, "the line of its BEGIN:VEVENT in the file"),
         RPCField("from", .string(format: "date"), required: false, "first day"),
         RPCField("to", .string(format: "date"), required: false, "last day (inclusive)"),
-        RPCField("id", .integer, required: false, "the closure or term (not for a skipped event or a dry run's new one)"),
+        RPCField(
+            "id", .integer, required: false, "the closure or term (not for a skipped event or a dry run's new one)"),
         RPCField("reason", .string(), required: false, "why it was skipped"),
     ])
 }
@@ -114,19 +115,23 @@ public enum CalendarImportMethod: RPCMethod {
         }
         public static let fields = [
             RPCField("school", .integer, "school id"),
-            RPCField("format", .oneOf(CalendarImportFormat.all), "ics (RFC 5545) or govuk-bank-holidays (bank-holidays.json)"),
+            RPCField(
+                "format", .oneOf(CalendarImportFormat.all), "ics (RFC 5545) or govuk-bank-holidays (bank-holidays.json)"
+            ),
             RPCField("data", .string(), "the file's text (at most 1 MiB)"),
             RPCField(
                 "division", .oneOf(BankHolidayDivision.all), required: false,
                 "for govuk-bank-holidays: which division's events (required there)"),
-            RPCField("as", .oneOf(["closures", "terms"]), required: false, "what each event becomes; default closures"),
+            RPCField(
+                "as", .oneOf(["closures", "terms"]), required: false, "what each event becomes; default closures"),
             RPCField("dryRun", .boolean, required: false, "true: report what would happen, store nothing"),
             RPCField(
                 "prune", .boolean, required: false,
                 "true: remove what this feed imported before whose UID it no longer has"),
             RPCField(
                 "feed", .string(), required: false,
-                "the name the feed is remembered by; default its X-WR-CALNAME or PRODID (ics), govuk-bank-holidays:DIVISION"),
+                "the name the feed is remembered by; default its X-WR-CALNAME or PRODID (ics), govuk-bank-holidays:DIVISION"
+            ),
         ]
     }
     public typealias Result = CalendarImported
