@@ -116,11 +116,14 @@ extension CoachService {
         table.on(PeopleImport.self, access: .managers) { params, peer in try await self.peopleImport(params, peer) }
         table.on(PeopleExport.self, access: .admin) { params, peer in try await self.peopleExport(params, peer) }
         table.on(PeopleErase.self, access: .admin) { params, peer in try await self.peopleErase(params, peer) }
+        // Issue 13: calendars in (a school's lead or an admin) and out (oneself, or checked inside).
+        table.on(CalendarImportMethod.self, access: .managers) { params, peer in try await self.calendarImport(params, peer) }
+        table.on(CalendarExportMethod.self, access: .known) { params, peer in try await self.calendarExport(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year", "calendar-io"]
 }

@@ -33,12 +33,15 @@ public struct Closure: Sendable, Hashable, Identifiable {
     public var school: Int64
     public var range: DateRange
     public var reason: String
+    /// The feed event it was imported from (issue 13); nil when typed in.
+    public var source: CalendarSource?
 
-    public init(id: Int64, school: Int64, range: DateRange, reason: String) {
+    public init(id: Int64, school: Int64, range: DateRange, reason: String, source: CalendarSource? = nil) {
         self.id = id
         self.school = school
         self.range = range
         self.reason = reason
+        self.source = source
     }
 }
 
@@ -48,12 +51,15 @@ public struct Term: Sendable, Hashable, Identifiable {
     public var school: Int64
     public var name: String
     public var range: DateRange
+    /// The feed event it was imported from (issue 13); nil when typed in.
+    public var source: CalendarSource?
 
-    public init(id: Int64, school: Int64, name: String, range: DateRange) {
+    public init(id: Int64, school: Int64, name: String, range: DateRange, source: CalendarSource? = nil) {
         self.id = id
         self.school = school
         self.name = name
         self.range = range
+        self.source = source
     }
 }
 

@@ -16,6 +16,7 @@ public enum CoachAPI {
         PeopleDeactivate.self, PairsEnd.self, DropInsList.self, DropInsCancel.self, DropInsReschedule.self,
         DropInsLog.self, SchoolsStatus.self, AgendaListMethod.self, CoverageListMethod.self, ReportsSummary.self,
         PeopleImport.self, PeopleExport.self, PeopleErase.self,
+        CalendarImportMethod.self, CalendarExportMethod.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

@@ -85,6 +85,8 @@ public protocol StoreReading {
     func lastCancelledAt(pair: Int64) throws -> Date?
     /// The earlier times of a moved drop-in, oldest first.
     func dropInMoves(dropIn: Int64) throws -> [DropInMove]
+    /// This installation's random id (issue 13: the domain of exported UIDs); nil before v5.
+    func installationID() throws -> String?
     /// Changes to a person themself (`person.*` events about them, outside any pair), oldest first.
     func personHistory(person: Int64) throws -> [HistoryEvent]
 }
@@ -160,6 +162,10 @@ public protocol StoreWriting: StoreReading {
     /// them if active. Returns whether they had a deactivation reason.
     func erasePerson(_ id: Int64, name: String, reason: String, at: Date) throws -> Bool
     /// Removes a closure; returns whether there was one.
+    /// Changes a closure's dates, reason and source (a re-import).
+    func update(_ closure: Closure) throws
+    /// Changes a term's name, dates and source (a re-import).
+    func update(_ term: Term) throws
     @discardableResult func deleteClosure(_ id: Int64) throws -> Bool
     /// Removes a term; returns whether there was one.
     @discardableResult func deleteTerm(_ id: Int64) throws -> Bool

@@ -36,7 +36,7 @@ struct SQLiteAccess: StoreWriting {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), arguments: [school])
             .compactMap { row in
                 DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                    Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"])
+                    Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
                 }
             }
     }
@@ -45,7 +45,7 @@ struct SQLiteAccess: StoreWriting {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), arguments: [school])
             .compactMap { row in
                 DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0)
+                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
                 }
             }
     }
@@ -235,7 +235,7 @@ struct SQLiteAccess: StoreWriting {
     func closure(_ id: Int64) throws -> Closure? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [id]).flatMap { row in
             DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"])
+                Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
             }
         }
     }
@@ -243,7 +243,7 @@ struct SQLiteAccess: StoreWriting {
     func term(_ id: Int64) throws -> Term? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM term WHERE id = ?"), arguments: [id]).flatMap { row in
             DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Term(id: row["id"], school: row["school"], name: row["name"], range: $0)
+                Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
             }
         }
     }
@@ -356,12 +356,12 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func insert(_ closure: Closure) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO closure (school, from_day, to_day, reason) VALUES (?, ?, ?, ?)").execute(arguments: [closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason])
+        try db.cachedStatement(sql: "INSERT INTO closure (school, from_day, to_day, reason, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber])
         return db.lastInsertedRowID
     }
 
     func insert(_ term: Term) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO term (school, name, from_day, to_day) VALUES (?, ?, ?, ?)").execute(arguments: [term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber])
+        try db.cachedStatement(sql: "INSERT INTO term (school, name, from_day, to_day, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid, term.source?.recurrence?.dayNumber])
         return db.lastInsertedRowID
     }
 
@@ -449,6 +449,25 @@ struct SQLiteAccess: StoreWriting {
         try db.cachedStatement(
             sql: "UPDATE person SET active = 0, deactivated_at = ?, deactivate_reason = ? WHERE id = ? AND active"
         ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+    }
+
+    func update(_ closure: Closure) throws {
+        try db.cachedStatement(sql: "UPDATE closure SET from_day = ?, to_day = ?, reason = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?").execute(arguments: [closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber, closure.id])
+    }
+
+    func update(_ term: Term) throws {
+        try db.cachedStatement(sql: "UPDATE term SET name = ?, from_day = ?, to_day = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?").execute(arguments: [term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid, term.source?.recurrence?.dayNumber, term.id])
+    }
+
+    func installationID() throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT uid_domain FROM installation WHERE id = 1"))
+    }
+
+    /// An imported row's feed, UID and occurrence (nil for one typed in).
+    static func source(_ row: Row) -> CalendarSource? {
+        guard let feed: String = row["source_feed"], let uid: String = row["source_uid"] else { return nil }
+        let recurrence: Int? = row["source_recurrence"]
+        return CalendarSource(feed: feed, uid: uid, recurrence: recurrence.map(LocalDate.init(dayNumber:)))
     }
 
     func eraseTexts(pair: Int64, placeholder: String) throws -> ErasedTexts {

@@ -200,6 +200,22 @@ extension SQLiteStore {
                     ALTER TABLE person ADD COLUMN deactivate_reason TEXT;
                     """)
         }
+        // Calendars in and out (issue 13): an imported closure or term remembers its feed, the event's
+        // UID and (for a yearly rule) the occurrence, so a second import updates it and `prune` finds
+        // what a feed dropped; each installation gets a random id for the UIDs of exported events.
+        migrator.registerMigration("v5-calendar-source") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE closure ADD COLUMN source_feed TEXT;
+                    ALTER TABLE closure ADD COLUMN source_uid TEXT;
+                    ALTER TABLE closure ADD COLUMN source_recurrence INTEGER;
+                    ALTER TABLE term ADD COLUMN source_feed TEXT;
+                    ALTER TABLE term ADD COLUMN source_uid TEXT;
+                    ALTER TABLE term ADD COLUMN source_recurrence INTEGER;
+                    CREATE TABLE installation (id INTEGER PRIMARY KEY CHECK (id = 1), uid_domain TEXT NOT NULL);
+                    INSERT INTO installation (id, uid_domain) VALUES (1, lower(hex(randomblob(8))));
+                    """)
+        }
         return migrator
     }()
 }

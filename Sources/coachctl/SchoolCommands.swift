@@ -100,7 +100,8 @@ struct TermCommand: ParsableCommand {
 /// `coachctl calendar days`: which days count as school days.
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Look at a school's calendar.", subcommands: [Days.self, List.self])
+        commandName: "calendar", abstract: "Look at a school's calendar; import one, export yours.",
+        subcommands: [Days.self, List.self, Import.self, Export.self])
 
     struct Days: ParsableCommand {
         static let configuration = CalendarSchoolDays.command(

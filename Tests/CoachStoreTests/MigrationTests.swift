@@ -47,6 +47,12 @@ struct MigrationTests {
         INSERT INTO person (id, name, school, roles, uid, login, active, deactivated_at, deactivate_reason)
             VALUES (3, 'Di', 1, 'teacher', 2003, NULL, 0, 1795050000, 'left');
         """,
+        "v5-calendar-source": """
+        INSERT INTO closure (id, school, from_day, to_day, reason, source_feed, source_uid, source_recurrence)
+            VALUES (3, 1, 20810, 20810, 'Christmas Day', 'govuk-bank-holidays:england-and-wales', '2026-12-25', NULL);
+        INSERT INTO term (id, school, name, from_day, to_day, source_feed, source_uid, source_recurrence)
+            VALUES (2, 1, 'Spring', 20830, 20900, 'ics:Hill terms', 'spring@hill', 20830);
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {

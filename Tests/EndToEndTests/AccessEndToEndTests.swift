@@ -229,6 +229,20 @@ extension EndToEnd {
                         ])
                     world.erasable = added?.objectValue?["id"].flatMap(int)
                 }),
+            // API level 6 (issue 13): a school's calendar from a file for its lead and admins; a person's
+            // calendar for themselves, their school's lead and admins.
+            Row(method: "calendar.import", allowed: managers) { world in
+                let day = shift(world.day, by: 110).replacingOccurrences(of: "-", with: "")
+                return [
+                    "school": .int(world.school.id), "format": "ics",
+                    "data": .string(
+                        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:access@test\r\nSUMMARY:Imported\r\n"
+                            + "DTSTART;VALUE=DATE:\(day)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
+                ]
+            },
+            Row(method: "calendar.export", allowed: [.admin, .lead, .teacher]) { world in
+                ["person": .int(world.school.teacher)]
+            },
         ]
 
         static func int(_ value: JSONValue) -> Int64? {
