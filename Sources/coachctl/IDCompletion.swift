@@ -50,9 +50,13 @@ enum IDCompletion {
     /// People: the school lists where the caller may read them (admins, leads), else the people of
     /// the pairs the caller may see (a teacher, a coach): never more than the caller is shown anyway.
     static func personCandidates(_ client: CoachClient) throws -> [Candidate] {
-        if let people = try? client.call(PeopleList.self, PeopleList.Params()).people {
-            return people.map { Candidate(id: $0.id, label: $0.name) }
-        }
+        do {
+            return try client.call(PeopleList.self, PeopleList.Params()).people.map {
+                Candidate(id: $0.id, label: $0.name)
+            }
+        } catch  where error.rpcError == nil {
+            throw error  // a daemon that timed out or broke the contract is not asked twice
+        } catch {}
         var seen: [Int64: String] = [:]
         for pair in try client.call(PairsList.self, PairsList.Params()).pairs {
             seen[pair.teacher] = pair.teacherName
