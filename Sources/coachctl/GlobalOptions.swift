@@ -81,7 +81,8 @@ struct Session {
     /// Reads an `--at` value: full forms as they are; relative ones in the school's zone.
     func readTime(_ text: String, direction: HumanTime.Direction, option: String = "--at") throws -> String {
         try HumanTime.read(
-            text, zone: HumanTime.isRelative(text) ? schoolZone() : TimeZone.current, direction: direction, option: option)
+            text, zone: HumanTime.isRelative(text) ? schoolZone() : TimeZone.current, direction: direction,
+            option: option)
     }
 
     /// Calls a method and prints its result.
@@ -92,7 +93,7 @@ struct Session {
 
 /// `--pair ID`, which may be left out when the caller is in exactly one pair.
 struct PairOption: ParsableArguments {
-    @Option(help: ArgumentHelp("The pair (default: your only pair).", valueName: "ID"))
+    @Option(help: ArgumentHelp("The pair (default: your only pair).", valueName: "ID"), completion: IDCompletion.pairs)
     var pair: Int64?
 
     /// The pair given, or the caller's only pair; a usage error listing them when there are several.

@@ -43,7 +43,9 @@ struct StatusCommand: ParsableCommand {
     static let configuration = SchoolsStatus.command(
         "status", discussion: "Examples: coachctl status; coachctl status --school 2")
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("The school (default: your only school).", valueName: "ID")) var school: Int64?
+    @Option(
+        help: ArgumentHelp("The school (default: your only school).", valueName: "ID"), completion: IDCompletion.schools
+    ) var school: Int64?
 
     func run() throws {
         let session = try global.session()
@@ -80,7 +82,7 @@ struct AgendaCommand: ParsableCommand {
     static let configuration = AgendaListMethod.command(
         "agenda", discussion: "Examples: coachctl agenda; coachctl agenda --week; coachctl agenda --person 7")
     @OptionGroup var global: GlobalOptions
-    @Option(help: AgendaListMethod.help("person", valueName: "ID")) var person: Int64?
+    @Option(help: AgendaListMethod.help("person", valueName: "ID"), completion: IDCompletion.people) var person: Int64?
     @Flag(help: "This Monday to Sunday (default: today).") var week = false
 
     func run() throws {
@@ -112,7 +114,9 @@ struct CoverageCommand: ParsableCommand {
     static let configuration = CoverageListMethod.command(
         "coverage", discussion: "Examples: coachctl coverage; coachctl coverage --as-of 2026-12-18")
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("The school (default: your only school).", valueName: "ID")) var school: Int64?
+    @Option(
+        help: ArgumentHelp("The school (default: your only school).", valueName: "ID"), completion: IDCompletion.schools
+    ) var school: Int64?
     @Option(name: .customLong("as-of"), help: CoverageListMethod.help("asOf", valueName: "DATE")) var asOf: String?
 
     func run() throws {
@@ -153,9 +157,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ReportsSummary.help("from", valueName: "DATE")) var from: String?
     @Option(help: ReportsSummary.help("to", valueName: "DATE")) var to: String?
     @Option(help: "A term entered in the calendar, by name: its dates as --from and --to.") var term: String?
-    @Option(help: ReportsSummary.help("school", valueName: "ID")) var school: Int64?
-    @Option(help: ReportsSummary.help("coach", valueName: "ID")) var coach: Int64?
-    @Option(help: ReportsSummary.help("pair", valueName: "ID")) var pair: Int64?
+    @Option(help: ReportsSummary.help("school", valueName: "ID"), completion: IDCompletion.schools) var school: Int64?
+    @Option(help: ReportsSummary.help("coach", valueName: "ID"), completion: IDCompletion.people) var coach: Int64?
+    @Option(help: ReportsSummary.help("pair", valueName: "ID"), completion: IDCompletion.pairs) var pair: Int64?
     @Flag(help: "One row per pair as CSV (RFC 4180, with a header row).") var csv = false
     @Option(
         help: ArgumentHelp(

@@ -11,8 +11,8 @@ struct PairCommand: ParsableCommand {
         static let configuration = PairsCreate.command(
             "add", discussion: "Example: coachctl pair add --teacher 12 --coach 13")
         @OptionGroup var global: GlobalOptions
-        @Option(help: PairsCreate.help("teacher", valueName: "ID")) var teacher: Int64
-        @Option(help: PairsCreate.help("coach", valueName: "ID")) var coach: Int64
+        @Option(help: PairsCreate.help("teacher", valueName: "ID"), completion: IDCompletion.people) var teacher: Int64
+        @Option(help: PairsCreate.help("coach", valueName: "ID"), completion: IDCompletion.people) var coach: Int64
 
         func run() throws {
             try global.session().run(PairsCreate.self, PairsCreate.Params(teacher: teacher, coach: coach)) {
@@ -24,7 +24,7 @@ struct PairCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = PairsShow.command("show", discussion: "Example: coachctl pair show 7")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: PairsShow.help("pair", valueName: "PAIR")) var pair: Int64
+        @Argument(help: PairsShow.help("pair", valueName: "PAIR"), completion: IDCompletion.pairs) var pair: Int64
 
         func run() throws {
             try global.session().run(PairsShow.self, PairsShow.Params(pair: pair), human: PairText.detail)
@@ -35,7 +35,7 @@ struct PairCommand: ParsableCommand {
         static let configuration = PairsList.command(
             "list", abstract: "The active pairs you may see; --all adds ended ones.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: PairsList.help("school", valueName: "ID")) var school: Int64?
+        @Option(help: PairsList.help("school", valueName: "ID"), completion: IDCompletion.schools) var school: Int64?
         @Flag(name: .customLong("all"), help: "Ended pairs too.") var includeEnded = false
 
         func run() throws {
@@ -165,7 +165,9 @@ enum PairText {
         if !detail.cycles.isEmpty {
             let table = Table(
                 ["CYCLE", "STARTED", "FOCUS"],
-                detail.cycles.map { ["\($0.id)", HumanTime.show($0.startedAt), $0.focus.map { Output.short($0) } ?? Output.hidden] })
+                detail.cycles.map {
+                    ["\($0.id)", HumanTime.show($0.startedAt), $0.focus.map { Output.short($0) } ?? Output.hidden]
+                })
             sections.append("Foci\n" + table.render(indent: "  "))
         }
 
@@ -174,7 +176,8 @@ enum PairText {
             let table = Table(
                 ["AT", "EVENT", "BY", "SUBJECT"],
                 detail.history.map { entry in
-                    let actor = entry.actorName ?? entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
+                    let actor =
+                        entry.actorName ?? entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
                     return [HumanTime.show(entry.at), entry.event, actor, entry.subject.map { "\($0)" } ?? "-"]
                 })
             sections.append("History\n" + table.render(indent: "  "))

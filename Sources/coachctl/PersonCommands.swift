@@ -16,7 +16,7 @@ struct PersonCommand: ParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: PeopleAdd.help("name", valueName: "NAME")) var name: String
-        @Option(help: PeopleAdd.help("school", valueName: "ID")) var school: Int64
+        @Option(help: PeopleAdd.help("school", valueName: "ID"), completion: IDCompletion.schools) var school: Int64
         @Option(
             name: .customLong("role"), help: ArgumentHelp("A role the person holds (repeatable).", valueName: "ROLE"),
             completion: .list(RoleName.all))
@@ -42,9 +42,10 @@ struct PersonCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = PeopleList.command(
-            "list", abstract: "The active people of a school (admins and the school's lead); --all adds deactivated ones.")
+            "list",
+            abstract: "The active people of a school (admins and the school's lead); --all adds deactivated ones.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: PeopleList.help("school", valueName: "ID")) var school: Int64?
+        @Option(help: PeopleList.help("school", valueName: "ID"), completion: IDCompletion.schools) var school: Int64?
         @Flag(name: .customLong("all"), help: "Deactivated people too.") var includeInactive = false
 
         func run() throws {

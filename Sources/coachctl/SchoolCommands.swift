@@ -42,7 +42,8 @@ struct SchoolCommand: ParsableCommand {
 /// `coachctl closure add`: half-terms, INSET days, bank holidays.
 struct ClosureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "closure", abstract: "Close a school for some days, or open them again.", subcommands: [Add.self, Remove.self])
+        commandName: "closure", abstract: "Close a school for some days, or open them again.",
+        subcommands: [Add.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CalendarAddClosure.command(
@@ -51,7 +52,8 @@ struct ClosureCommand: ParsableCommand {
                 "Closes a school for some dates (half-term, INSET day, bank holiday); prints the drop-ins it cancels and the due dates it moves.",
             discussion: "Example: coachctl closure add --school 1 --from 2026-10-26 --to 2026-10-30 --reason half-term")
         @OptionGroup var global: GlobalOptions
-        @Option(help: CalendarAddClosure.help("school", valueName: "ID")) var school: Int64
+        @Option(help: CalendarAddClosure.help("school", valueName: "ID"), completion: IDCompletion.schools) var school:
+            Int64
         @Option(help: CalendarAddClosure.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarAddClosure.help("to", valueName: "DATE")) var to: String
         @Option(help: CalendarAddClosure.help("reason", valueName: "TEXT")) var reason: String
@@ -81,7 +83,8 @@ struct TermCommand: ParsableCommand {
             discussion: "Example: coachctl term add --school 1 --name \"Autumn 2026\" --from 2026-09-03 --to 2026-12-18"
         )
         @OptionGroup var global: GlobalOptions
-        @Option(help: CalendarAddTerm.help("school", valueName: "ID")) var school: Int64
+        @Option(help: CalendarAddTerm.help("school", valueName: "ID"), completion: IDCompletion.schools) var school:
+            Int64
         @Option(help: CalendarAddTerm.help("name", valueName: "TEXT")) var name: String
         @Option(help: CalendarAddTerm.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarAddTerm.help("to", valueName: "DATE")) var to: String
@@ -107,7 +110,8 @@ struct CalendarCommand: ParsableCommand {
         static let configuration = CalendarSchoolDays.command(
             "days", discussion: "Example: coachctl calendar days --school 1 --from 2026-10-19 --to 2026-11-06")
         @OptionGroup var global: GlobalOptions
-        @Option(help: CalendarSchoolDays.help("school", valueName: "ID")) var school: Int64
+        @Option(help: CalendarSchoolDays.help("school", valueName: "ID"), completion: IDCompletion.schools) var school:
+            Int64
         @Option(help: CalendarSchoolDays.help("from", valueName: "DATE")) var from: String
         @Option(help: CalendarSchoolDays.help("to", valueName: "DATE")) var to: String
 

@@ -56,7 +56,7 @@ extension DropInCommand {
         static let configuration = DropInsList.command(
             "list", discussion: "Example: coachctl dropin list --pair 7 --status booked")
         @OptionGroup var global: GlobalOptions
-        @Option(help: DropInsList.help("pair", valueName: "ID")) var pair: Int64?
+        @Option(help: DropInsList.help("pair", valueName: "ID"), completion: IDCompletion.pairs) var pair: Int64?
         @Option(help: DropInsList.help("status", valueName: "STATUS"), completion: .list(DropInStatusName.all))
         var status: String?
 
@@ -194,7 +194,7 @@ extension CalendarCommand {
             "list", abstract: "A school's terms and closures with their ids; --from/--to keep those meeting the dates.",
             discussion: "Example: coachctl calendar list --school 1 --from 2026-09-01")
         @OptionGroup var global: GlobalOptions
-        @Option(help: CalendarList.help("school", valueName: "ID")) var school: Int64
+        @Option(help: CalendarList.help("school", valueName: "ID"), completion: IDCompletion.schools) var school: Int64
         @Option(help: CalendarList.help("from", valueName: "DATE")) var from: String?
         @Option(help: CalendarList.help("to", valueName: "DATE")) var to: String?
 
@@ -227,7 +227,7 @@ extension PairCommand {
         static let configuration = PairsEnd.command(
             "end", discussion: "Example: coachctl pair end 7 --reason \"teacher left the school\"")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: PairsEnd.help("pair", valueName: "PAIR")) var pair: Int64
+        @Argument(help: PairsEnd.help("pair", valueName: "PAIR"), completion: IDCompletion.pairs) var pair: Int64
         @Option(help: PairsEnd.help("reason", valueName: "TEXT")) var reason: String
 
         func run() throws {
@@ -247,7 +247,8 @@ extension PersonCommand {
                 "Give only what changes; --role replaces the roles (repeatable). Example: coachctl person update 12 --name \"Ann Smith\""
         )
         @OptionGroup var global: GlobalOptions
-        @Argument(help: PeopleUpdate.help("person", valueName: "PERSON")) var person: Int64
+        @Argument(help: PeopleUpdate.help("person", valueName: "PERSON"), completion: IDCompletion.people) var person:
+            Int64
         @Option(help: PeopleUpdate.help("name", valueName: "NAME")) var name: String?
         @Option(
             name: .customLong("role"), help: ArgumentHelp("A role the person holds (repeatable).", valueName: "ROLE"),
@@ -279,7 +280,8 @@ extension PersonCommand {
         static let configuration = PeopleDeactivate.command(
             "deactivate", discussion: "Example: coachctl person deactivate 12 --reason \"left the school\"")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: PeopleDeactivate.help("person", valueName: "PERSON")) var person: Int64
+        @Argument(help: PeopleDeactivate.help("person", valueName: "PERSON"), completion: IDCompletion.people)
+        var person: Int64
         @Option(help: PeopleDeactivate.help("reason", valueName: "TEXT")) var reason: String
 
         func run() throws {

@@ -9,6 +9,8 @@ enum Suggestion {
     /// The usage error for the first word that is not a command where one is expected; nil when
     /// the words name commands (the problem, if any, is ArgumentParser's to report).
     static func unknownCommand(in arguments: [String]) -> UsageError? {
+        // The shell's completion request (`---completion … -- WORDS`) is ArgumentParser's to answer.
+        if arguments.first == "---completion" { return nil }
         var command: any ParsableCommand.Type = Coachctl.self
         var path = ["coachctl"]
         var skipNext = false
