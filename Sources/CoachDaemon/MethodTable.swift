@@ -112,11 +112,14 @@ extension CoachService {
         table.on(AgendaListMethod.self, access: .known) { params, peer in try await self.agendaList(params, peer) }
         table.on(CoverageListMethod.self, access: .known) { params, peer in try await self.coverageList(params, peer) }
         table.on(ReportsSummary.self, access: .known) { params, peer in try await self.reportsSummary(params, peer) }
+        table.on(EventsSubscribe.self, access: .known) { params, peer in
+            try await self.eventsSubscribe(params, peer, outlet: Connection.outlet)
+        }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "school-year"]
+    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "school-year", "events"]
 }

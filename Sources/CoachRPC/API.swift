@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 4
+    public static let level = 5
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -15,6 +15,7 @@ public enum CoachAPI {
         CalendarList.self, CalendarRemoveClosure.self, CalendarRemoveTerm.self, PeopleUpdate.self,
         PeopleDeactivate.self, PairsEnd.self, DropInsList.self, DropInsCancel.self, DropInsReschedule.self,
         DropInsLog.self, SchoolsStatus.self, AgendaListMethod.self, CoverageListMethod.self, ReportsSummary.self,
+        EventsSubscribe.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

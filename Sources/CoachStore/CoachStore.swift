@@ -81,6 +81,10 @@ public protocol StoreReading {
     func lastCancelledAt(pair: Int64) throws -> Date?
     /// The earlier times of a moved drop-in, oldest first.
     func dropInMoves(dropIn: Int64) throws -> [DropInMove]
+    /// Kept live events with a seq greater than `seq`, oldest first, at most `limit`.
+    func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent]
+    /// The highest seq ever recorded (pruned or not) and the highest pruned, 0 for none.
+    func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64)
 }
 
 /// A drop-in's earlier start and length, kept when it is moved.
@@ -144,6 +148,11 @@ public protocol StoreWriting: StoreReading {
     /// Records the transitions that have come by `instant` (soonest first, from at most `limit`
     /// items) and returns those raised for the first time: each is raised exactly once.
     func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition]
+    /// Records a live event in the transaction; returns its seq (increasing, never reused).
+    @discardableResult func record(_ event: LiveEvent) throws -> Int64
+    /// Removes the oldest events up to the last one that happened before `cutoff` (a prefix of
+    /// the sequence, so what is kept has no gaps); returns how many went.
+    @discardableResult func pruneLiveEvents(before cutoff: Date) throws -> Int
 }
 
 extension CoachStore {
