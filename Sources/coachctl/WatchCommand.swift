@@ -29,6 +29,12 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         signal(SIGINT) { _ in watchStopRequested = 1 }
         signal(SIGTERM) { _ in watchStopRequested = 1 }
+        // A parent may have started us with them blocked (a test runner, a service manager).
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        sigaddset(&stops, SIGINT)
+        sigaddset(&stops, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &stops, nil)
         var since: Int64?
         var zones: [Int64: TimeZone] = [:]
         var announcedLoss = false

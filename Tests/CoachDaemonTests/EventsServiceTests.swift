@@ -106,6 +106,7 @@ struct EventsServiceTests {
     @Test func aSchoolFilter_narrowsTheStream_andAnotherSchoolIsRefused() async throws {
         var f = try await ServiceFixture()
         try await f.seed()
+        _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "questioning"), Peers.teacher)
         let (admin, _) = try await subscribe(f, Peers.admin, school: f.school + 1)
         await f.service.events.pump(retention: Self.retention)
         _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T10:00"), Peers.teacher)

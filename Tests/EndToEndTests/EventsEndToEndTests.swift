@@ -102,10 +102,14 @@ extension EndToEnd {
                 #expect(watcher.interrupt() == 0, "\(name): \(watcher.stderr)")
             }
 
+            // The visit was booked in the past, so it may also have fallen due and overdue at once.
+            func changes(_ name: String) -> [String] {
+                watchers[name]!.events.map(\.kind).filter { $0 != "due" && $0 != "overdue" }
+            }
             let hill = ["dropin.booked", "dropin.done", "followup.done", "adaptation.set"]
-            #expect(watchers["teacher"]!.events.map(\.kind) == hill)
-            #expect(watchers["lead"]!.events.map(\.kind) == hill)
-            #expect(watchers["admin"]!.events.map(\.kind) == hill + ["calendar.changed"])
+            #expect(changes("teacher") == hill)
+            #expect(changes("lead") == hill)
+            #expect(changes("admin") == hill + ["calendar.changed"])
             #expect(watchers["otherTeacher"]!.events.isEmpty)
             #expect(watchers["daleLead"]!.events.map(\.kind) == ["calendar.changed"])
             #expect(watchers["teacher"]!.events.allSatisfy { $0.pair == school.pair && $0.teacherName == "Ada Teacher" })
@@ -158,7 +162,7 @@ extension EndToEnd {
                 if case .object(let params) = notice.params, case .int(let seq)? = params["seq"] { all.append(seq) }
             }
             let seen = watcher.events.map(\.seq)
-            #expect(seen.count == 5)
+            #expect(watcher.events.filter { $0.kind == "calendar.changed" }.count == 5)
             #expect(seen == all.filter { $0 >= seen.first ?? 0 })
         }
 
@@ -190,7 +194,7 @@ extension EndToEnd {
             let done = replies.filter { $0.objectValue?["result"] != nil }.count
             #expect(done > 300)
             fast.wait(forEvents: done)
-            #expect(fast.events.count == done)
+            #expect(fast.events.filter { $0.kind == "calendar.changed" }.count == done)
 
             // The slow one: what its socket held, then the overflow notice, then the end.
             var methods: [String] = []
