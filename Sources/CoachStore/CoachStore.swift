@@ -81,10 +81,24 @@ public protocol StoreReading {
     func lastCancelledAt(pair: Int64) throws -> Date?
     /// The earlier times of a moved drop-in, oldest first.
     func dropInMoves(dropIn: Int64) throws -> [DropInMove]
+    /// Every drop-in, follow-up, adaptation and cycle of the school's pairs, grouped by pair: one
+    /// query per table instead of four per pair (reports and coverage read a whole school).
+    func records(school: Int64) throws -> SchoolRecords
+    /// The school's drop-ins by pair, in id order, in one query.
+    func dropIns(school: Int64) throws -> [Int64: [DropIn]]
     /// Kept live events with a seq greater than `seq`, oldest first, at most `limit`.
     func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent]
     /// The highest seq ever recorded (pruned or not) and the highest pruned, 0 for none.
     func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64)
+}
+
+/// A school's coaching record by pair, each list in id order (`StoreReading.records(school:)`).
+public struct SchoolRecords: Sendable {
+    public var dropIns: [Int64: [DropIn]] = [:]
+    public var followUps: [Int64: [FollowUp]] = [:]
+    public var adaptations: [Int64: [Adaptation]] = [:]
+    public var cycles: [Int64: [Cycle]] = [:]
+    public init() {}
 }
 
 /// A drop-in's earlier start and length, kept when it is moved.

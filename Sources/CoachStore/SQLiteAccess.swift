@@ -246,6 +246,29 @@ struct SQLiteAccess: StoreWriting {
             }
     }
 
+    func dropIns(school: Int64) throws -> [Int64: [DropIn]] {
+        var out: [Int64: [DropIn]] = [:]
+        for row in try schoolRows("dropin", school) { out[row["pair"], default: []].append(Self.dropIn(row)) }
+        return out
+    }
+
+    private func schoolRows(_ table: String, _ school: Int64) throws -> [Row] {
+        // The pair index picks the school's pairs, each table's (pair, id) index their rows.
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT t.* FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY t.pair, t.id"),
+            arguments: [school])
+    }
+
+    func records(school: Int64) throws -> SchoolRecords {
+        var records = SchoolRecords()
+        records.dropIns = try dropIns(school: school)
+        func rows(_ table: String) throws -> [Row] { try schoolRows(table, school) }
+        for row in try rows("followup") { records.followUps[row["pair"], default: []].append(Self.followUp(row)) }
+        for row in try rows("adaptation") { records.adaptations[row["pair"], default: []].append(Self.adaptation(row)) }
+        for row in try rows("cycle") { records.cycles[row["pair"], default: []].append(Self.cycle(row)) }
+        return records
+    }
+
     func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent] {
         try Row.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM live_event WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit]

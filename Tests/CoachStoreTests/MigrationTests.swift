@@ -47,6 +47,13 @@ struct MigrationTests {
         INSERT INTO person (id, name, school, roles, uid, login, active, deactivated_at, deactivate_reason)
             VALUES (3, 'Di', 1, 'teacher', 2003, NULL, 0, 1795050000, 'left');
         """,
+        "v5-live-events": """
+        INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
+            VALUES (1, 1795003600, 'dropin.booked', 1, 1, 1, 2, 1, NULL),
+                   (2, 1795004000, 'due', 1, 1, 1, 2, 1, 'dropin'),
+                   (3, 1795005000, 'calendar.changed', 1, NULL, NULL, NULL, NULL, NULL);
+        INSERT INTO store_meta (key, value) VALUES ('live_event.pruned_through', '0');
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {
