@@ -35,6 +35,12 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The daemon's error, when it answered with one.
+    /// Whether the wait ran out (`.timedOut`).
+    public var isTimeout: Bool {
+        if case .timedOut = kind { return true }
+        return false
+    }
+
     public var rpcError: RPCError? {
         if case .daemon(let error) = kind { return error }
         return nil

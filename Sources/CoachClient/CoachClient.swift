@@ -104,6 +104,36 @@ public final class CoachClient {
         try send(request, deadline: clock.now.advanced(by: timeout))
     }
 
+    /// A notification the daemon pushed unasked (`events.event`): its method and params.
+    public struct Notification: Sendable {
+        public var method: String
+        public var params: JSONValue
+        /// The line as it came, without its newline (for NDJSON output).
+        public var line: Data
+    }
+
+    /// Waits up to `wait` for the next notification; nil when none came in time. Replies (lines
+    /// with an id) are not expected here and are skipped.
+    ///
+    /// - Throws: `.protocolError` when the daemon closed the connection or sent something that is
+    ///   not JSON-RPC.
+    public func nextNotification(wait: Duration) throws(ClientError) -> Notification? {
+        let deadline = clock.now.advanced(by: wait)
+        while true {
+            let line: Data
+            do {
+                line = try readLine(deadline: deadline)
+            } catch let error where error.isTimeout {
+                return nil
+            }
+            guard case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: line) else {
+                throw failure(.protocolError("the daemon sent a line that is not a JSON object"))
+            }
+            guard case .string(let method)? = members["method"] else { continue }
+            return Notification(method: method, params: members["params"] ?? .null, line: line)
+        }
+    }
+
     /// Sends one line as it is (a newline is added) and returns the next reply line, without its
     /// newline. For tests and raw use: nothing is checked, and a notification would wait for a
     /// reply that never comes (`.timedOut`).

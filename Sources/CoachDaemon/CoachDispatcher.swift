@@ -15,7 +15,9 @@ struct CoachDispatcher: RPCDispatching {
         }
         let started = ContinuousClock.now
         do {
-            let result = try await handler(request.params, Peer(uid: context.peer.uid, gid: context.peer.gid))
+            let result = try await Connection.$outlet.withValue(context.outlet.map { $0 as any EventSink }) {
+                try await handler(request.params, Peer(uid: context.peer.uid, gid: context.peer.gid))
+            }
             logger.debug(
                 "request served",
                 metadata: [

@@ -160,12 +160,14 @@ extension CoachService {
                 a, _ in a
             }
             let names = try store.names(of: Set(teachers.map(\.id) + pairs.values.flatMap { $0.map(\.coach) }))
+            // One read of the school's drop-ins, not one per pair.
+            let dropIns = try store.dropIns(school: params.school)
             var items: [CoverageItem] = []
             for teacher in teachers {
                 let theirs = pairs[teacher.id] ?? []
                 var last: LocalDate?
                 for pair in theirs {
-                    for dropIn in try store.dropIns(pair: pair.id) where dropIn.status == .done {
+                    for dropIn in dropIns[pair.id] ?? [] where dropIn.status == .done {
                         let on = calendar.localDate(of: dropIn.start)
                         if on <= day, last.map({ on > $0 }) ?? true { last = on }
                     }
@@ -264,11 +266,21 @@ extension CoachService {
 
     /// Each pair's rows, read by the pair's indexes.
     func reportRecords(_ pairs: [Pair], _ store: any StoreReading) throws -> [ReportPairRecord] {
-        try pairs.map { pair in
+        // A handful of pairs: four indexed reads each. A school's worth: one read per table.
+        guard pairs.count > 8, let school = pairs.first?.school, pairs.allSatisfy({ $0.school == school }) else {
+            return try pairs.map { pair in
+                ReportPairRecord(
+                    pair: pair, dropIns: try store.dropIns(pair: pair.id), followUps: try store.followUps(pair: pair.id),
+                    adaptations: try store.adaptations(pair: pair.id),
+                    cycleStarts: try store.cycles(pair: pair.id).map(\.startedAt))
+            }
+        }
+        let records = try store.records(school: school)
+        return pairs.map { pair in
             ReportPairRecord(
-                pair: pair, dropIns: try store.dropIns(pair: pair.id), followUps: try store.followUps(pair: pair.id),
-                adaptations: try store.adaptations(pair: pair.id),
-                cycleStarts: try store.cycles(pair: pair.id).map(\.startedAt))
+                pair: pair, dropIns: records.dropIns[pair.id] ?? [], followUps: records.followUps[pair.id] ?? [],
+                adaptations: records.adaptations[pair.id] ?? [],
+                cycleStarts: (records.cycles[pair.id] ?? []).map(\.startedAt))
         }
     }
 }

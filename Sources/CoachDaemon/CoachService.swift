@@ -20,6 +20,8 @@ final class CoachService: Sendable {
     let backups: BackupSnapshots
     /// Encoded due.list answers per caller, dropped on every committed change.
     let dueListCache: DueListCache
+    /// Live events to subscribers (`events.subscribe`).
+    let events: EventHub
 
     init(
         store: any CoachStore, timer: DueTimer, configuration: DaemonConfiguration, admins: AdminPolicy,
@@ -36,6 +38,7 @@ final class CoachService: Sendable {
         self.backups = BackupSnapshots(
             stateDirectory: configuration.stateDirectory, store: store, logger: logger, now: now)
         self.dueListCache = DueListCache(enabled: configuration.cacheDueList)
+        self.events = EventHub(store: store, logger: logger, now: now)
     }
 
     /// The configuration in effect (replaced on reload).
@@ -99,6 +102,12 @@ final class CoachService: Sendable {
         // Committed: no cached answer may predate it once the caller hears back.
         dueListCache.invalidate()
         await timer.apply(changes)
+        events.poke()
+        for event in changes.events where event.kind == JournalEvent.personUpdated.rawValue
+            || event.kind == JournalEvent.personDeactivated.rawValue
+        {
+            if let person = event.subject { await events.drop(person: person) }
+        }
         // Logged only once committed: the journal never tells of a change that did not happen.
         // Ids and kinds only (never note text); a field the event does not have is left out.
         for (index, event) in changes.events.enumerated() {
@@ -130,6 +139,16 @@ final class CoachService: Sendable {
             subject: subject)
         try tx.append(event)
         changes.events.append(event)
+        // The live event, in the same transaction: never lost, never told of a change rolled back.
+        if let live = LiveEvent.Kind(history: kind.rawValue), let school {
+            var record = LiveEvent(at: event.at, kind: live, school: school, pair: pair)
+            if let pair, let row = try tx.pair(pair) {
+                record.teacher = row.teacher
+                record.coach = row.coach
+            }
+            if [.dropInBooked, .dropInCancelled, .dropInMoved, .dropInDone].contains(live) { record.dropIn = subject }
+            try tx.record(record)
+        }
     }
 
     func calendar(_ school: Int64, _ store: any StoreReading) throws -> SchoolCalendar {

@@ -59,6 +59,7 @@ public struct Daemon: Sendable {
             store: store, timer: timer, configuration: configuration, admins: admins, now: now, logger: logger,
             version: coachdVersion)
         await service.backups.removeLeftovers()
+        await timer.whenRaised { [events = service.events] in events.poke() }
         var serverConfiguration = RPCServerConfiguration(socketPath: configuration.effectiveSocketPath)
         serverConfiguration.socketMode = configuration.socketMode
         serverConfiguration.socketGroup = configuration.socketGroup
@@ -102,6 +103,7 @@ public struct Daemon: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ServerService(server: server, dispatcher: dispatcher)),
             .init(service: TimerService(timer: timer)),
+            .init(service: EventService(hub: service.events, service: service)),
             .init(service: status),
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]
@@ -178,6 +180,18 @@ struct TimerService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await timer.run()
+        }
+    }
+}
+
+/// Delivers live events until shutdown (`EventHub`).
+struct EventService: Service {
+    let hub: EventHub
+    let service: CoachService
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { [service] in
+            await hub.run(retention: { EventRetention(days: service.configuration.eventRetentionDays) })
         }
     }
 }

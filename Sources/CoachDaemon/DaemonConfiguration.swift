@@ -53,6 +53,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var logLevel = "info"
     /// Keep encoded `due.list` answers per caller until something changes (`cache.dueList`).
     public var cacheDueList = true
+    /// Days live events are kept for clients reconnecting with `since` (`events.retentionDays`).
+    public var eventRetentionDays = 14
+    /// Events a subscriber may hold unread before it is sent `events.overflow` and closed (`events.queueLimit`).
+    public var eventQueueLimit = 1000
 
     public init() {}
 
@@ -158,6 +162,8 @@ extension DaemonConfiguration {
             "limits.reservedAdminConnections", default: reservedAdminConnections, in: 0...1024)
         drainSeconds = try keys.int("daemon.drainSeconds", default: drainSeconds, in: 0...60)
         cacheDueList = try keys.bool("cache.dueList", default: cacheDueList)
+        eventRetentionDays = try keys.int("events.retentionDays", default: eventRetentionDays, in: 1...3660)
+        eventQueueLimit = try keys.int("events.queueLimit", default: eventQueueLimit, in: 1...1_000_000)
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {

@@ -71,6 +71,10 @@ actor DueTimer {
     }
 
     private var observer: (@Sendable () -> Void)?
+    private var raisedHook: (@Sendable () -> Void)?
+
+    /// Called after transitions were recorded as raised (their live events are in the store).
+    func whenRaised(_ body: @escaping @Sendable () -> Void) { raisedHook = body }
 
     /// Called after every change to the items or a raised transition (the status line follows it).
     func observe(_ body: @escaping @Sendable () -> Void) { observer = body }
@@ -157,6 +161,7 @@ actor DueTimer {
                 let (fresh, next) = try await store.write { tx in
                     (try tx.raiseTransitions(until: instant, limit: Self.raiseBatch), try tx.nextTransitionTime())
                 }
+                if !fresh.isEmpty { raisedHook?() }
                 await report(fresh, at: instant)
                 nextWake = next
                 if next.map({ $0 > instant }) ?? true { break }

@@ -119,11 +119,17 @@ extension CoachService {
         // Issue 13: calendars in (a school's lead or an admin) and out (oneself, or checked inside).
         table.on(CalendarImportMethod.self, access: .managers) { params, peer in try await self.calendarImport(params, peer) }
         table.on(CalendarExportMethod.self, access: .known) { params, peer in try await self.calendarExport(params, peer) }
+        table.on(EventsSubscribe.self, access: .known) { params, peer in
+            try await self.eventsSubscribe(params, peer, outlet: Connection.outlet)
+        }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year", "calendar-io"]
+    static let capabilities = [
+        "backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year", "calendar-io",
+        "events",
+    ]
 }

@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 7
+    public static let level = 8
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -17,6 +17,7 @@ public enum CoachAPI {
         DropInsLog.self, SchoolsStatus.self, AgendaListMethod.self, CoverageListMethod.self, ReportsSummary.self,
         PeopleImport.self, PeopleExport.self, PeopleErase.self,
         CalendarImportMethod.self, CalendarExportMethod.self,
+        EventsSubscribe.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

@@ -70,6 +70,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var processAgain = false
     /// Of those, the bytes written since the last flush marker (charged to the budget at the next).
     private var unmarkedBytes = 0
+    /// Pushed lines (notifications): allowed once `pushLimit` is set; at most that many unsent.
+    private var pushLimit: Int?
+    private var pushOverflow = ByteBuffer()
+    /// Pushed lines written and not yet taken by the socket.
+    private var pushesUnsent = 0
+    /// Pushed lines waiting for the reply to the request in progress.
+    private var heldPushes = CircularBuffer<ByteBuffer>(initialCapacity: 4)
 
     init() {}
 
@@ -103,6 +110,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         idleCheck = nil
         if machine.inactive() != nil { cancelRunning?() }
         cancelRunning = nil
+        heldPushes.removeAll()
         context.fireChannelInactive()
     }
 
@@ -249,7 +257,59 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         lastActivity = .now()
         if let reply { write(context, reply) }
         if let line { counted(context, line) }
+        // What was pushed meanwhile follows the reply.
+        while machine.isServing, let held = heldPushes.popFirst() { writePush(context, held) }
         process(context, flush: true)
+    }
+
+    // MARK: Pushed lines (notifications)
+
+    func enablePush(queueLimit: Int, overflow: ByteBuffer) {
+        pushLimit = max(1, queueLimit)
+        pushOverflow = overflow
+    }
+
+    /// A line the daemon sends unasked: after the reply to the request in progress, if any.
+    func push(_ line: ByteBuffer) {
+        guard let context, machine.isServing, serving != nil, pushLimit != nil else { return }
+        if machine.running != nil {
+            heldPushes.append(line)
+            checkPushes(context)
+        } else {
+            writePush(context, line)
+            context.flush()
+        }
+    }
+
+    private func writePush(_ context: ChannelHandlerContext, _ line: ByteBuffer) {
+        pushesUnsent += 1
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        promise.futureResult.whenComplete { _ in bound.value.pushesUnsent -= 1 }
+        context.write(wrapOutboundOut(line), promise: promise)
+        checkPushes(context)
+    }
+
+    /// A subscriber holding more than its limit is told once, then closed; nobody waits for it.
+    private func checkPushes(_ context: ChannelHandlerContext) {
+        guard let limit = pushLimit, !machine.isClosing, pushesUnsent + heldPushes.count > limit else { return }
+        serving?.logger.notice(
+            "a subscriber fell behind: closing", metadata: ["rpc.push.unsent": "\(pushesUnsent + heldPushes.count)"])
+        _ = machine.close()
+        heldPushes.removeAll()
+        // Nothing more is pushed or read. The notice follows what the socket already holds; the
+        // connection closes once it is taken, or after the idle timeout if the client never reads.
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(pushOverflow)).whenComplete { _ in bound.value.close(promise: nil) }
+        if let serving {
+            context.eventLoop.scheduleTask(in: serving.idleTimeout) { bound.value.close(promise: nil) }
+        }
+    }
+
+    /// Closes at once (the daemon's decision, e.g. the subscriber's roles changed).
+    func closeNow() {
+        guard let context, machine.close() else { return }
+        closeAfterWrites(context)
     }
 
     // MARK: Unsent replies
@@ -367,7 +427,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private func idleCheckFired() {
         guard let serving, let context, !machine.isClosing else { return }
         let now = NIODeadline.now()
-        if machine.running != nil {
+        if machine.running != nil || pushLimit != nil {
+            // A subscriber waits for events, not idle: one that stops reading is closed by its limit.
             scheduleIdleCheck(at: now + serving.idleTimeout)
         } else if now >= lastActivity + serving.idleTimeout {
             // Notice, not debug: a client that stops half-way through a line ends here too.

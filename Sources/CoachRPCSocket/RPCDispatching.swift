@@ -7,11 +7,14 @@ public struct RPCContext: Sendable {
     public var peer: PeerCredentials
     /// A number unique to the connection within this server's lifetime (for logs).
     public var connectionID: UInt64
+    /// Lines the daemon pushes to this connection unasked (notifications); nil off a socket.
+    public var outlet: RPCOutlet?
 
     /// A context as given; the server builds one per connection.
-    public init(peer: PeerCredentials, connectionID: UInt64) {
+    public init(peer: PeerCredentials, connectionID: UInt64, outlet: RPCOutlet? = nil) {
         self.peer = peer
         self.connectionID = connectionID
+        self.outlet = outlet
     }
 }
 

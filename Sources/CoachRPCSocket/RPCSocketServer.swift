@@ -251,8 +251,10 @@ public final class RPCSocketServer: Sendable {
             } else {
                 logger.debug("connection opened")
             }
+            let outlet = RPCOutlet(handler: connection.handler, eventLoop: connection.channel.eventLoop)
+            defer { outlet.markClosed() }
             let responder = RPCResponder(
-                dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id),
+                dispatcher: dispatcher, context: RPCContext(peer: peer, connectionID: id, outlet: outlet),
                 requestTimeout: configuration.requestTimeout, logger: logger, gate: gate,
                 maxBatchRequests: configuration.maxBatchRequests, maxBatchReplyBytes: configuration.maxBatchReplyBytes,
                 budget: budget, isAdmin: isAdmin, batchTimeout: configuration.batchTimeout,

@@ -89,6 +89,15 @@ public protocol StoreReading {
     func installationID() throws -> String?
     /// Changes to a person themself (`person.*` events about them, outside any pair), oldest first.
     func personHistory(person: Int64) throws -> [HistoryEvent]
+    /// Every drop-in, follow-up, adaptation and cycle of the school's pairs, grouped by pair: one
+    /// query per table instead of four per pair (reports and coverage read a whole school).
+    func records(school: Int64) throws -> SchoolRecords
+    /// The school's drop-ins by pair, in id order, in one query.
+    func dropIns(school: Int64) throws -> [Int64: [DropIn]]
+    /// Kept live events with a seq greater than `seq`, oldest first, at most `limit`.
+    func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent]
+    /// The highest seq ever recorded (pruned or not) and the highest pruned, 0 for none.
+    func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64)
 }
 
 /// How many texts an erasure blanked in one pair.
@@ -111,6 +120,15 @@ public struct ErasedTexts: Sendable, Hashable {
         sum.reasons += rhs.reasons
         return sum
     }
+}
+
+/// A school's coaching record by pair, each list in id order (`StoreReading.records(school:)`).
+public struct SchoolRecords: Sendable {
+    public var dropIns: [Int64: [DropIn]] = [:]
+    public var followUps: [Int64: [FollowUp]] = [:]
+    public var adaptations: [Int64: [Adaptation]] = [:]
+    public var cycles: [Int64: [Cycle]] = [:]
+    public init() {}
 }
 
 /// A drop-in's earlier start and length, kept when it is moved.
@@ -184,6 +202,11 @@ public protocol StoreWriting: StoreReading {
     /// Records the transitions that have come by `instant` (soonest first, from at most `limit`
     /// items) and returns those raised for the first time: each is raised exactly once.
     func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition]
+    /// Records a live event in the transaction; returns its seq (increasing, never reused).
+    @discardableResult func record(_ event: LiveEvent) throws -> Int64
+    /// Removes the oldest events up to the last one that happened before `cutoff` (a prefix of
+    /// the sequence, so what is kept has no gaps); returns how many went.
+    @discardableResult func pruneLiveEvents(before cutoff: Date) throws -> Int
 }
 
 extension CoachStore {

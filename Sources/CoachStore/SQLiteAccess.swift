@@ -258,6 +258,49 @@ struct SQLiteAccess: StoreWriting {
             }
     }
 
+    func dropIns(school: Int64) throws -> [Int64: [DropIn]] {
+        var out: [Int64: [DropIn]] = [:]
+        for row in try schoolRows("dropin", school) { out[row["pair"], default: []].append(Self.dropIn(row)) }
+        return out
+    }
+
+    private func schoolRows(_ table: String, _ school: Int64) throws -> [Row] {
+        // The pair index picks the school's pairs, each table's (pair, id) index their rows.
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT t.* FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY t.pair, t.id"),
+            arguments: [school])
+    }
+
+    func records(school: Int64) throws -> SchoolRecords {
+        var records = SchoolRecords()
+        records.dropIns = try dropIns(school: school)
+        func rows(_ table: String) throws -> [Row] { try schoolRows(table, school) }
+        for row in try rows("followup") { records.followUps[row["pair"], default: []].append(Self.followUp(row)) }
+        for row in try rows("adaptation") { records.adaptations[row["pair"], default: []].append(Self.adaptation(row)) }
+        for row in try rows("cycle") { records.cycles[row["pair"], default: []].append(Self.cycle(row)) }
+        return records
+    }
+
+    func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM live_event WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit]
+        ).compactMap { row in
+            guard let kind = LiveEvent.Kind(rawValue: row["kind"]) else { return nil }
+            return LiveEvent(
+                seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), kind: kind, school: row["school"],
+                pair: row["pair"], teacher: row["teacher"], coach: row["coach"], dropIn: row["dropin"],
+                due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)))
+        }
+    }
+
+    func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64) {
+        let newest = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'live_event'")) ?? 0
+        let pruned = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'live_event.pruned_through'")).flatMap { Int64($0) } ?? 0
+        return (newest, pruned)
+    }
+
     func lastFollowUp(pair: Int64) throws -> FollowUp? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
             .map(Self.followUp)
@@ -579,13 +622,47 @@ struct SQLiteAccess: StoreWriting {
                 if kind == .due ? dueRaised : overdueRaised { continue }
                 let transition = Transition(kind: kind, item: item, at: at)
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(arguments: [transition.key, instant.timeIntervalSince1970])
-                if db.changesCount > 0 { fresh.append(transition) }
+                if db.changesCount > 0 {
+                    fresh.append(transition)
+                    // The live event, in the transaction that raises it: raised once, told once.
+                    try db.cachedStatement(sql: """
+                        INSERT INTO live_event (at, kind, school, pair, teacher, coach, dropin, due)
+                        SELECT ?, ?, school, id, teacher, coach, ?, ? FROM pair WHERE id = ?
+                        """).execute(arguments: [
+                            at.timeIntervalSince1970, kind == .due ? "due" : "overdue", item.dropIn, item.kind.rawValue, item.pair,
+                        ])
+                }
                 if kind == .due { dueRaised = true } else { overdueRaised = true }
             }
             let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
             try db.cachedStatement(sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?").execute(arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
         }
         return fresh.sorted { ($0.at, $0.item.pair) < ($1.at, $1.item.pair) }
+    }
+
+    @discardableResult
+    func record(_ event: LiveEvent) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO live_event (at, kind, school, pair, teacher, coach, dropin, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                event.at.timeIntervalSince1970, event.kind.rawValue, event.school, event.pair, event.teacher, event.coach,
+                event.dropIn, event.due?.rawValue,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    @discardableResult
+    func pruneLiveEvents(before cutoff: Date) throws -> Int {
+        guard let last = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT max(seq) FROM live_event WHERE at < ?"), arguments: [cutoff.timeIntervalSince1970])
+        else { return 0 }
+        try db.cachedStatement(sql: "DELETE FROM live_event WHERE seq <= ?").execute(arguments: [last])
+        let count = db.changesCount
+        try db.cachedStatement(sql: """
+            INSERT INTO store_meta (key, value) VALUES ('live_event.pruned_through', ?)
+            ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))
+            """).execute(arguments: [String(last)])
+        return count
     }
 
     private func isRaised(_ key: String) throws -> Bool {

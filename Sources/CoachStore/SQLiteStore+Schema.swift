@@ -216,6 +216,26 @@ extension SQLiteStore {
                     INSERT INTO installation (id, uid_domain) VALUES (1, lower(hex(randomblob(8))));
                     """)
         }
+        // Live events (issue 12), recorded in the transaction of the change they tell of, so a client
+        // reconnecting with `since` gets each one it missed exactly once, across restarts too.
+        // AUTOINCREMENT: a seq is never reused, even once pruned.
+        migrator.registerMigration("v6-live-events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE live_event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        kind TEXT NOT NULL,
+                        school INTEGER NOT NULL,
+                        pair INTEGER,
+                        teacher INTEGER,
+                        coach INTEGER,
+                        dropin INTEGER,
+                        due TEXT CHECK (due IN ('dropin', 'followup'))
+                    );
+                    CREATE INDEX live_event_at ON live_event(at);
+                    """)
+        }
         return migrator
     }()
 }

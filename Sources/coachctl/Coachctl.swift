@@ -17,7 +17,7 @@ struct Coachctl: ParsableCommand {
             SchoolCommand.self, ClosureCommand.self, TermCommand.self, CalendarCommand.self,
             PersonCommand.self, PairCommand.self, CycleCommand.self,
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
-            StatusCommand.self, AgendaCommand.self, CoverageCommand.self, ReportCommand.self,
+            StatusCommand.self, AgendaCommand.self, CoverageCommand.self, ReportCommand.self, WatchCommand.self,
             DaemonCommand.self, BackupCommand.self, CallCommand.self, DemoCommand.self,
         ]
     )

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Issue 12, performance (B16 by hand): one event delivered to N subscribers.
+
+Usage: event_fanout.py SOCKET N ROUNDS SCHOOL
+Opens N connections that each call events.subscribe, then ROUNDS times adds a closure to SCHOOL
+(one calendar.changed event each) and times from sending that request until the last of the N
+subscribers has read the event (an upper bound on commit to last socket: it includes the commit
+and this client reading N sockets). The daemon must allow N+1 connections from one uid
+(limits.maxConnections, limits.maxConnectionsPerUid). Standard library only.
+"""
+# One event to N subscribers: from sending the change to the last subscriber reading the event.
+import socket, json, time, sys, selectors, resource, statistics
+path, n, rounds, school = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
+subs = []
+for i in range(n):
+    s = socket.socket(socket.AF_UNIX); s.connect(path)
+    s.sendall(b'{"jsonrpc":"2.0","method":"events.subscribe","id":1}\n')
+    subs.append(s)
+for s in subs:
+    buf = b""
+    while b"\n" not in buf: buf += s.recv(65536)
+    assert b'"result"' in buf, buf
+    s.setblocking(False)
+ctl = socket.socket(socket.AF_UNIX); ctl.connect(path); cf = ctl.makefile("rwb")
+sel = selectors.DefaultSelector()
+for s in subs: sel.register(s, selectors.EVENT_READ)
+lat = []
+import datetime
+day0 = datetime.date(2032, 1, 5)
+for r in range(rounds):
+    d = (day0 + datetime.timedelta(days=r)).isoformat()
+    t0 = time.perf_counter()
+    cf.write((json.dumps({"jsonrpc":"2.0","method":"calendar.addClosure","params":{"school":school,"from":d,"to":d,"reason":"bench"},"id":1})+"\n").encode()); cf.flush()
+    pending = set(subs)
+    while pending:
+        for key, _ in sel.select(timeout=5):
+            data = key.fileobj.recv(65536)
+            if b"events.event" in data: pending.discard(key.fileobj)
+    lat.append((time.perf_counter() - t0) * 1000)
+    cf.readline()
+lat.sort()
+p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+print(f"one event to {n} subscribers, {rounds} rounds: p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, max {lat[-1]:.1f} ms (request sent -> last subscriber read it)")

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Issue 12, performance (B14, B15 by hand): reports.summary and coverage.list for every school.
+
+Usage: lead_view.py SOCKET SCHOOLS FROM TO [ROUNDS]
+Times one reports.summary (FROM..TO) and one coverage.list per school, schools 1..SCHOOLS in turn,
+on one connection as the calling user (an admin); prints the median total and the per-school p50.
+Standard library only.
+"""
+import socket, json, time, sys, statistics
+sock_path = sys.argv[1]; schools = int(sys.argv[2]); frm, to = sys.argv[3], sys.argv[4]; rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+s = socket.socket(socket.AF_UNIX); s.connect(sock_path); f = s.makefile('rwb')
+def call(method, params):
+    f.write((json.dumps({"jsonrpc":"2.0","method":method,"params":params,"id":1})+"\n").encode()); f.flush()
+    line = f.readline(); r = json.loads(line)
+    if "error" in r: raise SystemExit(str(r["error"]))
+    return r["result"]
+for name, method, mk in [("reports.summary", "reports.summary", lambda i: {"school": i, "from": frm, "to": to}),
+                         ("coverage.list", "coverage.list", lambda i: {"school": i})]:
+    totals = []; per = []
+    for r in range(rounds):
+        t0 = time.perf_counter()
+        for i in range(1, schools + 1):
+            a = time.perf_counter(); call(method, mk(i)); per.append((time.perf_counter() - a) * 1000)
+        totals.append((time.perf_counter() - t0) * 1000)
+    print(f"{name}: all {schools} schools median {statistics.median(totals):.1f} ms; per school p50 {statistics.median(per):.2f} ms, max {max(per):.2f} ms")
