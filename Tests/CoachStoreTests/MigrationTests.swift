@@ -52,6 +52,7 @@ struct MigrationTests {
             VALUES (3, 1, 20810, 20810, 'Christmas Day', 'govuk-bank-holidays:england-and-wales', '2026-12-25', NULL);
         INSERT INTO term (id, school, name, from_day, to_day, source_feed, source_uid, source_recurrence)
             VALUES (2, 1, 'Spring', 20830, 20900, 'ics:Hill terms', 'spring@hill', 20830);
+        """,
         "v6-live-events": """
         INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
             VALUES (1, 1795003600, 'dropin.booked', 1, 1, 1, 2, 1, NULL),
