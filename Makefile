@@ -43,15 +43,22 @@ demo: ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) w
 # The end-to-end tests run on their own: each blocks a thread of the test process while it waits
 # on real processes, and on two cores that starved the in-process socket tests of the thread pool
 # (their 5 s read timeouts fired in about one full run in two).
-test: deps check-imports ## Build and run every test: unit, store, RPC, end to end, then the steps in mk/ (what CI runs)
+test: deps check-imports lint ## Build and run every test: unit, store, RPC, end to end, then the steps in mk/ (what CI runs)
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --skip EndToEndTests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --filter EndToEndTests
 	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 
-check: deps check-imports ## The inner loop: build everything and run the unit, store and RPC tests (no end to end, fuzz, TSan or system test)
+check: deps check-imports lint ## The inner loop: build everything and run the unit, store and RPC tests (no end to end, fuzz, TSan or system test)
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --skip EndToEndTests
+
+SWIFT_FILES := Sources Tests Plugins Package.swift
+lint: ## swift format lint --strict over every Swift file (make test fails on any finding; `make format` fixes most)
+	$(SWIFT) format lint --strict --recursive --parallel $(SWIFT_FILES)
+
+format: ## Reformat every Swift file in place with swift format (.swift-format holds the style)
+	$(SWIFT) format format --in-place --recursive --parallel $(SWIFT_FILES)
 
 check-imports: ## Every import in a target names one of its direct dependencies (read from swift package dump-package)
 	@python3 Tools/check-imports.py
@@ -59,12 +66,6 @@ check-imports: ## Every import in a target names one of its direct dependencies 
 docs: build ## Regenerate Docs/openrpc.json and Docs/API.md from the wire types
 	$(BIN)/coachd --print-openrpc > Docs/openrpc.json
 	$(BIN)/coachd --print-api-reference > Docs/API.md
-
-format: ## Format the sources with swift-format (.swift-format)
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
-
-lint: ## Check formatting without changing files
-	$(SWIFT) format lint --recursive Sources Tests
 
 clean: ## Remove build products (keeps .coachd/)
 	rm -rf .build

@@ -22,7 +22,9 @@ extension CoachService {
                 guard caller.isAdmin || caller.person?.school == school else {
                     throw Self.hidden("school", school, field: "school")
                 }
-                guard try store.school(school) != nil else { throw DomainError.notFound("school", school, field: "school") }
+                guard try store.school(school) != nil else {
+                    throw DomainError.notFound("school", school, field: "school")
+                }
             }
             return (caller, try store.liveEventBounds())
         }
@@ -35,7 +37,8 @@ extension CoachService {
             isAdmin: caller.isAdmin, person: caller.person?.id, school: caller.person?.school,
             leads: caller.person?.roles.contains(.lead) ?? false, only: params.school)
         outlet.enablePush(
-            queueLimit: configuration.eventQueueLimit, overflow: EventHub.overflowLine(limit: configuration.eventQueueLimit))
+            queueLimit: configuration.eventQueueLimit,
+            overflow: EventHub.overflowLine(limit: configuration.eventQueueLimit))
         guard
             await events.subscribe(
                 outlet, audience: audience, after: params.since ?? bounds.newest, person: caller.person?.id)

@@ -270,7 +270,8 @@ extension CoachService {
         guard pairs.count > 8, let school = pairs.first?.school, pairs.allSatisfy({ $0.school == school }) else {
             return try pairs.map { pair in
                 ReportPairRecord(
-                    pair: pair, dropIns: try store.dropIns(pair: pair.id), followUps: try store.followUps(pair: pair.id),
+                    pair: pair, dropIns: try store.dropIns(pair: pair.id),
+                    followUps: try store.followUps(pair: pair.id),
                     adaptations: try store.adaptations(pair: pair.id),
                     cycleStarts: try store.cycles(pair: pair.id).map(\.startedAt))
             }

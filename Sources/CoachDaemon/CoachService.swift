@@ -103,7 +103,8 @@ final class CoachService: Sendable {
         dueListCache.invalidate()
         await timer.apply(changes)
         events.poke()
-        for event in changes.events where event.kind == JournalEvent.personUpdated.rawValue
+        for event in changes.events
+        where event.kind == JournalEvent.personUpdated.rawValue
             || event.kind == JournalEvent.personDeactivated.rawValue
         {
             if let person = event.subject { await events.drop(person: person) }
@@ -213,7 +214,8 @@ final class CoachService: Sendable {
 
     func date(_ text: String, field: String) throws -> LocalDate {
         guard let date = LocalDate(text) else {
-            throw DomainError.invalid("\"\(TextRules.printable(text, limit: 40))\" is not a date as YYYY-MM-DD", field: field)
+            throw DomainError.invalid(
+                "\"\(TextRules.printable(text, limit: 40))\" is not a date as YYYY-MM-DD", field: field)
         }
         return date
     }

@@ -95,7 +95,8 @@ actor EventHub {
         outlets.insert(key)
         nextID += 1
         let id = nextID
-        waiting.append(Pending(id: id, audience: audience, subscriber: Subscriber(outlet: outlet, after: after, person: person)))
+        waiting.append(
+            Pending(id: id, audience: audience, subscriber: Subscriber(outlet: outlet, after: after, person: person)))
         outlet.onClose { [weak self] in
             Task { await self?.remove(id, audience: audience, outlet: key) }
         }
@@ -211,9 +212,12 @@ actor EventHub {
 
     static func notice(_ event: LiveEvent, names: [Int64: String]) -> LiveEventNotice {
         LiveEventNotice(
-            seq: event.seq, at: InstantFormat.rfc3339(event.at, offsetSeconds: 0, zulu: true), kind: event.kind.rawValue,
-            school: event.school, pair: event.pair, teacher: event.teacher, teacherName: event.teacher.flatMap { names[$0] },
-            coach: event.coach, coachName: event.coach.flatMap { names[$0] }, dropin: event.dropIn, item: event.due?.rawValue)
+            seq: event.seq, at: InstantFormat.rfc3339(event.at, offsetSeconds: 0, zulu: true),
+            kind: event.kind.rawValue,
+            school: event.school, pair: event.pair, teacher: event.teacher,
+            teacherName: event.teacher.flatMap { names[$0] },
+            coach: event.coach, coachName: event.coach.flatMap { names[$0] }, dropin: event.dropIn,
+            item: event.due?.rawValue)
     }
 
     /// The final notice to a subscriber that fell behind.

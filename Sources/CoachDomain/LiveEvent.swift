@@ -125,7 +125,8 @@ public struct EventRetention: Sendable, Hashable {
         if since < prunedThrough {
             return .invalid(
                 "since \(since) is older than the retention window: events up to \(prunedThrough) are no longer kept (events are kept \(days) days)",
-                field: "since", hint: "subscribe without since and read the current state again (coachctl due, coachctl status)")
+                field: "since",
+                hint: "subscribe without since and read the current state again (coachctl due, coachctl status)")
         }
         return nil
     }

@@ -1,5 +1,5 @@
-public import NIOCore
 import NIOConcurrencyHelpers
+public import NIOCore
 
 /// A connection's way out for lines the client did not ask for: JSON-RPC notifications pushed by
 /// the daemon (`events.event`). The server makes one per connection and hands it to the

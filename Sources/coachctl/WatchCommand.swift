@@ -19,7 +19,8 @@ struct WatchCommand: ParsableCommand {
         abstract:
             "Prints live events as they come (drop-ins booked and done, items due and overdue, ...), about the pairs you may see; reconnects by itself after a daemon restart, missing nothing. Ctrl-C ends it.",
         discussion:
-            "Examples: coachctl watch; coachctl watch --school 2; coachctl watch --json | jq .kind\n\nWith --json, one JSON object per line (NDJSON), as the daemon sends it.")
+            "Examples: coachctl watch; coachctl watch --school 2; coachctl watch --json | jq .kind\n\nWith --json, one JSON object per line (NDJSON), as the daemon sends it."
+    )
     @OptionGroup var global: GlobalOptions
     @Option(help: EventsSubscribe.help("school", valueName: "ID")) var school: Int64?
 

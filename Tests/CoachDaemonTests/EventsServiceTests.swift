@@ -10,7 +10,9 @@ import Testing
 
 /// A subscriber's connection, recorded: every line pushed to it, decoded.
 final class RecordingSink: EventSink {
-    private let state = NIOLockedValueBox<(lines: [ByteBuffer], closed: Bool, enabled: Bool, onClose: [@Sendable () -> Void])>(
+    private let state = NIOLockedValueBox<
+        (lines: [ByteBuffer], closed: Bool, enabled: Bool, onClose: [@Sendable () -> Void])
+    >(
         ([], false, false, []))
 
     func enablePush(queueLimit: Int, overflow: ByteBuffer) { state.withLockedValue { $0.enabled = true } }
@@ -135,7 +137,8 @@ struct EventsServiceTests {
         let (again, now) = try await subscribe(f, Peers.lead, since: first.notices.last!.seq)
         #expect(now == start + 3)  // booked, done, ended
         await f.service.events.pump(retention: Self.retention)
-        _ = try await f.service.addTerm(.init(school: f.school, name: "Spring", from: "2027-01-05", to: "2027-03-26"), Peers.lead)
+        _ = try await f.service.addTerm(
+            .init(school: f.school, name: "Spring", from: "2027-01-05", to: "2027-03-26"), Peers.lead)
         await f.service.events.pump(retention: Self.retention)
         await f.service.events.pump(retention: Self.retention)
         let seqs = again.notices.map(\.seq)
@@ -168,7 +171,8 @@ struct EventsServiceTests {
         let (_, early) = try await subscribe(f, Peers.admin)
         #expect(early == 2)  // the two pairs created
         f.clock.advance(days: 4)
-        _ = try await f.service.addTerm(.init(school: f.school, name: "Spring", from: "2027-01-05", to: "2027-03-26"), Peers.lead)
+        _ = try await f.service.addTerm(
+            .init(school: f.school, name: "Spring", from: "2027-01-05", to: "2027-03-26"), Peers.lead)
         await f.service.events.pump(retention: EventRetention(days: 3))
         let bounds = try await f.store.read { try $0.liveEventBounds() }
         #expect(bounds == (newest: 3, prunedThrough: 2))
@@ -180,7 +184,8 @@ struct EventsServiceTests {
         let (edge, _) = try await subscribe(f, Peers.admin, since: 2)
         await f.service.events.pump(retention: EventRetention(days: 3))
         #expect(edge.notices.map(\.seq) == [3])
-        #expect(await wireError { _ = try await subscribe(f, Peers.lead, since: 99) }?.message.contains("ahead") == true)
+        #expect(
+            await wireError { _ = try await subscribe(f, Peers.lead, since: 99) }?.message.contains("ahead") == true)
     }
 
     @Test func aSecondSubscriptionOnOneConnection_isRefused_andAClosedOneIsForgotten() async throws {
@@ -210,7 +215,8 @@ struct EventsServiceTests {
 /// The audience rule on its own, as `Caller.canSee` states it for `pairs.show`.
 @Suite("Live events: who sees what")
 struct EventAudienceTests {
-    let inPair = LiveEvent(at: Date(timeIntervalSince1970: 0), kind: .dropInBooked, school: 1, pair: 7, teacher: 10, coach: 11)
+    let inPair = LiveEvent(
+        at: Date(timeIntervalSince1970: 0), kind: .dropInBooked, school: 1, pair: 7, teacher: 10, coach: 11)
     let calendar = LiveEvent(at: Date(timeIntervalSince1970: 0), kind: .calendarChanged, school: 1)
 
     @Test func thePairsTwoPeople_theSchoolsLead_andAdmins_seeAPairsEvent() {

@@ -112,7 +112,8 @@ extension EndToEnd {
             #expect(changes("admin") == hill + ["calendar.changed"])
             #expect(watchers["otherTeacher"]!.events.isEmpty)
             #expect(watchers["daleLead"]!.events.map(\.kind) == ["calendar.changed"])
-            #expect(watchers["teacher"]!.events.allSatisfy { $0.pair == school.pair && $0.teacherName == "Ada Teacher" })
+            #expect(
+                watchers["teacher"]!.events.allSatisfy { $0.pair == school.pair && $0.teacherName == "Ada Teacher" })
             for (name, uid) in users {
                 let watcher = watchers[name]!
                 for secret in ["FOCUS-TEXT", "NOTE-TEXT", "TALK-TEXT", "ADAPT-TEXT", "REASON-TEXT", "Dale focus"] {
@@ -184,7 +185,8 @@ extension EndToEnd {
                 let day = calendar.date(byAdding: .day, value: index, to: start)!
                 let parts = calendar.dateComponents([.year, .month, .day], from: day)
                 let text = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-                return #"{"jsonrpc":"2.0","method":"calendar.addClosure","params":{"school":\#(school.id),"from":"\#(text)","to":"\#(text)","reason":"r"},"id":\#(index)}"#
+                return
+                    #"{"jsonrpc":"2.0","method":"calendar.addClosure","params":{"school":\#(school.id),"from":"\#(text)","to":"\#(text)","reason":"r"},"id":\#(index)}"#
             }
             let admin = try RawConnection(path: daemon.socket)
             guard case .array(let replies)? = try admin.call("[" + requests.joined(separator: ",") + "]") else {

@@ -101,7 +101,8 @@ public enum EventsSubscribe: RPCMethod {
         public static let fields = [
             RPCField(
                 "since", .integer, required: false,
-                "the last seq received: every kept event after it comes first (an error when older than the retention window)"),
+                "the last seq received: every kept event after it comes first (an error when older than the retention window)"
+            ),
             RPCField("school", .integer, required: false, "only events of this school"),
         ]
     }
