@@ -204,7 +204,7 @@ func withServer(
 
 /// Polls `condition` until it holds or `timeout` passes.
 func eventually(
-    within timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool
+    within timeout: Duration = .seconds(30), _ condition: @Sendable () -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
@@ -230,7 +230,7 @@ final class LineClient: @unchecked Sendable {
     private var pending: [UInt8] = []  // touched only on `queue`
 
     /// Connects to `path`; reads time out after `timeout`.
-    init(path: String, timeout: Duration = .seconds(5)) throws {
+    init(path: String, timeout: Duration = .seconds(30)) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_un()
