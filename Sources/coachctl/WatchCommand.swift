@@ -92,11 +92,13 @@ struct WatchCommand: ParsableCommand {
     /// Connects and subscribes from `since` (nil: from now, which sets it).
     private func subscribe(since: inout Int64?, zones: inout [Int64: TimeZone]) throws(ClientError) -> Session {
         let session = try global.session()
-        let seq = try session.call(EventsSubscribe.self, EventsSubscribe.Params(since: since, school: school)).seq
-        if since == nil { since = seq }
+        // The zones first: once subscribed, the replay follows the reply at once, and a later call's
+        // read would pass over (and lose) the events in front of its reply.
         if zones.isEmpty, let schools = try? session.call(SchoolsList.self, NoParams()).schools {
             for info in schools { zones[info.id] = TimeZone(identifier: info.timeZone) }
         }
+        let seq = try session.call(EventsSubscribe.self, EventsSubscribe.Params(since: since, school: school)).seq
+        if since == nil { since = seq }
         return session
     }
 
@@ -113,23 +115,25 @@ struct WatchCommand: ParsableCommand {
         for _ in 0..<5 where watchStopRequested == 0 { usleep(100_000) }
     }
 
-    /// `today 10:20  dropin.done      pair 3: Ada Lovelace with coach Bob Hope`
+    /// `today 10:20  dropin.done          pair 3: Ada Lovelace with coach Bob Hope`: one line of at
+    /// most 80 characters (the names are cut, then the line).
     static func render(_ event: LiveEventNotice, zone: TimeZone) -> String {
         let time = HumanTime.show(localTime(event.at, zone: zone))
         var what = event.kind
         if let item = event.item { what += item == "followup" ? " (follow-up)" : " (drop-in)" }
         let subject: String
         if let pair = event.pair {
-            let teacher = short(event.teacherName ?? "teacher \(event.teacher.map(String.init) ?? "?")")
-            let coach = short(event.coachName ?? "coach \(event.coach.map(String.init) ?? "?")")
+            let teacher = Output.short(event.teacherName ?? "teacher \(event.teacher.map(String.init) ?? "?")", 18)
+            let coach = Output.short(event.coachName ?? "coach \(event.coach.map(String.init) ?? "?")", 18)
             subject = "pair \(pair): \(teacher) with coach \(coach)"
         } else {
             subject = "school \(event.school)"
         }
-        return "\(time)  \(what.padding(toLength: 22, withPad: " ", startingAt: 0)) \(subject)"
+        return Output.short("\(time)  \(what.padding(toLength: 19, withPad: " ", startingAt: 0)) \(subject)", width)
     }
 
-    private static func short(_ name: String) -> String { name.count > 18 ? String(name.prefix(17)) + "…" : name }
+    /// A human line's width.
+    static let width = 80
 
     /// `2026-12-07T09:20:00Z` in `zone` as RFC 3339 with its offset (what HumanTime shows).
     static func localTime(_ utc: String, zone: TimeZone) -> String {
