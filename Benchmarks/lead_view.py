@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Issue 12, performance (B14, B15 by hand): reports.summary and coverage.list for every school.
 
-Usage: lead_view.py SOCKET SCHOOLS FROM TO [ROUNDS]
+Usage: lead_view.py SOCKET SCHOOLS FROM TO [ROUNDS [METHODS]]
 Times one reports.summary (FROM..TO) and one coverage.list per school, schools 1..SCHOOLS in turn,
-on one connection as the calling user (an admin); prints the median total and the per-school p50.
+on one connection as the calling user (an admin); prints the median total and the per-school p50,
+then one `METHOD total_ms=… p50_ms=… p99_ms=… max_ms=…` line each for coachbench (B14, B15).
+METHODS: `reports.summary`, `coverage.list` or both, comma-separated (default both).
 Standard library only.
 """
 import socket, json, time, sys, statistics
 sock_path = sys.argv[1]; schools = int(sys.argv[2]); frm, to = sys.argv[3], sys.argv[4]; rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+methods = sys.argv[6].split(",") if len(sys.argv) > 6 else ["reports.summary", "coverage.list"]
 s = socket.socket(socket.AF_UNIX); s.connect(sock_path); f = s.makefile('rwb')
 def call(method, params):
     f.write((json.dumps({"jsonrpc":"2.0","method":method,"params":params,"id":1})+"\n").encode()); f.flush()
@@ -16,6 +19,7 @@ def call(method, params):
     return r["result"]
 for name, method, mk in [("reports.summary", "reports.summary", lambda i: {"school": i, "from": frm, "to": to}),
                          ("coverage.list", "coverage.list", lambda i: {"school": i})]:
+    if name not in methods: continue
     totals = []; per = []
     for r in range(rounds):
         t0 = time.perf_counter()
@@ -23,3 +27,5 @@ for name, method, mk in [("reports.summary", "reports.summary", lambda i: {"scho
             a = time.perf_counter(); call(method, mk(i)); per.append((time.perf_counter() - a) * 1000)
         totals.append((time.perf_counter() - t0) * 1000)
     print(f"{name}: all {schools} schools median {statistics.median(totals):.1f} ms; per school p50 {statistics.median(per):.2f} ms, max {max(per):.2f} ms")
+    per.sort(); p99 = per[min(len(per) - 1, int(0.99 * len(per)))]
+    print(f"{name} total_ms={statistics.median(totals):.3f} p50_ms={statistics.median(per):.3f} p99_ms={p99:.3f} max_ms={per[-1]:.3f}")

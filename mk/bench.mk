@@ -1,5 +1,6 @@
 # Benchmarks (issue 5): B1–B8 side by side against redis-server and the socket floor; B13 (issue 10): peak RSS
-# under 64 clients that send batches and never read (Benchmarks/reply_flood.py).
+# under 64 clients that send batches and never read (Benchmarks/reply_flood.py); B14–B16 (issue 12): reports.summary,
+# coverage.list and one event to 1,000 subscribers (Benchmarks/lead_view.py, Benchmarks/event_fanout.py).
 # `make bench` writes Docs/Performance.md; `make bench-smoke` (part of `make test`) runs each once on tiny data.
 BENCH_DIR := .bench
 BENCH_TOOLS := $(BENCH_DIR)/tools
@@ -31,7 +32,7 @@ $(BENCH_TOOLS)/%: Benchmarks/%.c
 
 bench-tools: bench-deps $(BENCH_PROGRAMS) ## Compile the C load generator, floor server, fsync ceiling and READY listener
 
-bench: deps bench-tools ## Build release, run B1–B8 against redis-server and the floor and B13, write Docs/Performance.md
+bench: deps bench-tools ## Build release, run B1–B8 against redis-server and the floor, B13 and B14–B16, write Docs/Performance.md
 	$(SWIFT) build $(BENCH_SWIFT_FLAGS)
 	$(BENCH_BIN)/coachbench run --bin $(BENCH_BIN) --tools $(BENCH_TOOLS) --data $(BENCH_DIR)/data \
 	  --work $(BENCH_DIR)/run --out Docs/Performance.md --notes Benchmarks/Findings.md $(if $(ONLY),--only $(ONLY))

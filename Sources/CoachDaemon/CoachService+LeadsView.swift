@@ -162,6 +162,9 @@ extension CoachService {
             let names = try store.names(of: Set(teachers.map(\.id) + pairs.values.flatMap { $0.map(\.coach) }))
             // One read of the school's drop-ins, not one per pair.
             let dropIns = try store.dropIns(school: params.school)
+            // The school days are counted once for every teacher (two school years back; older visits are
+            // counted by the calendar itself, with the same answer).
+            let days = SchoolDayIndex(calendar: calendar, span: DateRange(from: day.adding(days: -800), to: day)!)
             var items: [CoverageItem] = []
             for teacher in teachers {
                 let theirs = pairs[teacher.id] ?? []
@@ -183,9 +186,7 @@ extension CoachService {
                     CoverageItem(
                         teacher: teacher.id, teacherName: teacher.name, pair: active?.id, coach: active?.coach,
                         coachName: active.map { names[$0.coach] ?? "#\($0.coach)" }, lastDropIn: last.map { "\($0)" },
-                        schoolDaysSince: last.map {
-                            ReportCalculator.schoolDays(after: $0, through: day, calendar: calendar)
-                        },
+                        schoolDaysSince: last.map { days.schoolDays(after: $0, through: day) },
                         next: next))
             }
             // Never seen first, then the longest unseen; ties by name, then id, so the order is stable.

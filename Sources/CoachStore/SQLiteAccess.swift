@@ -29,14 +29,13 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func schools() throws -> [School] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM school ORDER BY id")).map(Self.school)
+        try decoded(db.cachedStatement(sql: "SELECT * FROM school ORDER BY id"), [], Self.school)
     }
 
     func closures(school: Int64) throws -> [Closure] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), arguments: [school]
-        )
-        .compactMap { row in
+        try decodedSome(
+            db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), [school]
+        ) { row in
             DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
                 Closure(
                     id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
@@ -45,10 +44,9 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func terms(school: Int64) throws -> [Term] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), arguments: [school]
-        )
-        .compactMap { row in
+        try decodedSome(
+            db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), [school]
+        ) { row in
             DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
                 Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
             }
@@ -66,12 +64,10 @@ struct SQLiteAccess: StoreWriting {
 
     func people(school: Int64?) throws -> [Person] {
         if let school {
-            return try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), arguments: [school]
-            )
-            .map(Self.person)
+            return try decoded(
+                db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), [school], Self.person)
         }
-        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM person ORDER BY id")).map(Self.person)
+        return try decoded(db.cachedStatement(sql: "SELECT * FROM person ORDER BY id"), [], Self.person)
     }
 
     func pair(_ id: Int64) throws -> Pair? {
@@ -89,7 +85,7 @@ struct SQLiteAccess: StoreWriting {
             sql += " AND (teacher = ? OR coach = ?)"
             arguments += [person, person]
         }
-        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY id"), arguments: arguments).map(Self.pair)
+        return try decoded(db.cachedStatement(sql: sql + " ORDER BY id"), arguments, Self.pair)
     }
 
     func activePair(teacher: Int64, coach: Int64) throws -> Pair? {
@@ -99,8 +95,7 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func cycles(pair: Int64) throws -> [Cycle] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), arguments: [pair])
-            .map(Self.cycle)
+        try decoded(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), [pair], Self.cycle)
     }
 
     func currentCycle(pair: Int64) throws -> Cycle? {
@@ -115,8 +110,7 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func dropIns(pair: Int64) throws -> [DropIn] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), arguments: [pair])
-            .map(Self.dropIn)
+        try decoded(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), [pair], Self.dropIn)
     }
 
     func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
@@ -135,10 +129,7 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func followUps(pair: Int64) throws -> [FollowUp] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), arguments: [pair]
-        )
-        .map(Self.followUp)
+        try decoded(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), [pair], Self.followUp)
     }
 
     func adaptation(_ id: Int64) throws -> Adaptation? {
@@ -154,10 +145,8 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func adaptations(pair: Int64) throws -> [Adaptation] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), arguments: [pair]
-        )
-        .map(Self.adaptation)
+        try decoded(
+            db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), [pair], Self.adaptation)
     }
 
     func history(pair: Int64) throws -> [HistoryEvent] {
@@ -289,26 +278,26 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func dropIns(school: Int64) throws -> [Int64: [DropIn]] {
-        var out: [Int64: [DropIn]] = [:]
-        for row in try schoolRows("dropin", school) { out[row["pair"], default: []].append(Self.dropIn(row)) }
-        return out
+        try schoolRows("dropin", school, Self.dropIn)
     }
 
-    private func schoolRows(_ table: String, _ school: Int64) throws -> [Row] {
+    /// A school's rows of `table`, by pair.
+    private func schoolRows<T>(_ table: String, _ school: Int64, _ decode: (Row) -> T) throws -> [Int64: [T]] {
+        var out: [Int64: [T]] = [:]
         // The pair index picks the school's pairs, each table's (pair, id) index their rows.
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT t.* FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY t.pair, t.id"),
-            arguments: [school])
+        let statement = try db.cachedStatement(
+            sql: "SELECT t.* FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY t.pair, t.id")
+        let cursor = try Row.fetchCursor(statement, arguments: [school])
+        while let row = try cursor.next() { out[row["pair"], default: []].append(decode(row)) }
+        return out
     }
 
     func records(school: Int64) throws -> SchoolRecords {
         var records = SchoolRecords()
         records.dropIns = try dropIns(school: school)
-        func rows(_ table: String) throws -> [Row] { try schoolRows(table, school) }
-        for row in try rows("followup") { records.followUps[row["pair"], default: []].append(Self.followUp(row)) }
-        for row in try rows("adaptation") { records.adaptations[row["pair"], default: []].append(Self.adaptation(row)) }
-        for row in try rows("cycle") { records.cycles[row["pair"], default: []].append(Self.cycle(row)) }
+        records.followUps = try schoolRows("followup", school, Self.followUp)
+        records.adaptations = try schoolRows("adaptation", school, Self.adaptation)
+        records.cycles = try schoolRows("cycle", school, Self.cycle)
         return records
     }
 
@@ -364,10 +353,8 @@ struct SQLiteAccess: StoreWriting {
                 " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
             arguments += [person, person]
         }
-        return try Row.fetchAll(
-            db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments: arguments
-        )
-        .compactMap { row in
+        return try decodedSome(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments) {
+            row in
             let pair = Self.pair(row)
             guard let kind = DueKind(rawValue: row["d_kind"]) else { return nil }
             let item = DueItem(
@@ -385,11 +372,9 @@ struct SQLiteAccess: StoreWriting {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for row in try Row.fetchAll(
+            let cursor = try Row.fetchCursor(
                 db, sql: "SELECT id, name FROM person WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
-            {
-                out[row["id"]] = row["name"]
-            }
+            while let row = try cursor.next() { out[row["id"]] = row["name"] }
         }
         return out
     }
@@ -781,6 +766,28 @@ struct SQLiteAccess: StoreWriting {
     }
 
     // MARK: Rows to entities
+
+    /// Each row of `statement` made into a value while the statement stands on it. Not `Row.fetchAll`:
+    /// that copies every row first, and a copied GRDB row finds a column by name by lowercasing every
+    /// column name on every lookup, which was most of `reports.summary`'s and `coverage.list`'s time
+    /// (Decisions, issue 12: performance). `decode` must not run another query.
+    func decoded<T>(_ statement: Statement, _ arguments: StatementArguments, _ decode: (Row) throws -> T) throws -> [T]
+    {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        var out: [T] = []
+        while let row = try cursor.next() { out.append(try decode(row)) }
+        return out
+    }
+
+    /// As `decoded`, leaving out the rows `decode` answers nil for.
+    func decodedSome<T>(_ statement: Statement, _ arguments: StatementArguments, _ decode: (Row) throws -> T?) throws
+        -> [T]
+    {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        var out: [T] = []
+        while let row = try cursor.next() { if let value = try decode(row) { out.append(value) } }
+        return out
+    }
 
     static func dueItem(_ row: Row) -> DueItem? {
         guard let kind = DueKind(rawValue: row["kind"]) else { return nil }

@@ -14,8 +14,9 @@ struct CoachdInstance {
     let stateDirectory: String
 }
 
-/// Starts the servers, runs B1–B8 side by side with one load generator, and B13 (issue 10's flood of
-/// clients that never read), and collects the figures.
+/// Starts the servers, runs B1–B8 side by side with one load generator, B13 (issue 10's flood of
+/// clients that never read) and B14–B16 (issue 12: the lead's view and live events), and collects the
+/// figures.
 final class BenchRunner {
     let bin: String
     let tools: String
@@ -73,6 +74,9 @@ final class BenchRunner {
         if wanted("B7") { try b7() }
         if wanted("B8") { try b8() }
         if wanted("B13") { try b13() }
+        if wanted("B14") { try b14() }
+        if wanted("B15") { try b15() }
+        if wanted("B16") { try b16() }
         report.loadAfter = Self.loadAverage()
         return report
     }
@@ -577,6 +581,100 @@ final class BenchRunner {
                 reference: "1,450 MiB before issue 10", ratio: nil, ratioText: "—",
                 target: "< 256 MiB, others answered",
                 pass: peak >= 0 && peak < 256 && answered > 0),
+            details: lines)
+    }
+
+    // MARK: B14–B16 the lead's view and live events (issue 12)
+
+    /// The last year up to today (the datasets' history ends around today).
+    private var lastYear: (from: String, to: String) {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withFullDate]
+        let today = Date()
+        return (format.string(from: today.addingTimeInterval(-364 * 86_400)), format.string(from: today))
+    }
+
+    /// `Benchmarks/lead_view.py` over schools 1...`schools`: its `METHOD total_ms=… p50_ms=…` figures.
+    private func leadView(_ socket: String, schools: Int, rounds: Int, method: String) throws -> (
+        figures: [String: Double], lines: [String]
+    ) {
+        let range = lastYear
+        let output = try Shell.check([
+            "python3", "Benchmarks/lead_view.py", socket, "\(schools)", range.from, range.to, "\(rounds)", method,
+        ])
+        let lines = output.split(separator: "\n").map(String.init)
+        let figures = lines.first { $0.hasPrefix(method + " total_ms=") }.map(Shell.values) ?? [:]
+        return (figures, lines)
+    }
+
+    /// `reports.summary` over the last year for every school in turn (a report is one school's: its
+    /// calendar), on the trust (20 schools, 2,000 pairs) and the national dataset (1,000 schools,
+    /// 100,000 pairs), one connection.
+    private func b14() throws {
+        var totals: [String: Double] = [:]
+        var details: [String] = []
+        for role in ["trust", "national"] {
+            let instance =
+                role == "trust" ? trust! : try startCoachd(name: "b14-\(role)", database: dataset(role), copy: false)
+            defer { if role != "trust" { instance.server.stop() } }
+            let schools = profiles[role]!.schools
+            let rounds = quick || role == "national" ? 1 : 3
+            let run = try leadView(instance.socket, schools: schools, rounds: rounds, method: "reports.summary")
+            totals[role] = run.figures["total_ms"] ?? -1
+            details.append("\(role) (\(schools) schools, \(rounds) round(s)): " + run.lines.joined(separator: "; "))
+        }
+        let trustMs = totals["trust"]!
+        let nationalMs = totals["national"]!
+        report.add(
+            Row(
+                id: "B14",
+                what:
+                    "`reports.summary` over a year, every school in turn: the trust (2,000 pairs), the nation (100,000)",
+                coachd: String(format: "trust %.0f ms; national %.0f ms", trustMs, nationalMs), reference: "—",
+                ratio: nil, ratioText: "—", target: "≤ 50 ms; ≤ 1 s",
+                pass: trustMs >= 0 && nationalMs >= 0 && trustMs <= 50 && nationalMs <= 1000),
+            details: details)
+    }
+
+    /// `coverage.list` for one school at national scale: schools 1–20 of the national dataset in turn,
+    /// per-call p50.
+    private func b15() throws {
+        let instance = try startCoachd(name: "b15", database: dataset("national"), copy: false)
+        defer { instance.server.stop() }
+        let schools = min(20, profiles["national"]!.schools)
+        let run = try leadView(instance.socket, schools: schools, rounds: quick ? 1 : 5, method: "coverage.list")
+        let p50 = run.figures["p50_ms"] ?? -1
+        report.add(
+            Row(
+                id: "B15", what: "`coverage.list` for one school (100 teachers) at 100,000 pairs, p50 per call",
+                coachd: String(format: "%.2f ms (p99 %.2f ms)", p50, run.figures["p99_ms"] ?? -1), reference: "—",
+                ratio: nil, ratioText: "—", target: "≤ 5 ms", pass: p50 >= 0 && p50 <= 5),
+            details: run.lines)
+    }
+
+    /// One event (`calendar.changed`, from `calendar.addClosure`) delivered to 1,000 subscribers, all
+    /// admins: from sending the change to the last subscriber reading it (`Benchmarks/event_fanout.py`;
+    /// includes the commit and a Python client reading 1,000 sockets, so an upper bound).
+    private func b16() throws {
+        let subscribers = quick ? 20 : 1000
+        let instance = try startCoachd(
+            name: "b16", database: dataset("trust"),
+            environment: [
+                "COACHD_LIMITS_MAX_CONNECTIONS_PER_UID": "\(subscribers + 50)",
+                "COACHD_LIMITS_MAX_CONNECTIONS": "\(subscribers + 100)",
+            ])
+        defer { instance.server.stop() }
+        let output = try Shell.check([
+            "python3", "Benchmarks/event_fanout.py", instance.socket, "\(subscribers)", quick ? "5" : "100", "1",
+        ])
+        let lines = output.split(separator: "\n").map(String.init)
+        let figures = lines.first { $0.hasPrefix("fanout ") }.map(Shell.values) ?? [:]
+        let p99 = figures["p99_ms"] ?? -1
+        report.add(
+            Row(
+                id: "B16", what: "one event to \(subscribers) subscribers, request sent to the last one's read",
+                coachd: String(format: "p99 %.1f ms (p50 %.1f ms)", p99, figures["p50_ms"] ?? -1), reference: "—",
+                ratio: nil, ratioText: "—", target: "p99 ≤ 20 ms", pass: p99 >= 0 && p99 <= 20),
             details: lines)
     }
 
