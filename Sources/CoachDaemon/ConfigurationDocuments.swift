@@ -15,7 +15,8 @@ extension ConfigurationKeys {
             "|---|---|---|---|---|---|",
         ]
         for key in all {
-            let cells = ["`\(key.name)`", typeText(key), defaultText(key), key.flag.map { "`\($0)`" } ?? "",
+            let cells = [
+                "`\(key.name)`", typeText(key), defaultText(key), key.flag.map { "`\($0)`" } ?? "",
                 key.reload == .live ? "SIGHUP" : "restart", key.doc,
             ]
             lines.append("| " + cells.joined(separator: " | ") + " |")

@@ -268,7 +268,8 @@ struct ConfigurationKeyReader {
     }
 
     func int(_ key: String) throws -> Int? {
-        if let number = reader.int(forKey: ConfigKey(key)) ?? reader.string(forKey: ConfigKey(key)).flatMap({ Int($0) }) {
+        if let number = reader.int(forKey: ConfigKey(key)) ?? reader.string(forKey: ConfigKey(key)).flatMap({ Int($0) })
+        {
             return number
         }
         if let raw = reader.string(forKey: ConfigKey(key)) ?? reader.bool(forKey: ConfigKey(key)).map(String.init) {
@@ -279,7 +280,8 @@ struct ConfigurationKeyReader {
 
     func bool(_ key: String) throws -> Bool? {
         if let flag = reader.bool(forKey: ConfigKey(key)) { return flag }
-        guard let raw = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else {
+        guard let raw = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init)
+        else {
             return nil
         }
         switch raw.lowercased() {

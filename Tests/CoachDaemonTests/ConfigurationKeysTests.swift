@@ -21,7 +21,8 @@ struct ConfigurationKeysTests {
     }
 
     func load(environment: [String: String] = [:]) async throws -> DaemonConfiguration {
-        try await DaemonConfiguration.load(file: try file("log:\n  level: info\n"), overrides: [:], environment: environment)
+        try await DaemonConfiguration.load(
+            file: try file("log:\n  level: info\n"), overrides: [:], environment: environment)
     }
 
     @Test func shippedSample_isGeneratedFromTheDeclarations() throws {
@@ -45,8 +46,12 @@ struct ConfigurationKeysTests {
                 #expect(!text.contains("|") && !text.contains("\n"), "\(key.name): \(text)")
             }
         }
-        #expect(ConfigurationKeys.named("cycle.followUpSchoolDays")?.environmentVariable == "COACHD_CYCLE_FOLLOW_UP_SCHOOL_DAYS")
-        #expect(ConfigurationKeys.named("limits.maxConnectionsPerUid")?.environmentVariable == "COACHD_LIMITS_MAX_CONNECTIONS_PER_UID")
+        #expect(
+            ConfigurationKeys.named("cycle.followUpSchoolDays")?.environmentVariable
+                == "COACHD_CYCLE_FOLLOW_UP_SCHOOL_DAYS")
+        #expect(
+            ConfigurationKeys.named("limits.maxConnectionsPerUid")?.environmentVariable
+                == "COACHD_LIMITS_MAX_CONNECTIONS_PER_UID")
     }
 
     /// The declared defaults are what a configuration with no file holds, as YAML text.
@@ -139,7 +144,8 @@ struct ConfigurationKeysTests {
     @Test func serverConfiguration_isDerivedFromTheKeys() throws {
         func numbers(_ server: RPCServerConfiguration) -> [String] {
             [
-                "\(server.socketMode)", "\(server.socketGroup ?? "-")", "\(server.maxLineBytes)", "\(server.maxConnections)",
+                "\(server.socketMode)", "\(server.socketGroup ?? "-")", "\(server.maxLineBytes)",
+                "\(server.maxConnections)",
                 "\(server.maxConnectionsPerUID)", "\(server.idleTimeout)", "\(server.requestTimeout)",
                 "\(server.batchTimeout)", "\(server.drainTimeout)", "\(server.maxBatchRequests)",
                 "\(server.maxBatchReplyBytes)", "\(server.maxUnsentReplyBytes)", "\(server.closeAtUnsentReplyBytes)",
