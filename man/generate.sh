@@ -94,9 +94,8 @@ awk -v date="$date" '
         print "\\&" meaning "."
         print "Default: " def "."
         if (flag != "") print "Flag: " flag "."
-        if (applied == "SIGHUP") print "A change takes effect on"
-        else print "A change takes effect only when coachd restarts; on"
-        print ".Dv SIGHUP" (applied == "SIGHUP" ? " ." : " it is logged and left for the restart.")
+        if (applied == "SIGHUP") { print "A change applies on"; print ".Dv SIGHUP ." }
+        else print "A change applies when coachd restarts."
         keys++
     }
     END {
