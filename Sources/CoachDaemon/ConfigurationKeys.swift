@@ -8,7 +8,9 @@ import CoachRPCSocket
 // derived from `ConfigurationKeys.all`.
 //
 // Adding a key: a field in DaemonConfiguration whose initial value is `ConfigurationKeys.default(\.field)`,
-// one entry in `ConfigurationKeys.all`, then `make docs` (Docs/Architecture.md, "Adding a configuration key").
+// one entry in `ConfigurationKeys.all`, then `make config-docs` (part of `make docs`; Docs/Architecture.md,
+// "Adding a configuration key"). `.live` only when the code reads the value from `CoachService.configuration`
+// at each use (a reload replaces it); a value taken once at start is `.restart`.
 
 /// The cycle's numbers are the domain's (`CyclePolicy`, which the domain's tests use); the server's
 /// limits are the socket server's (`RPCServerConfiguration`, which its tests use). The declarations
