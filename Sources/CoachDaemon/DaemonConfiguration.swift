@@ -146,7 +146,3 @@ extension DaemonConfiguration {
         }
     }
 }
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}
