@@ -58,7 +58,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public init() {}
 
     /// The socket path in effect.
-    public var effectiveSocketPath: String { socketPath ?? (stateDirectory as NSString).appendingPathComponent("coachd.sock") }
+    public var effectiveSocketPath: String {
+        socketPath ?? (stateDirectory as NSString).appendingPathComponent("coachd.sock")
+    }
 
     /// The database file.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("coachd.sqlite") }
@@ -92,7 +94,10 @@ extension DaemonConfiguration {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(
                 name: "flags",
-                values: Dictionary(uniqueKeysWithValues: overrides.map { (AbsoluteConfigKey(ConfigKey($0.key)), ConfigValue(.string($0.value), isSecret: false)) })),
+                values: Dictionary(
+                    uniqueKeysWithValues: overrides.map {
+                        (AbsoluteConfigKey(ConfigKey($0.key)), ConfigValue(.string($0.value), isSecret: false))
+                    })),
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "coachd"),
         ]
         let path = file ?? (FileManager.default.fileExists(atPath: systemFile) ? systemFile : nil)
@@ -130,7 +135,8 @@ extension DaemonConfiguration {
         } else if policy.defaultDropInMinutes > policy.maxDropInMinutes {
             throw ConfigurationError(
                 key: "cycle.defaultDropInMinutes",
-                "\(policy.defaultDropInMinutes) is out of range 1…\(policy.maxDropInMinutes) (at most cycle.maxDropInMinutes)")
+                "\(policy.defaultDropInMinutes) is out of range 1…\(policy.maxDropInMinutes) (at most cycle.maxDropInMinutes)"
+            )
         }
         // A batch reply to a client that reads it must never close its connection: room for the
         // pause limit, the batch limit, and the one reply (up to a 1 MiB backup chunk in base64)
