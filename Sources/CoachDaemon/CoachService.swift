@@ -49,25 +49,7 @@ final class CoachService: Sendable {
     /// Applies a reloaded configuration's reloadable parts; returns what could not be applied live.
     func reload(_ new: DaemonConfiguration) async throws -> [String] {
         let old = settings.current
-        var needsRestart: [String] = []
-        if new.stateDirectory != old.stateDirectory { needsRestart.append("state.directory") }
-        if new.socketPath != old.socketPath { needsRestart.append("socket.path") }
-        if new.socketMode != old.socketMode { needsRestart.append("socket.mode") }
-        if new.socketGroup != old.socketGroup { needsRestart.append("socket.group") }
-        if new.maxLineBytes != old.maxLineBytes || new.maxConnections != old.maxConnections
-            || new.maxConnectionsPerUID != old.maxConnectionsPerUID || new.idleTimeoutSeconds != old.idleTimeoutSeconds
-            || new.requestTimeoutSeconds != old.requestTimeoutSeconds || new.maxBatchRequests != old.maxBatchRequests
-            || new.maxBatchReplyBytes != old.maxBatchReplyBytes || new.maxUnsentReplyBytes != old.maxUnsentReplyBytes
-            || new.closeAtUnsentReplyBytes != old.closeAtUnsentReplyBytes
-            || new.maxUnsentReplyBytesTotal != old.maxUnsentReplyBytesTotal
-            || new.reservedAdminConnections != old.reservedAdminConnections
-            || new.batchTimeoutSeconds != old.batchTimeoutSeconds
-        {
-            needsRestart.append("limits.*")
-        }
-        if new.drainSeconds != old.drainSeconds { needsRestart.append("daemon.drainSeconds") }
-        if new.logLevel != old.logLevel { needsRestart.append("log.level") }
-        if new.cacheDueList != old.cacheDueList { needsRestart.append("cache.dueList") }
+        let needsRestart = ConfigurationKeys.needingRestart(from: old, to: new)
         settings.replace(new)
         admins.set(group: new.adminGroup)
         if new.policy != old.policy {

@@ -61,23 +61,7 @@ public struct Daemon: Sendable {
             version: coachdVersion)
         await service.backups.removeLeftovers()
         await timer.whenRaised { [events = service.events] in events.poke() }
-        var serverConfiguration = RPCServerConfiguration(socketPath: configuration.effectiveSocketPath)
-        serverConfiguration.socketMode = configuration.socketMode
-        serverConfiguration.socketGroup = configuration.socketGroup
-        serverConfiguration.inheritedFD = inheritedFD
-        serverConfiguration.maxLineBytes = configuration.maxLineBytes
-        serverConfiguration.maxConnections = configuration.maxConnections
-        serverConfiguration.maxConnectionsPerUID = configuration.maxConnectionsPerUID
-        serverConfiguration.idleTimeout = .seconds(configuration.idleTimeoutSeconds)
-        serverConfiguration.requestTimeout = .seconds(configuration.requestTimeoutSeconds)
-        serverConfiguration.batchTimeout = .seconds(configuration.batchTimeoutSeconds)
-        serverConfiguration.drainTimeout = .seconds(configuration.drainSeconds)
-        serverConfiguration.maxBatchRequests = configuration.maxBatchRequests
-        serverConfiguration.maxBatchReplyBytes = configuration.maxBatchReplyBytes
-        serverConfiguration.maxUnsentReplyBytes = configuration.maxUnsentReplyBytes
-        serverConfiguration.closeAtUnsentReplyBytes = configuration.closeAtUnsentReplyBytes
-        serverConfiguration.maxUnsentReplyBytesTotal = configuration.maxUnsentReplyBytesTotal
-        serverConfiguration.reservedAdminConnections = configuration.reservedAdminConnections
+        var serverConfiguration = configuration.serverConfiguration(inheritedFD: inheritedFD)
         // The socket layer keeps slots for admins; who they are is decided here, as for permissions
         // (and follows the admin group across reloads).
         serverConfiguration.isAdmin = { [admins] peer in admins.isAdmin(uid: peer.uid, gid: peer.gid) }

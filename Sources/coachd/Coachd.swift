@@ -32,6 +32,14 @@ struct Coachd: AsyncParsableCommand {
     var printOpenRPC = false
     @Flag(name: .customLong("print-api-reference"), help: "Print the Markdown API reference and exit.")
     var printAPIReference = false
+    @Flag(
+        name: .customLong("print-config-sample"),
+        help: "Print the sample configuration file (every key at its default, documented) and exit.")
+    var printConfigSample = false
+    @Flag(
+        name: .customLong("print-config-reference"),
+        help: "Print the Markdown table of every configuration key (type, default, flag, reload) and exit.")
+    var printConfigReference = false
     @Option(
         name: .customLong("check-database"),
         help: ArgumentHelp(
@@ -53,6 +61,14 @@ struct Coachd: AsyncParsableCommand {
         }
         if printAPIReference {
             print(CoachAPI.markdownReference(), terminator: "")
+            return
+        }
+        if printConfigSample {
+            print(ConfigurationKeys.yamlSample(), terminator: "")
+            return
+        }
+        if printConfigReference {
+            print(ConfigurationKeys.markdownTable(), terminator: "")
             return
         }
         if let checkDatabase {
