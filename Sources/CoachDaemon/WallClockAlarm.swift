@@ -80,9 +80,11 @@ private final class TimerFDWaiter: Sendable {
     init(fd: Int32) { self.fd = fd }
 
     func start(_ continuation: CheckedContinuation<AlarmWake, Never>) {
-        let thread = Thread { [self] in continuation.resume(returning: wait()) }
-        thread.name = "coachd-alarm"
-        thread.start()
+        Thread.detachNewThread { [self] in
+            // Named from inside: Foundation sets the kernel's thread name only for the current thread.
+            Thread.current.name = "coachd-alarm"
+            continuation.resume(returning: wait())
+        }
     }
 
     /// Ends the sleep soon: the timer expires at once and the thread sees the flag.
@@ -99,15 +101,11 @@ private final class TimerFDWaiter: Sendable {
         while true {
             var expirations: UInt64 = 0
             let count = read(fd, &expirations, MemoryLayout<UInt64>.size)
-            if count == MemoryLayout<UInt64>.size {
-                wake = .reached
-                break
-            }
-            if count < 0, errno == ECANCELED {
-                wake = .clockChanged
-                break
-            }
-            // EINTR: read again.
+            if count < 0, errno == EINTR { continue }
+            // ECANCELED: the clock was set. Any other failure is reported the same way, so the
+            // timer re-reads the clock and arms a new alarm rather than spinning on this one.
+            wake = count == MemoryLayout<UInt64>.size ? .reached : .clockChanged
+            break
         }
         return state.withLockedValue { state in
             state.closed = true

@@ -33,9 +33,11 @@ final class StoreThreads: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         if spawn {
-            let thread = Thread { [self] in loop() }
-            thread.name = "store-\(number)"
-            thread.start()
+            // Named from inside: Foundation sets the kernel's thread name only for the current thread.
+            Thread.detachNewThread { [self] in
+                Thread.current.name = "coachd-store-\(number)"
+                loop()
+            }
         }
     }
 

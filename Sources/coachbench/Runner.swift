@@ -489,9 +489,18 @@ final class BenchRunner {
             // the status query just made) and Dispatch retiring its then-idle worker threads
             // (about 5 s after their last job) are over before the watch starts.
             usleep(quick ? 100_000 : 10_000_000)
+            // Steps of the wall clock in the same window (issue 9): each wakes the due alarm once,
+            // by design (TFD_TIMER_CANCEL_ON_SET), and is the host's doing, not coachd's.
+            let clockLog = work + "/clockwatch-\(label.filter(\.isLetter)).log"
+            let clock = try Background(name: "clockwatch", [tools + "/clockwatch", "\(Int(idle))"], log: clockLog)
             let before = contextSwitches(of: instance.pid)
             usleep(UInt32(idle * 1_000_000))
             let after = contextSwitches(of: instance.pid)
+            for _ in 0..<40 where clock.isRunning { usleep(50_000) }
+            clock.stop()
+            let steps =
+                ((try? String(contentsOfFile: clockLog, encoding: .utf8)) ?? "").split(separator: "\n")
+                .first { $0.hasPrefix("changes=") }.flatMap { Shell.values(String($0))["changes"] }.map { "\(Int($0))" } ?? "?"
             var woken: [String] = []
             var total = 0
             for (thread, count) in after.sorted(by: { $0.key < $1.key }) {
@@ -503,7 +512,8 @@ final class BenchRunner {
             }
             counts[label] = total
             details.append(
-                "\(label): \(total) context switches in \(Int(idle)) s idle (\(woken.isEmpty ? "no thread woke" : woken.joined(separator: ", "))); next transition \(next)"
+                "\(label): \(total) context switches in \(Int(idle)) s idle (\(woken.isEmpty ? "no thread woke" : woken.joined(separator: ", "))); "
+                    + "wall clock set \(steps) times meanwhile; next transition \(next)"
             )
         }
         let quiet = counts["no watchdog"] ?? -1
