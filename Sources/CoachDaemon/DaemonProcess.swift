@@ -106,7 +106,9 @@ func sleepOnEventLoop(_ duration: Duration, _ loop: any EventLoop = MultiThreade
 {
     let (seconds, attoseconds) = duration.components
     let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    let total = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    let total =
+        nanoseconds.overflow
+        ? Int64.max : nanoseconds.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
     let scheduled = loop.scheduleTask(in: .nanoseconds(max(0, total))) {}
     try await withTaskCancellationHandler {
         try await scheduled.futureResult.get()

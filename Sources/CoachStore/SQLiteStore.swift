@@ -116,16 +116,18 @@ public final class SQLiteStore: CoachStore {
 
     public func purgeFreedSpace() async throws -> Bool {
         do {
-            return try await StoreThreads.shared.run { [writer] in try writer.writeWithoutTransaction { db in
-                // Copies made before secure_delete was on (older files, moved cells) are gone once
-                // the file is rebuilt; the log is then copied back and truncated to nothing.
-                // VACUUM's working copy stays in memory, not in a temporary file that outlives it on disk.
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-                defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
-                try db.execute(sql: "VACUUM")
-                let (busy, _, _) = try Self.checkpoint(db)
-                return !busy
-            } }
+            return try await StoreThreads.shared.run { [writer] in
+                try writer.writeWithoutTransaction { db in
+                    // Copies made before secure_delete was on (older files, moved cells) are gone once
+                    // the file is rebuilt; the log is then copied back and truncated to nothing.
+                    // VACUUM's working copy stays in memory, not in a temporary file that outlives it on disk.
+                    try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                    defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+                    try db.execute(sql: "VACUUM")
+                    let (busy, _, _) = try Self.checkpoint(db)
+                    return !busy
+                }
+            }
         } catch {
             throw StoreError(.unavailable, "the database could not be compacted after erasing: \(Self.describe(error))")
         }
