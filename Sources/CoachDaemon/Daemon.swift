@@ -32,6 +32,11 @@ public struct Daemon: Sendable {
     /// The path the daemon listens on.
     public var socketPath: String { server.boundPath }
 
+    /// The event loops serving the socket, one per core, made once per process. Not the singleton
+    /// group: in `coachd` that one is Swift concurrency's executor (issue 9), and a flood of tasks
+    /// there must not keep the socket from accepting and reading. Idle, they wait in `epoll_wait`.
+    static let socketLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+
     /// Opens the store, loads the due items (raising what was missed while down), and binds the
     /// socket — or adopts the one systemd passed. When this returns the daemon can serve.
     public static func build(
@@ -63,6 +68,8 @@ public struct Daemon: Sendable {
         serverConfiguration.socketMode = configuration.socketMode
         serverConfiguration.socketGroup = configuration.socketGroup
         serverConfiguration.inheritedFD = inheritedFD
+        // The socket's own loops: Swift tasks run on the singleton's in `coachd` (issue 9).
+        serverConfiguration.eventLoopGroup = Self.socketLoops
         serverConfiguration.maxLineBytes = configuration.maxLineBytes
         serverConfiguration.maxConnections = configuration.maxConnections
         serverConfiguration.maxConnectionsPerUID = configuration.maxConnectionsPerUID
@@ -257,8 +264,8 @@ final class StatusService: Service, @unchecked Sendable {
 struct WatchdogService: Service {
     let interval: Duration
     let timer: DueTimer
-    /// The event loops that must answer; the socket server runs on the singleton group.
-    var eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// The event loops that must answer: the socket's (the singleton's run this task itself).
+    var eventLoops: any EventLoopGroup = Daemon.socketLoops
     /// Sends `WATCHDOG=1`.
     let ping: @Sendable () -> Void
 
