@@ -16,7 +16,8 @@ struct VersionStamp: BuildToolPlugin {
         ]
         if let gitDirectory = Self.gitDirectory(of: package) {
             for file in ["logs/HEAD", "index", "HEAD"]
-            where FileManager.default.fileExists(atPath: gitDirectory.appending(path: file).path(percentEncoded: false)) {
+            where FileManager.default.fileExists(atPath: gitDirectory.appending(path: file).path(percentEncoded: false))
+            {
                 inputs.append(gitDirectory.appending(path: file))
             }
         }
@@ -38,11 +39,14 @@ struct VersionStamp: BuildToolPlugin {
     static func gitDirectory(of package: URL) -> URL? {
         let dotGit = package.appending(path: ".git")
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dotGit.path(percentEncoded: false), isDirectory: &isDirectory) else {
+        guard FileManager.default.fileExists(atPath: dotGit.path(percentEncoded: false), isDirectory: &isDirectory)
+        else {
             return nil
         }
         if isDirectory.boolValue { return dotGit }
-        guard let text = try? String(contentsOf: dotGit, encoding: .utf8), text.hasPrefix("gitdir: ") else { return nil }
+        guard let text = try? String(contentsOf: dotGit, encoding: .utf8), text.hasPrefix("gitdir: ") else {
+            return nil
+        }
         let path = text.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
         return path.hasPrefix("/") ? URL(filePath: path) : package.appending(path: path)
     }

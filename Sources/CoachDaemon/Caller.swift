@@ -64,7 +64,9 @@ final class AdminPolicy: @unchecked Sendable {
 
     func isAdmin(uid: UInt32, gid: UInt32) -> Bool {
         if uid == 0 || uid == daemonUID { return true }
-        guard let name = lock.withLock({ adminGroup }), let group = UnixAccounts.group(named: name) else { return false }
+        guard let name = lock.withLock({ adminGroup }), let group = UnixAccounts.group(named: name) else {
+            return false
+        }
         if gid == group.gid { return true }
         // Supplementary membership: the group's member list names logins.
         guard let login = UnixAccounts.login(ofUID: uid) else { return false }

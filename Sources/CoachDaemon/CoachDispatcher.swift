@@ -55,7 +55,8 @@ struct CoachDispatcher: RPCDispatching {
         logger.debug(
             "request served",
             metadata: [
-                "coachd.method": "\(request.method)", "coachd.peer_uid": "\(context.peer.uid)", "coachd.immediate": "true",
+                "coachd.method": "\(request.method)", "coachd.peer_uid": "\(context.peer.uid)",
+                "coachd.immediate": "true",
             ])
         return .success(result)
     }

@@ -13,18 +13,22 @@ extension CoachService {
     func schoolsAdd(_ params: SchoolsAdd.Params, _ peer: Peer) async throws -> CreatedID {
         let name = try TextRules.line(params.name, field: "name", maxCharacters: 200)
         _ = try TextRules.timeZone(params.timeZone)
-        let start = try params.dayStart.map { text in
-            guard let time = LocalTime(text) else {
-                throw DomainError.invalid("\"\(TextRules.printable(text, limit: 16))\" is not HH:MM", field: "dayStart")
-            }
-            return time
-        } ?? configuration.dayStart
-        let end = try params.dayEnd.map { text in
-            guard let time = LocalTime(text) else {
-                throw DomainError.invalid("\"\(TextRules.printable(text, limit: 16))\" is not HH:MM", field: "dayEnd")
-            }
-            return time
-        } ?? configuration.dayEnd
+        let start =
+            try params.dayStart.map { text in
+                guard let time = LocalTime(text) else {
+                    throw DomainError.invalid(
+                        "\"\(TextRules.printable(text, limit: 16))\" is not HH:MM", field: "dayStart")
+                }
+                return time
+            } ?? configuration.dayStart
+        let end =
+            try params.dayEnd.map { text in
+                guard let time = LocalTime(text) else {
+                    throw DomainError.invalid(
+                        "\"\(TextRules.printable(text, limit: 16))\" is not HH:MM", field: "dayEnd")
+                }
+                return time
+            } ?? configuration.dayEnd
         guard start < end else {
             throw DomainError.invalid("the school day must end (\(end)) after it starts (\(start))", field: "dayEnd")
         }
@@ -74,7 +78,8 @@ extension CoachService {
                 $0.range.from <= range.to && range.from <= $0.range.to
             }) {
                 throw DomainError(
-                    .conflict, "the term overlaps term \(clash.id) (\(clash.name), \(clash.range.from)–\(clash.range.to))",
+                    .conflict,
+                    "the term overlaps term \(clash.id) (\(clash.name), \(clash.range.from)–\(clash.range.to))",
                     field: "from")
             }
             let id = try tx.insert(Term(id: 0, school: params.school, name: name, range: range))

@@ -67,9 +67,12 @@ extension CoachService {
                 at: try params.at.map { try self.instant($0, field: "at", calendar) }, dropIn: dropIn, now: self.now(),
                 nextEventAt: try tx.followUp(dropIn: dropIn.id)?.completedAt, calendar: calendar)
             try tx.completeDropIn(dropIn.id, at: instant, notes: notes)
-            try self.history(tx, &changes, caller, .dropInCompleted, school: pair.school, pair: pair.id, subject: dropIn.id)
+            try self.history(
+                tx, &changes, caller, .dropInCompleted, school: pair.school, pair: pair.id, subject: dropIn.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
-            guard let done = try tx.dropIn(dropIn.id) else { throw DomainError.notFound("drop-in", dropIn.id, field: "dropin") }
+            guard let done = try tx.dropIn(dropIn.id) else {
+                throw DomainError.notFound("drop-in", dropIn.id, field: "dropin")
+            }
             return DropInInfo(done, followUp: nil, calendar: calendar, confidential: caller.isMember(of: pair))
         }
     }
@@ -91,7 +94,8 @@ extension CoachService {
             try changes.recompute(pair, in: tx, policy: self.policy)
             var stored = followUp
             stored.id = id
-            return FollowUpInfo(stored, calendar: try self.calendar(pair.school, tx), confidential: caller.isMember(of: pair))
+            return FollowUpInfo(
+                stored, calendar: try self.calendar(pair.school, tx), confidential: caller.isMember(of: pair))
         }
     }
 
@@ -101,7 +105,8 @@ extension CoachService {
         let closing = try params.closePrevious.map { raw in
             guard let outcome = Outcome(rawValue: raw) else {
                 throw DomainError.invalid(
-                    "\"\(TextRules.printable(raw, limit: 32))\" is not an outcome", field: "closePrevious", hint: OutcomeName.all.joined(separator: ", "))
+                    "\"\(TextRules.printable(raw, limit: 32))\" is not an outcome", field: "closePrevious",
+                    hint: OutcomeName.all.joined(separator: ", "))
             }
             return outcome
         }
@@ -116,10 +121,12 @@ extension CoachService {
             try CycleRules.checkCanSetAdaptation(active: active, closePrevious: closing)
             let instant = self.now()
             let today = calendar.localDate(of: instant)
-            let until = try CycleRules.practiseUntil(setOn: today, schoolDays: days, calendar: calendar, policy: self.policy)
+            let until = try CycleRules.practiseUntil(
+                setOn: today, schoolDays: days, calendar: calendar, policy: self.policy)
             if let active, let closing {
                 try tx.closeAdaptation(active.id, at: instant, on: today, outcome: closing)
-                try self.history(tx, &changes, caller, .adaptationClosed, school: pair.school, pair: pair.id, subject: active.id)
+                try self.history(
+                    tx, &changes, caller, .adaptationClosed, school: pair.school, pair: pair.id, subject: active.id)
             }
             let id = try tx.insert(
                 Adaptation(
@@ -134,7 +141,8 @@ extension CoachService {
     func adaptationsClose(_ params: AdaptationsClose.Params, _ peer: Peer) async throws -> AdaptationInfo {
         guard let outcome = Outcome(rawValue: params.outcome) else {
             throw DomainError.invalid(
-                "\"\(TextRules.printable(params.outcome, limit: 32))\" is not an outcome", field: "outcome", hint: OutcomeName.all.joined(separator: ", "))
+                "\"\(TextRules.printable(params.outcome, limit: 32))\" is not an outcome", field: "outcome",
+                hint: OutcomeName.all.joined(separator: ", "))
         }
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
@@ -146,13 +154,15 @@ extension CoachService {
             guard caller.canActOn(pair) else { throw DomainError.denied("close adaptations for pair \(pair.id)") }
             guard adaptation.isActive else {
                 throw DomainError(
-                    .invalidState, "adaptation \(adaptation.id) is already closed (\(adaptation.outcome?.rawValue ?? ""))",
+                    .invalidState,
+                    "adaptation \(adaptation.id) is already closed (\(adaptation.outcome?.rawValue ?? ""))",
                     field: "adaptation")
             }
             let instant = self.now()
             let today = try self.calendar(pair.school, tx).localDate(of: instant)
             try tx.closeAdaptation(adaptation.id, at: instant, on: today, outcome: outcome)
-            try self.history(tx, &changes, caller, .adaptationClosed, school: pair.school, pair: pair.id, subject: adaptation.id)
+            try self.history(
+                tx, &changes, caller, .adaptationClosed, school: pair.school, pair: pair.id, subject: adaptation.id)
             try changes.recompute(pair, in: tx, policy: self.policy)
             guard let closed = try tx.adaptation(adaptation.id) else {
                 throw DomainError.notFound("adaptation", adaptation.id, field: "adaptation")
@@ -173,7 +183,9 @@ extension CoachService {
         // `from`/`to` compare with each item's school-local due date (API level 4).
         let from = try params.from.map { try date($0, field: "from") }
         let to = try params.to.map { try date($0, field: "to") }
-        if let from, let to, to < from { throw DomainError.invalid("\"to\" (\(to)) is before \"from\" (\(from))", field: "to") }
+        if let from, let to, to < from {
+            throw DomainError.invalid("\"to\" (\(to)) is before \"from\" (\(from))", field: "to")
+        }
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             let rows: [(pair: Pair, item: DueItem)]
@@ -210,7 +222,8 @@ extension CoachService {
     /// `due.list` encoded, through the answer cache: computed when missing, then kept for the
     /// same caller until a change commits, an item turns overdue, or `DueListCache.maxAge` passes.
     func dueListEncoded(_ params: DueListMethod.Params, _ peer: Peer) async throws -> Data {
-        let key = DueListCache.Key(uid: peer.uid, gid: peer.gid, school: params.school, overdueOnly: params.overdueOnly == true)
+        let key = DueListCache.Key(
+            uid: peer.uid, gid: peer.gid, school: params.school, overdueOnly: params.overdueOnly == true)
         let generation = dueListCache.generation
         let (list, validUntil) = try await dueListAnswer(params, peer)
         let data = try RPCCodec.encoder.encode(list)

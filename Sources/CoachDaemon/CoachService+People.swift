@@ -33,7 +33,8 @@ extension CoachService {
             }
             if let existing = try tx.person(uid: uid) {
                 // Another school's person is not named to a lead.
-                let named = caller.canManage(school: existing.school) ? " (person \(existing.id), \(existing.name))" : ""
+                let named =
+                    caller.canManage(school: existing.school) ? " (person \(existing.id), \(existing.name))" : ""
                 throw DomainError(
                     .conflict, "uid \(uid) is already linked to someone in coachd\(named)",
                     field: params.login == nil ? "uid" : "login")
@@ -77,9 +78,12 @@ extension CoachService {
                 throw DomainError.invalid("a teacher cannot coach themselves", field: "coach")
             }
             if let existing = try tx.activePair(teacher: teacher.id, coach: coach.id) {
-                throw DomainError(.conflict, "\(teacher.name) and \(coach.name) are already pair \(existing.id)", field: "coach")
+                throw DomainError(
+                    .conflict, "\(teacher.name) and \(coach.name) are already pair \(existing.id)", field: "coach")
             }
-            let pair = Pair(id: 0, school: teacher.school, teacher: teacher.id, coach: coach.id, active: true, createdAt: self.now())
+            let pair = Pair(
+                id: 0, school: teacher.school, teacher: teacher.id, coach: coach.id, active: true, createdAt: self.now()
+            )
             let id = try tx.insert(pair)
             try self.history(tx, &changes, caller, .pairCreated, school: pair.school, pair: id, subject: id)
             try changes.recompute(try self.pair(id, tx), in: tx, policy: self.policy)
@@ -103,14 +107,17 @@ extension CoachService {
         named: (Int64) -> Bool = { _ in true }
     ) throws -> PairDetail {
         let calendar = try self.calendar(pair.school, store)
-        let summary = try self.summary(pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
+        let summary = try self.summary(
+            pair, item: try store.dueItem(pair: pair.id), store, calendar, confidential, instant)
         let followUps = Dictionary(try store.followUps(pair: pair.id).map { ($0.dropIn, $0) }) { first, _ in first }
         let events = try store.history(pair: pair.id)
         // History says who did what by name (issue 11): names only, never a text.
         let actors = try store.names(of: Set(events.compactMap(\.actor).filter(named)))
         return PairDetail(
             pair: summary,
-            cycles: try store.cycles(pair: pair.id).map { CycleInfo($0, calendar: calendar, confidential: confidential) },
+            cycles: try store.cycles(pair: pair.id).map {
+                CycleInfo($0, calendar: calendar, confidential: confidential)
+            },
             dropins: try store.dropIns(pair: pair.id).map {
                 DropInInfo($0, followUp: followUps[$0.id], calendar: calendar, confidential: confidential)
             },
@@ -153,7 +160,9 @@ extension CoachService {
             id: pair.id, school: pair.school, teacher: pair.teacher, teacherName: names[pair.teacher] ?? "",
             coach: pair.coach, coachName: names[pair.coach] ?? "", focus: confidential ? focus?.focus : nil,
             hasFocus: focus != nil,
-            adaptation: try store.activeAdaptation(pair: pair.id).map { AdaptationInfo($0, confidential: confidential) },
+            adaptation: try store.activeAdaptation(pair: pair.id).map {
+                AdaptationInfo($0, confidential: confidential)
+            },
             next: item.map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) },
             active: pair.active, endedAt: pair.endedAt.map(calendar.format), endReason: pair.endReason)
     }

@@ -85,9 +85,11 @@ extension CoachService {
                         let coach = step.coachStep.flatMap({ ids[$0] }) ?? step.coachPerson
                     {
                         let pair = Pair(
-                            id: 0, school: params.school, teacher: teacher, coach: coach, active: true, createdAt: self.now())
+                            id: 0, school: params.school, teacher: teacher, coach: coach, active: true,
+                            createdAt: self.now())
                         let id = try tx.insert(pair)
-                        try self.history(tx, &changes, caller, .pairCreated, school: params.school, pair: id, subject: id)
+                        try self.history(
+                            tx, &changes, caller, .pairCreated, school: params.school, pair: id, subject: id)
                         try changes.recompute(try self.pair(id, tx), in: tx, policy: self.policy)
                     }
                 }
@@ -120,13 +122,15 @@ extension CoachService {
         let header = reader.headerRow ?? []
         guard header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw DomainError.invalid(
-                "the CSV's first row is empty", field: "csv", hint: "the first row names the columns: name,login,roles,coach")
+                "the CSV's first row is empty", field: "csv",
+                hint: "the first row names the columns: name,login,roles,coach")
         }
         var records: [[String]] = []
         while let record = reader.next() {
             guard records.count < StaffImport.maxRows else {
                 throw DomainError.invalid(
-                    "the CSV has more than \(StaffImport.maxRows) rows", field: "csv", hint: "import the staff list in parts")
+                    "the CSV has more than \(StaffImport.maxRows) rows", field: "csv",
+                    hint: "import the staff list in parts")
             }
             records.append(record)
         }
@@ -202,7 +206,8 @@ extension CoachService {
             if try tx.erasePerson(person.id, name: name, reason: Self.erasedText, at: self.now()) { texts.reasons += 1 }
             try self.history(tx, &changes, caller, .personErased, school: person.school, pair: nil, subject: person.id)
             return PersonErased(
-                person: person.id, name: name, pairsEnded: ended, focuses: texts.focuses, dropInNotes: texts.dropInNotes,
+                person: person.id, name: name, pairsEnded: ended, focuses: texts.focuses,
+                dropInNotes: texts.dropInNotes,
                 followUpNotes: texts.followUpNotes, adaptations: texts.adaptations, reasons: texts.reasons,
                 checkpointed: false)
         }
@@ -218,7 +223,8 @@ extension CoachService {
         }
         if !erased.checkpointed || discarded > 0 {
             logger.notice(
-                "after erasing person \(params.person): checkpointed \(erased.checkpointed), snapshots discarded \(discarded)")
+                "after erasing person \(params.person): checkpointed \(erased.checkpointed), snapshots discarded \(discarded)"
+            )
         }
         return erased
     }

@@ -47,7 +47,9 @@ extension CoachService {
             let end = start.addingTimeInterval(Double(min(max(minutes, 0), 60) * 60))
             try CycleRules.checkDropIn(
                 start: start, minutes: minutes, calendar: calendar, policy: self.policy,
-                coachDropIns: try tx.dropIns(coach: dropIn.coach, overlapping: start, end).filter { $0.id != dropIn.id },
+                coachDropIns: try tx.dropIns(coach: dropIn.coach, overlapping: start, end).filter {
+                    $0.id != dropIn.id
+                },
                 mayDescribe: { clash in clash.pair == pair.id || caller.isAdmin })
             try tx.moveDropIn(dropIn.id, start: start, minutes: minutes, at: instant)
             try self.history(tx, &changes, caller, .dropInMoved, school: pair.school, pair: pair.id, subject: dropIn.id)

@@ -194,7 +194,8 @@ final class CoachService: Sendable {
 
     func date(_ text: String, field: String) throws -> LocalDate {
         guard let date = LocalDate(text) else {
-            throw DomainError.invalid("\"\(TextRules.printable(text, limit: 40))\" is not a date as YYYY-MM-DD", field: field)
+            throw DomainError.invalid(
+                "\"\(TextRules.printable(text, limit: 40))\" is not a date as YYYY-MM-DD", field: field)
         }
         return date
     }

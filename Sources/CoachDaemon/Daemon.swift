@@ -41,7 +41,8 @@ public struct Daemon: Sendable {
     /// socket — or adopts the one systemd passed. When this returns the daemon can serve.
     public static func build(
         configuration: DaemonConfiguration, logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
-        inheritedFD: Int32? = SocketActivation.listeningSockets().first, now: @escaping @Sendable () -> Date = { Date() }
+        inheritedFD: Int32? = SocketActivation.listeningSockets().first,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> Daemon {
         if let narrowed = try PrivateFiles.secureDirectory(configuration.stateDirectory) {
             logger.notice("\(narrowed)")
@@ -115,7 +116,8 @@ public struct Daemon: Sendable {
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]
         if let interval = notifier.watchdogInterval {
-            let watchdog = WatchdogService(interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })
+            let watchdog = WatchdogService(
+                interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })
             services.append(.init(service: watchdog))
         }
         // With the relay, the signals come from the main thread; listening starts before READY=1.

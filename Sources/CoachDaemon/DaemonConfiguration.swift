@@ -57,7 +57,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public init() {}
 
     /// The socket path in effect.
-    public var effectiveSocketPath: String { socketPath ?? (stateDirectory as NSString).appendingPathComponent("coachd.sock") }
+    public var effectiveSocketPath: String {
+        socketPath ?? (stateDirectory as NSString).appendingPathComponent("coachd.sock")
+    }
 
     /// The database file.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("coachd.sqlite") }
@@ -91,7 +93,10 @@ extension DaemonConfiguration {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(
                 name: "flags",
-                values: Dictionary(uniqueKeysWithValues: overrides.map { (AbsoluteConfigKey(ConfigKey($0.key)), ConfigValue(.string($0.value), isSecret: false)) })),
+                values: Dictionary(
+                    uniqueKeysWithValues: overrides.map {
+                        (AbsoluteConfigKey(ConfigKey($0.key)), ConfigValue(.string($0.value), isSecret: false))
+                    })),
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "coachd"),
         ]
         let path = file ?? (FileManager.default.fileExists(atPath: systemFile) ? systemFile : nil)
@@ -137,7 +142,8 @@ extension DaemonConfiguration {
         maxConnections = try keys.int("limits.maxConnections", default: maxConnections, in: 1...65536)
         maxConnectionsPerUID = try keys.int("limits.maxConnectionsPerUid", default: maxConnectionsPerUID, in: 1...65536)
         idleTimeoutSeconds = try keys.int("limits.idleTimeoutSeconds", default: idleTimeoutSeconds, in: 1...86400)
-        requestTimeoutSeconds = try keys.int("limits.requestTimeoutSeconds", default: requestTimeoutSeconds, in: 1...3600)
+        requestTimeoutSeconds = try keys.int(
+            "limits.requestTimeoutSeconds", default: requestTimeoutSeconds, in: 1...3600)
         batchTimeoutSeconds = try keys.int("limits.batchTimeoutSeconds", default: batchTimeoutSeconds, in: 1...3600)
         maxBatchRequests = try keys.int("limits.maxBatchRequests", default: maxBatchRequests, in: 1...100_000)
         maxBatchReplyBytes = try keys.int(
@@ -161,7 +167,8 @@ extension DaemonConfiguration {
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
-            throw ConfigurationError(key: "log.level", "\"\(logLevel)\" is not one of \(levels.joined(separator: ", "))")
+            throw ConfigurationError(
+                key: "log.level", "\"\(logLevel)\" is not one of \(levels.joined(separator: ", "))")
         }
     }
 }
@@ -178,7 +185,8 @@ private struct KeyReader {
 
     /// - Parameter why: what the range follows from, when it depends on other keys.
     func int(_ key: String, default value: Int, in range: ClosedRange<Int>, why: String? = nil) throws -> Int {
-        if let number = reader.int(forKey: ConfigKey(key)) ?? reader.string(forKey: ConfigKey(key)).flatMap({ Int($0) }) {
+        if let number = reader.int(forKey: ConfigKey(key)) ?? reader.string(forKey: ConfigKey(key)).flatMap({ Int($0) })
+        {
             guard range.contains(number) else {
                 let reason = why.map { " (\($0))" } ?? ""
                 throw ConfigurationError(
@@ -194,7 +202,8 @@ private struct KeyReader {
 
     func bool(_ key: String, default value: Bool) throws -> Bool {
         if let flag = reader.bool(forKey: ConfigKey(key)) { return flag }
-        guard let raw = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else {
+        guard let raw = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init)
+        else {
             return value
         }
         switch raw.lowercased() {

@@ -62,7 +62,8 @@ actor DueTimer {
                 "due items recomputed",
                 metadata: [
                     "coachd.pairs": "\(count)", "coachd.policy": "\(policy.dueFingerprint)",
-                    "coachd.duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                    "coachd.duration_ms":
+                        "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
                 ])
         }
         nextWake = try await store.read { try $0.nextTransitionTime() }
@@ -83,7 +84,8 @@ actor DueTimer {
     func apply(_ changes: DueChanges) {
         guard !changes.items.isEmpty || !changes.calendars.isEmpty else { return }
         changedSinceStart.formUnion(changes.items.keys)
-        if let soonest = changes.nextTransitions.values.compactMap({ $0 }).min(), nextWake.map({ soonest < $0 }) ?? true {
+        if let soonest = changes.nextTransitions.values.compactMap({ $0 }).min(), nextWake.map({ soonest < $0 }) ?? true
+        {
             nextWake = soonest
             sleeper?.cancel()
         }
@@ -108,8 +110,10 @@ actor DueTimer {
             var today = 0
             for zone in try store.timeZones() {
                 guard let timeZone = TimeZone(identifier: zone) else { continue }
-                let local = SchoolCalendar(timeZone: timeZone, dayStart: LocalTime(minutes: 0)!, dayEnd: LocalTime(minutes: 1)!)
-                    .localDate(of: instant)
+                let local = SchoolCalendar(
+                    timeZone: timeZone, dayStart: LocalTime(minutes: 0)!, dayEnd: LocalTime(minutes: 1)!
+                )
+                .localDate(of: instant)
                 today += try store.dueCount(on: local, timeZone: zone, notOverdueAt: instant)
             }
             return (try store.dueItemCount(), today, try store.overdueCount(at: instant))
@@ -175,11 +179,12 @@ actor DueTimer {
         guard !transitions.isEmpty else { return }
         let schools = Set(transitions.map(\.item.school))
         // Only to format the due time in the school's zone; without it the UTC instant is logged.
-        let calendars: [Int64: SchoolCalendar] = (try? await store.read { store in
-            var out: [Int64: SchoolCalendar] = [:]
-            for school in schools { out[school] = try store.calendar(school: school) }
-            return out
-        }) ?? [:]
+        let calendars: [Int64: SchoolCalendar] =
+            (try? await store.read { store in
+                var out: [Int64: SchoolCalendar] = [:]
+                for school in schools { out[school] = try store.calendar(school: school) }
+                return out
+            }) ?? [:]
         for transition in transitions {
             raisedCount += 1
             let item = transition.item

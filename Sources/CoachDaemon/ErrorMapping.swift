@@ -22,7 +22,8 @@ extension RPCError {
     init(_ error: StoreError) {
         switch error.kind {
         case .unavailable, .corrupt:
-            self.init(.storeUnavailable, error.message, hint: "nothing was changed; the operator should check the journal")
+            self.init(
+                .storeUnavailable, error.message, hint: "nothing was changed; the operator should check the journal")
         case .schemaTooNew:
             self.init(.storeUnavailable, error.message)
         }

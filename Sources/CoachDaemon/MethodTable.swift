@@ -66,14 +66,17 @@ struct MethodTable: Sendable {
 extension CoachService {
     /// Every method of the API, bound to this service.
     func methodTable(connections: @escaping @Sendable () -> Int) throws -> MethodTable {
-        var table = MethodTable(gate: { access, method, peer in try await self.authorize(access, method: method, peer) })
+        var table = MethodTable(gate: { access, method, peer in try await self.authorize(access, method: method, peer) }
+        )
         try table.constant(DaemonPing.self, "pong")
         try table.constant(
             DaemonInfo.self,
             DaemonInfoResult(
                 version: version, apiLevel: CoachAPI.level, capabilities: Self.capabilities, commit: BuildStamp.commit))
         try table.constant(RPCDiscover.self, CoachAPI.openRPC(version: version))
-        table.on(DaemonStatus.self, access: .admin) { _, peer in try await self.daemonStatus(peer, connections: connections()) }
+        table.on(DaemonStatus.self, access: .admin) { _, peer in
+            try await self.daemonStatus(peer, connections: connections())
+        }
         table.on(PeopleMe.self, access: .anyone) { _, peer in try await self.peopleMe(peer) }
         table.on(SchoolsAdd.self, access: .admin) { params, peer in try await self.schoolsAdd(params, peer) }
         table.on(SchoolsList.self, access: .known) { _, peer in try await self.schoolsList(peer) }
@@ -86,26 +89,39 @@ extension CoachService {
         table.on(PairsShow.self, access: .known) { params, peer in try await self.pairsShow(params, peer) }
         table.on(PairsList.self, access: .known) { params, peer in try await self.pairsList(params, peer) }
         table.on(CyclesStart.self, access: .members) { params, peer in try await self.cyclesStart(params, peer) }
-        table.on(DropInsSchedule.self, access: .members) { params, peer in try await self.dropInsSchedule(params, peer) }
-        table.on(DropInsComplete.self, access: .coaches) { params, peer in try await self.dropInsComplete(params, peer) }
-        table.on(FollowUpsComplete.self, access: .members) { params, peer in try await self.followUpsComplete(params, peer) }
+        table.on(DropInsSchedule.self, access: .members) { params, peer in try await self.dropInsSchedule(params, peer)
+        }
+        table.on(DropInsComplete.self, access: .coaches) { params, peer in try await self.dropInsComplete(params, peer)
+        }
+        table.on(FollowUpsComplete.self, access: .members) { params, peer in
+            try await self.followUpsComplete(params, peer)
+        }
         table.on(AdaptationsSet.self, access: .members) { params, peer in try await self.adaptationsSet(params, peer) }
-        table.on(AdaptationsClose.self, access: .members) { params, peer in try await self.adaptationsClose(params, peer) }
-        table.onEncoded(DueListMethod.self, access: .known, immediately: { raw, peer in self.dueListCached(raw, peer) }) { params, peer in
+        table.on(AdaptationsClose.self, access: .members) { params, peer in
+            try await self.adaptationsClose(params, peer)
+        }
+        table.onEncoded(DueListMethod.self, access: .known, immediately: { raw, peer in self.dueListCached(raw, peer) })
+        { params, peer in
             try await self.dueListEncoded(params, peer)
         }
         table.on(BackupCreate.self, access: .admin) { _, peer in try await self.backupCreate(peer) }
         table.on(BackupRead.self, access: .admin) { params, peer in try await self.backupRead(params, peer) }
         table.on(BackupFinish.self, access: .admin) { params, peer in try await self.backupFinish(params, peer) }
         table.on(CalendarList.self, access: .known) { params, peer in try await self.calendarList(params, peer) }
-        table.on(CalendarRemoveClosure.self, access: .managers) { params, peer in try await self.removeClosure(params, peer) }
+        table.on(CalendarRemoveClosure.self, access: .managers) { params, peer in
+            try await self.removeClosure(params, peer)
+        }
         table.on(CalendarRemoveTerm.self, access: .managers) { params, peer in try await self.removeTerm(params, peer) }
         table.on(PeopleUpdate.self, access: .managers) { params, peer in try await self.peopleUpdate(params, peer) }
-        table.on(PeopleDeactivate.self, access: .managers) { params, peer in try await self.peopleDeactivate(params, peer) }
+        table.on(PeopleDeactivate.self, access: .managers) { params, peer in
+            try await self.peopleDeactivate(params, peer)
+        }
         table.on(PairsEnd.self, access: .managers) { params, peer in try await self.pairsEnd(params, peer) }
         table.on(DropInsList.self, access: .known) { params, peer in try await self.dropInsList(params, peer) }
         table.on(DropInsCancel.self, access: .known) { params, peer in try await self.dropInsCancel(params, peer) }
-        table.on(DropInsReschedule.self, access: .members) { params, peer in try await self.dropInsReschedule(params, peer) }
+        table.on(DropInsReschedule.self, access: .members) { params, peer in
+            try await self.dropInsReschedule(params, peer)
+        }
         table.on(DropInsLog.self, access: .coaches) { params, peer in try await self.dropInsLog(params, peer) }
         // Issue 12: who may ask is checked inside each (a school, a coach, a pair).
         table.on(SchoolsStatus.self, access: .known) { params, peer in try await self.schoolsStatus(params, peer) }
@@ -117,13 +133,20 @@ extension CoachService {
         table.on(PeopleExport.self, access: .admin) { params, peer in try await self.peopleExport(params, peer) }
         table.on(PeopleErase.self, access: .admin) { params, peer in try await self.peopleErase(params, peer) }
         // Issue 13: calendars in (a school's lead or an admin) and out (oneself, or checked inside).
-        table.on(CalendarImportMethod.self, access: .managers) { params, peer in try await self.calendarImport(params, peer) }
-        table.on(CalendarExportMethod.self, access: .known) { params, peer in try await self.calendarExport(params, peer) }
+        table.on(CalendarImportMethod.self, access: .managers) { params, peer in
+            try await self.calendarImport(params, peer)
+        }
+        table.on(CalendarExportMethod.self, access: .known) { params, peer in
+            try await self.calendarExport(params, peer)
+        }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
     }
 
     /// Optional features, as `daemon.info` lists them.
-    static let capabilities = ["backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year", "calendar-io"]
+    static let capabilities = [
+        "backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year",
+        "calendar-io",
+    ]
 }

@@ -15,7 +15,9 @@ enum PrivateFiles {
     static func secureDirectory(_ path: String) throws -> String? {
         var info = stat()
         if stat(path, &info) != 0 {
-            guard errno == ENOENT else { throw Refused(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+            guard errno == ENOENT else {
+                throw Refused(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             // The umask may have narrowed the mode further; never wider than 0700.
@@ -33,9 +35,11 @@ enum PrivateFiles {
         }
         guard chmod(path, mode_t(info.st_mode & 0o700)) == 0 else {
             throw Refused(
-                description: "cannot make the state directory \(path) private (chmod 700): \(String(cString: strerror(errno)))")
+                description:
+                    "cannot make the state directory \(path) private (chmod 700): \(String(cString: strerror(errno)))")
         }
-        return "the state directory \(path) was open to other users (mode \(octal(info.st_mode & 0o777))); it is now 0700"
+        return
+            "the state directory \(path) was open to other users (mode \(octal(info.st_mode & 0o777))); it is now 0700"
     }
 
     /// Makes `path` and its `-wal`/`-shm` files 0600, creating the database file empty (SQLite

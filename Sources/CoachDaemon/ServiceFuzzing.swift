@@ -113,7 +113,8 @@ public enum ServiceFuzzing {
                 params = [:]
             } else {
                 // The params through the real parser, as the socket would hand them over.
-                let envelope = Array(#"{"jsonrpc":"2.0","id":1,"method":"x","params":"#.utf8) + text + [UInt8(ascii: "}")]
+                let envelope =
+                    Array(#"{"jsonrpc":"2.0","id":1,"method":"x","params":"#.utf8) + text + [UInt8(ascii: "}")]
                 guard case .single(.request(let request)) = RPCCodec.parse(envelope) else { continue }
                 params = request.params
             }
@@ -150,11 +151,17 @@ public enum ServiceFuzzing {
             let admin = peers[0]
             let hill = try await service.schoolsAdd(.init(name: "Hill", timeZone: "Europe/London"), admin).id
             let dale = try await service.schoolsAdd(.init(name: "Dale", timeZone: "America/New_York"), admin).id
-            let teacher = try await service.peopleAdd(.init(name: "Ada", school: hill, roles: ["teacher"], uid: 5001), admin).id
-            let coach = try await service.peopleAdd(.init(name: "Cy", school: hill, roles: ["coach"], uid: 5002), admin).id
+            let teacher = try await service.peopleAdd(
+                .init(name: "Ada", school: hill, roles: ["teacher"], uid: 5001), admin
+            ).id
+            let coach = try await service.peopleAdd(.init(name: "Cy", school: hill, roles: ["coach"], uid: 5002), admin)
+                .id
             _ = try await service.peopleAdd(.init(name: "Lee", school: hill, roles: ["lead"], uid: 5003), admin)
-            let other = try await service.peopleAdd(.init(name: "Bo", school: hill, roles: ["teacher"], uid: 5004), admin).id
-            _ = try await service.peopleAdd(.init(name: "Di", school: dale, roles: ["lead", "coach"], uid: 5005), admin)
+            let other = try await service.peopleAdd(
+                .init(name: "Bo", school: hill, roles: ["teacher"], uid: 5004), admin
+            ).id
+            _ = try await service.peopleAdd(
+                .init(name: "Di", school: dale, roles: ["lead", "coach"], uid: 5005), admin)
             _ = try await service.pairsCreate(.init(teacher: teacher, coach: coach), admin)
             _ = try await service.pairsCreate(.init(teacher: other, coach: coach), admin)
         }
@@ -163,7 +170,8 @@ public enum ServiceFuzzing {
             let context = RPCContext(peer: PeerCredentials(pid: 1, uid: peer.uid, gid: peer.gid), connectionID: 1)
             let before = try? await store.read { try $0.count(of: .history) }
             do {
-                _ = try await dispatcher.dispatch(RPCRequest(method: method, id: .int(1), params: params), context: context)
+                _ = try await dispatcher.dispatch(
+                    RPCRequest(method: method, id: .int(1), params: params), context: context)
             } catch {
                 if [.internalError, .storeUnavailable].contains(error.name) {
                     broken.withLockedValue {

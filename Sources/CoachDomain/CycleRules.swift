@@ -7,7 +7,9 @@ public enum CycleRules {
     public static let maxTextLength = 4000
 
     /// Checks a free text (focus, notes, adaptation): `TextRules.freeText`. Returns it trimmed.
-    public static func text(_ value: String, field: String, maxLength: Int = maxTextLength) throws(DomainError) -> String {
+    public static func text(_ value: String, field: String, maxLength: Int = maxTextLength) throws(DomainError)
+        -> String
+    {
         try TextRules.freeText(value, field: field, maxCharacters: maxLength)
     }
 
@@ -35,7 +37,8 @@ public enum CycleRules {
         else {
             throw DomainError(
                 .outsideSchoolHours, "a drop-in must fall inside school hours, \(calendar.dayStart)–\(calendar.dayEnd)",
-                field: "start", hint: "pick a start between \(calendar.dayStart) and \(minutes) minutes before \(calendar.dayEnd)")
+                field: "start",
+                hint: "pick a start between \(calendar.dayStart) and \(minutes) minutes before \(calendar.dayEnd)")
         }
         if let clash = coachDropIns.first(where: { $0.overlaps(start: start, end: end) }) {
             guard mayDescribe(clash) else {
@@ -61,7 +64,9 @@ public enum CycleRules {
 
     /// A new drop-in needs an agreed focus, no drop-in still open, and the last one followed up.
     public static func checkCanSchedule(_ state: PairState) throws(DomainError) {
-        guard state.pair.active else { throw DomainError(.invalidState, "pair \(state.pair.id) is closed", field: "pair") }
+        guard state.pair.active else {
+            throw DomainError(.invalidState, "pair \(state.pair.id) is closed", field: "pair")
+        }
         guard state.focus != nil else {
             throw DomainError(
                 .invalidState, "pair \(state.pair.id) has no agreed focus yet", field: "pair",
@@ -91,7 +96,8 @@ public enum CycleRules {
         }
         guard now >= dropIn.start else {
             throw DomainError(
-                .invalidState, "drop-in \(dropIn.id) starts at \(calendar.format(dropIn.start)); it cannot be done before then",
+                .invalidState,
+                "drop-in \(dropIn.id) starts at \(calendar.format(dropIn.start)); it cannot be done before then",
                 field: "dropin")
         }
     }

@@ -48,7 +48,9 @@ public struct DueItem: Sendable, Hashable {
     public var dueAt: Date
     public var overdueAt: Date
 
-    public init(kind: DueKind, pair: Int64, school: Int64, dropIn: Int64?, dueDate: LocalDate, dueAt: Date, overdueAt: Date) {
+    public init(
+        kind: DueKind, pair: Int64, school: Int64, dropIn: Int64?, dueDate: LocalDate, dueAt: Date, overdueAt: Date
+    ) {
         self.kind = kind
         self.pair = pair
         self.school = school
@@ -80,7 +82,8 @@ public enum DueCalculator {
             return DueItem(
                 kind: kind, pair: pair.id, school: pair.school, dropIn: dropIn, dueDate: date,
                 dueAt: at ?? calendar.dayStartInstant(date),
-                overdueAt: max(at ?? .distantPast, calendar.dayEndInstant(policy.graceSchoolDays == 0 ? date : overdueDay)))
+                overdueAt: max(
+                    at ?? .distantPast, calendar.dayEndInstant(policy.graceSchoolDays == 0 ? date : overdueDay)))
         }
         if let last = state.lastDropIn {
             if !last.isCompleted {
@@ -95,7 +98,9 @@ public enum DueCalculator {
         // from the cancellation when that date had passed.
         func dropInDue(_ date: LocalDate) -> DueItem {
             guard let cancelled = state.lastCancelledAt else { return item(.dropIn, dropIn: nil, date: date) }
-            return item(.dropIn, dropIn: nil, date: max(date, calendar.firstSchoolDay(onOrAfter: calendar.localDate(of: cancelled))))
+            return item(
+                .dropIn, dropIn: nil,
+                date: max(date, calendar.firstSchoolDay(onOrAfter: calendar.localDate(of: cancelled))))
         }
         if let adaptation = state.activeAdaptation {
             return dropInDue(calendar.firstSchoolDay(onOrAfter: adaptation.practiseUntil))

@@ -15,7 +15,9 @@ public struct SchoolCalendar: Sendable {
     public private(set) var closures: [DateRange]
     private var termSpan: DateRange?
 
-    public init(timeZone: TimeZone, dayStart: LocalTime, dayEnd: LocalTime, terms: [DateRange] = [], closures: [DateRange] = []) {
+    public init(
+        timeZone: TimeZone, dayStart: LocalTime, dayEnd: LocalTime, terms: [DateRange] = [], closures: [DateRange] = []
+    ) {
         self.timeZone = timeZone
         self.dayStart = dayStart
         self.dayEnd = dayEnd
@@ -129,10 +131,13 @@ public enum InstantFormat {
     }
 
     /// The parts of `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]` (a space may stand for `T`).
-    public static func parse(_ text: String) -> (date: LocalDate, secondOfDay: Int, fraction: Double, offsetSeconds: Int?)? {
+    public static func parse(_ text: String) -> (
+        date: LocalDate, secondOfDay: Int, fraction: Double, offsetSeconds: Int?
+    )? {
         let scalars = Array(text.utf8)
-        guard scalars.count >= 16, scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: "t")
-            || scalars[10] == UInt8(ascii: " ")
+        guard scalars.count >= 16,
+            scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: "t")
+                || scalars[10] == UInt8(ascii: " ")
         else { return nil }
         guard let date = LocalDate(String(decoding: scalars[0..<10], as: UTF8.self)) else { return nil }
         func number(_ range: Range<Int>) -> Int? {

@@ -84,7 +84,9 @@ public enum StaffImport {
         }
         for required in ["name", "roles"] where columns[required] == nil {
             errors.append(
-                RowError(row: 1, column: required, message: "the header has no \(required) column (columns: \(knownColumns.joined(separator: ", ")))"))
+                RowError(
+                    row: 1, column: required,
+                    message: "the header has no \(required) column (columns: \(knownColumns.joined(separator: ", ")))"))
         }
         if columns["login"] == nil && columns["uid"] == nil {
             errors.append(RowError(row: 1, column: "login", message: "the header needs a login or a uid column"))
@@ -119,14 +121,18 @@ public enum StaffImport {
             let name = check("name") { () throws(DomainError) in
                 try TextRules.line(field("name") ?? "", field: "name", maxCharacters: maxNameCharacters)
             }
-            let login = field("login").flatMap { text in check("login") { () throws(DomainError) in try TextRules.login(text) } }
+            let login = field("login").flatMap { text in
+                check("login") { () throws(DomainError) in try TextRules.login(text) }
+            }
             var uid: Int64?
             if let text = field("uid") {
                 if let value = Int64(text), value >= 0, value < Int64(UInt32.max) {
                     uid = value
                 } else {
                     rowErrors.append(
-                        RowError(row: number, column: "uid", message: "\"\(TextRules.printable(text, limit: 20))\" is not a uid (0–4294967294)"))
+                        RowError(
+                            row: number, column: "uid",
+                            message: "\"\(TextRules.printable(text, limit: 20))\" is not a uid (0–4294967294)"))
                 }
             }
             if field("login") == nil && field("uid") == nil {
@@ -142,7 +148,12 @@ public enum StaffImport {
                 check("coach") { () throws(DomainError) in try TextRules.login(text, field: "coach") }
             }
             if let roles, coach != nil, !roles.contains(.teacher) {
-                rowErrors.append(RowError(row: number, column: "coach", message: "only a teacher is paired with a coach; give this row the teacher role or leave coach empty"))
+                rowErrors.append(
+                    RowError(
+                        row: number, column: "coach",
+                        message:
+                            "only a teacher is paired with a coach; give this row the teacher role or leave coach empty"
+                    ))
             }
             if let login, let coach, login == coach {
                 rowErrors.append(RowError(row: number, column: "coach", message: "a teacher cannot coach themselves"))
@@ -192,11 +203,15 @@ public enum StaffImport {
             if let login = row.login {
                 guard let found = uids[login] else {
                     failedLogins.insert(login)
-                    errors.append(RowError(row: row.row, column: "login", message: "there is no Unix user \"\(login)\" on this machine"))
+                    errors.append(
+                        RowError(
+                            row: row.row, column: "login", message: "there is no Unix user \"\(login)\" on this machine"
+                        ))
                     continue
                 }
                 if let given = row.uid, given != found {
-                    errors.append(RowError(row: row.row, column: "uid", message: "login \(login) has uid \(found), not \(given)"))
+                    errors.append(
+                        RowError(row: row.row, column: "uid", message: "login \(login) has uid \(found), not \(given)"))
                     continue
                 }
                 uid = found
@@ -204,13 +219,18 @@ public enum StaffImport {
             guard let uid else { continue }
             if let earlier = rowOfUID[uid] {
                 if let login = row.login { failedLogins.insert(login) }
-                errors.append(RowError(row: row.row, column: row.login != nil ? "login" : "uid", message: "the same person as row \(earlier)"))
+                errors.append(
+                    RowError(
+                        row: row.row, column: row.login != nil ? "login" : "uid",
+                        message: "the same person as row \(earlier)"))
                 continue
             }
             if elsewhere.contains(uid) {
                 if let login = row.login { failedLogins.insert(login) }
                 errors.append(
-                    RowError(row: row.row, column: row.login != nil ? "login" : "uid", message: "uid \(uid) is already linked to someone in another school"))
+                    RowError(
+                        row: row.row, column: row.login != nil ? "login" : "uid",
+                        message: "uid \(uid) is already linked to someone in another school"))
                 continue
             }
             rowOfUID[uid] = row.row
@@ -243,7 +263,9 @@ public enum StaffImport {
                 errors.append(
                     RowError(
                         row: row, column: "coach",
-                        message: "no coach with login \(login) in this file or in the school; add a row for them or check the spelling"))
+                        message:
+                            "no coach with login \(login) in this file or in the school; add a row for them or check the spelling"
+                    ))
                 continue
             }
             // Someone already in coachd keeps their stored roles; a new row has the file's.
@@ -254,14 +276,17 @@ public enum StaffImport {
             case .new: (coachRoles, coachActive) = (steps[coachStep ?? index].row.roles, true)
             }
             guard coachRoles.contains(.coach), coachActive else {
-                errors.append(RowError(row: row, column: "coach", message: "\(login) is not an active coach of this school"))
+                errors.append(
+                    RowError(row: row, column: "coach", message: "\(login) is not an active coach of this school"))
                 continue
             }
             if case .existing(let person) = steps[index].who, !person.roles.contains(.teacher) || !person.active {
                 errors.append(
                     RowError(
                         row: row, column: "coach",
-                        message: "person \(person.id) is already in coachd but not an active teacher; only a teacher is paired with a coach"))
+                        message:
+                            "person \(person.id) is already in coachd but not an active teacher; only a teacher is paired with a coach"
+                    ))
                 continue
             }
             guard found != steps[index].who else {

@@ -44,7 +44,8 @@ public enum TextRules {
                 || byte == UInt8(ascii: "-")
         }
         guard !value.isEmpty, value.utf8.count <= 64, allowed, let zone = TimeZone(identifier: value) else {
-            throw .invalid("\"\(printable(value, limit: 64))\" is not an IANA time zone", field: field, hint: "e.g. Europe/London")
+            throw .invalid(
+                "\"\(printable(value, limit: 64))\" is not an IANA time zone", field: field, hint: "e.g. Europe/London")
         }
         return zone
     }
@@ -110,7 +111,11 @@ public enum TextRules {
     public static func printable(_ value: String, limit: Int) -> String {
         var out = ""
         for scalar in value.unicodeScalars.prefix(limit) {
-            if isControl(scalar) || isFormatting(scalar) { out += describe(scalar) } else { out.unicodeScalars.append(scalar) }
+            if isControl(scalar) || isFormatting(scalar) {
+                out += describe(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
         }
         return value.unicodeScalars.count > limit ? out + "…" : out
     }

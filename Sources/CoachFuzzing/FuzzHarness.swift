@@ -122,7 +122,9 @@ public enum FuzzHarness {
         }
     }
 
-    static func checkParams<M: RPCMethod>(_ method: M.Type, _ params: [String: JSONValue], _ line: [UInt8]) throws(PropertyBroken) {
+    static func checkParams<M: RPCMethod>(_ method: M.Type, _ params: [String: JSONValue], _ line: [UInt8])
+        throws(PropertyBroken)
+    {
         let first: M.Params
         do {
             first = try RPCCodec.decodeParams(M.Params.self, from: params)

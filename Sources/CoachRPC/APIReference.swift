@@ -63,7 +63,8 @@ extension RPCMethod {
         } else {
             out += "| param | type | required | description |\n|---|---|---|---|\n"
             for field in Params.fields {
-                out += "| `\(field.name)` | \(field.schema.wireDescription) | \(field.required ? "yes" : "no") | \(field.summary) |\n"
+                out +=
+                    "| `\(field.name)` | \(field.schema.wireDescription) | \(field.required ? "yes" : "no") | \(field.summary) |\n"
             }
             out += "\n"
         }
@@ -71,7 +72,8 @@ extension RPCMethod {
         case .object(let fields):
             out += "Result: an object.\n\n| member | type | description |\n|---|---|---|\n"
             for field in fields {
-                out += "| `\(field.name)`\(field.required ? "" : " (optional)") | \(field.schema.wireDescription) | \(field.summary) |\n"
+                out +=
+                    "| `\(field.name)`\(field.required ? "" : " (optional)") | \(field.schema.wireDescription) | \(field.summary) |\n"
             }
             out += "\n"
         case let other:

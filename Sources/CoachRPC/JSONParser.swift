@@ -275,7 +275,9 @@ private struct Cursor {
         }
         if isInteger && !overflow {
             if negative {
-                if magnitude <= UInt64(Int64.max) + 1 { return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)) }
+                if magnitude <= UInt64(Int64.max) + 1 {
+                    return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
+                }
             } else if magnitude <= UInt64(Int64.max) {
                 return .int(Int64(magnitude))
             }

@@ -213,13 +213,15 @@ public enum RPCCodec {
         -> P
     {
         if params.keys.contains("") {
-            throw .invalidParams("params must be an object of named parameters", hint: "positional params are not supported")
+            throw .invalidParams(
+                "params must be an object of named parameters", hint: "positional params are not supported")
         }
         let known = Set(P.fields.map(\.name))
         for key in params.keys.sorted() where !known.contains(key) {
             let list = P.fields.map(\.name).joined(separator: ", ")
             throw .invalidParams(
-                "unknown parameter \"\(key)\"", field: key, hint: list.isEmpty ? "this method takes no params" : "accepted: \(list)")
+                "unknown parameter \"\(key)\"", field: key,
+                hint: list.isEmpty ? "this method takes no params" : "accepted: \(list)")
         }
         for field in P.fields where field.required && (params[field.name] == nil || params[field.name] == .null) {
             throw .invalidParams("missing parameter \"\(field.name)\": \(field.summary)", field: field.name)
@@ -280,14 +282,16 @@ public enum RPCCodec {
         switch error {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let field = name(context.codingPath)
-            return .invalidParams("parameter \"\(field ?? "params")\" has the wrong type\(expected(field))", field: field)
+            return .invalidParams(
+                "parameter \"\(field ?? "params")\" has the wrong type\(expected(field))", field: field)
         case .keyNotFound(let key, let context):
             let field = name(context.codingPath + [key])
             return .invalidParams("missing parameter \"\(field ?? key.stringValue)\"", field: field)
         case .dataCorrupted(let context):
             let field = name(context.codingPath)
             return .invalidParams(
-                "parameter \"\(field ?? "params")\" is not valid: \(context.debugDescription)\(expected(field))", field: field)
+                "parameter \"\(field ?? "params")\" is not valid: \(context.debugDescription)\(expected(field))",
+                field: field)
         @unknown default:
             return .invalidParams("params could not be read")
         }

@@ -116,7 +116,8 @@ public struct RPCError: Error, Codable, Sendable, Hashable, CustomStringConverti
     }
 
     public static func methodNotFound(_ method: String) -> RPCError {
-        RPCError(.methodNotFound, "Method not found: \(method)", field: "method", hint: "rpc.discover lists the methods")
+        RPCError(
+            .methodNotFound, "Method not found: \(method)", field: "method", hint: "rpc.discover lists the methods")
     }
 
     public static func invalidParams(_ message: String, field: String? = nil, hint: String? = nil) -> RPCError {

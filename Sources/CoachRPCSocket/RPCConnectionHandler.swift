@@ -372,7 +372,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         } else if now >= lastActivity + serving.idleTimeout {
             // Notice, not debug: a client that stops half-way through a line ends here too.
             serving.logger.notice(
-                "connection idle: closing", metadata: ["rpc.idle_timeout": "\(serving.idleTimeout.nanoseconds / 1_000_000) ms"])
+                "connection idle: closing",
+                metadata: ["rpc.idle_timeout": "\(serving.idleTimeout.nanoseconds / 1_000_000) ms"])
             _ = machine.close()
             context.close(promise: nil)
         } else {

@@ -1,9 +1,9 @@
 import CoachRPC
 import Foundation
 public import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc

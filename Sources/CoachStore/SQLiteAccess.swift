@@ -33,21 +33,26 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func closures(school: Int64) throws -> [Closure] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), arguments: [school])
-            .compactMap { row in
-                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                    Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
-                }
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), arguments: [school]
+        )
+        .compactMap { row in
+            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                Closure(
+                    id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
             }
+        }
     }
 
     func terms(school: Int64) throws -> [Term] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), arguments: [school])
-            .compactMap { row in
-                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
-                }
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), arguments: [school]
+        )
+        .compactMap { row in
+            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
             }
+        }
     }
 
     func person(_ id: Int64) throws -> Person? {
@@ -55,13 +60,16 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func person(uid: Int64) throws -> Person? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE uid = ?"), arguments: [uid]).map(Self.person)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE uid = ?"), arguments: [uid]).map(
+            Self.person)
     }
 
     func people(school: Int64?) throws -> [Person] {
         if let school {
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), arguments: [school])
-                .map(Self.person)
+            return try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), arguments: [school]
+            )
+            .map(Self.person)
         }
         return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM person ORDER BY id")).map(Self.person)
     }
@@ -91,12 +99,15 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func cycles(pair: Int64) throws -> [Cycle] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), arguments: [pair]).map(Self.cycle)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), arguments: [pair])
+            .map(Self.cycle)
     }
 
     func currentCycle(pair: Int64) throws -> Cycle? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
-            .map(Self.cycle)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair]
+        )
+        .map(Self.cycle)
     }
 
     func dropIn(_ id: Int64) throws -> DropIn? {
@@ -104,7 +115,8 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func dropIns(pair: Int64) throws -> [DropIn] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), arguments: [pair]).map(Self.dropIn)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), arguments: [pair])
+            .map(Self.dropIn)
     }
 
     func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
@@ -118,40 +130,50 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func followUp(dropIn: Int64) throws -> FollowUp? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE dropin = ?"), arguments: [dropIn]).map(Self.followUp)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE dropin = ?"), arguments: [dropIn]).map(
+            Self.followUp)
     }
 
     func followUps(pair: Int64) throws -> [FollowUp] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), arguments: [pair])
-            .map(Self.followUp)
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), arguments: [pair]
+        )
+        .map(Self.followUp)
     }
 
     func adaptation(_ id: Int64) throws -> Adaptation? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE id = ?"), arguments: [id]).map(Self.adaptation)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE id = ?"), arguments: [id]).map(
+            Self.adaptation)
     }
 
     func activeAdaptation(pair: Int64) throws -> Adaptation? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL"), arguments: [pair])
-            .map(Self.adaptation)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL"), arguments: [pair]
+        )
+        .map(Self.adaptation)
     }
 
     func adaptations(pair: Int64) throws -> [Adaptation] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), arguments: [pair])
-            .map(Self.adaptation)
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), arguments: [pair]
+        )
+        .map(Self.adaptation)
     }
 
     func history(pair: Int64) throws -> [HistoryEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM history WHERE pair = ? ORDER BY id"), arguments: [pair]).map { row in
-            HistoryEvent(
-                at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
-                school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
-        }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM history WHERE pair = ? ORDER BY id"), arguments: [pair])
+            .map { row in
+                HistoryEvent(
+                    at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
+                    school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
+            }
     }
 
     func personHistory(person: Int64) throws -> [HistoryEvent] {
         // No index on subject: this is read for an export, rarely, by an admin.
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM history WHERE pair IS NULL AND subject = ? AND kind LIKE 'person.%' ORDER BY id"),
+            db.cachedStatement(
+                sql: "SELECT * FROM history WHERE pair IS NULL AND subject = ? AND kind LIKE 'person.%' ORDER BY id"),
             arguments: [person]
         ).map { row in
             HistoryEvent(
@@ -162,7 +184,8 @@ struct SQLiteAccess: StoreWriting {
 
     func allPairStates() throws -> [PairState] {
         // Bulk reads keyed by pair, so start-up costs a handful of queries, not several per pair.
-        let pairs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pair WHERE active ORDER BY id")).map(Self.pair)
+        let pairs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pair WHERE active ORDER BY id")).map(
+            Self.pair)
         var focus: [Int64: Cycle] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle GROUP BY pair)")
@@ -172,8 +195,10 @@ struct SQLiteAccess: StoreWriting {
         }
         var lastDropIn: [Int64: DropIn] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin WHERE cancelled_at IS NULL GROUP BY pair)")
-        {
+            db,
+            sql:
+                "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin WHERE cancelled_at IS NULL GROUP BY pair)"
+        ) {
             let dropIn = Self.dropIn(row)
             lastDropIn[dropIn.pair] = dropIn
         }
@@ -217,7 +242,8 @@ struct SQLiteAccess: StoreWriting {
 
     func lastDropIn(pair: Int64) throws -> DropIn? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1"),
+            db.cachedStatement(
+                sql: "SELECT * FROM dropin WHERE pair = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1"),
             arguments: [pair]
         ).map(Self.dropIn)
     }
@@ -233,9 +259,11 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func closure(_ id: Int64) throws -> Closure? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [id]).flatMap { row in
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [id]).flatMap {
+            row in
             DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Closure(id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
+                Closure(
+                    id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
             }
         }
     }
@@ -249,22 +277,27 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func dropInMoves(dropIn: Int64) throws -> [DropInMove] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM dropin_move WHERE dropin = ? ORDER BY id"), arguments: [dropIn])
-            .map { row in
-                DropInMove(
-                    dropIn: row["dropin"], fromStart: Date(timeIntervalSince1970: row["from_start"]),
-                    fromMinutes: row["from_minutes"], toStart: Date(timeIntervalSince1970: row["to_start"]),
-                    toMinutes: row["to_minutes"], at: Date(timeIntervalSince1970: row["at"]))
-            }
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM dropin_move WHERE dropin = ? ORDER BY id"), arguments: [dropIn]
+        )
+        .map { row in
+            DropInMove(
+                dropIn: row["dropin"], fromStart: Date(timeIntervalSince1970: row["from_start"]),
+                fromMinutes: row["from_minutes"], toStart: Date(timeIntervalSince1970: row["to_start"]),
+                toMinutes: row["to_minutes"], at: Date(timeIntervalSince1970: row["at"]))
+        }
     }
 
     func lastFollowUp(pair: Int64) throws -> FollowUp? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair])
-            .map(Self.followUp)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1"), arguments: [pair]
+        )
+        .map(Self.followUp)
     }
 
     func dueItem(pair: Int64) throws -> DueItem? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]).flatMap(Self.dueItem)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]).flatMap(
+            Self.dueItem)
     }
 
     func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
@@ -279,19 +312,22 @@ struct SQLiteAccess: StoreWriting {
             arguments += [school]
         }
         if let person {
-            sql += " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
+            sql +=
+                " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
             arguments += [person, person]
         }
-        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments: arguments)
-            .compactMap { row in
-                let pair = Self.pair(row)
-                guard let kind = DueKind(rawValue: row["d_kind"]) else { return nil }
-                let item = DueItem(
-                    kind: kind, pair: pair.id, school: pair.school, dropIn: row["d_dropin"],
-                    dueDate: LocalDate(dayNumber: row["d_day"]), dueAt: Date(timeIntervalSince1970: row["d_due"]),
-                    overdueAt: Date(timeIntervalSince1970: row["d_overdue"]))
-                return (pair, item)
-            }
+        return try Row.fetchAll(
+            db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments: arguments
+        )
+        .compactMap { row in
+            let pair = Self.pair(row)
+            guard let kind = DueKind(rawValue: row["d_kind"]) else { return nil }
+            let item = DueItem(
+                kind: kind, pair: pair.id, school: pair.school, dropIn: row["d_dropin"],
+                dueDate: LocalDate(dayNumber: row["d_day"]), dueAt: Date(timeIntervalSince1970: row["d_due"]),
+                overdueAt: Date(timeIntervalSince1970: row["d_overdue"]))
+            return (pair, item)
+        }
     }
 
     func names(of people: Set<Int64>) throws -> [Int64: String] {
@@ -351,74 +387,104 @@ struct SQLiteAccess: StoreWriting {
     // MARK: Writing
 
     func insert(_ school: School) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)").execute(arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
+        try db.cachedStatement(sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
         return db.lastInsertedRowID
     }
 
     func insert(_ closure: Closure) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO closure (school, from_day, to_day, reason, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber])
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO closure (school, from_day, to_day, reason, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason,
+            closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber,
+        ])
         return db.lastInsertedRowID
     }
 
     func insert(_ term: Term) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO term (school, name, from_day, to_day, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid, term.source?.recurrence?.dayNumber])
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO term (school, name, from_day, to_day, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed,
+            term.source?.uid, term.source?.recurrence?.dayNumber,
+        ])
         return db.lastInsertedRowID
     }
 
     func insert(_ person: Person) throws -> Int64 {
         let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
-        try db.cachedStatement(sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)").execute(arguments: [person.name, person.school, roles, person.uid, person.login])
+        try db.cachedStatement(sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [person.name, person.school, roles, person.uid, person.login])
         return db.lastInsertedRowID
     }
 
     func insert(_ pair: Pair) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970])
+        try db.cachedStatement(
+            sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
     func insert(_ cycle: Cycle) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)").execute(arguments: [cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)").execute(arguments: [
+            cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970,
+        ])
         return db.lastInsertedRowID
     }
 
     func insert(_ dropIn: DropIn) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO dropin (pair, coach, cycle, start, minutes, completed_at, notes)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                dropIn.pair, dropIn.coach, dropIn.cycle, dropIn.start.timeIntervalSince1970, dropIn.minutes,
-                dropIn.completedAt?.timeIntervalSince1970, dropIn.notes,
-            ])
+                """
+        ).execute(arguments: [
+            dropIn.pair, dropIn.coach, dropIn.cycle, dropIn.start.timeIntervalSince1970, dropIn.minutes,
+            dropIn.completedAt?.timeIntervalSince1970, dropIn.notes,
+        ])
         return db.lastInsertedRowID
     }
 
     func completeDropIn(_ id: Int64, at: Date, notes: String?) throws {
-        try db.cachedStatement(sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL").execute(arguments: [at.timeIntervalSince1970, notes, id])
+        try db.cachedStatement(
+            sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL"
+        ).execute(arguments: [at.timeIntervalSince1970, notes, id])
     }
 
     func insert(_ followUp: FollowUp) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)").execute(arguments: [followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ adaptation: Adaptation) throws -> Int64 {
-        try db.cachedStatement(sql: """
-                INSERT INTO adaptation (pair, text, set_at, set_on, school_days, practise_until)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                adaptation.pair, adaptation.text, adaptation.setAt.timeIntervalSince1970,
-                adaptation.setOn.dayNumber, adaptation.schoolDays, adaptation.practiseUntil.dayNumber,
+        try db.cachedStatement(sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [
+                followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes,
             ])
         return db.lastInsertedRowID
     }
 
+    func insert(_ adaptation: Adaptation) throws -> Int64 {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO adaptation (pair, text, set_at, set_on, school_days, practise_until)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            adaptation.pair, adaptation.text, adaptation.setAt.timeIntervalSince1970,
+            adaptation.setOn.dayNumber, adaptation.schoolDays, adaptation.practiseUntil.dayNumber,
+        ])
+        return db.lastInsertedRowID
+    }
+
     func closeAdaptation(_ id: Int64, at: Date, on: LocalDate, outcome: Outcome) throws {
-        try db.cachedStatement(sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL").execute(arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
+        try db.cachedStatement(
+            sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL"
+        ).execute(arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
     }
 
     func cancelDropIn(_ id: Int64, at: Date, reason: String) throws {
         try db.cachedStatement(
-            sql: "UPDATE dropin SET cancelled_at = ?, cancel_reason = ? WHERE id = ? AND cancelled_at IS NULL AND completed_at IS NULL"
+            sql:
+                "UPDATE dropin SET cancelled_at = ?, cancel_reason = ? WHERE id = ? AND cancelled_at IS NULL AND completed_at IS NULL"
         ).execute(arguments: [at.timeIntervalSince1970, reason, id])
     }
 
@@ -452,11 +518,23 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func update(_ closure: Closure) throws {
-        try db.cachedStatement(sql: "UPDATE closure SET from_day = ?, to_day = ?, reason = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?").execute(arguments: [closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber, closure.id])
+        try db.cachedStatement(
+            sql:
+                "UPDATE closure SET from_day = ?, to_day = ?, reason = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?"
+        ).execute(arguments: [
+            closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed,
+            closure.source?.uid, closure.source?.recurrence?.dayNumber, closure.id,
+        ])
     }
 
     func update(_ term: Term) throws {
-        try db.cachedStatement(sql: "UPDATE term SET name = ?, from_day = ?, to_day = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?").execute(arguments: [term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid, term.source?.recurrence?.dayNumber, term.id])
+        try db.cachedStatement(
+            sql:
+                "UPDATE term SET name = ?, from_day = ?, to_day = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?"
+        ).execute(arguments: [
+            term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid,
+            term.source?.recurrence?.dayNumber, term.id,
+        ])
     }
 
     func installationID() throws -> String? {
@@ -477,7 +555,8 @@ struct SQLiteAccess: StoreWriting {
             return db.changesCount
         }
         // Only texts people wrote are counted: erasing the same pair again finds none.
-        erased.focuses = try run("UPDATE cycle SET focus = ? WHERE pair = ? AND focus <> ?", [placeholder, pair, placeholder])
+        erased.focuses = try run(
+            "UPDATE cycle SET focus = ? WHERE pair = ? AND focus <> ?", [placeholder, pair, placeholder])
         erased.dropInNotes = try run("UPDATE dropin SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
         erased.reasons = try run(
             "UPDATE dropin SET cancel_reason = ? WHERE pair = ? AND cancel_reason IS NOT NULL AND cancel_reason <> ?",
@@ -518,16 +597,19 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func append(_ event: HistoryEvent) throws {
-        try db.cachedStatement(sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
-                event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
-                event.subject,
-            ])
+        try db.cachedStatement(
+            sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
+            event.subject,
+        ])
     }
 
     func markRaised(_ keys: [String], at: Date) throws -> [String] {
         var fresh: [String] = []
         for key in keys {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(arguments: [key, at.timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(
+                arguments: [key, at.timeIntervalSince1970])
             if db.changesCount > 0 { fresh.append(key) }
         }
         return fresh
@@ -539,7 +621,8 @@ struct SQLiteAccess: StoreWriting {
             try db.cachedStatement(sql: "DELETE FROM due_item WHERE pair = ?").execute(arguments: [pair])
             return nil
         }
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]),
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]),
             Self.dueItem(row) == item
         {
             return (row["next_at"] as Double?).map(Date.init(timeIntervalSince1970:))
@@ -547,14 +630,17 @@ struct SQLiteAccess: StoreWriting {
         let dueRaised = try isRaised(Transition(kind: .due, item: item, at: item.dueAt).key)
         let overdueRaised = try isRaised(Transition(kind: .overdue, item: item, at: item.overdueAt).key)
         let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR REPLACE INTO due_item
                 (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber, item.dueAt.timeIntervalSince1970,
-                item.overdueAt.timeIntervalSince1970, dueRaised, overdueRaised, next?.timeIntervalSince1970,
-            ])
+                """
+        ).execute(arguments: [
+            pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber,
+            item.dueAt.timeIntervalSince1970,
+            item.overdueAt.timeIntervalSince1970, dueRaised, overdueRaised, next?.timeIntervalSince1970,
+        ])
         return next
     }
 
@@ -563,7 +649,8 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func setDuePolicy(_ fingerprint: String) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('due_item.policy', ?)").execute(arguments: [fingerprint])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('due_item.policy', ?)")
+            .execute(arguments: [fingerprint])
     }
 
     func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition] {
@@ -578,18 +665,22 @@ struct SQLiteAccess: StoreWriting {
             for (kind, at) in [(Transition.Kind.due, item.dueAt), (.overdue, item.overdueAt)] where at <= instant {
                 if kind == .due ? dueRaised : overdueRaised { continue }
                 let transition = Transition(kind: kind, item: item, at: at)
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(arguments: [transition.key, instant.timeIntervalSince1970])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO raised_transition (key, at) VALUES (?, ?)").execute(
+                    arguments: [transition.key, instant.timeIntervalSince1970])
                 if db.changesCount > 0 { fresh.append(transition) }
                 if kind == .due { dueRaised = true } else { overdueRaised = true }
             }
             let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
-            try db.cachedStatement(sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?").execute(arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
+            try db.cachedStatement(
+                sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?"
+            ).execute(arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
         }
         return fresh.sorted { ($0.at, $0.item.pair) < ($1.at, $1.item.pair) }
     }
 
     private func isRaised(_ key: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM raised_transition WHERE key = ?"), arguments: [key]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM raised_transition WHERE key = ?"), arguments: [key])
+            ?? false
     }
 
     private static func nextUnraised(_ item: DueItem, dueRaised: Bool, overdueRaised: Bool) -> Date? {
@@ -630,7 +721,9 @@ struct SQLiteAccess: StoreWriting {
     }
 
     static func cycle(_ row: Row) -> Cycle {
-        Cycle(id: row["id"], pair: row["pair"], focus: row["focus"], startedAt: Date(timeIntervalSince1970: row["started_at"]))
+        Cycle(
+            id: row["id"], pair: row["pair"], focus: row["focus"],
+            startedAt: Date(timeIntervalSince1970: row["started_at"]))
     }
 
     static func dropIn(_ row: Row) -> DropIn {

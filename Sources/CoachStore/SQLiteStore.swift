@@ -177,12 +177,15 @@ public final class SQLiteStore: CoachStore {
             return try queue.read { db in
                 var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
                 for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                    problems.append("row \(row[1] as Int64? ?? 0) of \(row[0] as String? ?? "?") refers to a missing \(row[2] as String? ?? "?")")
+                    problems.append(
+                        "row \(row[1] as Int64? ?? 0) of \(row[0] as String? ?? "?") refers to a missing \(row[2] as String? ?? "?")"
+                    )
                 }
                 let applied = try migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(migrator.migrations).sorted()
                 if !unknown.isEmpty {
-                    problems.append("migrated by a newer coachd (unknown migrations: \(unknown.joined(separator: ", ")))")
+                    problems.append(
+                        "migrated by a newer coachd (unknown migrations: \(unknown.joined(separator: ", ")))")
                 }
                 let version = migrator.migrations.last { applied.contains($0) } ?? "none"
                 return (version, problems)

@@ -37,7 +37,8 @@ struct DatasetCommand: AsyncParsableCommand {
             .generate(to: out)
         print(
             "dataset=\(profile.name) pairs=\(summary.pairs) people=\(summary.people) history=\(summary.history) "
-                + "dropins=\(summary.dropIns) seconds=\(String(format: "%.1f", summary.seconds)) bytes=\(summary.bytes)")
+                + "dropins=\(summary.dropIns) seconds=\(String(format: "%.1f", summary.seconds)) bytes=\(summary.bytes)"
+        )
     }
 }
 
@@ -47,7 +48,8 @@ extension DatasetGenerator {
         let now = Date()
         let today = LocalDate(dayNumber: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
         let day = anchor ?? today
-        let cutoff = anchor == nil || day == today ? now : Date(timeIntervalSince1970: Double(day.dayNumber + 1) * 86_400 - 1)
+        let cutoff =
+            anchor == nil || day == today ? now : Date(timeIntervalSince1970: Double(day.dayNumber + 1) * 86_400 - 1)
         return DatasetGenerator(profile: profile, anchor: day, seed: seed, cutoff: cutoff)
     }
 }

@@ -13,11 +13,14 @@ struct DatasetProfile: Sendable {
     var cyclesPerPair: Int
 
     /// Two schools of ten pairs: enough to exercise every benchmark once (the smoke step).
-    static let tiny = DatasetProfile(name: "tiny", schools: 2, pairsPerSchool: 10, coachesPerSchool: 2, cyclesPerPair: 3)
+    static let tiny = DatasetProfile(
+        name: "tiny", schools: 2, pairsPerSchool: 10, coachesPerSchool: 2, cyclesPerPair: 3)
     /// 1,000 pairs in schools of the trust's size: the small side of B4.
-    static let small = DatasetProfile(name: "small", schools: 10, pairsPerSchool: 100, coachesPerSchool: 10, cyclesPerPair: 9)
+    static let small = DatasetProfile(
+        name: "small", schools: 10, pairsPerSchool: 100, coachesPerSchool: 10, cyclesPerPair: 9)
     /// A multi-academy trust: 20 schools, 2,000 pairs, a year of history.
-    static let trust = DatasetProfile(name: "trust", schools: 20, pairsPerSchool: 100, coachesPerSchool: 10, cyclesPerPair: 9)
+    static let trust = DatasetProfile(
+        name: "trust", schools: 20, pairsPerSchool: 100, coachesPerSchool: 10, cyclesPerPair: 9)
     /// National scale: 100,000 pairs and about 5,000,000 history rows.
     static let national = DatasetProfile(
         name: "national", schools: 1000, pairsPerSchool: 100, coachesPerSchool: 10, cyclesPerPair: 9)
@@ -234,7 +237,8 @@ struct DatasetGenerator {
                 try writer.closeAdaptation(
                     open.id, at: closedAt, on: calendar.localDate(of: closedAt),
                     outcome: ["embedded", "continuing", "dropped"][random.below(3)])
-                try writer.history(at: closedAt, kind: "adaptation.closed", school: school, pair: pair, subject: open.id)
+                try writer.history(
+                    at: closedAt, kind: "adaptation.closed", school: school, pair: pair, subject: open.id)
                 openAdaptation = nil
             }
             let minutes = 10 + random.below(6)
@@ -242,7 +246,8 @@ struct DatasetGenerator {
             let completed = done <= cutoff
             let dropIn = try writer.dropIn(
                 pair: pair, coach: coach, cycle: cycle, start: start, minutes: minutes,
-                completedAt: completed ? done : nil, notes: completed ? "Visited; pupils answered in full sentences." : nil)
+                completedAt: completed ? done : nil,
+                notes: completed ? "Visited; pupils answered in full sentences." : nil)
             try writer.history(at: booked, kind: "dropin.scheduled", school: school, pair: pair, subject: dropIn)
             guard completed else { break }
             try writer.history(at: done, kind: "dropin.completed", school: school, pair: pair, subject: dropIn)
@@ -250,7 +255,8 @@ struct DatasetGenerator {
             let followDay = calendar.schoolDay(1 + (random.below(4) == 0 ? 1 : 0), after: day)
             let followAt = calendar.instant(followDay, LocalTime("15:45")!)
             if followAt > cutoff { break }
-            let followUp = try writer.followUp(dropIn: dropIn, pair: pair, at: followAt, notes: "Agreed one small change.")
+            let followUp = try writer.followUp(
+                dropIn: dropIn, pair: pair, at: followAt, notes: "Agreed one small change.")
             try writer.history(at: followAt, kind: "followup.completed", school: school, pair: pair, subject: followUp)
             let until = calendar.schoolDay(5, after: followDay)
             let adaptation = try writer.adaptation(
@@ -265,7 +271,9 @@ struct DatasetGenerator {
 
     /// English school terms and closures (half-terms, Christmas, Easter, summer, bank holidays)
     /// for every academic year meeting the range.
-    static func calendarRows(from: LocalDate, to: LocalDate) -> (terms: [(String, DateRange)], closures: [(String, DateRange)]) {
+    static func calendarRows(from: LocalDate, to: LocalDate) -> (
+        terms: [(String, DateRange)], closures: [(String, DateRange)]
+    ) {
         var terms: [(String, DateRange)] = []
         var closures: [(String, DateRange)] = []
         func date(_ y: Int, _ m: Int, _ d: Int) -> LocalDate { LocalDate(year: y, month: m, day: d)! }
@@ -319,16 +327,20 @@ struct RowWriter {
         self.db = db
         schoolStatement = try db.makeStatement(
             sql: "INSERT INTO school (id, name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?, ?)")
-        termStatement = try db.makeStatement(sql: "INSERT INTO term (school, name, from_day, to_day) VALUES (?, ?, ?, ?)")
+        termStatement = try db.makeStatement(
+            sql: "INSERT INTO term (school, name, from_day, to_day) VALUES (?, ?, ?, ?)")
         closureStatement = try db.makeStatement(
             sql: "INSERT INTO closure (school, from_day, to_day, reason) VALUES (?, ?, ?, ?)")
         personStatement = try db.makeStatement(
             sql: "INSERT INTO person (id, name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?, NULL)")
         pairStatement = try db.makeStatement(
             sql: "INSERT INTO pair (id, school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, 1, ?)")
-        cycleStatement = try db.makeStatement(sql: "INSERT INTO cycle (id, pair, focus, started_at) VALUES (?, ?, ?, ?)")
+        cycleStatement = try db.makeStatement(
+            sql: "INSERT INTO cycle (id, pair, focus, started_at) VALUES (?, ?, ?, ?)")
         dropInStatement = try db.makeStatement(
-            sql: "INSERT INTO dropin (id, pair, coach, cycle, start, minutes, completed_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            sql:
+                "INSERT INTO dropin (id, pair, coach, cycle, start, minutes, completed_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         followUpStatement = try db.makeStatement(
             sql: "INSERT INTO followup (id, dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?, ?)")
         adaptationStatement = try db.makeStatement(
@@ -339,7 +351,9 @@ struct RowWriter {
         closeStatement = try db.makeStatement(
             sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ?")
         historyStatement = try db.makeStatement(
-            sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, 0, NULL, ?, ?, ?, ?)")
+            sql:
+                "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, 0, NULL, ?, ?, ?, ?)"
+        )
     }
 
     mutating func school(id: Int64, name: String, zone: String, start: LocalTime, end: LocalTime) throws {

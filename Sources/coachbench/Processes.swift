@@ -52,11 +52,13 @@ enum Shell {
 
     /// Runs a command that must succeed; returns its stdout.
     @discardableResult
-    static func check(_ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) throws -> String {
+    static func check(_ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) throws -> String
+    {
         let output = try run(arguments, environment: environment, input: input)
         guard output.status == 0 else {
             throw BenchError(
-                "\(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr.prefix(2000))\(output.stdout.prefix(500))")
+                "\(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr.prefix(2000))\(output.stdout.prefix(500))"
+            )
         }
         return output.stdout
     }
@@ -216,5 +218,6 @@ func contextSwitches(of pid: Int32) -> [String: Int] {
 func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return 0 }
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }

@@ -35,7 +35,8 @@ struct Report {
         out += "over a Unix socket or against the physical floor, with the same load generator "
         out += "(`Benchmarks/loadgen.c`); the ratio is what is judged. The budget is `shared/docs/PERFORMANCE.md`.\n\n"
         if quick {
-            out += "**Smoke run** (tiny data, each benchmark once, briefly): the figures only prove the benchmarks work; "
+            out +=
+                "**Smoke run** (tiny data, each benchmark once, briefly): the figures only prove the benchmarks work; "
             out += "nothing is judged.\n\n"
         }
         out += "| | |\n|---|---|\n"
@@ -45,7 +46,8 @@ struct Report {
         out += "| id | what | coachd | reference | ratio | target | result |\n|---|---|---|---|---|---|---|\n"
         for row in rows {
             let verdict = quick ? "(smoke)" : row.pass ? "**pass**" : "**miss**"
-            out += "| \(row.id) | \(row.what) | \(row.coachd) | \(row.reference) | \(row.ratioText) | \(row.target) | \(verdict) |\n"
+            out +=
+                "| \(row.id) | \(row.what) | \(row.coachd) | \(row.reference) | \(row.ratioText) | \(row.target) | \(verdict) |\n"
         }
         out += "\n## Details\n\n"
         for (id, lines) in details {

@@ -113,7 +113,8 @@ final class BenchRunner {
                 report.datasets.append("\(profile.name): cached (\(path))")
                 continue
             }
-            let summary = try await DatasetGenerator.make(profile: profile, anchor: nil, seed: 20_261_124).generate(to: path)
+            let summary = try await DatasetGenerator.make(profile: profile, anchor: nil, seed: 20_261_124).generate(
+                to: path)
             report.datasets.append(
                 "\(profile.name): \(summary.pairs) pairs, \(summary.people) people, \(summary.history) history rows, "
                     + "\(summary.dropIns) drop-ins, \(summary.bytes / 1_000_000) MB, generated in "
@@ -135,7 +136,8 @@ final class BenchRunner {
             ], log: work + "/redis.log")
         try waitForSocket(floorSocket, process: floor)
         try waitForSocket(redisSocket, process: redis)
-        report.redisVersion = (try? Shell.check(["redis-server", "--version"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+        report.redisVersion =
+            (try? Shell.check(["redis-server", "--version"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     }
 
     private var floorSocket: String { work + "/sockets/floor.sock" }
@@ -152,7 +154,8 @@ final class BenchRunner {
             if copy {
                 try Shell.check(["cp", "--reflink=auto", database, state + "/coachd.sqlite"])
             } else {
-                try FileManager.default.createSymbolicLink(atPath: state + "/coachd.sqlite", withDestinationPath: database)
+                try FileManager.default.createSymbolicLink(
+                    atPath: state + "/coachd.sqlite", withDestinationPath: database)
             }
         }
         return try launchCoachd(name: name, state: state, environment: environment)
@@ -253,7 +256,9 @@ final class BenchRunner {
             "redis-benchmark", "-s", redisSocket, "-c", "8", "-n", quick ? "2000" : "200000", "-t", "ping_inline", "-q",
         ]), benchmark.status == 0 {
             let text = benchmark.stdout.split(separator: "\r").last.map(String.init) ?? benchmark.stdout
-            lines.append("redis-benchmark (redis's own client) PING_INLINE, 8 clients: \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            lines.append(
+                "redis-benchmark (redis's own client) PING_INLINE, 8 clients: \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         report.generator = lines
     }
@@ -286,7 +291,8 @@ final class BenchRunner {
         // The school's lead asks (a person, not an admin), when we can act as another uid.
         let lead: Int? = getuid() == 0 ? 100_001 : nil
         let saved = work + "/sockets/due-list-reply.json"  // writable by the lead's uid
-        _ = try load(coachd, connections: 1, line: request, expect: "\"result\"", requests: 1, asUID: lead, saveReply: saved)
+        _ = try load(
+            coachd, connections: 1, line: request, expect: "\"result\"", requests: 1, asUID: lead, saveReply: saved)
         var value = try Data(contentsOf: URL(fileURLWithPath: saved))
         if value.last == UInt8(ascii: "\n") { value.removeLast() }
         let items = (String(decoding: value, as: UTF8.self).components(separatedBy: "\"pair\":").count - 1)
@@ -294,7 +300,10 @@ final class BenchRunner {
         try Shell.check(["redis-cli", "-s", redisSocket, "-x", "SET", "duelist"], input: value)
         let runs = try alternate([
             ("coachd", { try self.load(coachd, connections: 8, line: request, expect: "\"result\"", asUID: lead) }),
-            ("redis", { try self.load(self.redisSocket, connections: 8, line: "GET duelist", resp: true, expect: "$") }),
+            (
+                "redis",
+                { try self.load(self.redisSocket, connections: 8, line: "GET duelist", resp: true, expect: "$") }
+            ),
         ])
         let c = runs["coachd"]!
         let r = runs["redis"]!
@@ -302,7 +311,8 @@ final class BenchRunner {
         report.add(
             Row(
                 id: "B2",
-                what: "`due.list` for one school (trust: 20 schools, 2,000 pairs), 8 connections, vs redis `GET` of a value of the same size",
+                what:
+                    "`due.list` for one school (trust: 20 schools, 2,000 pairs), 8 connections, vs redis `GET` of a value of the same size",
                 coachd: "\(Format.rate(c.rps)), p99 \(Format.micros(c.p99))", reference: "redis \(Format.rate(r.rps))",
                 ratio: ratio, ratioText: Format.ratio(ratio), target: "≥ 0.5× redis; p99 ≤ 2 ms",
                 pass: ratio >= 0.5 && c.p99 <= 2000),
@@ -324,14 +334,24 @@ final class BenchRunner {
         for (placement, cpu) in [("same CPU", "0"), ("cross CPU", last)] where cores > 1 || cpu == "0" {
             let runs = try alternate([
                 ("coachd", { try self.load(coachd.socket, connections: 1, line: Self.ping, expect: "pong", pin: cpu) }),
-                ("floor", { try self.load(self.floorSocket, connections: 1, line: Self.ping, expect: "pong", pin: cpu) }),
-                ("redis", { try self.load(self.redisSocket, connections: 1, line: "PING", resp: true, expect: "PONG", pin: cpu) }),
+                (
+                    "floor",
+                    { try self.load(self.floorSocket, connections: 1, line: Self.ping, expect: "pong", pin: cpu) }
+                ),
+                (
+                    "redis",
+                    {
+                        try self.load(
+                            self.redisSocket, connections: 1, line: "PING", resp: true, expect: "PONG", pin: cpu)
+                    }
+                ),
             ])
             let ratio = runs["coachd"]!.p50 / runs["floor"]!.p50
             report.add(
                 Row(
                     id: placement == "same CPU" ? "B3" : "B3x",
-                    what: "`daemon.ping` p50, 1 connection, vs bare socket round trip (\(placement): servers on CPU 0, client on CPU \(cpu))",
+                    what:
+                        "`daemon.ping` p50, 1 connection, vs bare socket round trip (\(placement): servers on CPU 0, client on CPU \(cpu))",
                     coachd: Format.micros(runs["coachd"]!.p50), reference: "floor \(Format.micros(runs["floor"]!.p50))",
                     ratio: ratio, ratioText: Format.ratio(ratio), target: "≤ 1.5×", pass: ratio <= 1.5),
                 details: [
@@ -360,8 +380,11 @@ final class BenchRunner {
         let cachedRatio = results["national"]!.p50 / results["small"]!.p50
         report.add(
             Row(
-                id: "B4", what: "`due.list` p50 for a 100-pair school at 100,000 pairs vs at 1,000 pairs (answer computed, cache off)",
-                coachd: Format.micros(uncached["national"]!.p50), reference: "1,000 pairs \(Format.micros(uncached["small"]!.p50))",
+                id: "B4",
+                what:
+                    "`due.list` p50 for a 100-pair school at 100,000 pairs vs at 1,000 pairs (answer computed, cache off)",
+                coachd: Format.micros(uncached["national"]!.p50),
+                reference: "1,000 pairs \(Format.micros(uncached["small"]!.p50))",
                 ratio: ratio, ratioText: Format.ratio(ratio), target: "≤ 2×", pass: ratio <= 2),
             details: [
                 "answer computed (COACHD_CACHE_DUE_LIST=false): 100k pairs \(Format.run(uncached["national"]!)); 1k pairs \(Format.run(uncached["small"]!))",
@@ -375,7 +398,8 @@ final class BenchRunner {
         let state = work + "/b5"
         try? FileManager.default.removeItem(atPath: state)
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: state + "/coachd.sqlite", withDestinationPath: dataset("national"))
+        try FileManager.default.createSymbolicLink(
+            atPath: state + "/coachd.sqlite", withDestinationPath: dataset("national"))
         // The first start after generation catches up transitions since the dataset was written;
         // it is reported, then the restarts are measured (page cache warm, as on a restart).
         let first = try launchCoachd(name: "b5", state: state)
@@ -397,7 +421,9 @@ final class BenchRunner {
                 coachd: String(format: "%.0f ms; %.1f MB", readyMs, rssMB), reference: "—", ratio: nil,
                 ratioText: "—", target: "≤ 200 ms; ≤ 50 MB", pass: readyMs <= 200 && rssMB <= 50),
             details: [
-                String(format: "first start after generation: %.0f ms to READY, RSS %.1f MB", first.readyMilliseconds, first.rssKB / 1024),
+                String(
+                    format: "first start after generation: %.0f ms to READY, RSS %.1f MB", first.readyMilliseconds,
+                    first.rssKB / 1024),
                 "restarts: " + ready.map { String(format: "%.0f", $0) }.joined(separator: ", ") + " ms; RSS "
                     + rss.map { String(format: "%.1f", $0 / 1024) }.joined(separator: ", ") + " MB",
             ])
@@ -421,7 +447,9 @@ final class BenchRunner {
             (
                 "ceiling",
                 {
-                    let output = try Shell.check([self.tools + "/fsync_ceiling", "-f", ceilingFile, "-d", "\(self.seconds)"])
+                    let output = try Shell.check([
+                        self.tools + "/fsync_ceiling", "-f", ceilingFile, "-d", "\(self.seconds)",
+                    ])
                     ceilingLine = output.trimmingCharacters(in: .whitespacesAndNewlines)
                     let tps = Shell.values(output)["tps"] ?? 0
                     ceilings.append(tps)
@@ -435,12 +463,17 @@ final class BenchRunner {
         let ratio = c.rps / ceiling
         report.add(
             Row(
-                id: "B6", what: "acknowledged durable changes/s (`cycles.start`), 8 connections, vs the fsync ceiling (single-row WAL transactions, synchronous=FULL, same disk)",
-                coachd: Format.rate(c.rps, unit: "changes/s"), reference: "ceiling \(Format.rate(ceiling, unit: "tx/s"))",
-                ratio: ratio, ratioText: Format.ratio(ratio), target: "≥ 0.8× (more with group commit)", pass: ratio >= 0.8),
+                id: "B6",
+                what:
+                    "acknowledged durable changes/s (`cycles.start`), 8 connections, vs the fsync ceiling (single-row WAL transactions, synchronous=FULL, same disk)",
+                coachd: Format.rate(c.rps, unit: "changes/s"),
+                reference: "ceiling \(Format.rate(ceiling, unit: "tx/s"))",
+                ratio: ratio, ratioText: Format.ratio(ratio), target: "≥ 0.8× (more with group commit)",
+                pass: ratio >= 0.8),
             details: [
                 "coachd 8 connections \(Format.run(c)); 1 connection \(Format.run(single))",
-                "fsync ceiling runs: " + ceilings.map { Format.rate($0, unit: "tx/s") }.joined(separator: ", ") + " (last: \(ceilingLine))",
+                "fsync ceiling runs: " + ceilings.map { Format.rate($0, unit: "tx/s") }.joined(separator: ", ")
+                    + " (last: \(ceilingLine))",
             ])
     }
 
@@ -457,7 +490,8 @@ final class BenchRunner {
         let data = try Data(contentsOf: URL(fileURLWithPath: json))
         let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let results = parsed?["results"] as? [[String: Any]] ?? []
-        guard results.count == 2, let coachctl = results[0]["median"] as? Double, let redisCLI = results[1]["median"] as? Double
+        guard results.count == 2, let coachctl = results[0]["median"] as? Double,
+            let redisCLI = results[1]["median"] as? Double
         else { throw BenchError("hyperfine wrote no results to \(json)") }
         let ratio = coachctl / redisCLI
         report.add(
@@ -481,9 +515,12 @@ final class BenchRunner {
         ] {
             let instance = try startCoachd(name: "b8", database: dataset("trust"), environment: environment)
             defer { instance.server.stop() }
-            let status = try? Shell.check([bin + "/coachctl", "daemon", "status", "--json", "--socket", instance.socket])
+            let status = try? Shell.check([
+                bin + "/coachctl", "daemon", "status", "--json", "--socket", instance.socket,
+            ])
             let next =
-                (status.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])?["nextTransition"]
+                (status.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])?[
+                    "nextTransition"]
                 as? String ?? "none"
             // Idle means after the last request: start-up work (catch-up, the first status line,
             // the status query just made) and Dispatch retiring its then-idle worker threads
@@ -500,7 +537,8 @@ final class BenchRunner {
             clock.stop()
             let steps =
                 ((try? String(contentsOfFile: clockLog, encoding: .utf8)) ?? "").split(separator: "\n")
-                .first { $0.hasPrefix("changes=") }.flatMap { Shell.values(String($0))["changes"] }.map { "\(Int($0))" } ?? "?"
+                .first { $0.hasPrefix("changes=") }.flatMap { Shell.values(String($0))["changes"] }.map { "\(Int($0))" }
+                ?? "?"
             var woken: [String] = []
             var total = 0
             for (thread, count) in after.sorted(by: { $0.key < $1.key }) {
@@ -520,9 +558,12 @@ final class BenchRunner {
         let withWatchdog = counts["WatchdogSec=20s"] ?? -1
         report.add(
             Row(
-                id: "B8", what: "wake-ups while idle for \(Int(idle)) s with due items hours away (context switches of every thread)",
+                id: "B8",
+                what:
+                    "wake-ups while idle for \(Int(idle)) s with due items hours away (context switches of every thread)",
                 coachd: "\(quiet) without watchdog; \(withWatchdog) with WatchdogSec=20s", reference: "—", ratio: nil,
-                ratioText: "—", target: "≤ 2 without watchdog (none but watchdog pings)", pass: quiet >= 0 && quiet <= 2),
+                ratioText: "—", target: "≤ 2 without watchdog (none but watchdog pings)", pass: quiet >= 0 && quiet <= 2
+            ),
             details: details)
     }
 
@@ -541,12 +582,14 @@ final class BenchRunner {
         let peak = lines.first { $0.hasPrefix("coachd VmHWM") }.flatMap { Int($0.split(separator: " ")[2]) } ?? -1
         let served = lines.first { $0.hasPrefix("served client:") } ?? "served client: none"
         let answered = Int(served.split(separator: " ")[2]) ?? 0
-        let what = "peak RSS while 64 connections send 1,000-request `rpc.discover` batches and never read; "
+        let what =
+            "peak RSS while 64 connections send 1,000-request `rpc.discover` batches and never read; "
             + "another client pings"
         report.add(
             Row(
                 id: "B13", what: what, coachd: "\(peak) MiB; \(served.dropFirst("served client: ".count))",
-                reference: "1,450 MiB before issue 10", ratio: nil, ratioText: "—", target: "< 256 MiB, others answered",
+                reference: "1,450 MiB before issue 10", ratio: nil, ratioText: "—",
+                target: "< 256 MiB, others answered",
                 pass: peak >= 0 && peak < 256 && answered > 0),
             details: lines)
     }
@@ -561,8 +604,12 @@ final class BenchRunner {
             } ?? "?"
         let kernel = (try? Shell.check(["uname", "-sr"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
         let date = ISO8601DateFormatter().string(from: Date())
-        let commit = (try? Shell.check(["git", "rev-parse", "--short", "HEAD"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        let dirty = ((try? Shell.check(["git", "status", "--porcelain", "--untracked-files=no"])) ?? "").isEmpty ? "" : " (with uncommitted changes)"
+        let commit =
+            (try? Shell.check(["git", "rev-parse", "--short", "HEAD"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? "?"
+        let dirty =
+            ((try? Shell.check(["git", "status", "--porcelain", "--untracked-files=no"])) ?? "").isEmpty
+            ? "" : " (with uncommitted changes)"
         return [
             ("CPU", model), ("cores", "\(ProcessInfo.processInfo.activeProcessorCount)"), ("kernel", kernel),
             ("date", date), ("commit", commit + dirty),

@@ -12,7 +12,8 @@ struct AdaptationCommand: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = AdaptationsSet.command(
             "set",
-            abstract: "Records the teacher's one small adaptation, after the conversation; close the active one with --close-previous.",
+            abstract:
+                "Records the teacher's one small adaptation, after the conversation; close the active one with --close-previous.",
             discussion: """
                 Outcomes: \(OutcomeName.all.joined(separator: ", ")).
                 Example: coachctl adaptation set "wait five seconds after a question" --close-previous embedded

@@ -94,7 +94,10 @@ struct DropInCommand: ParsableCommand {
 /// `coachctl invite`: the teacher's word for booking a drop-in.
 struct InviteCommand: ParsableCommand {
     static let configuration = DropInsSchedule.command(
-        "invite", discussion: "The same as `dropin schedule`. Example: coachctl invite --at \"2027-03-08 10:20\"; a visit already held: coachctl dropin log")
+        "invite",
+        discussion:
+            "The same as `dropin schedule`. Example: coachctl invite --at \"2027-03-08 10:20\"; a visit already held: coachctl dropin log"
+    )
     @OptionGroup var global: GlobalOptions
     @OptionGroup var pair: PairOption
     @OptionGroup var booking: BookingOptions
@@ -115,7 +118,8 @@ struct FollowUpCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: FollowUpsComplete.help("dropin", valueName: "DROPIN")) var dropin: Int64
         @Option(help: FollowUpsComplete.help("notes", valueName: "TEXT")) var notes: String?
-        @Option(help: ArgumentHelp("When the conversation happened (default now): \(HumanTime.forms).", valueName: "TIME"))
+        @Option(
+            help: ArgumentHelp("When the conversation happened (default now): \(HumanTime.forms).", valueName: "TIME"))
         var at: String?
 
         func run() throws {

@@ -33,13 +33,18 @@ struct DemoCommand: ParsableCommand {
             let session = try global.session()
             let me = try session.call(PeopleMe.self, NoParams())
             guard me.admin else {
-                throw LocalFailure(message: "demo seed: admins only", hint: "run it as root, as coachd's user or as a member of admin.group", code: Failure.usage)
+                throw LocalFailure(
+                    message: "demo seed: admins only",
+                    hint: "run it as root, as coachd's user or as a member of admin.group", code: Failure.usage)
             }
             guard try session.call(SchoolsList.self, NoParams()).schools.isEmpty else {
-                throw LocalFailure(message: "demo seed: the daemon already has data", hint: "a demo goes into an empty daemon only (no schools yet)", code: Failure.usage)
+                throw LocalFailure(
+                    message: "demo seed: the daemon already has data",
+                    hint: "a demo goes into an empty daemon only (no schools yet)", code: Failure.usage)
             }
             if createUsers && geteuid() != 0 {
-                throw LocalFailure(message: "demo seed: --create-users runs useradd, which needs root", hint: nil, code: Failure.usage)
+                throw LocalFailure(
+                    message: "demo seed: --create-users runs useradd, which needs root", hint: nil, code: Failure.usage)
             }
             var seeder = DemoSeeder(session: session, createUsers: createUsers, today: Date())
             let summary = try seeder.seed()
@@ -108,18 +113,24 @@ struct DemoSeeder {
     static let schools = [
         School(
             name: "Harbour Lane Primary", dayStart: "08:45", dayEnd: "15:15",
-            teachers: ["Amira Haddad", "Tom Whitfield", "Grace Okafor", "Lewis Pritchard", "Hannah Doyle", "Ravi Mistry",
-                "Ellie Barnes", "Owen Jenkins"],
+            teachers: [
+                "Amira Haddad", "Tom Whitfield", "Grace Okafor", "Lewis Pritchard", "Hannah Doyle", "Ravi Mistry",
+                "Ellie Barnes", "Owen Jenkins",
+            ],
             coaches: ["Claire Fenwick", "Marcus Bell"], lead: "Joanne Ashworth"),
         School(
             name: "St Aidan's CE Academy", dayStart: "08:30", dayEnd: "15:30",
-            teachers: ["Priya Sharma", "Daniel Hughes", "Sophie Clarke", "Femi Adeyemi", "Niamh Byrne", "Jack Thornton",
-                "Leah Goldberg", "Callum Reid"],
+            teachers: [
+                "Priya Sharma", "Daniel Hughes", "Sophie Clarke", "Femi Adeyemi", "Niamh Byrne", "Jack Thornton",
+                "Leah Goldberg", "Callum Reid",
+            ],
             coaches: ["Helen Marsh", "Yusuf Khan"], lead: "Rachel Ingram"),
         School(
             name: "Northfield High School", dayStart: "08:25", dayEnd: "15:05",
-            teachers: ["Martin Cole", "Zainab Ali", "Chloe Evans", "Ben Oduya", "Laura McKenzie", "Sam Novak",
-                "Isla Fraser", "Kwame Mensah"],
+            teachers: [
+                "Martin Cole", "Zainab Ali", "Chloe Evans", "Ben Oduya", "Laura McKenzie", "Sam Novak",
+                "Isla Fraser", "Kwame Mensah",
+            ],
             coaches: ["Diane Porter", "Oliver Grant"], lead: "Andrew Lacey"),
     ]
 
@@ -168,7 +179,8 @@ struct DemoSeeder {
     /// This school year's terms and closures (English-style dates, shifted a little per school),
     /// for the school year that holds today; the seed writes last year's summer term too, so a
     /// term of history exists whenever it runs.
-    static func calendar(for now: Date, shift: Int) -> (terms: [(String, Date, Date)], closures: [(String, Date, Date)]) {
+    static func calendar(for now: Date, shift: Int) -> (terms: [(String, Date, Date)], closures: [(String, Date, Date)])
+    {
         let c = utc.dateComponents([.year, .month], from: now)
         let year = c.month! >= 8 ? c.year! : c.year! - 1
         let autumnStart = adding(shift, to: date(year, 9, 3))
@@ -211,13 +223,15 @@ struct DemoSeeder {
     private mutating func seed(_ school: School, index: Int) throws {
         let id = try session.call(
             SchoolsAdd.self,
-            SchoolsAdd.Params(name: school.name, timeZone: "Europe/London", dayStart: school.dayStart, dayEnd: school.dayEnd)
+            SchoolsAdd.Params(
+                name: school.name, timeZone: "Europe/London", dayStart: school.dayStart, dayEnd: school.dayEnd)
         ).id
         summary.schools += 1
         let (terms, closures) = Self.calendar(for: today, shift: index)
         for (name, from, to) in terms {
             _ = try session.call(
-                CalendarAddTerm.self, CalendarAddTerm.Params(school: id, name: name, from: Self.day(from), to: Self.day(to)))
+                CalendarAddTerm.self,
+                CalendarAddTerm.Params(school: id, name: name, from: Self.day(from), to: Self.day(to)))
         }
         for (reason, from, to) in closures {
             _ = try session.call(
@@ -232,7 +246,8 @@ struct DemoSeeder {
         ).days
         let future = try session.call(
             CalendarSchoolDays.self,
-            CalendarSchoolDays.Params(school: id, from: Self.day(Self.adding(1, to: today)), to: Self.day(Self.adding(60, to: today)))
+            CalendarSchoolDays.Params(
+                school: id, from: Self.day(Self.adding(1, to: today)), to: Self.day(Self.adding(60, to: today)))
         ).days
 
         _ = try person(school.lead, school: id, roles: ["lead"], index: index)
@@ -283,7 +298,9 @@ struct DemoSeeder {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw LocalFailure(message: "demo seed: useradd \(login) failed (status \(process.terminationStatus))", hint: nil, code: Failure.cannotWrite)
+            throw LocalFailure(
+                message: "demo seed: useradd \(login) failed (status \(process.terminationStatus))", hint: nil,
+                code: Failure.cannotWrite)
         }
     }
 
@@ -295,11 +312,14 @@ struct DemoSeeder {
 
     private mutating func round(_ pair: Int64, on day: String, slot: Int, followUp: Bool) throws -> Int64 {
         let start = Self.at(day, slot: slot)
-        let dropIn = try session.call(DropInsSchedule.self, DropInsSchedule.Params(pair: pair, start: start, minutes: 15)).id
+        let dropIn = try session.call(
+            DropInsSchedule.self, DropInsSchedule.Params(pair: pair, start: start, minutes: 15)
+        ).id
         summary.dropIns += 1
         // A past round is recorded as it happened (`at`, API level 3): the visit when it ended, the
         // conversation after school that day; so the next round, later in the term, comes after it.
-        _ = try session.call(DropInsComplete.self, DropInsComplete.Params(dropin: dropIn, at: Self.at(day, slot: slot, plus: 15)))
+        _ = try session.call(
+            DropInsComplete.self, DropInsComplete.Params(dropin: dropIn, at: Self.at(day, slot: slot, plus: 15)))
         if followUp {
             _ = try session.call(FollowUpsComplete.self, FollowUpsComplete.Params(dropin: dropIn, at: "\(day)T15:45"))
             summary.followUps += 1
@@ -311,18 +331,21 @@ struct DemoSeeder {
         _ pair: Int64, to stage: DemoStage, past: [String], future: [String], school: School, salt: Int
     ) throws {
         guard stage != .noFocus else { return }
-        _ = try session.call(CyclesStart.self, CyclesStart.Params(pair: pair, focus: Self.focuses[salt % Self.focuses.count]))
+        _ = try session.call(
+            CyclesStart.self, CyclesStart.Params(pair: pair, focus: Self.focuses[salt % Self.focuses.count]))
         func pastDay(_ back: Int) -> String { past[max(past.count - back, 0)] }
         switch stage {
         case .noFocus, .focusAgreed:
             return
         case .booked:
             _ = try session.call(
-                DropInsSchedule.self, DropInsSchedule.Params(pair: pair, start: Self.at(future[0], slot: salt), minutes: 15))
+                DropInsSchedule.self,
+                DropInsSchedule.Params(pair: pair, start: Self.at(future[0], slot: salt), minutes: 15))
             summary.dropIns += 1
         case .dropInOverdue:
             _ = try session.call(
-                DropInsSchedule.self, DropInsSchedule.Params(pair: pair, start: Self.at(pastDay(4), slot: salt), minutes: 15))
+                DropInsSchedule.self,
+                DropInsSchedule.Params(pair: pair, start: Self.at(pastDay(4), slot: salt), minutes: 15))
             summary.dropIns += 1
         case .followUpDue:
             _ = try round(pair, on: pastDay(1), slot: salt, followUp: false)
@@ -346,7 +369,8 @@ struct DemoSeeder {
         _ = try session.call(
             AdaptationsSet.self,
             AdaptationsSet.Params(
-                pair: pair, text: Self.adaptations[salt % Self.adaptations.count], schoolDays: 5, closePrevious: closing))
+                pair: pair, text: Self.adaptations[salt % Self.adaptations.count], schoolDays: 5, closePrevious: closing
+            ))
         summary.adaptations += 1
     }
 }

@@ -5,7 +5,8 @@ import CoachRPC
 struct DueCommand: ParsableCommand {
     static let configuration = DueListMethod.command(
         "due", abstract: "What is due for the pairs the caller may see, soonest first; --overdue for the overdue only.",
-        discussion: "Examples: coachctl due; coachctl due --today; coachctl due --week; coachctl due --school 1 --overdue")
+        discussion:
+            "Examples: coachctl due; coachctl due --today; coachctl due --week; coachctl due --school 1 --overdue")
     @OptionGroup var global: GlobalOptions
     @Option(help: DueListMethod.help("school", valueName: "ID")) var school: Int64?
     @Flag(help: DueListMethod.help("overdueOnly")) var overdue = false
@@ -19,7 +20,8 @@ struct DueCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let range = dueRange(session)
-        let params = DueListMethod.Params(school: school, overdueOnly: overdue ? true : nil, from: range.from, to: range.to)
+        let params = DueListMethod.Params(
+            school: school, overdueOnly: overdue ? true : nil, from: range.from, to: range.to)
         try session.run(DueListMethod.self, params) { result in
             Self.render(result.items, overdueOnly: overdue)
         }
@@ -33,7 +35,8 @@ struct DueCommand: ParsableCommand {
             ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + (wide ? ["OVERDUE AT"] : []) + ["STATE"],
             items.map { item in
                 [
-                    HumanTime.show(item.dueAt), Output.kind(item.kind), item.teacherName, item.coachName, "\(item.pair)",
+                    HumanTime.show(item.dueAt), Output.kind(item.kind), item.teacherName, item.coachName,
+                    "\(item.pair)",
                     item.dropin.map { "\($0)" } ?? "-",
                 ] + (wide ? [HumanTime.show(item.overdueAt)] : []) + [item.overdue ? "overdue" : "due"]
             })

@@ -104,7 +104,8 @@ enum Failure {
         case .methodNotFound:
             return "coachd may be older than coachctl: compare `coachctl daemon info`"
         case .conflict:
-            return "see what is there: `coachctl dropin list`, `coachctl pair list`, `coachctl calendar list --school ID`"
+            return
+                "see what is there: `coachctl dropin list`, `coachctl pair list`, `coachctl calendar list --school ID`"
         case .invalidState:
             return "`coachctl pair show PAIR` shows where the pair stands; `coachctl due` what comes next"
         case .invalidParams:

@@ -81,7 +81,8 @@ struct Session {
     /// Reads an `--at` value: full forms as they are; relative ones in the school's zone.
     func readTime(_ text: String, direction: HumanTime.Direction, option: String = "--at") throws -> String {
         try HumanTime.read(
-            text, zone: HumanTime.isRelative(text) ? schoolZone() : TimeZone.current, direction: direction, option: option)
+            text, zone: HumanTime.isRelative(text) ? schoolZone() : TimeZone.current, direction: direction,
+            option: option)
     }
 
     /// Calls a method and prints its result.

@@ -37,7 +37,8 @@ struct Table {
         }
         let cut = all.map { row in
             row.enumerated().map { index, cell in
-                index < widths.count && cell.count > widths[index] ? String(cell.prefix(max(widths[index] - 1, 0))) + "…" : cell
+                index < widths.count && cell.count > widths[index]
+                    ? String(cell.prefix(max(widths[index] - 1, 0))) + "…" : cell
             }
         }
         return cut.map { row in

@@ -165,7 +165,9 @@ enum PairText {
         if !detail.cycles.isEmpty {
             let table = Table(
                 ["CYCLE", "STARTED", "FOCUS"],
-                detail.cycles.map { ["\($0.id)", HumanTime.show($0.startedAt), $0.focus.map { Output.short($0) } ?? Output.hidden] })
+                detail.cycles.map {
+                    ["\($0.id)", HumanTime.show($0.startedAt), $0.focus.map { Output.short($0) } ?? Output.hidden]
+                })
             sections.append("Foci\n" + table.render(indent: "  "))
         }
 
@@ -174,7 +176,8 @@ enum PairText {
             let table = Table(
                 ["AT", "EVENT", "BY", "SUBJECT"],
                 detail.history.map { entry in
-                    let actor = entry.actorName ?? entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
+                    let actor =
+                        entry.actorName ?? entry.actor.map { names[$0] ?? "person \($0)" } ?? "uid \(entry.actorUid)"
                     return [HumanTime.show(entry.at), entry.event, actor, entry.subject.map { "\($0)" } ?? "-"]
                 })
             sections.append("History\n" + table.render(indent: "  "))

@@ -42,7 +42,8 @@ struct PersonCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = PeopleList.command(
-            "list", abstract: "The active people of a school (admins and the school's lead); --all adds deactivated ones.")
+            "list",
+            abstract: "The active people of a school (admins and the school's lead); --all adds deactivated ones.")
         @OptionGroup var global: GlobalOptions
         @Option(help: PeopleList.help("school", valueName: "ID")) var school: Int64?
         @Flag(name: .customLong("all"), help: "Deactivated people too.") var includeInactive = false

@@ -45,7 +45,8 @@ extension PersonCommand {
                 data = FileManager.default.contents(atPath: file)
             }
             guard let data else {
-                throw UsageError(message: "cannot read \(file)", hint: "give the path of a CSV file, or - for standard input")
+                throw UsageError(
+                    message: "cannot read \(file)", hint: "give the path of a CSV file, or - for standard input")
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw UsageError(message: "\(file) is not UTF-8 text", hint: "export the staff list as CSV UTF-8")
@@ -64,10 +65,12 @@ extension PersonCommand {
             }
             for row in result.rows {
                 let who = row.person.map { "\(row.name) (person \($0))" } ?? row.name
-                var line = "row \(row.row): \(row.outcome == "added" ? (result.dryRun ? "would add" : "added") : "unchanged") \(who)"
+                var line =
+                    "row \(row.row): \(row.outcome == "added" ? (result.dryRun ? "would add" : "added") : "unchanged") \(who)"
                 if let coach = row.coach {
                     let pair =
-                        row.pair == "created" ? (result.dryRun ? "would pair with" : "paired with") : "already paired with"
+                        row.pair == "created"
+                        ? (result.dryRun ? "would pair with" : "paired with") : "already paired with"
                     line += ", \(pair) \(coach)"
                 }
                 lines.append(line)

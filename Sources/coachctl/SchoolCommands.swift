@@ -42,7 +42,8 @@ struct SchoolCommand: ParsableCommand {
 /// `coachctl closure add`: half-terms, INSET days, bank holidays.
 struct ClosureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "closure", abstract: "Close a school for some days, or open them again.", subcommands: [Add.self, Remove.self])
+        commandName: "closure", abstract: "Close a school for some days, or open them again.",
+        subcommands: [Add.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CalendarAddClosure.command(

@@ -22,7 +22,9 @@ struct Coachd: AsyncParsableCommand {
     var socketMode: String?
     @Option(name: .customLong("socket-group"), help: "Group of a socket coachd binds itself.")
     var socketGroup: String?
-    @Option(name: .customLong("state-dir"), help: "State directory holding the database (default: .coachd, or $STATE_DIRECTORY).")
+    @Option(
+        name: .customLong("state-dir"),
+        help: "State directory holding the database (default: .coachd, or $STATE_DIRECTORY).")
     var stateDir: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
@@ -73,7 +75,9 @@ struct Coachd: AsyncParsableCommand {
         }
         if let restoreDatabase {
             do {
-                print(try DatabaseRestore.restore(from: restoreDatabase, into: configuration.stateDirectory), terminator: "")
+                print(
+                    try DatabaseRestore.restore(from: restoreDatabase, into: configuration.stateDirectory),
+                    terminator: "")
             } catch {
                 FileHandle.standardError.write(Data("coachd: nothing restored: \(error)\n".utf8))
                 throw ExitCode.failure

@@ -42,9 +42,12 @@ import Testing
         let tree = root["command"] as? [String: Any] ?? [:]
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources")
-        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }
+        let files =
+            FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".swift") }
-            .filter { file in ["coachctl/", "CoachDaemon/", "CoachDomain/", "CoachClient/"].contains { file.hasPrefix($0) } }
+            .filter { file in
+                ["coachctl/", "CoachDaemon/", "CoachDomain/", "CoachClient/"].contains { file.hasPrefix($0) }
+            }
             ?? []
         var checked = 0
         for file in files {
@@ -55,7 +58,9 @@ import Testing
             for match in code.matches(of: /coachctl ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?/) {
                 let first = String(match.1)
                 // "coachctl and coachd …" in prose, and "coachctl: …" error prefixes are not commands.
-                guard !["and", "speaks", "is", "talks", "runs", "may", "prints", "the", "writes"].contains(first) else { continue }
+                guard !["and", "speaks", "is", "talks", "runs", "may", "prints", "the", "writes"].contains(first) else {
+                    continue
+                }
                 let children = tree["subcommands"] as? [[String: Any]] ?? []
                 let command = children.first { $0["commandName"] as? String == first }
                 #expect(command != nil, "\(file): `coachctl \(first)` is not a command")

@@ -1,9 +1,10 @@
-@testable import CoachDaemon
 import CoachDomain
 import CoachRPC
 import CoachStore
 import Foundation
 import Testing
+
+@testable import CoachDaemon
 
 @Suite("The service: rules, roles and confidentiality")
 struct CoachServiceTests {
@@ -44,12 +45,28 @@ struct CoachServiceTests {
         var f = try await ServiceFixture()
         try await f.seed()
         let before = try await f.store.read { try $0.count(of: .history) }
-        #expect(await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T10:00"), Peers.teacher) }?.name == .invalidState)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T10:00"), Peers.teacher)
+            }?.name == .invalidState)
         _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "f"), Peers.teacher)
-        #expect(await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-28T10:00"), Peers.teacher) }?.name == .notASchoolDay)
-        #expect(await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T16:00"), Peers.teacher) }?.name == .outsideSchoolHours)
-        #expect(await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "soon"), Peers.teacher) }?.data?.field == "start")
-        #expect(await wireError { _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T10:00", minutes: 16), Peers.teacher) }?.data?.field == "minutes")
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-28T10:00"), Peers.teacher)
+            }?.name == .notASchoolDay)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T16:00"), Peers.teacher)
+            }?.name == .outsideSchoolHours)
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "soon"), Peers.teacher)
+            }?.data?.field == "start")
+        #expect(
+            await wireError {
+                _ = try await f.service.dropInsSchedule(
+                    .init(pair: f.pair, start: "2026-11-23T10:00", minutes: 16), Peers.teacher)
+            }?.data?.field == "minutes")
         let after = try await f.store.read { try $0.count(of: .history) }
         #expect(after == before + 1)  // only the cycle
         #expect(try await f.store.read { try $0.count(of: .dropin) } == 0)
@@ -62,7 +79,8 @@ struct CoachServiceTests {
         for pair in pairs { _ = try await f.service.cyclesStart(.init(pair: pair, focus: "f"), Peers.admin) }
         _ = try await f.service.dropInsSchedule(.init(pair: pairs[0], start: "2026-11-24T10:00"), Peers.admin)
         let clash = await wireError {
-            _ = try await f.service.dropInsSchedule(.init(pair: pairs[1], start: "2026-11-24T10:05", minutes: 5), Peers.admin)
+            _ = try await f.service.dropInsSchedule(
+                .init(pair: pairs[1], start: "2026-11-24T10:05", minutes: 5), Peers.admin)
         }
         #expect(clash?.name == .conflict)
         _ = try await f.service.dropInsSchedule(.init(pair: pairs[1], start: "2026-11-24T10:15"), Peers.admin)
@@ -75,23 +93,43 @@ struct CoachServiceTests {
         #expect(await wireError { _ = try await f.service.dueList(.init(), Peers.stranger) }?.name == .permissionDenied)
         #expect(try await f.service.peopleMe(Peers.stranger).person == nil)
         // Teachers and leads do not add schools; leads manage only their own school.
-        #expect(await wireError { _ = try await f.service.schoolsAdd(.init(name: "X", timeZone: "UTC"), Peers.lead) }?.name == .permissionDenied)
-        #expect(await wireError { _ = try await f.service.addClosure(.init(school: f.school, from: "2026-12-01", to: "2026-12-01", reason: "x"), Peers.otherLead) }?.name == .permissionDenied)
-        #expect(await wireError { _ = try await f.service.pairsCreate(.init(teacher: f.teacher, coach: f.coach), Peers.teacher) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.schoolsAdd(.init(name: "X", timeZone: "UTC"), Peers.lead) }?.name
+                == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.addClosure(
+                    .init(school: f.school, from: "2026-12-01", to: "2026-12-01", reason: "x"), Peers.otherLead)
+            }?.name == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.pairsCreate(.init(teacher: f.teacher, coach: f.coach), Peers.teacher)
+            }?.name == .permissionDenied)
         // Another teacher cannot see or act on the pair.
-        #expect(await wireError { _ = try await f.service.pairsShow(.init(pair: f.pair), Peers.otherTeacher) }?.name == .permissionDenied)
-        #expect(await wireError { _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "x"), Peers.otherTeacher) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.pairsShow(.init(pair: f.pair), Peers.otherTeacher) }?.name
+                == .permissionDenied)
+        #expect(
+            await wireError {
+                _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "x"), Peers.otherTeacher)
+            }?.name == .permissionDenied)
         // A lead of another school sees nothing here.
         #expect(try await f.service.dueList(.init(), Peers.otherLead).items.isEmpty)
-        #expect(await wireError { _ = try await f.service.pairsShow(.init(pair: f.pair), Peers.otherLead) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.pairsShow(.init(pair: f.pair), Peers.otherLead) }?.name
+                == .permissionDenied)
         // The school's lead sees both pairs' due items; a teacher only her own.
         #expect(try await f.service.dueList(.init(), Peers.lead).items.count == 2)
         #expect(try await f.service.dueList(.init(), Peers.teacher).items.map(\.pair) == [f.pair])
         // Only the coach logs a drop-in.
         _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "f"), Peers.teacher)
         let booked = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-23T08:30"), Peers.teacher)
-        #expect(await wireError { _ = try await f.service.dropInsComplete(.init(dropin: booked.id), Peers.teacher) }?.name == .permissionDenied)
-        #expect(await wireError { _ = try await f.service.daemonStatus(Peers.lead, connections: 0) }?.name == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.dropInsComplete(.init(dropin: booked.id), Peers.teacher) }?.name
+                == .permissionDenied)
+        #expect(
+            await wireError { _ = try await f.service.daemonStatus(Peers.lead, connections: 0) }?.name
+                == .permissionDenied)
         #expect(try await f.service.daemonStatus(Peers.admin, connections: 0).pairs == 2)
     }
 
@@ -125,12 +163,16 @@ struct CoachServiceTests {
         var f = try await ServiceFixture()
         try await f.seed()
         let first = try await f.service.adaptationsSet(.init(pair: f.pair, text: "one"), Peers.teacher)
-        let refused = await wireError { _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "two"), Peers.teacher) }
+        let refused = await wireError {
+            _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "two"), Peers.teacher)
+        }
         #expect(refused?.name == .adaptationAlreadyActive)
         #expect(refused?.data?.field == "closePrevious")
         _ = try await f.service.adaptationsClose(.init(adaptation: first.id, outcome: "continuing"), Peers.coach)
         _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "two"), Peers.teacher)
-        let closedAgain = await wireError { _ = try await f.service.adaptationsClose(.init(adaptation: first.id, outcome: "dropped"), Peers.teacher) }
+        let closedAgain = await wireError {
+            _ = try await f.service.adaptationsClose(.init(adaptation: first.id, outcome: "dropped"), Peers.teacher)
+        }
         #expect(closedAgain?.name == .invalidState)
     }
 }
@@ -158,7 +200,9 @@ struct DueTimerTests {
         #expect(later.log.all.contains { $0.contains("coachd.catch_up=true") })
         let again = try await ServiceFixture(now: ServiceFixture.monday.addingTimeInterval(7 * 86_400), store: store)
         await again.timer.fire()
-        #expect(again.log.all.filter { $0.contains("coachd.event=dropin.") || $0.contains("coachd.event=followup.") }.isEmpty)
+        #expect(
+            again.log.all.filter { $0.contains("coachd.event=dropin.") || $0.contains("coachd.event=followup.") }
+                .isEmpty)
     }
 
     @Test func aBackDatedBooking_whileRunning_isNotACatchUp() async throws {
@@ -180,6 +224,11 @@ struct DueTimerTests {
         var f = try await ServiceFixture(now: ServiceFixture.monday.addingTimeInterval(-86_400 * 2))  // Saturday
         try await f.seed()
         let next = try await f.timer.nextTransition()
-        #expect(next == SchoolCalendar(timeZone: TimeZone(identifier: "Europe/London")!, dayStart: LocalTime("08:30")!, dayEnd: LocalTime("15:30")!).dayStartInstant(LocalDate("2026-11-23")!))
+        #expect(
+            next
+                == SchoolCalendar(
+                    timeZone: TimeZone(identifier: "Europe/London")!, dayStart: LocalTime("08:30")!,
+                    dayEnd: LocalTime("15:30")!
+                ).dayStartInstant(LocalDate("2026-11-23")!))
     }
 }

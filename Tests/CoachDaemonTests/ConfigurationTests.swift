@@ -12,7 +12,9 @@ struct ConfigurationTests {
 
     @Test func defaults_withNoFile() async throws {
         let configuration = try await DaemonConfiguration.load(file: nil, overrides: [:], environment: [:])
-        #expect(configuration.stateDirectory == ".coachd" || FileManager.default.fileExists(atPath: DaemonConfiguration.systemFile))
+        #expect(
+            configuration.stateDirectory == ".coachd"
+                || FileManager.default.fileExists(atPath: DaemonConfiguration.systemFile))
         #expect(configuration.policy.followUpSchoolDays == 2)
         #expect(configuration.policy.practiseSchoolDays == 5)
         #expect(configuration.socketMode == 0o660)
@@ -55,7 +57,8 @@ struct ConfigurationTests {
 
     @Test func systemdStateDirectory_isTheDefault_underSystemd() async throws {
         let configuration = try await DaemonConfiguration.load(
-            file: try file("log:\n  level: info\n"), overrides: [:], environment: ["STATE_DIRECTORY": "/var/lib/coachd"])
+            file: try file("log:\n  level: info\n"), overrides: [:], environment: ["STATE_DIRECTORY": "/var/lib/coachd"]
+        )
         #expect(configuration.stateDirectory == "/var/lib/coachd")
         #expect(configuration.databasePath == "/var/lib/coachd/coachd.sqlite")
         #expect(configuration.effectiveSocketPath == "/var/lib/coachd/coachd.sock")
@@ -118,7 +121,8 @@ struct ConfigurationTests {
 
     @Test func unparsableFile_isRefused() async throws {
         await #expect(throws: ConfigurationError.self) {
-            _ = try await DaemonConfiguration.load(file: try file("cycle: [unclosed\n"), overrides: [:], environment: [:])
+            _ = try await DaemonConfiguration.load(
+                file: try file("cycle: [unclosed\n"), overrides: [:], environment: [:])
         }
     }
 

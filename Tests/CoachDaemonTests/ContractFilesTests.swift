@@ -1,8 +1,9 @@
 import CoachDaemon
 import CoachRPC
-@testable import CoachSystemd
 import Foundation
 import Testing
+
+@testable import CoachSystemd
 
 /// Files generated from, or kept in step with, the code: they cannot drift.
 @Suite("Docs and catalog stay in step with the code")
@@ -46,9 +47,10 @@ struct ContractFilesTests {
         let read = try Regex(#"keys\.(?:string|int|bool|time)\(\s*"([a-zA-Z]+\.[a-zA-Z]+)""#)
         let declared = Set(source.matches(of: read).compactMap { $0.output[1].substring.map(String.init) })
         let table = try Regex(#"(?m)^\| `([a-zA-Z]+\.[a-zA-Z]+)` \|"#)
-        let documented = Set(try self.read("Docs/Configuration.md").matches(of: table).compactMap {
-            $0.output[1].substring.map(String.init)
-        })
+        let documented = Set(
+            try self.read("Docs/Configuration.md").matches(of: table).compactMap {
+                $0.output[1].substring.map(String.init)
+            })
         #expect(declared.count > 15)
         #expect(declared.subtracting(documented).isEmpty, "keys without a row in Docs/Configuration.md")
         #expect(documented.subtracting(declared).isEmpty, "rows in Docs/Configuration.md for keys coachd does not read")
@@ -61,7 +63,9 @@ struct ContractFilesTests {
         #expect(entries.count == JournalEvent.allCases.count)
         for entry in entries {
             let lines = entry.split(separator: "\n")
-            #expect(lines.count > 1 && lines[1].hasPrefix("Subject: "), "catalog entry \(lines.first ?? "") has no Subject line next")
+            #expect(
+                lines.count > 1 && lines[1].hasPrefix("Subject: "),
+                "catalog entry \(lines.first ?? "") has no Subject line next")
         }
     }
 

@@ -1,9 +1,10 @@
-@testable import CoachDaemon
 import CoachDomain
 import CoachRPC
 import CoachStore
 import Foundation
 import Testing
+
+@testable import CoachDaemon
 
 /// The due.list answer cache: per caller, dropped by any committed change, never stale.
 @Suite("due.list answer cache")

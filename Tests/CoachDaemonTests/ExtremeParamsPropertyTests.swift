@@ -1,10 +1,11 @@
-@testable import CoachDaemon
 import CoachDomain
 import CoachRPC
 import CoachStore
 import Foundation
 import PropertyBased
 import Testing
+
+@testable import CoachDaemon
 
 /// Every method of the API, called by every kind of caller with params drawn from extreme values
 /// (integers at their limits, dates at the ends of the calendar, texts with NULs, escapes, a

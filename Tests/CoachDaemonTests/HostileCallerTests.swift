@@ -1,4 +1,3 @@
-@testable import CoachDaemon
 import CoachDomain
 import CoachRPC
 import CoachRPCSocket
@@ -6,6 +5,8 @@ import CoachStore
 import Foundation
 import Logging
 import Testing
+
+@testable import CoachDaemon
 
 /// Issue 10 through the real dispatcher (the method table with its access gate) and a real store:
 /// a request can be refused, never crash the daemon; who may call is decided before params are
@@ -30,7 +31,8 @@ struct HostileCallerTests {
         func call(_ method: String, _ params: [String: JSONValue], as peer: Peer) async -> RPCError? {
             let context = RPCContext(peer: PeerCredentials(pid: 1, uid: peer.uid, gid: peer.gid), connectionID: 1)
             do {
-                _ = try await dispatcher.dispatch(RPCRequest(method: method, id: .int(1), params: params), context: context)
+                _ = try await dispatcher.dispatch(
+                    RPCRequest(method: method, id: .int(1), params: params), context: context)
                 return nil
             } catch {
                 return error
@@ -112,7 +114,10 @@ struct HostileCallerTests {
         #expect(!(taken?.message.contains("Di") ?? true), "\(String(describing: taken))")
         // Another school's calendar, people and pairs: the same refusal as for ids that do not exist.
         for (method, params) in [
-            ("calendar.addClosure", ["school": JSONValue.int(1), "from": "2026-12-01", "to": "2026-12-01", "reason": "x"]),
+            (
+                "calendar.addClosure",
+                ["school": JSONValue.int(1), "from": "2026-12-01", "to": "2026-12-01", "reason": "x"]
+            ),
             ("people.list", ["school": .int(1)]),
             ("calendar.schoolDays", ["school": .int(1), "from": "2026-12-01", "to": "2026-12-02"]),
         ] {
@@ -121,7 +126,8 @@ struct HostileCallerTests {
             ghostParams["school"] = 4242
             let ghost = await d.call(method, ghostParams, as: Peers.otherLead)
             #expect(real?.name == .permissionDenied, "\(method)")
-            #expect(real?.message.contains("not found or is not yours") == true, "\(method): \(String(describing: real))")
+            #expect(
+                real?.message.contains("not found or is not yours") == true, "\(method): \(String(describing: real))")
             #expect(real?.message.replacingOccurrences(of: "1", with: "4242") == ghost?.message, "\(method)")
         }
         let otherPair = await d.call("pairs.show", ["pair": .int(d.fixture.pair)], as: Peers.otherTeacher)
@@ -138,9 +144,11 @@ struct HostileCallerTests {
         let bosPair = try #require(pairs.first { $0 != d.fixture.pair })
         _ = try await service.cyclesStart(.init(pair: d.fixture.pair, focus: "f"), Peers.teacher)
         _ = try await service.cyclesStart(.init(pair: bosPair, focus: "f"), Peers.otherTeacher)
-        let adas = try await service.dropInsSchedule(.init(pair: d.fixture.pair, start: "2026-11-24T10:00"), Peers.teacher)
+        let adas = try await service.dropInsSchedule(
+            .init(pair: d.fixture.pair, start: "2026-11-24T10:00"), Peers.teacher)
         let clash = await d.call(
-            "dropins.schedule", ["pair": .int(bosPair), "start": "2026-11-24T10:05", "minutes": 5], as: Peers.otherTeacher)
+            "dropins.schedule", ["pair": .int(bosPair), "start": "2026-11-24T10:05", "minutes": 5],
+            as: Peers.otherTeacher)
         #expect(clash?.name == .conflict)
         #expect(!(clash?.message.contains("10:00") ?? true))
         #expect(!(clash?.message.contains("drop-in \(adas.id)") ?? true))
@@ -166,7 +174,10 @@ struct HostileCallerTests {
             ("people.add", ["name": "Lo", "school": 1, "roles": ["teacher"], "login": "root\u{0}x"], "login"),
             ("schools.add", ["name": "Z", "timeZone": "Europe/London\u{0}"], "timeZone"),
             ("schools.add", ["name": "Z", "timeZone": "UTC", "dayStart": "+8:30"], "dayStart"),
-            ("calendar.addClosure", ["school": 1, "from": "2026-12-01", "to": "2026-12-01", "reason": "a\tb"], "reason"),
+            (
+                "calendar.addClosure", ["school": 1, "from": "2026-12-01", "to": "2026-12-01", "reason": "a\tb"],
+                "reason"
+            ),
         ]
         for (method, params, field) in refused {
             let error = await d.call(method, params, as: Peers.admin)
@@ -175,7 +186,8 @@ struct HostileCallerTests {
             #expect(!(error?.message.contains("\u{1B}") ?? false))
         }
         // Line breaks and tabs stay in free text, intact.
-        #expect(await d.call("cycles.start", ["pair": pair, "focus": "line one\n\tline two"], as: Peers.teacher) == nil)
+        #expect(
+            await d.call("cycles.start", ["pair": pair, "focus": "line one\n\tline two"], as: Peers.teacher) == nil)
         let shown = try await d.fixture.service.pairsShow(.init(pair: d.fixture.pair), Peers.teacher)
         #expect(shown.pair.focus == "line one\n\tline two")
     }

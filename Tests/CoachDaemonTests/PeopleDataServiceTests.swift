@@ -17,7 +17,8 @@ struct PeopleDataServiceTests {
     func fixture() async throws -> ServiceFixture {
         var f = try await ServiceFixture()
         try await f.seed()
-        _ = try await f.service.peopleAdd(.init(name: "Sy Coach", school: f.school, roles: ["coach"], login: "sys"), Peers.admin)
+        _ = try await f.service.peopleAdd(
+            .init(name: "Sy Coach", school: f.school, roles: ["coach"], login: "sys"), Peers.admin)
         return f
     }
 
@@ -120,7 +121,8 @@ struct PeopleDataServiceTests {
             Wrong Uid,lp,4,teacher,
             Self Coach,mail,,teacher;coach,mail
             """
-        let errors = try #require(try await f.service.peopleImport(.init(school: f.school, csv: csv), Peers.admin).errors)
+        let errors = try #require(
+            try await f.service.peopleImport(.init(school: f.school, csv: csv), Peers.admin).errors)
         let named = errors.map { "\($0.row):\($0.column)" }
         #expect(
             named == [
@@ -133,7 +135,8 @@ struct PeopleDataServiceTests {
     @Test func theSamePersonTwice_inOneFile_isAnError() async throws {
         let f = try await fixture()
         let csv = "name,login,roles\nAda,daemon,teacher\nAda again,daemon,teacher\n"
-        let errors = try #require(try await f.service.peopleImport(.init(school: f.school, csv: csv), Peers.admin).errors)
+        let errors = try #require(
+            try await f.service.peopleImport(.init(school: f.school, csv: csv), Peers.admin).errors)
         #expect(errors.map { "\($0.row):\($0.column)" } == ["3:login"])
         #expect(errors[0].message.contains("row 2"))
     }
@@ -142,7 +145,8 @@ struct PeopleDataServiceTests {
         let f = try await fixture()
         let before = try await people(f)
         let history = try await f.store.read { try $0.count(of: .history) }
-        let result = try await f.service.peopleImport(.init(school: f.school, csv: Self.staff, dryRun: true), Peers.lead)
+        let result = try await f.service.peopleImport(
+            .init(school: f.school, csv: Self.staff, dryRun: true), Peers.lead)
         #expect(result.dryRun)
         #expect(result.added == 3 && result.pairsCreated == 2)
         #expect(result.rows.allSatisfy { $0.person == nil })
@@ -154,24 +158,36 @@ struct PeopleDataServiceTests {
     @Test func theFileIsBounded_andMustNameItsColumns() async throws {
         let f = try await fixture()
         let big = "name,login,roles\n" + String(repeating: "x", count: StaffImport.maxBytes)
-        #expect(await wireError { _ = try await f.service.peopleImport(.init(school: f.school, csv: big), Peers.admin) }?.data?.field == "csv")
-        let rows = "name,uid,roles\n" + (0...StaffImport.maxRows).map { "P\($0),\(7000 + $0),teacher" }.joined(separator: "\n")
-        let tooMany = await wireError { _ = try await f.service.peopleImport(.init(school: f.school, csv: rows), Peers.admin) }
+        #expect(
+            await wireError { _ = try await f.service.peopleImport(.init(school: f.school, csv: big), Peers.admin) }?
+                .data?.field == "csv")
+        let rows =
+            "name,uid,roles\n" + (0...StaffImport.maxRows).map { "P\($0),\(7000 + $0),teacher" }.joined(separator: "\n")
+        let tooMany = await wireError {
+            _ = try await f.service.peopleImport(.init(school: f.school, csv: rows), Peers.admin)
+        }
         #expect(tooMany?.message.contains("more than \(StaffImport.maxRows) rows") == true)
-        #expect(await wireError { _ = try await f.service.peopleImport(.init(school: f.school, csv: ""), Peers.admin) }?.data?.field == "csv")
-        let header = try await f.service.peopleImport(.init(school: f.school, csv: "full name,email\nAda,a@b\n"), Peers.admin)
+        #expect(
+            await wireError { _ = try await f.service.peopleImport(.init(school: f.school, csv: ""), Peers.admin) }?
+                .data?.field == "csv")
+        let header = try await f.service.peopleImport(
+            .init(school: f.school, csv: "full name,email\nAda,a@b\n"), Peers.admin)
         #expect(try #require(header.errors).map(\.column) == ["name", "roles", "login"])
         #expect(header.errors?.allSatisfy { $0.row == 1 } == true)
     }
 
     @Test func import_isForTheSchoolsLeadAndAdmins() async throws {
         let f = try await fixture()
-        let otherLead = await wireError { _ = try await f.service.peopleImport(.init(school: f.school, csv: Self.staff), Peers.otherLead) }
+        let otherLead = await wireError {
+            _ = try await f.service.peopleImport(.init(school: f.school, csv: Self.staff), Peers.otherLead)
+        }
         #expect(otherLead?.name == .permissionDenied)
         // Through the method table, a teacher is refused before the params are read.
         let table = try f.service.methodTable(connections: { 0 })
         let handler = try #require(table.handler(for: PeopleImport.name))
-        let teacher = await wireError { _ = try await handler(["school": .int(f.school), "csv": .string(Self.staff)], Peers.teacher) }
+        let teacher = await wireError {
+            _ = try await handler(["school": .int(f.school), "csv": .string(Self.staff)], Peers.teacher)
+        }
         #expect(teacher?.name == .permissionDenied)
         #expect(try await people(f).count == 5)
     }
@@ -179,7 +195,9 @@ struct PeopleDataServiceTests {
     @Test func roles_areCheckedByOneRule_inAddUpdateAndImport() async throws {
         let f = try await fixture()
         let many = Array(repeating: "teacher", count: Role.maxNamesPerPerson + 1)
-        let update = await wireError { _ = try await f.service.peopleUpdate(.init(person: f.teacher, roles: many), Peers.admin) }
+        let update = await wireError {
+            _ = try await f.service.peopleUpdate(.init(person: f.teacher, roles: many), Peers.admin)
+        }
         #expect(update?.message == "give at most 16 roles")
         let add = await wireError {
             _ = try await f.service.peopleAdd(.init(name: "Z", school: f.school, roles: many, uid: 7777), Peers.admin)
@@ -201,7 +219,9 @@ struct PeopleDataServiceTests {
         _ = try await f.service.dropInsComplete(.init(dropin: booked.id, notes: "ADA-DROPIN-NOTE"), Peers.coach)
         _ = try await f.service.followUpsComplete(.init(dropin: booked.id, notes: "ADA-FOLLOWUP-NOTE"), Peers.teacher)
         _ = try await f.service.adaptationsSet(.init(pair: f.pair, text: "ADA-ADAPTATION"), Peers.teacher)
-        let bo = try await f.service.pairsList(.init(school: f.school), Peers.admin).pairs.first { $0.teacherName == "Bo" }!
+        let bo = try await f.service.pairsList(.init(school: f.school), Peers.admin).pairs.first {
+            $0.teacherName == "Bo"
+        }!
         _ = try await f.service.cyclesStart(.init(pair: bo.id, focus: "BO-SECRET"), Peers.otherTeacher)
         return (f, bo.id)
     }
@@ -242,7 +262,9 @@ struct PeopleDataServiceTests {
                 #expect(refused?.name == .permissionDenied, "\(method) as uid \(peer.uid)")
             }
         }
-        let wrong = await wireError { _ = try await f.service.peopleErase(.init(person: f.teacher, confirm: "Bo"), Peers.admin) }
+        let wrong = await wireError {
+            _ = try await f.service.peopleErase(.init(person: f.teacher, confirm: "Bo"), Peers.admin)
+        }
         #expect(wrong?.data?.field == "confirm")
         #expect(try await f.store.read { try $0.person(f.teacher)?.name } == "Ada")
         let missing = await wireError { _ = try await f.service.peopleExport(.init(person: 999), Peers.admin) }

@@ -1,9 +1,10 @@
-@testable import CoachDaemon
 import CoachDomain
 import CoachRPC
 import CoachStore
 import Foundation
 import Logging
+
+@testable import CoachDaemon
 
 /// A clock the test moves by hand.
 final class ManualClock: @unchecked Sendable {
@@ -34,7 +35,9 @@ struct CapturingHandler: LogHandler {
     }
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        sink.append("\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        sink.append(
+            "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+        )
     }
 }
 
@@ -86,10 +89,15 @@ struct ServiceFixture {
     /// Adds the school, a teacher, a coach, a lead, another teacher with her own pair, and a lead of another school.
     mutating func seed() async throws {
         school = try await service.schoolsAdd(.init(name: "Hill", timeZone: "Europe/London"), Peers.admin).id
-        teacher = try await service.peopleAdd(.init(name: "Ada", school: school, roles: ["teacher"], uid: 5001), Peers.admin).id
-        coach = try await service.peopleAdd(.init(name: "Cy", school: school, roles: ["coach"], uid: 5002), Peers.admin).id
+        teacher = try await service.peopleAdd(
+            .init(name: "Ada", school: school, roles: ["teacher"], uid: 5001), Peers.admin
+        ).id
+        coach = try await service.peopleAdd(.init(name: "Cy", school: school, roles: ["coach"], uid: 5002), Peers.admin)
+            .id
         _ = try await service.peopleAdd(.init(name: "Lee", school: school, roles: ["lead"], uid: 5003), Peers.admin)
-        let other = try await service.peopleAdd(.init(name: "Bo", school: school, roles: ["teacher"], uid: 5004), Peers.admin).id
+        let other = try await service.peopleAdd(
+            .init(name: "Bo", school: school, roles: ["teacher"], uid: 5004), Peers.admin
+        ).id
         let otherSchool = try await service.schoolsAdd(.init(name: "Dale", timeZone: "Europe/London"), Peers.admin).id
         _ = try await service.peopleAdd(.init(name: "Di", school: otherSchool, roles: ["lead"], uid: 5005), Peers.admin)
         pair = try await service.pairsCreate(.init(teacher: teacher, coach: coach), Peers.lead).id

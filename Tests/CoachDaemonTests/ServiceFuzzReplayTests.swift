@@ -1,6 +1,7 @@
-@testable import CoachDaemon
 import Foundation
 import Testing
+
+@testable import CoachDaemon
 
 /// The service fuzz target's seeds and every past finding, replayed through the same checks on each
 /// test run (`make fuzz-service` explores further; what it finds is kept under Fuzz/service-findings).

@@ -1,10 +1,11 @@
-@testable import CoachDaemon
 import CoachDomain
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
-import NIOConcurrencyHelpers
+
+@testable import CoachDaemon
 
 /// Lets a test hold the scheduler actor, as a stuck scheduler would.
 extension DueTimer {

@@ -1,6 +1,7 @@
-@testable import CoachDaemon
 import Foundation
 import Testing
+
+@testable import CoachDaemon
 
 /// The account lookups behind `login` resolution and the admin group, on the machine's real NSS.
 @Suite("Unix accounts and the admin group")
@@ -31,7 +32,10 @@ struct UnixAccountsTests {
     static let groupWithMember: [Substring]? = {
         let groups = (try? String(contentsOfFile: "/etc/group", encoding: .utf8)) ?? ""
         return groups.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false) }
-            .first { $0.count == 4 && !$0[3].isEmpty && UnixAccounts.uid(ofLogin: String($0[3].split(separator: ",")[0])) != nil }
+            .first {
+                $0.count == 4 && !$0[3].isEmpty
+                    && UnixAccounts.uid(ofLogin: String($0[3].split(separator: ",")[0])) != nil
+            }
     }()
 
     /// Supplementary membership is read from the group's member list, which needs a group with a

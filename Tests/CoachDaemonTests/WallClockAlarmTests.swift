@@ -1,8 +1,9 @@
-@testable import CoachDaemon
 import CoachDomain
 import Foundation
-import Testing
 import NIOConcurrencyHelpers
+import Testing
+
+@testable import CoachDaemon
 
 #if canImport(Glibc)
     import Glibc

@@ -76,8 +76,9 @@ struct SchoolDayTests {
 
     @Test func noTerms_everyWeekdayOutsideClosuresIsSchool() {
         let calendar = plainCalendar(closures: [range("2026-12-24", "2026-12-25")])
-        #expect(calendar.schoolDays(in: range("2026-12-21", "2026-12-27")).map(\.description)
-            == ["2026-12-21", "2026-12-22", "2026-12-23"])
+        #expect(
+            calendar.schoolDays(in: range("2026-12-21", "2026-12-27")).map(\.description)
+                == ["2026-12-21", "2026-12-22", "2026-12-23"])
     }
 
     @Test func zeroSchoolDays_isTheDayItselfWhenSchool() {

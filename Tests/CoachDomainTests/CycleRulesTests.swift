@@ -87,7 +87,8 @@ struct CycleStateTests {
 
     @Test func schedule_withoutFocus_isInvalidState() {
         let state = PairState(
-            pair: pair, focus: nil, lastDropIn: nil, lastDropInFollowedUp: false, lastFollowUpAt: nil, activeAdaptation: nil)
+            pair: pair, focus: nil, lastDropIn: nil, lastDropInFollowedUp: false, lastFollowUpAt: nil,
+            activeAdaptation: nil)
         #expect(throws: DomainError.self) { try CycleRules.checkCanSchedule(state) }
     }
 
@@ -107,13 +108,15 @@ struct CycleStateTests {
 
     @Test func complete_beforeItStarts_isRefused() {
         #expect(throws: DomainError.self) {
-            try CycleRules.checkCanComplete(dropIn(completed: false), now: utc("2026-11-23T09:59:00Z"), calendar: calendar)
+            try CycleRules.checkCanComplete(
+                dropIn(completed: false), now: utc("2026-11-23T09:59:00Z"), calendar: calendar)
         }
     }
 
     @Test func complete_twice_isConflict() {
         do {
-            try CycleRules.checkCanComplete(dropIn(completed: true), now: utc("2026-11-23T11:00:00Z"), calendar: calendar)
+            try CycleRules.checkCanComplete(
+                dropIn(completed: true), now: utc("2026-11-23T11:00:00Z"), calendar: calendar)
             Issue.record("completed twice")
         } catch {
             #expect(error.kind == .conflict)
@@ -152,7 +155,9 @@ struct CycleStateTests {
 
     @Test func text_blankOrTooLong_isRefused() throws {
         #expect(throws: DomainError.self) { try CycleRules.text("   ", field: "focus") }
-        #expect(throws: DomainError.self) { try CycleRules.text(String(repeating: "x", count: 501), field: "text", maxLength: 500) }
+        #expect(throws: DomainError.self) {
+            try CycleRules.text(String(repeating: "x", count: 501), field: "text", maxLength: 500)
+        }
         #expect(try CycleRules.text("  one thing ", field: "text") == "one thing")
     }
 }

@@ -32,7 +32,8 @@ struct DueCalculatorTests {
 
     @Test func bookedDropIn_isDueAtItsStart() throws {
         let item = try #require(
-            DueCalculator.next(for: state(lastDropIn: dropIn("2026-11-24T10:00", done: false)), calendar: calendar, policy: policy))
+            DueCalculator.next(
+                for: state(lastDropIn: dropIn("2026-11-24T10:00", done: false)), calendar: calendar, policy: policy))
         #expect(item.kind == .dropIn)
         #expect(item.dropIn == 7)
         #expect(item.dueAt == calendar.parseInstant("2026-11-24T10:00"))
@@ -40,7 +41,8 @@ struct DueCalculatorTests {
 
     @Test func doneDropIn_followUpDueWithinTwoSchoolDays() throws {
         let item = try #require(
-            DueCalculator.next(for: state(lastDropIn: dropIn("2026-11-26T10:00", done: true)), calendar: calendar, policy: policy))
+            DueCalculator.next(
+                for: state(lastDropIn: dropIn("2026-11-26T10:00", done: true)), calendar: calendar, policy: policy))
         #expect(item.kind == .followUp)
         // Thu 26 → [INSET Fri 27] → Mon 30 (1) → Tue 1 Dec (2).
         #expect(item.dueDate == day("2026-12-01"))
@@ -52,7 +54,8 @@ struct DueCalculatorTests {
             practiseUntil: day("2026-12-01"))
         let item = try #require(
             DueCalculator.next(
-                for: state(lastDropIn: dropIn("2026-11-23T10:00", done: true), followedUp: true,
+                for: state(
+                    lastDropIn: dropIn("2026-11-23T10:00", done: true), followedUp: true,
                     followUpAt: utc("2026-11-23T12:00:00Z"), adaptation: adaptation),
                 calendar: calendar, policy: policy))
         #expect(item.kind == .dropIn)
@@ -63,7 +66,8 @@ struct DueCalculatorTests {
     @Test func followedUpWithoutAdaptation_defaultWindowApplies() throws {
         let item = try #require(
             DueCalculator.next(
-                for: state(lastDropIn: dropIn("2026-11-23T10:00", done: true), followedUp: true,
+                for: state(
+                    lastDropIn: dropIn("2026-11-23T10:00", done: true), followedUp: true,
                     followUpAt: utc("2026-11-23T12:00:00Z")),
                 calendar: calendar, policy: policy))
         // Mon 23 + 5 school days, skipping the INSET Friday: Tue, Wed, Thu, Mon 30, Tue 1.

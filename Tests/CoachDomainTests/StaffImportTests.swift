@@ -26,8 +26,10 @@ struct StaffImportTests {
 
     @Test func everyBadField_isNamedByRowAndColumn() {
         let (rows, errors, failed) = StaffImport.rows(
-            [["Ada\u{1B}", "ada", "teacher", ""], ["Bo", "b o", "teacher", ""], ["Cy", "cy", "pilot", ""],
-             ["Di", "di", "coach", "sys"]],
+            [
+                ["Ada\u{1B}", "ada", "teacher", ""], ["Bo", "b o", "teacher", ""], ["Cy", "cy", "pilot", ""],
+                ["Di", "di", "coach", "sys"],
+            ],
             columns: columns)
         #expect(rows.isEmpty)
         #expect(errors.map { "\($0.row):\($0.column)" } == ["2:name", "3:login", "4:roles", "5:coach"])
@@ -59,8 +61,11 @@ struct StaffImportTests {
 
     @Test func plan_refusesUnknownLogins_otherSchools_duplicates_andCoachesWhoAreNot() {
         let (rows, _, _) = StaffImport.rows(
-            [["Ada", "ada", "teacher", "nobody-here"], ["Bo", "bo", "teacher", ""], ["Bo again", "bo", "teacher", ""],
-             ["Gus", "gus", "teacher", ""], ["Tim", "tim", "teacher", "bo"]],
+            [
+                ["Ada", "ada", "teacher", "nobody-here"], ["Bo", "bo", "teacher", ""],
+                ["Bo again", "bo", "teacher", ""],
+                ["Gus", "gus", "teacher", ""], ["Tim", "tim", "teacher", "bo"],
+            ],
             columns: columns)
         let uids: [String: Int64] = ["ada": 101, "bo": 102, "tim": 104]
         let (_, errors) = StaffImport.plan(

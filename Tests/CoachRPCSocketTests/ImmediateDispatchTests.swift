@@ -76,7 +76,8 @@ struct ImmediateDispatchTests {
         try await withServer { server in
             let client = try server.connect()
             let reply = try await client.call(
-                #"[{"jsonrpc":"2.0","method":"now.echo","id":1},{"jsonrpc":"2.0","method":"sum","params":{"a":1,"b":2},"id":2}]"#)
+                #"[{"jsonrpc":"2.0","method":"now.echo","id":1},{"jsonrpc":"2.0","method":"sum","params":{"a":1,"b":2},"id":2}]"#
+            )
             #expect(reply == #"[{"jsonrpc":"2.0","result":{},"id":1},{"jsonrpc":"2.0","result":3,"id":2}]"#)
         }
     }

@@ -2,8 +2,8 @@ import CoachRPC
 import CoachRPCSocket
 import Foundation
 import Logging
-import Testing
 import NIOConcurrencyHelpers
+import Testing
 
 #if canImport(Glibc)
     import Glibc

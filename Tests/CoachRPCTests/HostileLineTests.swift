@@ -39,7 +39,9 @@ struct HostileLineTests {
         }
         #expect(request.params.count == members)
         for repeated in Set([0, members / 2, members - 1]) {
-            let line = #"{"jsonrpc":"2.0","method":"x","params":{"# + names.joined(separator: ",") + #","k\#(repeated)":0},"id":1}"#
+            let line =
+                #"{"jsonrpc":"2.0","method":"x","params":{"# + names.joined(separator: ",")
+                + #","k\#(repeated)":0},"id":1}"#
             let (error, _) = try #require(refusal(line), "k\(repeated) repeated among \(members)")
             #expect(error.message.contains("\"k\(repeated)\" appears twice"))
         }

@@ -57,7 +57,8 @@ struct JSONParserTests {
     }
 
     @Test func nesting_isBounded() throws {
-        let deep = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        let deep =
+            String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
         #expect(throws: Never.self) { try Self.parse(deep) }
         let tooDeep = "[" + deep + "]"
         #expect(throws: JSONParser.Failure.self) { try Self.parse(tooDeep) }

@@ -7,8 +7,10 @@ import Testing
 /// closures is seen at once, in the transaction that makes it too, and a rolled-back one never.
 @Suite("Calendar cache: reused while unchanged, never stale")
 struct CalendarCacheTests {
-    static let halfTerm = DateRange(from: LocalDate(year: 2026, month: 10, day: 26)!, to: LocalDate(year: 2026, month: 10, day: 30)!)!
-    static let inset = DateRange(from: LocalDate(year: 2026, month: 11, day: 27)!, to: LocalDate(year: 2026, month: 11, day: 27)!)!
+    static let halfTerm = DateRange(
+        from: LocalDate(year: 2026, month: 10, day: 26)!, to: LocalDate(year: 2026, month: 10, day: 30)!)!
+    static let inset = DateRange(
+        from: LocalDate(year: 2026, month: 11, day: 27)!, to: LocalDate(year: 2026, month: 11, day: 27)!)!
 
     @Test func aClosureAdded_isInTheNextCalendarRead_andInItsOwnTransaction() async throws {
         let dir = try TemporaryDirectory()

@@ -42,12 +42,15 @@ struct DueItemStoreTests {
         #expect(try await store.read { try $0.nextTransitionTime() } == due.overdueAt)
         let again = try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(90), limit: 10) }
         #expect(again.isEmpty)
-        let later = try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(500), limit: 10) }
+        let later = try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(500), limit: 10)
+        }
         #expect(later.map(\.kind) == [.overdue])
         #expect(try await store.read { try $0.nextTransitionTime() } == nil)
         // The same item written again keeps its marks: nothing is raised twice.
         _ = try await store.write { tx in try tx.setDueItem(pair: ids.pair, due) }
-        #expect(try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(500), limit: 10) }.isEmpty)
+        #expect(
+            try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(500), limit: 10) }
+                .isEmpty)
     }
 
     @Test func anItemWrittenAfresh_takesItsMarksFromTheRaisedRecord() async throws {
@@ -55,10 +58,13 @@ struct DueItemStoreTests {
         let store = try SQLiteStore(path: dir.database)
         let ids = try await store.write { tx in try seed(tx) }
         let due = item(pair: ids.pair, school: ids.school, dueIn: 60, overdueAfter: 60)
-        _ = try await store.write { tx in try tx.markRaised([Transition(kind: .due, item: due, at: due.dueAt).key], at: t0) }
+        _ = try await store.write { tx in
+            try tx.markRaised([Transition(kind: .due, item: due, at: due.dueAt).key], at: t0)
+        }
         let next = try await store.write { tx in try tx.setDueItem(pair: ids.pair, due) }
         #expect(next == due.overdueAt)
-        let raised = try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(500), limit: 10) }
+        let raised = try await store.write { tx in try tx.raiseTransitions(until: t0.addingTimeInterval(500), limit: 10)
+        }
         #expect(raised.map(\.kind) == [.overdue])
     }
 
@@ -71,10 +77,14 @@ struct DueItemStoreTests {
             for index in 0..<4 {
                 let teacher = try tx.insert(
                     Person(id: 0, name: "T\(index)", school: ids.school, roles: [.teacher], uid: nil, login: nil))
-                pairs.append(try tx.insert(Pair(id: 0, school: ids.school, teacher: teacher, coach: ids.coach, active: true, createdAt: t0)))
+                pairs.append(
+                    try tx.insert(
+                        Pair(id: 0, school: ids.school, teacher: teacher, coach: ids.coach, active: true, createdAt: t0)
+                    ))
             }
             for (offset, pair) in pairs.enumerated() {
-                try tx.setDueItem(pair: pair, item(pair: pair, school: ids.school, dueIn: Double(offset), overdueAfter: 3600))
+                try tx.setDueItem(
+                    pair: pair, item(pair: pair, school: ids.school, dueIn: Double(offset), overdueAfter: 3600))
             }
             return pairs
         }
@@ -90,10 +100,14 @@ struct DueItemStoreTests {
         let (ids, other, otherPair) = try await store.write { tx in
             let ids = try seed(tx)
             let school2 = try tx.insert(
-                School(id: 0, name: "Dale", timeZone: "Europe/London", dayStart: LocalTime("08:30")!, dayEnd: LocalTime("15:30")!))
-            let teacher = try tx.insert(Person(id: 0, name: "Bo", school: school2, roles: [.teacher], uid: nil, login: nil))
+                School(
+                    id: 0, name: "Dale", timeZone: "Europe/London", dayStart: LocalTime("08:30")!,
+                    dayEnd: LocalTime("15:30")!))
+            let teacher = try tx.insert(
+                Person(id: 0, name: "Bo", school: school2, roles: [.teacher], uid: nil, login: nil))
             let coach = try tx.insert(Person(id: 0, name: "Di", school: school2, roles: [.coach], uid: nil, login: nil))
-            let pair2 = try tx.insert(Pair(id: 0, school: school2, teacher: teacher, coach: coach, active: true, createdAt: t0))
+            let pair2 = try tx.insert(
+                Pair(id: 0, school: school2, teacher: teacher, coach: coach, active: true, createdAt: t0))
             try tx.setDueItem(pair: ids.pair, item(pair: ids.pair, school: ids.school, dueIn: 100))
             try tx.setDueItem(pair: pair2, item(pair: pair2, school: school2, dueIn: 50))
             return (ids, teacher, pair2)
@@ -104,7 +118,8 @@ struct DueItemStoreTests {
         #expect(try await store.read { try $0.dueItems(school: nil, person: other) }.map(\.pair.id) == [otherPair])
         #expect(try await store.read { try $0.dueItems(school: nil, person: ids.coach) }.map(\.pair.id) == [ids.pair])
         #expect(try await store.read { try $0.dueItems(school: ids.school, person: other) }.isEmpty)
-        #expect(try await store.read { try $0.names(of: [ids.teacher, other, 999]) } == [ids.teacher: "Ada", other: "Bo"])
+        #expect(
+            try await store.read { try $0.names(of: [ids.teacher, other, 999]) } == [ids.teacher: "Ada", other: "Bo"])
     }
 
     @Test func counts_forTheStatusLine() async throws {

@@ -19,9 +19,12 @@ let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 /// A school with a teacher, a coach and their pair.
 func seed(_ tx: any StoreWriting) throws -> (school: Int64, teacher: Int64, coach: Int64, pair: Int64) {
     let school = try tx.insert(
-        School(id: 0, name: "Hill Primary", timeZone: "Europe/London", dayStart: LocalTime("08:30")!, dayEnd: LocalTime("15:30")!))
+        School(
+            id: 0, name: "Hill Primary", timeZone: "Europe/London", dayStart: LocalTime("08:30")!,
+            dayEnd: LocalTime("15:30")!))
     let teacher = try tx.insert(Person(id: 0, name: "Ada", school: school, roles: [.teacher], uid: 2001, login: nil))
-    let coach = try tx.insert(Person(id: 0, name: "Cy", school: school, roles: [.coach, .lead], uid: 2002, login: "cy"))
+    let coach = try tx.insert(
+        Person(id: 0, name: "Cy", school: school, roles: [.coach, .lead], uid: 2002, login: "cy"))
     let pair = try tx.insert(Pair(id: 0, school: school, teacher: teacher, coach: coach, active: true, createdAt: t0))
     return (school, teacher, coach, pair)
 }
@@ -92,7 +95,10 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore(path: dir.database)
         let ids = try await store.write { tx in
             let ids = try seed(tx)
-            try tx.append(HistoryEvent(at: t0, actorUid: 0, actor: nil, school: ids.school, pair: ids.pair, kind: "pair.created", subject: ids.pair))
+            try tx.append(
+                HistoryEvent(
+                    at: t0, actorUid: 0, actor: nil, school: ids.school, pair: ids.pair, kind: "pair.created",
+                    subject: ids.pair))
             return ids
         }
         #expect(try await store.read { try $0.history(pair: ids.pair) }.map(\.kind) == ["pair.created"])
@@ -117,13 +123,24 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore(path: dir.database)
         try await store.write { tx in
             let ids = try seed(tx)
-            let other = try tx.insert(Person(id: 0, name: "Bo", school: ids.school, roles: [.teacher], uid: 2003, login: nil))
-            let pair2 = try tx.insert(Pair(id: 0, school: ids.school, teacher: other, coach: ids.coach, active: true, createdAt: t0))
+            let other = try tx.insert(
+                Person(id: 0, name: "Bo", school: ids.school, roles: [.teacher], uid: 2003, login: nil))
+            let pair2 = try tx.insert(
+                Pair(id: 0, school: ids.school, teacher: other, coach: ids.coach, active: true, createdAt: t0))
             _ = try tx.insert(Cycle(id: 0, pair: ids.pair, focus: "questioning", startedAt: t0))
-            let d1 = try tx.insert(DropIn(id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0, minutes: 10, completedAt: t0, notes: "n"))
+            let d1 = try tx.insert(
+                DropIn(
+                    id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0, minutes: 10, completedAt: t0,
+                    notes: "n"))
             _ = try tx.insert(FollowUp(id: 0, dropIn: d1, pair: ids.pair, completedAt: t0, notes: nil))
-            _ = try tx.insert(DropIn(id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0.addingTimeInterval(86400 * 7), minutes: 10, completedAt: nil, notes: nil))
-            _ = try tx.insert(DropIn(id: 0, pair: pair2, coach: ids.coach, cycle: nil, start: t0.addingTimeInterval(3600), minutes: 10, completedAt: t0, notes: nil))
+            _ = try tx.insert(
+                DropIn(
+                    id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0.addingTimeInterval(86400 * 7),
+                    minutes: 10, completedAt: nil, notes: nil))
+            _ = try tx.insert(
+                DropIn(
+                    id: 0, pair: pair2, coach: ids.coach, cycle: nil, start: t0.addingTimeInterval(3600), minutes: 10,
+                    completedAt: t0, notes: nil))
         }
         let (bulk, single) = try await store.read { r in
             (try r.allPairStates(), try r.pairs(school: nil, person: nil).map { try r.pairState($0) })
@@ -137,10 +154,15 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore(path: dir.database)
         let found = try await store.write { tx in
             let ids = try seed(tx)
-            _ = try tx.insert(DropIn(id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0, minutes: 15, completedAt: nil, notes: nil))
+            _ = try tx.insert(
+                DropIn(
+                    id: 0, pair: ids.pair, coach: ids.coach, cycle: nil, start: t0, minutes: 15, completedAt: nil,
+                    notes: nil))
             return (
-                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(600), t0.addingTimeInterval(1500)).count,
-                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(900), t0.addingTimeInterval(1800)).count
+                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(600), t0.addingTimeInterval(1500))
+                    .count,
+                try tx.dropIns(coach: ids.coach, overlapping: t0.addingTimeInterval(900), t0.addingTimeInterval(1800))
+                    .count
             )
         }
         #expect(found.0 == 1)
@@ -150,7 +172,8 @@ struct SQLiteStoreTests {
     @Test func aNewerSchema_isRefusedWithAClearMessage() async throws {
         let dir = try TemporaryDirectory()
         _ = try SQLiteStore(path: dir.database)
-        try SQLiteStoreProbe(path: dir.database).execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
+        try SQLiteStoreProbe(path: dir.database).execute(
+            "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
         do {
             _ = try SQLiteStore(path: dir.database)
             Issue.record("opened a database from the future")

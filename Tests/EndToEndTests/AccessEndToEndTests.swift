@@ -55,7 +55,9 @@ extension EndToEnd {
 
         /// Calls a method as an admin for a row's setup; the result's `id`, when it has one.
         @discardableResult
-        static func prepare(_ daemon: RunningDaemon, _ method: String, _ params: [String: JSONValue]) throws -> JSONValue? {
+        static func prepare(_ daemon: RunningDaemon, _ method: String, _ params: [String: JSONValue]) throws
+            -> JSONValue?
+        {
             let (outcome, result) = try call(daemon, method, params, as: .admin)
             #expect(outcome.status == 0, "setup \(method): \(outcome.stderr)")
             return result
@@ -195,7 +197,8 @@ extension EndToEnd {
                     let added = try prepare(
                         daemon, "calendar.addTerm",
                         [
-                            "school": .int(world.school.id), "name": "Next year", "from": .string(shift(world.day, by: 200)),
+                            "school": .int(world.school.id), "name": "Next year",
+                            "from": .string(shift(world.day, by: 200)),
                             "to": .string(shift(world.day, by: 260)),
                         ])
                     world.term = added?.objectValue?["id"].flatMap(int)
@@ -208,12 +211,18 @@ extension EndToEnd {
                 ["school": .int(world.school.id), "from": .string(shift(world.day, by: -30)), "to": .string(world.day)]
             },
             Row(method: "agenda.list", allowed: [.admin, .lead, .teacher]) { world in
-                ["person": .int(world.school.teacher), "from": .string(world.day), "to": .string(shift(world.day, by: 14))]
+                [
+                    "person": .int(world.school.teacher), "from": .string(world.day),
+                    "to": .string(shift(world.day, by: 14)),
+                ]
             },
             // API level 7 (issue 13): a staff list in for the school's lead; export and erasure for admins.
             Row(method: "people.import", allowed: managers) { world in
                 world.nextUID += 1
-                return ["school": .int(world.school.id), "csv": .string("name,uid,roles\nImp Orted,\(world.nextUID),teacher\n")]
+                return [
+                    "school": .int(world.school.id),
+                    "csv": .string("name,uid,roles\nImp Orted,\(world.nextUID),teacher\n"),
+                ]
             },
             Row(method: "people.export", allowed: [.admin]) { world in ["person": .int(world.school.teacher)] },
             Row(

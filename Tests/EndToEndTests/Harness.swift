@@ -11,7 +11,9 @@ enum Binaries {
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build/debug"),
         ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("coachd").path) }
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("coachd").path)
+        }
             ?? candidates[1]
     }()
     static var coachd: String { directory.appendingPathComponent("coachd").path }
@@ -31,7 +33,9 @@ struct Outcome {
 }
 
 /// Runs a program to completion, optionally as another uid (via setpriv, when root).
-func run(_ program: String, _ arguments: [String], uid: UInt32? = nil, environment: [String: String] = [:]) throws -> Outcome {
+func run(_ program: String, _ arguments: [String], uid: UInt32? = nil, environment: [String: String] = [:]) throws
+    -> Outcome
+{
     let process = Process()
     if let uid {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")

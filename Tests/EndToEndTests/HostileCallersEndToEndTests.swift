@@ -27,7 +27,9 @@ extension EndToEnd {
             let daemon = try RunningDaemon()
             let school = try School(daemon)
             let day = recentWeekday()
-            _ = try daemon.ctl(["--json", "call", "cycles.start", Self.json(["pair": .int(school.pair), "focus": "f"])])
+            _ = try daemon.ctl([
+                "--json", "call", "cycles.start", Self.json(["pair": .int(school.pair), "focus": "f"]),
+            ])
             for minutes in [Int64.max, Int64.min, 153_722_867_280_912_931] {
                 let name = try Self.errorName(
                     daemon, "dropins.schedule",
@@ -47,7 +49,9 @@ extension EndToEnd {
                 let outcome = try daemon.ctl(
                     [
                         "--json", "call", "people.add",
-                        Self.json(["name": "X", "school": .int(school.id), "roles": ["teacher"], "login": .string(login)]),
+                        Self.json([
+                            "name": "X", "school": .int(school.id), "roles": ["teacher"], "login": .string(login),
+                        ]),
                     ], uid: UID.stranger)
                 #expect(outcome.stdout.contains("PermissionDenied"), "\(login): \(outcome.stdout)")
                 #expect(!outcome.stdout.contains(login), "the reply says something about \(login): \(outcome.stdout)")
@@ -59,7 +63,8 @@ extension EndToEnd {
             let daemon = try RunningDaemon(start: false)
             // A state directory that already exists, open to everyone, and a umask that keeps nothing back.
             try FileManager.default.createDirectory(
-                atPath: daemon.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+                atPath: daemon.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755]
+            )
             chmod(daemon.stateDirectory, 0o755)
             daemon.launcher = ["/bin/sh", "-c", "umask 000; exec \"$0\" \"$@\""]
             try daemon.start()
@@ -81,8 +86,10 @@ extension EndToEnd {
             daemon.stop()
             let restored = try run(
                 "/bin/sh",
-                ["-c", "umask 000; exec \"$0\" \"$@\"", Binaries.coachd, "--restore-database", backup, "--state-dir",
-                 daemon.stateDirectory])
+                [
+                    "-c", "umask 000; exec \"$0\" \"$@\"", Binaries.coachd, "--restore-database", backup, "--state-dir",
+                    daemon.stateDirectory,
+                ])
             #expect(restored.status == 0, "\(restored.stderr)")
             #expect(Self.mode(database) == 0o600)
         }
@@ -91,12 +98,16 @@ extension EndToEnd {
             try #require(canSwitchUsers, "acting as other uids needs root and setpriv")
             let daemon = try RunningDaemon(start: false)
             try FileManager.default.createDirectory(
-                atPath: daemon.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+                atPath: daemon.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777]
+            )
             chmod(daemon.stateDirectory, 0o777)
             chown(daemon.stateDirectory, UID.stranger, UID.stranger)
             let outcome = try run(
                 Binaries.coachd,
-                ["--config", daemon.directory + "/coachd.yaml", "--state-dir", daemon.stateDirectory, "--socket", daemon.socket])
+                [
+                    "--config", daemon.directory + "/coachd.yaml", "--state-dir", daemon.stateDirectory, "--socket",
+                    daemon.socket,
+                ])
             #expect(outcome.status != 0)
             #expect(outcome.stderr.contains("open to other users"), "\(outcome.stderr)")
             #expect(!FileManager.default.fileExists(atPath: daemon.stateDirectory + "/coachd.sqlite"))

@@ -27,7 +27,8 @@ extension EndToEnd {
         /// the store's and the alarm's threads (which may carry the name of the thread that started
         /// them: Foundation names a thread from inside it, and not always before it is looked at).
         static func isCoachdsOwn(_ name: String) -> Bool {
-            name == "coachd" || name.hasPrefix("NIO-SGLTN-") || name.hasPrefix("NIO-ELT-") || name.hasPrefix("coachd-store-")
+            name == "coachd" || name.hasPrefix("NIO-SGLTN-") || name.hasPrefix("NIO-ELT-")
+                || name.hasPrefix("coachd-store-")
                 || name == "coachd-alarm"
         }
 

@@ -98,8 +98,10 @@ extension EndToEnd {
             let flooder = Thread {
                 let outcome = try? run(
                     python,
-                    [script, "--socket", daemon.socket, "--pid", "\(pid)", "--connections", "64", "--batch", "1000",
-                     "--seconds", "90", "--probe-every", "0", "--stop-file", stop],
+                    [
+                        script, "--socket", daemon.socket, "--pid", "\(pid)", "--connections", "64", "--batch", "1000",
+                        "--seconds", "90", "--probe-every", "0", "--stop-file", stop,
+                    ],
                     uid: UID.stranger)
                 flood.withLock { $0 = outcome }
                 flooded.withLock { $0 = true }
@@ -142,8 +144,10 @@ extension EndToEnd {
             let pid = try #require(daemon.process?.processIdentifier)
             let flood = try run(
                 python,
-                [script, "--socket", daemon.socket, "--pid", "\(pid)", "--connections", "64", "--batch", "1000",
-                 "--method", "rpc.discover", "--seconds", "8", "--probe-every", "0.25"],
+                [
+                    script, "--socket", daemon.socket, "--pid", "\(pid)", "--connections", "64", "--batch", "1000",
+                    "--method", "rpc.discover", "--seconds", "8", "--probe-every", "0.25",
+                ],
                 uid: UID.stranger)
             print(flood.stdout)
             #expect(flood.status == 0, "\(flood.stderr)")

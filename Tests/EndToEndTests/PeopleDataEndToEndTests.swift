@@ -28,7 +28,8 @@ extension EndToEnd {
             let fixed = csv.replacingOccurrences(of: "Dee Daemon,,", with: "Dee Daemon,1,")
             try Data(fixed.utf8).write(to: URL(fileURLWithPath: file))
             // `daemon` is a login on every Debian machine, with uid 1.
-            let dry = try daemon.ctl(["person", "import", file, "--school", "\(school.id)", "--dry-run"], uid: UID.lead)
+            let dry = try daemon.ctl(
+                ["person", "import", file, "--school", "\(school.id)", "--dry-run"], uid: UID.lead)
             #expect(dry.status == 0, "\(dry.stderr)")
             #expect(dry.stdout.contains("row 2: would add Lovelace, Ada, would pair with daemon"), "\(dry.stdout)")
             #expect(dry.stdout.contains("Dry run: nothing was stored."))
@@ -44,7 +45,8 @@ extension EndToEnd {
             let result = try again.json(PeopleImportResult.self)
             #expect(result.added == 0 && result.pairsCreated == 0 && result.unchanged == 2)
             // A teacher may not import.
-            #expect(try daemon.ctl(["person", "import", file, "--school", "\(school.id)"], uid: UID.teacher).status == 1)
+            #expect(
+                try daemon.ctl(["person", "import", file, "--school", "\(school.id)"], uid: UID.teacher).status == 1)
         }
 
         @Test func eraseEndToEnd_leavesNoByteOfTheNameOrNotes_inAnyFileOfTheStateDirectory() throws {
@@ -78,7 +80,8 @@ extension EndToEnd {
             #expect(!export.stdout.contains("Bo Teacher"))
 
             // Erase: admins only, and the name must match.
-            let lead = try daemon.ctl(["person", "erase", "\(school.teacher)", "--confirm", "Ada Teacher"], uid: UID.lead)
+            let lead = try daemon.ctl(
+                ["person", "erase", "\(school.teacher)", "--confirm", "Ada Teacher"], uid: UID.lead)
             #expect(lead.status == 1)
             let wrong = try daemon.ctl(["person", "erase", "\(school.teacher)", "--confirm", "Ada"])
             #expect(wrong.status == 1)

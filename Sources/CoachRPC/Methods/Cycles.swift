@@ -139,7 +139,8 @@ public enum AdaptationsSet: RPCMethod {
             RPCField("pair", .integer, "pair id"),
             RPCField("text", .string(), "the one small adaptation"),
             RPCField("schoolDays", .integer, required: false, "practice window in school days (default 5)"),
-            RPCField("closePrevious", .oneOf(OutcomeName.all), required: false, "close the active one with this outcome"),
+            RPCField(
+                "closePrevious", .oneOf(OutcomeName.all), required: false, "close the active one with this outcome"),
         ]
     }
     public typealias Result = AdaptationSet
@@ -172,7 +173,8 @@ public struct DueList: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum DueListMethod: RPCMethod {
     public static let name = "due.list"
-    public static let summary = "What is due for the pairs the caller may see, soonest first; overdueOnly for the overdue."
+    public static let summary =
+        "What is due for the pairs the caller may see, soonest first; overdueOnly for the overdue."
     public struct Params: RPCParams, Hashable {
         public var school: Int64?
         public var overdueOnly: Bool?
@@ -188,8 +190,12 @@ public enum DueListMethod: RPCMethod {
         public static let fields = [
             RPCField("school", .integer, required: false, "only this school"),
             RPCField("overdueOnly", .boolean, required: false, "only overdue items"),
-            RPCField("from", .string(format: "date"), required: false, "only items due on or after this school-local date (level 4)"),
-            RPCField("to", .string(format: "date"), required: false, "only items due on or before this school-local date (level 4)"),
+            RPCField(
+                "from", .string(format: "date"), required: false,
+                "only items due on or after this school-local date (level 4)"),
+            RPCField(
+                "to", .string(format: "date"), required: false,
+                "only items due on or before this school-local date (level 4)"),
         ]
     }
     public typealias Result = DueList

@@ -35,7 +35,8 @@ public struct PersonList: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum PeopleList: RPCMethod {
     public static let name = "people.list"
-    public static let summary = "Lists the active people of a school (deactivated ones with includeInactive). Admins and the school's lead."
+    public static let summary =
+        "Lists the active people of a school (deactivated ones with includeInactive). Admins and the school's lead."
     public struct Params: RPCParams, Hashable {
         public var school: Int64?
         /// Deactivated people too (API level 3).
@@ -122,7 +123,8 @@ public struct PairList: Codable, Sendable, Hashable, RPCDescribed {
 
 public enum PairsList: RPCMethod {
     public static let name = "pairs.list"
-    public static let summary = "The active pairs the caller may see (ended ones with includeEnded); with mine, only those the caller is in."
+    public static let summary =
+        "The active pairs the caller may see (ended ones with includeEnded); with mine, only those the caller is in."
     public struct Params: RPCParams, Hashable {
         public var school: Int64?
         public var mine: Bool?

@@ -87,8 +87,10 @@ public struct PeopleImportResult: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("pairsCreated", .integer, "pairs created (0 when there are errors)"),
         RPCField("unchanged", .integer, "rows for people already there"),
         RPCField(
-            "errors", .array(ImportRowError.schema), required: false, "every row at fault; when present nothing was stored"),
-        RPCField("rows", .array(ImportRowInfo.schema), "what each row did, in file order (empty when there are errors)"),
+            "errors", .array(ImportRowError.schema), required: false,
+            "every row at fault; when present nothing was stored"),
+        RPCField(
+            "rows", .array(ImportRowInfo.schema), "what each row did, in file order (empty when there are errors)"),
         RPCField("dryRun", .boolean, "true when nothing was stored because dryRun was set"),
         RPCField("ignoredColumns", .array(.string()), "header columns that were not read"),
     ])

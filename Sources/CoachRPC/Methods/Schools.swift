@@ -16,8 +16,10 @@ public enum SchoolsAdd: RPCMethod {
         public static let fields = [
             RPCField("name", .string(), "the school's name"),
             RPCField("timeZone", .string(format: "IANA time zone"), "e.g. Europe/London"),
-            RPCField("dayStart", .string(format: "HH:MM"), required: false, "school day start (default from configuration)"),
-            RPCField("dayEnd", .string(format: "HH:MM"), required: false, "school day end (default from configuration)"),
+            RPCField(
+                "dayStart", .string(format: "HH:MM"), required: false, "school day start (default from configuration)"),
+            RPCField(
+                "dayEnd", .string(format: "HH:MM"), required: false, "school day end (default from configuration)"),
         ]
     }
     public typealias Result = CreatedID
@@ -39,7 +41,8 @@ public enum SchoolsList: RPCMethod {
 
 public enum CalendarAddClosure: RPCMethod {
     public static let name = "calendar.addClosure"
-    public static let summary = "Closes a school for an inclusive range of dates (half-term, INSET day, bank holiday); the same dates twice is a Conflict. Reports what moved in affected."
+    public static let summary =
+        "Closes a school for an inclusive range of dates (half-term, INSET day, bank holiday); the same dates twice is a Conflict. Reports what moved in affected."
     public struct Params: RPCParams, Hashable {
         public var school: Int64
         public var from: String

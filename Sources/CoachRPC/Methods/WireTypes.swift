@@ -38,7 +38,9 @@ public struct PersonInfo: Codable, Sendable, Hashable, RPCDescribed {
     /// False once deactivated (API level 3; absent from older daemons).
     public var active: Bool?
 
-    public init(id: Int64, name: String, school: Int64, roles: [String], uid: Int64?, login: String?, active: Bool? = nil) {
+    public init(
+        id: Int64, name: String, school: Int64, roles: [String], uid: Int64?, login: String?, active: Bool? = nil
+    ) {
         self.id = id
         self.name = name
         self.school = school
