@@ -6,7 +6,7 @@ BENCH_DIR := .bench
 BENCH_TOOLS := $(BENCH_DIR)/tools
 BENCH_CC ?= cc
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror
-BENCH_PROGRAMS := $(addprefix $(BENCH_TOOLS)/,loadgen floor fsync_ceiling notify_ready)
+BENCH_PROGRAMS := $(addprefix $(BENCH_TOOLS)/,loadgen floor fsync_ceiling notify_ready clockwatch)
 BENCH_APT := redis-server redis-tools hyperfine util-linux libsqlite3-dev python3
 # Measure what ships: release, static Swift standard library (as `make release` builds it), in its own
 # build directory because the static standard library changes how everything links.

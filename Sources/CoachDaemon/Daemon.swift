@@ -32,6 +32,11 @@ public struct Daemon: Sendable {
     /// The path the daemon listens on.
     public var socketPath: String { server.boundPath }
 
+    /// The event loops serving the socket, one per core, made once per process. Not the singleton
+    /// group: in `coachd` that one is Swift concurrency's executor (issue 9), and a flood of tasks
+    /// there must not keep the socket from accepting and reading. Idle, they wait in `epoll_wait`.
+    static let socketLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+
     /// Opens the store, loads the due items (raising what was missed while down), and binds the
     /// socket — or adopts the one systemd passed. When this returns the daemon can serve.
     public static func build(
@@ -62,6 +67,8 @@ public struct Daemon: Sendable {
         await service.backups.removeLeftovers()
         await timer.whenRaised { [events = service.events] in events.poke() }
         var serverConfiguration = configuration.serverConfiguration(inheritedFD: inheritedFD)
+        // The socket's own loops: Swift tasks run on the singleton's in `coachd` (issue 9).
+        serverConfiguration.eventLoopGroup = Self.socketLoops
         // The socket layer keeps slots for admins; who they are is decided here, as for permissions
         // (and follows the admin group across reloads).
         serverConfiguration.isAdmin = { [admins] peer in admins.isAdmin(uid: peer.uid, gid: peer.gid) }
@@ -79,8 +86,10 @@ public struct Daemon: Sendable {
     }
 
     /// Tells systemd it is ready, then serves until SIGTERM or SIGINT (or task cancellation), and
-    /// shuts down in order. SIGHUP reloads the configuration with `reload`, when given.
-    public func run(reload: ConfigurationLoader? = nil) async throws {
+    /// shuts down in order. SIGHUP reloads the configuration with `reload`, when given. `signals`
+    /// says who hears them: Dispatch signal sources (any process), or the main thread's `sigwait`
+    /// (`coachd`, after `DaemonProcess.prepareMainThread()`; no Dispatch thread, issue 9).
+    public func run(reload: ConfigurationLoader? = nil, signals: DaemonSignals = .dispatch) async throws {
         let table = try service.methodTable(connections: { [server] in server.connectionCount })
         let dispatcher = CoachDispatcher(table: table, logger: logger)
         let status = StatusService(timer: timer, notifier: notifier)
@@ -97,20 +106,53 @@ public struct Daemon: Sendable {
                 interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })
             services.append(.init(service: watchdog))
         }
+        // With the relay, the signals come from the main thread; listening starts before READY=1.
+        let relayed: AsyncStream<Int32>? = signals == .relay ? SignalRelay.shared.listen() : nil
+        defer { if relayed != nil { SignalRelay.shared.stopListening() } }
+        let (hangups, hangup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         if let reload {
             // SIGHUP is trapped before READY=1: systemd may send `reload` as soon as we are ready, and
             // an untrapped SIGHUP would end the process.
-            let signals = await UnixSignalsSequence(trapping: .sighup)
-            services.append(
-                .init(
-                    service: ReloadService(
-                        signals: signals, load: reload, service: service, notifier: notifier, logger: logger,
-                        status: { await Self.statusLine(timer) })))
+            let status: @Sendable () async -> String = { await Self.statusLine(timer) }
+            if relayed != nil {
+                services.append(
+                    .init(
+                        service: ReloadService(
+                            signals: hangups, load: reload, service: service, notifier: notifier, logger: logger,
+                            status: status)))
+            } else {
+                services.append(
+                    .init(
+                        service: ReloadService(
+                            signals: await UnixSignalsSequence(trapping: .sighup), load: reload, service: service,
+                            notifier: notifier, logger: logger, status: status)))
+            }
         }
         notifier.ready(status: await Self.statusLine(timer))
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+            configuration: .init(
+                services: services, gracefulShutdownSignals: relayed == nil ? [.sigterm, .sigint] : [], logger: logger))
+        if let relayed {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                tasks.addTask { [logger] in
+                    for await signal in relayed {
+                        if signal == SIGHUP {
+                            hangup.yield()
+                        } else {
+                            logger.debug("signal \(signal): shutting down")
+                            await group.triggerGracefulShutdown()
+                        }
+                    }
+                }
+                // The group ends first (the relay never does); then stop listening.
+                try await tasks.next()
+                tasks.cancelAll()
+            }
+        } else {
+            try await group.run()
+        }
+        hangup.finish()
         logger.info("coachd stopped")
     }
 
@@ -222,8 +264,8 @@ final class StatusService: Service, @unchecked Sendable {
 struct WatchdogService: Service {
     let interval: Duration
     let timer: DueTimer
-    /// The event loops that must answer; the socket server runs on the singleton group.
-    var eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// The event loops that must answer: the socket's (the singleton's run this task itself).
+    var eventLoops: any EventLoopGroup = Daemon.socketLoops
     /// Sends `WATCHDOG=1`.
     let ping: @Sendable () -> Void
 
@@ -235,7 +277,8 @@ struct WatchdogService: Service {
                     try await loop.submit {}.get()
                 }
                 ping()
-                try await Task.sleep(for: interval / 2)
+                // On an event loop's timer: `Task.sleep` would start Dispatch's pool monitor (issue 9).
+                try await sleepOnEventLoop(interval / 2)
             }
         }
     }
@@ -254,9 +297,10 @@ struct ShutdownNotice: Service {
 }
 
 /// Reloads the configuration on SIGHUP: RELOADING=1, read and validate, apply or keep the old one, READY=1.
-struct ReloadService: Service {
-    /// SIGHUP, trapped by whoever builds the service (before READY=1).
-    let signals: UnixSignalsSequence
+struct ReloadService<Signals: AsyncSequence & Sendable>: Service {
+    /// SIGHUP, trapped by whoever builds the service (before READY=1): swift-service-lifecycle's
+    /// `UnixSignalsSequence`, or the hang-ups `SignalRelay` hands on.
+    let signals: Signals
     let load: ConfigurationLoader
     let service: CoachService
     let notifier: ServiceNotifier
@@ -265,7 +309,8 @@ struct ReloadService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            for await _ in signals {
+            var hangups = signals.makeAsyncIterator()
+            while (try? await hangups.next()) != nil {
                 await reloadOnce()
             }
         }

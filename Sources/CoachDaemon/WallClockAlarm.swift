@@ -1,5 +1,4 @@
 import CLinux
-import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -24,15 +23,18 @@ protocol WallClockAlarm: Sendable {
 }
 
 /// The wall-clock alarm of Linux: a timerfd armed at an absolute `CLOCK_REALTIME` deadline with
-/// `TFD_TIMER_CANCEL_ON_SET`, so a sleep neither polls nor oversleeps a clock that jumps. While it
-/// waits, the process makes no wake-ups at all.
+/// `TFD_TIMER_CANCEL_ON_SET`, so a sleep neither polls nor oversleeps a clock that jumps. A thread
+/// of its own blocks in `read` on it (not a Dispatch source: the first Dispatch worker thread
+/// starts libdispatch's 1 s pool monitor, issue 9), so while it waits the process makes no
+/// wake-ups at all.
 struct TimerFDAlarm: WallClockAlarm {
     /// With no deadline the timer is armed this far ahead: it still reports clock changes.
     static let farFuture: TimeInterval = 10 * 365 * 86_400
 
     func sleep(until deadline: Date?) async -> AlarmWake {
         let at = deadline?.timeIntervalSince1970 ?? Date().timeIntervalSince1970 + Self.farFuture
-        let fd = timerfd_create(CLOCK_REALTIME, Int32(TFD_NONBLOCK) | Int32(TFD_CLOEXEC))
+        // Blocking: the waiting thread sleeps in read(2) until expiry, a clock change, or cancellation.
+        let fd = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC))
         guard fd >= 0 else { return await Self.fallback(until: at) }
         let seconds = max(0, at.rounded(.down))
         let nanoseconds = Int(((at - seconds) * 1e9).rounded(.down))
@@ -46,7 +48,7 @@ struct TimerFDAlarm: WallClockAlarm {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in waiter.start(continuation) }
         } onCancel: {
-            waiter.finish(.cancelled)
+            waiter.cancel()
         }
     }
 
@@ -63,65 +65,52 @@ struct TimerFDAlarm: WallClockAlarm {
     }
 }
 
-/// One armed timerfd and the one continuation waiting on it; whichever of expiry, clock change
-/// and cancellation comes first resumes it, once, and the descriptor is closed.
+/// One armed timerfd and the thread blocked reading it. The thread alone resumes the continuation,
+/// once, and closes the descriptor; cancellation re-arms the timer in the past, so the read returns
+/// at once and reports `.cancelled`.
 private final class TimerFDWaiter: Sendable {
-    /// Only read or changed under the lock (the Dispatch source is not `Sendable` on Linux).
-    private enum State: @unchecked Sendable {
-        case armed
-        case waiting(CheckedContinuation<AlarmWake, Never>, any DispatchSourceRead)
-        case finished(AlarmWake)
+    private struct State {
+        var cancelled = false
+        var closed = false
     }
 
     private let fd: Int32
-    private let state = NIOLockedValueBox<State>(.armed)
+    private let state = NIOLockedValueBox(State())
 
     init(fd: Int32) { self.fd = fd }
 
     func start(_ continuation: CheckedContinuation<AlarmWake, Never>) {
-        let fd = self.fd
-        let early: AlarmWake? = state.withLockedValue { state in
-            if case .finished(let wake) = state { return wake }
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
-            source.setEventHandler { [weak self] in self?.readable() }
-            source.setCancelHandler { close(fd) }
-            state = .waiting(continuation, source)
-            source.activate()
-            return nil
+        Thread.detachNewThread { [self] in
+            // Named from inside: Foundation sets the kernel's thread name only for the current thread.
+            Thread.current.name = "coachd-alarm"
+            continuation.resume(returning: wait())
         }
-        if let early {
-            // Cancelled before it started waiting: no source was made.
+    }
+
+    /// Ends the sleep soon: the timer expires at once and the thread sees the flag.
+    func cancel() {
+        state.withLockedValue { state in
+            guard !state.closed else { return }
+            state.cancelled = true
+            _ = coachd_timerfd_arm_realtime(fd, 0, 1)
+        }
+    }
+
+    private func wait() -> AlarmWake {
+        var wake: AlarmWake
+        while true {
+            var expirations: UInt64 = 0
+            let count = read(fd, &expirations, MemoryLayout<UInt64>.size)
+            if count < 0, errno == EINTR { continue }
+            // ECANCELED: the clock was set. Any other failure is reported the same way, so the
+            // timer re-reads the clock and arms a new alarm rather than spinning on this one.
+            wake = count == MemoryLayout<UInt64>.size ? .reached : .clockChanged
+            break
+        }
+        return state.withLockedValue { state in
+            state.closed = true
             close(fd)
-            continuation.resume(returning: early)
+            return state.cancelled ? .cancelled : wake
         }
-    }
-
-    func finish(_ wake: AlarmWake) {
-        let waiting: (CheckedContinuation<AlarmWake, Never>, any DispatchSourceRead)? = state.withLockedValue { state in
-            switch state {
-            case .armed:
-                state = .finished(wake)
-                return nil
-            case .waiting(let continuation, let source):
-                state = .finished(wake)
-                return (continuation, source)
-            case .finished:
-                return nil
-            }
-        }
-        guard let (continuation, source) = waiting else { return }
-        source.cancel()
-        continuation.resume(returning: wake)
-    }
-
-    private func readable() {
-        var expirations: UInt64 = 0
-        let count = read(fd, &expirations, MemoryLayout<UInt64>.size)
-        if count == MemoryLayout<UInt64>.size {
-            finish(.reached)
-        } else if count < 0, errno == ECANCELED {
-            finish(.clockChanged)
-        }
-        // EAGAIN: a spurious wake-up; keep waiting.
     }
 }

@@ -1,3 +1,5 @@
+public import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -14,6 +16,10 @@ public struct RPCServerConfiguration: Sendable {
     public var socketMode: UInt32 = 0o660
     /// The group the socket file is given after binding, when set; it must exist.
     public var socketGroup: String? = nil
+    /// The event loops the connections run on; nil: NIO's singleton group. `coachd` gives the socket
+    /// loops of their own, because its Swift tasks run on the singleton loops (issue 9): a flood of
+    /// work on one must not keep the other from accepting and reading.
+    public var eventLoopGroup: (any EventLoopGroup)? = nil
     /// A listening socket passed in by systemd (socket activation): adopted instead of binding;
     /// its path, mode and group are then systemd's business.
     public var inheritedFD: Int32? = nil

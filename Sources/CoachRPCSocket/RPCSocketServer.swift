@@ -72,7 +72,7 @@ public final class RPCSocketServer: Sendable {
     ///
     /// A stale socket file (nothing listening) is replaced; a live one fails with "already in use".
     public static func bind(_ configuration: RPCServerConfiguration, logger: Logger) async throws -> RPCSocketServer {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: configuration.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
         let maxLineBytes = configuration.maxLineBytes

@@ -43,13 +43,14 @@ final class GroupCommitter: Sendable {
                 defer { state.draining = true }
                 return !state.draining
             }
-            if lead { Task { await self.drain() } }
+            if lead { StoreThreads.shared.submit { self.drain() } }
         }
         return box.take()
     }
 
-    /// Commits groups until the queue is empty.
-    private func drain() async {
+    /// Commits groups until the queue is empty, on one of the store's threads with GRDB's
+    /// synchronous `write` (no Dispatch worker thread, issue 9).
+    private func drain() {
         while true {
             let group: [Pending] = state.withLockedValue { state in
                 let group = Array(state.queue.prefix(Self.maxGroup))
@@ -58,15 +59,15 @@ final class GroupCommitter: Sendable {
                 return group
             }
             guard !group.isEmpty else { return }
-            await commit(group)
+            commit(group)
         }
     }
 
-    private func commit(_ group: [Pending]) async {
+    private func commit(_ group: [Pending]) {
         // Which members failed, and why.
         let failures = Locked<[(any Error)?]>(Array(repeating: nil, count: group.count))
         do {
-            try await writer.write { db in
+            try writer.write { db in
                 if group.count == 1 {
                     // Alone: the transaction itself is the savepoint.
                     try group[0].run(db)

@@ -66,7 +66,10 @@ public final class SQLiteStore: CoachStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
         do {
-            return try await writer.read { db in try body(SQLiteAccess(db: db, calendars: calendars)) }
+            // On the store's own threads, with GRDB's synchronous API: no Dispatch worker (issue 9).
+            return try await StoreThreads.shared.run { [writer, calendars] in
+                try writer.read { db in try body(SQLiteAccess(db: db, calendars: calendars)) }
+            }
         } catch let error as DatabaseError {
             throw StoreError(.unavailable, "the database could not be read: \(Self.describe(error))")
         }
@@ -84,7 +87,9 @@ public final class SQLiteStore: CoachStore {
     }
 
     public func schemaVersion() async throws -> String {
-        try await writer.read { db in try Self.migrator.completedMigrations(db).last ?? "none" }
+        try await StoreThreads.shared.run { [writer] in
+            try writer.read { db in try Self.migrator.completedMigrations(db).last ?? "none" }
+        }
     }
 
     public func backup(to path: String) async throws {
@@ -92,13 +97,16 @@ public final class SQLiteStore: CoachStore {
             throw StoreError(.unavailable, "\(path) already exists; choose a new file name")
         }
         do {
-            let destination = try DatabaseQueue(path: path)
-            // SQLite's online backup, in one step under a read snapshot: consistent while writes go on.
-            try writer.backup(to: destination)
-            // The copy carries WAL mode in its header; as a single self-contained file it should not:
-            // opening it (to check it, say) would leave -wal and -shm files beside it.
-            try destination.inDatabase { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
-            try destination.close()
+            // On the store's threads: a copy of the whole file must not hold an event loop (issue 9).
+            try await StoreThreads.shared.run { [writer] in
+                let destination = try DatabaseQueue(path: path)
+                // SQLite's online backup, in one step under a read snapshot: consistent while writes go on.
+                try writer.backup(to: destination)
+                // The copy carries WAL mode in its header; as a single self-contained file it should not:
+                // opening it (to check it, say) would leave -wal and -shm files beside it.
+                try destination.inDatabase { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+                try destination.close()
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -108,15 +116,17 @@ public final class SQLiteStore: CoachStore {
 
     public func purgeFreedSpace() async throws -> Bool {
         do {
-            return try await writer.writeWithoutTransaction { db in
-                // Copies made before secure_delete was on (older files, moved cells) are gone once
-                // the file is rebuilt; the log is then copied back and truncated to nothing.
-                // VACUUM's working copy stays in memory, not in a temporary file that outlives it on disk.
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-                defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
-                try db.execute(sql: "VACUUM")
-                let (busy, _, _) = try Self.checkpoint(db)
-                return !busy
+            return try await StoreThreads.shared.run { [writer] in
+                try writer.writeWithoutTransaction { db in
+                    // Copies made before secure_delete was on (older files, moved cells) are gone once
+                    // the file is rebuilt; the log is then copied back and truncated to nothing.
+                    // VACUUM's working copy stays in memory, not in a temporary file that outlives it on disk.
+                    try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                    defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+                    try db.execute(sql: "VACUUM")
+                    let (busy, _, _) = try Self.checkpoint(db)
+                    return !busy
+                }
             }
         } catch {
             throw StoreError(.unavailable, "the database could not be compacted after erasing: \(Self.describe(error))")

@@ -7,7 +7,7 @@ import Foundation
 import Logging
 
 /// `coachd`: wiring only. Flags become configuration overrides; `Daemon.build` does the rest.
-@main
+/// `main.swift` runs it, after taking Swift concurrency and the signals off Dispatch (issue 9).
 struct Coachd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Schedules and records incremental coaching micro-cycles; serves coachctl over a Unix socket.",
@@ -117,7 +117,7 @@ struct Coachd: AsyncParsableCommand {
         }
         do {
             let daemon = try await Daemon.build(configuration: configuration, logger: logger)
-            try await daemon.run(reload: reload)
+            try await daemon.run(reload: reload, signals: .relay)
         } catch {
             logger.critical(
                 "coachd cannot run: \(error)", metadata: ["coachd.event": "\(JournalEvent.daemonFailed.rawValue)"])
