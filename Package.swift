@@ -36,6 +36,9 @@ let package = Package(
     targets: [
         // Pure model and scheduler: no I/O, no clock; time is passed in.
         .target(name: "CoachDomain", swiftSettings: strict),
+        // Small helpers every layer shares, written once: the Unix socket address, the account
+        // database (passwd, group) and a seeded generator. No dependencies.
+        .target(name: "CoachSupport", swiftSettings: strict),
         // Persistence behind a protocol; SQLite (GRDB) is the embedded default.
         .target(
             name: "CoachStore",
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "CoachRPCSocket",
             dependencies: [
-                "CoachRPC",
+                "CoachRPC", "CoachSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -60,7 +63,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // A small blocking client over the same contract: what coachctl and tests link (fast start-up).
-        .target(name: "CoachClient", dependencies: ["CoachRPC"], swiftSettings: strict),
+        .target(name: "CoachClient", dependencies: ["CoachRPC", "CoachSupport"], swiftSettings: strict),
         // libsystemd, as a system library (Debian: libsystemd-dev).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // sd_notify, socket activation and a journald log handler; quiet no-ops off systemd.
@@ -75,7 +78,8 @@ let package = Package(
         .target(
             name: "CoachDaemon",
             dependencies: [
-                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSystemd", "CLinux", "CoachVersion",
+                "CoachDomain", "CoachStore", "CoachRPC", "CoachRPCSocket", "CoachSupport", "CoachSystemd", "CLinux",
+                "CoachVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -109,7 +113,8 @@ let package = Package(
         ),
         // The fuzz harness (framer and decoder properties, wire samples) and libFuzzer's entry point
         // (mk/robustness.mk builds it with -sanitize=fuzzer; an ordinary build replays inputs).
-        .target(name: "CoachFuzzing", dependencies: ["CoachRPC", "CoachRPCSocket"], swiftSettings: strict),
+        .target(
+            name: "CoachFuzzing", dependencies: ["CoachRPC", "CoachRPCSocket", "CoachSupport"], swiftSettings: strict),
         .executableTarget(name: "coachd-fuzz", dependencies: ["CoachFuzzing"], swiftSettings: strict),
         // The service-level fuzz target: request scripts through the real dispatcher and a real store
         // (`make fuzz-service`; an ordinary build replays inputs).
@@ -118,13 +123,15 @@ let package = Package(
         .executableTarget(
             name: "coachbench",
             dependencies: [
-                "CoachDomain", "CoachStore",
+                "CoachDomain", "CoachStore", "CoachSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "CoachDomainTests", dependencies: ["CoachDomain"], swiftSettings: strictTests),
+        .testTarget(name: "CoachSupportTests", dependencies: ["CoachSupport"], swiftSettings: strictTests),
+        .testTarget(
+            name: "CoachDomainTests", dependencies: ["CoachDomain", "CoachSupport"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachStoreTests",
             dependencies: ["CoachStore", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
@@ -134,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "CoachRPCSocketTests",
             dependencies: [
-                "CoachRPCSocket", "CoachRPC", .product(name: "Logging", package: "swift-log"),
+                "CoachRPCSocket", "CoachRPC", "CoachSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -143,7 +150,8 @@ let package = Package(
         .testTarget(
             name: "CoachDaemonTests",
             dependencies: [
-                "CoachDaemon", "CoachRPC", "CoachRPCSocket", "CoachClient", "CoachDomain", "CoachStore", "CoachSystemd",
+                "CoachDaemon", "CoachRPC", "CoachRPCSocket", "CoachClient", "CoachDomain", "CoachStore", "CoachSupport",
+                "CoachSystemd",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,10 +160,15 @@ let package = Package(
             ],
             swiftSettings: strictTests
         ),
-        .testTarget(name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC"], swiftSettings: strictTests),
+        .testTarget(
+            name: "CoachCtlTests", dependencies: ["CoachClient", "CoachRPC", "CoachSupport"], swiftSettings: strictTests
+        ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CoachRPC", "CoachClient", "CoachFuzzing", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CoachRPC", "CoachClient", "CoachFuzzing", "CoachSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictTests
         ),
         .testTarget(name: "CoachFuzzingTests", dependencies: ["CoachFuzzing", "CoachRPC"], swiftSettings: strictTests),

@@ -1,4 +1,5 @@
 public import CoachRPC
+import CoachSupport
 public import Foundation
 
 #if canImport(Glibc)
@@ -226,15 +227,12 @@ public final class CoachClient {
         func cannot(_ reason: String, _ code: Int32? = nil) -> ClientError {
             ClientError(.cannotConnect(path: path, reason: reason), socketPath: path, timeout: timeout, errnoCode: code)
         }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard !bytes.isEmpty else { throw cannot("the socket path is empty") }
-        guard bytes.count < capacity else {
-            throw cannot("the socket path is \(bytes.count) bytes long; a Unix socket path has at most \(capacity - 1)")
+        let address: UnixSocketAddress
+        do {
+            address = try UnixSocketAddress(path: path)
+        } catch {
+            throw cannot(error.description)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes) }
 
         let fd = openSocket()
         guard fd >= 0 else { throw cannot(errorText(errno), errno) }
@@ -244,11 +242,7 @@ public final class CoachClient {
         limit.tv_usec = .init(clamping: timeout.components.attoseconds / 1_000_000_000_000)
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         while true {
-            let result = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    systemConnect(fd, socketAddress, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
+            let result = address.connect(fd)
             if result == 0 { return fd }
             let code = errno
             if code == EINTR { continue }
@@ -314,10 +308,6 @@ public final class CoachClient {
 
 // The system calls under names that do not clash with the client's own methods.
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
-
-private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    connect(fd, address, length)
-}
 
 private func systemSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Darwin)

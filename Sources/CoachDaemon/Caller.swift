@@ -1,5 +1,6 @@
 import CoachDomain
 import CoachStore
+import CoachSupport
 import Foundation
 
 /// Who is calling: the uid from SO_PEERCRED and the person linked to it.

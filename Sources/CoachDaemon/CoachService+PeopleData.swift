@@ -2,6 +2,7 @@ import CSV
 import CoachDomain
 import CoachRPC
 import CoachStore
+import CoachSupport
 import Foundation
 import Logging
 

@@ -1,6 +1,7 @@
 import CoachDomain
 import CoachRPC
 import CoachStore
+import CoachSupport
 import Foundation
 
 /// Issue 11: plans change (cancel, move, log a past visit), people leave (end a pair, update or

@@ -1,5 +1,6 @@
 import CoachRPC
 import CoachRPCSocket
+import CoachSupport
 import Foundation
 
 /// One fuzz input through the line framer and the JSON-RPC decoder, with the properties that must
@@ -45,7 +46,7 @@ public enum FuzzHarness {
         let inOneGo = whole.feed(input) + whole.finish()
         try require(inOneGo == expected, "framing in one piece differs from the model", input)
         var pieces = LineFramer(maxLineBytes: maxLineBytes)
-        var generator = SplitMix(seed: UInt64(input.count) &* 0x9E37_79B9 &+ UInt64(input.first ?? 0))
+        var generator = SplitMix64(seed: UInt64(input.count) &* 0x9E37_79B9 &+ UInt64(input.first ?? 0))
         var frames: [LineFramer.Frame] = []
         var start = 0
         while start < input.count {
@@ -186,17 +187,4 @@ public enum FuzzHarness {
 /// A property the fuzz checks found broken, with the input that broke it.
 public struct PropertyBroken: Error, CustomStringConvertible {
     public var description: String
-}
-
-/// A small, fast, seeded generator, so that the pieces an input is cut into depend only on the input.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

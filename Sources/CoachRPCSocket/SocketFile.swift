@@ -1,3 +1,5 @@
+import CoachSupport
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -10,9 +12,7 @@
 /// a crash, and the mode and group other users need to connect.
 enum SocketFile {
     /// Room in `sockaddr_un.sun_path`, less the terminating NUL.
-    static var maxPathBytes: Int {
-        MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
-    }
+    static var maxPathBytes: Int { UnixSocketAddress.maxPathBytes }
 
     /// Makes the parent directory when missing and removes a stale socket file. Throws when the
     /// path is too long, holds something other than a socket, or a live server answers there.
@@ -40,19 +40,8 @@ enum SocketFile {
 
     /// The gid of a group name; throws when there is no such group.
     static func groupID(named name: String) throws(RPCSocketError) -> gid_t {
-        var entry = group()
-        var result: UnsafeMutablePointer<group>?
-        var capacity = 1024
-        while true {
-            var buffer = [CChar](repeating: 0, count: capacity)
-            let status = getgrnam_r(name, &entry, &buffer, capacity, &result)
-            if status == ERANGE, capacity < 1 << 20 {
-                capacity *= 4
-                continue
-            }
-            guard status == 0, let found = result else { throw .unknownGroup(name) }
-            return found.pointee.gr_gid
-        }
+        guard let group = UnixAccounts.group(named: name) else { throw .unknownGroup(name) }
+        return group.gid
     }
 
     /// True when something accepts connections at `path`.
@@ -64,18 +53,9 @@ enum SocketFile {
         #endif
         guard fd >= 0 else { throw .socketFile(path, "socket", errno: errno) }
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8.prefix(raw.count - 1))
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let status = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        // `prepare` has checked the length; an address that cannot be built is not a listener.
+        guard let address = try? UnixSocketAddress(path: path) else { return false }
+        let status = address.connect(fd)
         if status == 0 { return true }
         let code = errno
         // Refused: a file with no listener behind it, left by a crash. Anything else (EACCES, …)

@@ -1,3 +1,4 @@
+import CoachSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -185,14 +186,7 @@ final class FakeServer: @unchecked Sendable {
     private static func bindAndListen(at path: String, listening: Bool = true) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = try UnixSocketAddress(path: path).bind(fd)
         guard bound == 0, !listening || listen(fd, 16) == 0 else {
             _ = close(fd)
             throw POSIXError(.EADDRINUSE)

@@ -1,6 +1,7 @@
 import CoachDomain
 import CoachRPC
 import CoachStore
+import CoachSupport
 import Foundation
 import Testing
 

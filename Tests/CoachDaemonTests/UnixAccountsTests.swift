@@ -1,3 +1,4 @@
+import CoachSupport
 import Foundation
 import Testing
 

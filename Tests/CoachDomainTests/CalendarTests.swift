@@ -1,4 +1,5 @@
 import CoachDomain
+import CoachSupport
 import Foundation
 import Testing
 
@@ -28,7 +29,7 @@ struct LocalDateTests {
     }
 
     @Test func dayNumbers_roundTrip_property() {
-        var rng = SeededGenerator(state: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<2000 {
             let number = Int.random(in: -100_000...100_000, using: &rng)
             let date = LocalDate(dayNumber: number)
@@ -88,7 +89,7 @@ struct SchoolDayTests {
 
     @Test func nthSchoolDayAfter_isSchoolDay_andCountsExactlyN_property() {
         let calendar = englishCalendar()
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<500 {
             let start = day("2026-08-01").adding(days: Int.random(in: 0...400, using: &rng))
             let n = Int.random(in: 1...15, using: &rng)

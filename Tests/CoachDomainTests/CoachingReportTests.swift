@@ -1,4 +1,5 @@
 import CoachDomain
+import CoachSupport
 import Foundation
 import Testing
 
@@ -176,7 +177,7 @@ struct SchoolDayIndexTests {
     @Test func index_agreesWithTheCalendar_onRandomDates() {
         let calendar = englishCalendar()
         let index = SchoolDayIndex(calendar: calendar, span: range("2026-10-01", "2027-02-28"))
-        var generator = SeededGenerator(state: 12)
+        var generator = SplitMix64(seed: 12)
         let base = day("2026-09-01").dayNumber
         for _ in 0..<2000 {
             let a = LocalDate(dayNumber: base + Int.random(in: 0..<240, using: &generator))

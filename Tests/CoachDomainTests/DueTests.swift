@@ -1,4 +1,5 @@
 import CoachDomain
+import CoachSupport
 import Foundation
 import Testing
 
@@ -88,7 +89,7 @@ struct DueCalculatorTests {
     }
 
     @Test func everyActivePair_hasExactlyOneItem_property() {
-        var rng = SeededGenerator(state: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<300 {
             let offset = Int.random(in: 0...200, using: &rng)
             let start = calendar.firstSchoolDay(onOrAfter: day("2026-09-02").adding(days: offset))

@@ -1,4 +1,5 @@
 import CoachDomain
+import CoachSupport
 import Foundation
 import Testing
 
@@ -367,7 +368,7 @@ struct ICalendarReadingTests {
     }
 
     @Test func randomBytes_neverCrash() {
-        var generator = SeededGenerator(state: 13)
+        var generator = SplitMix64(seed: 13)
         let alphabet = Array("BEGIN:VCALENDAREVENTDTSTART;VALUE=DATE:2026\r\n \t\\,;\"=RRULE:FREQ=YEARLY;COUNT=9TZID")
         for _ in 0..<300 {
             var text = "BEGIN:VCALENDAR\r\n"

@@ -1,5 +1,6 @@
 import CoachRPC
 import CoachRPCSocket
+import CoachSupport
 import Foundation
 import Testing
 
@@ -531,14 +532,7 @@ struct RPCSocketServerTests {
 func boundSocket(at path: String, listening: Bool) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EIO) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8)) }
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-        }
-    }
+    let bound = try UnixSocketAddress(path: path).bind(fd)
     guard bound == 0, !listening || listen(fd, 16) == 0 else {
         _ = close(fd)
         throw POSIXError(.EADDRINUSE)

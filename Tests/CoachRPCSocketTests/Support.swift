@@ -1,5 +1,6 @@
 import CoachRPC
 import CoachRPCSocket
+import CoachSupport
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -233,14 +234,7 @@ final class LineClient: @unchecked Sendable {
     init(path: String, timeout: Duration = .seconds(30)) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8)) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let connected = try UnixSocketAddress(path: path).connect(fd)
         guard connected == 0 else {
             let code = errno
             _ = Glibc.close(fd)

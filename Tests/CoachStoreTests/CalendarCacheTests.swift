@@ -12,9 +12,10 @@ struct CalendarCacheTests {
     static let inset = DateRange(
         from: LocalDate(year: 2026, month: 11, day: 27)!, to: LocalDate(year: 2026, month: 11, day: 27)!)!
 
-    @Test func aClosureAdded_isInTheNextCalendarRead_andInItsOwnTransaction() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aClosureAdded_isInTheNextCalendarRead_andInItsOwnTransaction(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let school = try await store.write { tx in try seed(tx).school }
         #expect(try await store.read { try $0.calendar(school: school)?.closures } == [])  // now cached
         let seenInside = try await store.write { tx in
@@ -26,9 +27,10 @@ struct CalendarCacheTests {
         #expect(try await store.read { try $0.calendar(school: school)?.isSchoolDay(Self.halfTerm.from) } == false)
     }
 
-    @Test func aRolledBackClosure_isNeverServedFromTheCache() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aRolledBackClosure_isNeverServedFromTheCache(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let school = try await store.write { tx in try seed(tx).school }
         await #expect(throws: Boom.self) {
             try await store.write { tx in
@@ -46,8 +48,10 @@ struct CalendarCacheTests {
         #expect(try await store.read { try $0.calendar(school: school)?.closures } == [Self.halfTerm])
     }
 
-    @Test func anUnknownSchool_hasNoCalendar() async throws {
-        let store = try SQLiteStore()
+    @Test(arguments: StoreBackend.allCases)
+    func anUnknownSchool_hasNoCalendar(_ backend: StoreBackend) async throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(dir)
         #expect(try await store.read { try $0.calendar(school: 42) } == nil)
     }
 }

@@ -13,9 +13,10 @@ func item(pair: Int64, school: Int64, dueIn: Double, overdueAfter: Double = 3600
 
 @Suite("Persisted due items: kept with each change, read by index, raised once")
 struct DueItemStoreTests {
-    @Test func setDueItem_storesReplacesAndRemoves() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func setDueItem_storesReplacesAndRemoves(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         let first = item(pair: ids.pair, school: ids.school, dueIn: 60)
         let next = try await store.write { tx in try tx.setDueItem(pair: ids.pair, first) }
@@ -29,9 +30,10 @@ struct DueItemStoreTests {
         #expect(try await store.read { try $0.nextTransitionTime() } == nil)
     }
 
-    @Test func raiseTransitions_raisesEachOnce_soonestFirst_andMovesTheNextTime() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func raiseTransitions_raisesEachOnce_soonestFirst_andMovesTheNextTime(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         let due = item(pair: ids.pair, school: ids.school, dueIn: 60, overdueAfter: 60)
         _ = try await store.write { tx in try tx.setDueItem(pair: ids.pair, due) }
@@ -53,9 +55,10 @@ struct DueItemStoreTests {
                 .isEmpty)
     }
 
-    @Test func anItemWrittenAfresh_takesItsMarksFromTheRaisedRecord() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func anItemWrittenAfresh_takesItsMarksFromTheRaisedRecord(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         let due = item(pair: ids.pair, school: ids.school, dueIn: 60, overdueAfter: 60)
         _ = try await store.write { tx in
@@ -68,9 +71,10 @@ struct DueItemStoreTests {
         #expect(raised.map(\.kind) == [.overdue])
     }
 
-    @Test func catchUp_comesInBatches_ofAtMostTheLimit() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func catchUp_comesInBatches_ofAtMostTheLimit(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let pairs = try await store.write { tx in
             let ids = try seed(tx)
             var pairs = [ids.pair]
@@ -94,9 +98,10 @@ struct DueItemStoreTests {
         #expect(second.map(\.item.pair) == Array(pairs.suffix(2)))
     }
 
-    @Test func dueItems_ofASchool_orOfAPerson() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func dueItems_ofASchool_orOfAPerson(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let (ids, other, otherPair) = try await store.write { tx in
             let ids = try seed(tx)
             let school2 = try tx.insert(
@@ -122,9 +127,10 @@ struct DueItemStoreTests {
             try await store.read { try $0.names(of: [ids.teacher, other, 999]) } == [ids.teacher: "Ada", other: "Bo"])
     }
 
-    @Test func counts_forTheStatusLine() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func counts_forTheStatusLine(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in
             let ids = try seed(tx)
             try tx.setDueItem(pair: ids.pair, item(pair: ids.pair, school: ids.school, dueIn: 0, overdueAfter: 3600))
@@ -144,9 +150,10 @@ struct DueItemStoreTests {
         _ = ids
     }
 
-    @Test func rebuild_computesEveryActivePairsItem_andRecordsThePolicy() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func rebuild_computesEveryActivePairsItem_andRecordsThePolicy(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         #expect(try await store.read { try $0.duePolicy() } == nil)
         let policy = CyclePolicy()
@@ -158,9 +165,10 @@ struct DueItemStoreTests {
 
 @Suite("Group commit: one transaction for the writes that queue up, each rolled back alone")
 struct GroupCommitTests {
-    @Test func concurrentWrites_allCommit_andEachGetsItsOwnResult() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentWrites_allCommit_andEachGetsItsOwnResult(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         let results = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
             for index in 0..<40 {
@@ -184,9 +192,10 @@ struct GroupCommitTests {
         }
     }
 
-    @Test func aFailingWrite_inAGroup_rollsBackAlone() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aFailingWrite_inAGroup_rollsBackAlone(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<30 {
@@ -212,9 +221,10 @@ struct GroupCommitTests {
         for index in stride(from: 0, to: 30, by: 3) { #expect(!focuses.contains("focus \(index)")) }
     }
 
-    @Test func aConstraintViolation_inAGroup_failsOnlyItsWrite() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aConstraintViolation_inAGroup_failsOnlyItsWrite(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.database)
+        let store = try backend.open(dir)
         let ids = try await store.write { tx in try seed(tx) }
         let adaptation = Adaptation(
             id: 0, pair: ids.pair, text: "wait time", setAt: t0, setOn: LocalDate("2026-11-23")!, schoolDays: 5,

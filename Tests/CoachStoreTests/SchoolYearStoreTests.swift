@@ -5,7 +5,7 @@ import Testing
 
 /// The store's part of issue 11: cancelled drop-ins stay but no longer count, moves keep the old
 /// times, pairs end and people are deactivated in place, and the bulk read agrees with the single one.
-@Suite("SQLite store: the school year")
+@Suite("Store conformance: the school year")
 struct SchoolYearStoreTests {
     func dropIn(_ pair: Int64, _ coach: Int64, at offset: Double, done: Bool = false) -> DropIn {
         DropIn(
@@ -13,8 +13,12 @@ struct SchoolYearStoreTests {
             completedAt: done ? t0.addingTimeInterval(offset + 900) : nil, notes: nil)
     }
 
-    @Test func cancelledDropIns_stay_butTheLatestLiveOneAndTheCancellationTimeAreWhatCounts() async throws {
-        let store = try SQLiteStore()
+    @Test(arguments: StoreBackend.allCases)
+    func cancelledDropIns_stay_butTheLatestLiveOneAndTheCancellationTimeAreWhatCounts(_ backend: StoreBackend)
+        async throws
+    {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(dir)
         try await store.write { tx in
             let ids = try seed(tx)
             let first = try tx.insert(self.dropIn(ids.pair, ids.coach, at: 3600, done: true))
@@ -39,8 +43,10 @@ struct SchoolYearStoreTests {
         }
     }
 
-    @Test func bulkPairStates_agreeWithTheSingleRead_forCancelledBookings() async throws {
-        let store = try SQLiteStore()
+    @Test(arguments: StoreBackend.allCases)
+    func bulkPairStates_agreeWithTheSingleRead_forCancelledBookings(_ backend: StoreBackend) async throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(dir)
         try await store.write { tx in
             let ids = try seed(tx)
             let booked = try tx.insert(self.dropIn(ids.pair, ids.coach, at: 7200))
@@ -54,8 +60,10 @@ struct SchoolYearStoreTests {
         }
     }
 
-    @Test func moves_keepTheOldTimes() async throws {
-        let store = try SQLiteStore()
+    @Test(arguments: StoreBackend.allCases)
+    func moves_keepTheOldTimes(_ backend: StoreBackend) async throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(dir)
         try await store.write { tx in
             let ids = try seed(tx)
             let booked = try tx.insert(self.dropIn(ids.pair, ids.coach, at: 7200))
@@ -72,8 +80,10 @@ struct SchoolYearStoreTests {
         }
     }
 
-    @Test func pairsEnd_peopleDeactivate_andCalendarRowsAreRemovedInPlace() async throws {
-        let store = try SQLiteStore()
+    @Test(arguments: StoreBackend.allCases)
+    func pairsEnd_peopleDeactivate_andCalendarRowsAreRemovedInPlace(_ backend: StoreBackend) async throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(dir)
         try await store.write { tx in
             let ids = try seed(tx)
             try tx.endPair(ids.pair, at: t0, reason: "left")

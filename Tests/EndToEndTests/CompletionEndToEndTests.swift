@@ -1,4 +1,5 @@
 import CoachRPC
+import CoachSupport
 import Foundation
 import Testing
 
@@ -100,16 +101,7 @@ extension EndToEnd {
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
             try #require(fd >= 0)
             defer { close(fd) }
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                for (index, byte) in silent.utf8.enumerated() { raw[index] = byte }
-            }
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
+            let bound = try UnixSocketAddress(path: silent).bind(fd)
             try #require(bound == 0 && listen(fd, 8) == 0)
             let before = ContinuousClock.now
             let (hung, nothing) = try Self.complete(

@@ -1,4 +1,5 @@
 import CoachRPC
+import CoachSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -28,14 +29,7 @@ final class RawConnection {
     /// Connects to `path`; each read waits at most `timeout`.
     init(path: String, timeout: Duration = .seconds(20)) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let status = try UnixSocketAddress(path: path).connect(fd)
         guard status == 0 else {
             let code = errno
             _ = Glibc.close(fd)

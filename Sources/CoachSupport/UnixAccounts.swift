@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -14,25 +12,30 @@ private typealias GroupEntry = group
 
 /// The account database (passwd and group, through NSS), read with the reentrant `_r` calls:
 /// requests run concurrently, and `getpwnam`/`getgrnam` return pointers into one static buffer.
-enum UnixAccounts {
+public enum UnixAccounts {
     /// A group's id and the logins listed as its supplementary members.
-    struct Group: Sendable, Hashable {
-        var gid: UInt32
-        var members: [String]
+    public struct Group: Sendable, Hashable {
+        public var gid: UInt32
+        public var members: [String]
+
+        public init(gid: UInt32, members: [String]) {
+            self.gid = gid
+            self.members = members
+        }
     }
 
     /// The uid of a login; nil when there is no such user.
-    static func uid(ofLogin login: String) -> UInt32? {
+    public static func uid(ofLogin login: String) -> UInt32? {
         passwd { entry, buffer, capacity, result in getpwnam_r(login, &entry, buffer, capacity, &result) }?.uid
     }
 
     /// The login of a uid; nil when no user has it.
-    static func login(ofUID uid: UInt32) -> String? {
+    public static func login(ofUID uid: UInt32) -> String? {
         passwd { entry, buffer, capacity, result in getpwuid_r(uid, &entry, buffer, capacity, &result) }?.login
     }
 
     /// A group by name; nil when there is no such group.
-    static func group(named name: String) -> Group? {
+    public static func group(named name: String) -> Group? {
         var entry = GroupEntry()
         var result: UnsafeMutablePointer<GroupEntry>?
         return lookup { buffer, capacity in
