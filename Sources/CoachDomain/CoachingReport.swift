@@ -136,13 +136,15 @@ public enum ReportCalculator {
     ) -> ReportFigures {
         let calendar = days.calendar
         var figures = ReportFigures()
-        let done = doneDropIns(record)
-        let doneDates = done.map { calendar.localDate(of: $0.start) }
-        figures.dropinsDone = doneDates.filter(range.contains).count
-        for index in doneDates.indices.dropFirst() where range.contains(doneDates[index]) {
-            figures.gaps.append(days.schoolDays(after: doneDates[index - 1], through: doneDates[index]))
+        // The done drop-ins and their school-local dates, found once for every count below.
+        let done = DoneDropIns(record, calendar: calendar)
+        for index in done.dates.indices where range.contains(done.dates[index]) {
+            figures.dropinsDone += 1
+            if index > 0 {
+                figures.gaps.append(days.schoolDays(after: done.dates[index - 1], through: done.dates[index]))
+            }
         }
-        for planned in plannedDropIns(record, days: days, policy: policy)
+        for planned in plannedDropIns(record, done: done, days: days, policy: policy)
         where range.contains(planned.dueDate) && planned.dueDate <= through {
             figures.dropinsDue += 1
             if let doneOn = planned.doneOn {
@@ -150,12 +152,11 @@ public enum ReportCalculator {
                 if doneOn <= through { figures.dropinsCompleted += 1 }
             }
         }
-        let dropInDates = Dictionary(done.map { ($0.id, calendar.localDate(of: $0.start)) }) { first, _ in first }
         for followUp in record.followUps {
             let on = calendar.localDate(of: followUp.completedAt)
             guard range.contains(on) else { continue }
             figures.followupsDone += 1
-            if let visited = dropInDates[followUp.dropIn],
+            if let visited = done.date(of: followUp.dropIn),
                 on <= days.schoolDay(policy.followUpSchoolDays, after: visited)
             {
                 figures.followupsInWindow += 1
@@ -167,7 +168,9 @@ public enum ReportCalculator {
                 figures.outcomes[outcome, default: 0] += 1
             }
         }
-        figures.cyclesStarted = record.cycleStarts.filter { range.contains(calendar.localDate(of: $0)) }.count
+        for start in record.cycleStarts where range.contains(calendar.localDate(of: start)) {
+            figures.cyclesStarted += 1
+        }
         return figures
     }
 
@@ -188,24 +191,35 @@ public enum ReportCalculator {
 
     static func plannedDropIns(_ record: ReportPairRecord, days: SchoolDayIndex, policy: CyclePolicy) -> [PlannedDropIn]
     {
+        plannedDropIns(record, done: DoneDropIns(record, calendar: days.calendar), days: days, policy: policy)
+    }
+
+    static func plannedDropIns(
+        _ record: ReportPairRecord, done: DoneDropIns, days: SchoolDayIndex, policy: CyclePolicy
+    ) -> [PlannedDropIn] {
         let calendar = days.calendar
-        let done = doneDropIns(record)
         let endedOn = record.pair.endedAt.map { calendar.localDate(of: $0) }
-        let followUps = Dictionary(record.followUps.map { ($0.dropIn, $0) }) { first, _ in first }
-        let adaptations = record.adaptations.sorted { ($0.setAt, $0.id) < ($1.setAt, $1.id) }
+        // The conversation that followed each done drop-in (the first, should there be two).
+        var followUps = [FollowUp?](repeating: nil, count: done.dropIns.count)
+        for followUp in record.followUps {
+            if let index = done.index(of: followUp.dropIn), followUps[index] == nil { followUps[index] = followUp }
+        }
+        var sortedAdaptations: [Adaptation]?
         var planned: [PlannedDropIn] = []
         var due: LocalDate? = days.firstSchoolDay(onOrAfter: calendar.localDate(of: record.pair.createdAt))
         var index = 0
         while let dueDate = due {
             if let endedOn, dueDate >= endedOn { break }
-            let answer = index < done.count ? done[index] : nil
+            let answered = index < done.dropIns.count
             let onTimeThrough = days.schoolDay(policy.graceSchoolDays, after: dueDate)
             planned.append(
                 PlannedDropIn(
-                    dueDate: dueDate, onTimeThrough: onTimeThrough,
-                    doneOn: answer.map { calendar.localDate(of: $0.start) }))
-            guard let answer, let followUp = followUps[answer.id] else { break }
-            let nextStart = index + 1 < done.count ? done[index + 1].start : Date.distantFuture
+                    dueDate: dueDate, onTimeThrough: onTimeThrough, doneOn: answered ? done.dates[index] : nil))
+            guard answered, let followUp = followUps[index] else { break }
+            let nextStart = index + 1 < done.dropIns.count ? done.dropIns[index + 1].start : Date.distantFuture
+            let adaptations =
+                sortedAdaptations ?? record.adaptations.sorted { ($0.setAt, $0.id) < ($1.setAt, $1.id) }
+            sortedAdaptations = adaptations
             // The adaptation named in (or after) this conversation and before the next visit sets the window.
             if let adaptation = adaptations.last(where: { $0.setAt >= followUp.completedAt && $0.setAt < nextStart }) {
                 due = days.firstSchoolDay(onOrAfter: adaptation.practiseUntil)
@@ -227,4 +241,28 @@ public enum ReportCalculator {
     static func doneDropIns(_ record: ReportPairRecord) -> [DropIn] {
         record.dropIns.filter { $0.status == .done }.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }
+}
+
+/// A pair's done drop-ins by start, each with its school-local date, and where each id stands: what
+/// every count of a pair's figures reads, found once per pair (Decisions, issue 12: performance,
+/// second pass).
+struct DoneDropIns {
+    let dropIns: [DropIn]
+    let dates: [LocalDate]
+    private let positions: [Int64: Int]
+
+    init(_ record: ReportPairRecord, calendar: SchoolCalendar) {
+        dropIns = ReportCalculator.doneDropIns(record)
+        dates = dropIns.map { calendar.localDate(of: $0.start) }
+        var positions: [Int64: Int] = [:]
+        positions.reserveCapacity(dropIns.count)
+        for (index, dropIn) in dropIns.enumerated() where positions[dropIn.id] == nil { positions[dropIn.id] = index }
+        self.positions = positions
+    }
+
+    /// Where the done drop-in `id` stands (nil when it is not a done drop-in of the pair).
+    func index(of id: Int64) -> Int? { positions[id] }
+
+    /// The school-local date of the done drop-in `id`.
+    func date(of id: Int64) -> LocalDate? { positions[id].map { dates[$0] } }
 }

@@ -35,10 +35,13 @@ struct SQLiteAccess: StoreWriting {
     func closures(school: Int64) throws -> [Closure] {
         try decodedSome(
             db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), [school]
-        ) { row in
-            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Closure(
-                    id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
+        ) { _ in
+            { (row: Row) -> Closure? in
+                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                    Closure(
+                        id: row["id"], school: row["school"], range: $0, reason: row["reason"],
+                        source: Self.source(row))
+                }
             }
         }
     }
@@ -46,9 +49,11 @@ struct SQLiteAccess: StoreWriting {
     func terms(school: Int64) throws -> [Term] {
         try decodedSome(
             db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), [school]
-        ) { row in
-            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
+        ) { _ in
+            { (row: Row) -> Term? in
+                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
+                }
             }
         }
     }
@@ -282,13 +287,30 @@ struct SQLiteAccess: StoreWriting {
     }
 
     /// A school's rows of `table`, by pair.
-    private func schoolRows<T>(_ table: String, _ school: Int64, _ decode: (Row) -> T) throws -> [Int64: [T]] {
+    private func schoolRows<T>(_ table: String, _ school: Int64, _ decoder: (Columns) -> (Row) -> T) throws
+        -> [Int64: [T]]
+    {
         var out: [Int64: [T]] = [:]
         // The pair index picks the school's pairs, each table's (pair, id) index their rows.
         let statement = try db.cachedStatement(
             sql: "SELECT t.* FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY t.pair, t.id")
+        let columns = Columns(statement)
+        let decode = decoder(columns)
+        let pairColumn = columns["pair"]
         let cursor = try Row.fetchCursor(statement, arguments: [school])
-        while let row = try cursor.next() { out[row["pair"], default: []].append(decode(row)) }
+        // Rows come ordered by pair: one dictionary write per pair, not per row.
+        var pair: Int64?
+        var rows: [T] = []
+        while let row = try cursor.next() {
+            let rowPair: Int64 = row[pairColumn]
+            if rowPair != pair {
+                if let pair { out[pair] = rows }
+                pair = rowPair
+                rows = []
+            }
+            rows.append(decode(row))
+        }
+        if let pair { out[pair] = rows }
         return out
     }
 
@@ -354,14 +376,20 @@ struct SQLiteAccess: StoreWriting {
             arguments += [person, person]
         }
         return try decodedSome(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments) {
-            row in
-            let pair = Self.pair(row)
-            guard let kind = DueKind(rawValue: row["d_kind"]) else { return nil }
-            let item = DueItem(
-                kind: kind, pair: pair.id, school: pair.school, dropIn: row["d_dropin"],
-                dueDate: LocalDate(dayNumber: row["d_day"]), dueAt: Date(timeIntervalSince1970: row["d_due"]),
-                overdueAt: Date(timeIntervalSince1970: row["d_overdue"]))
-            return (pair, item)
+            columns in
+            let decodePair = Self.pair(columns)
+            let (kindColumn, dropIn, day, dueAt, overdueAt) = (
+                columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
+            )
+            return { (row: Row) -> (pair: Pair, item: DueItem)? in
+                let pair = decodePair(row)
+                guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
+                let item = DueItem(
+                    kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
+                    dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
+                    overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+                return (pair, item)
+            }
         }
     }
 
@@ -374,7 +402,7 @@ struct SQLiteAccess: StoreWriting {
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT id, name FROM person WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
-            while let row = try cursor.next() { out[row["id"]] = row["name"] }
+            while let row = try cursor.next() { out[row[0]] = row[1] }
         }
         return out
     }
@@ -770,82 +798,181 @@ struct SQLiteAccess: StoreWriting {
     /// Each row of `statement` made into a value while the statement stands on it. Not `Row.fetchAll`:
     /// that copies every row first, and a copied GRDB row finds a column by name by lowercasing every
     /// column name on every lookup, which was most of `reports.summary`'s and `coverage.list`'s time
-    /// (Decisions, issue 12: performance). `decode` must not run another query.
-    func decoded<T>(_ statement: Statement, _ arguments: StatementArguments, _ decode: (Row) throws -> T) throws -> [T]
-    {
+    /// (Decisions, issue 12: performance). `decoder` is told where each column stands, once per
+    /// statement, and answers the function that reads a row by those positions (Decisions, issue 12:
+    /// performance, second pass). That function must not run another query.
+    func decoded<T>(
+        _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T
+    ) throws -> [T] {
+        let decode = try decoder(Columns(statement))
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         var out: [T] = []
         while let row = try cursor.next() { out.append(try decode(row)) }
         return out
     }
 
-    /// As `decoded`, leaving out the rows `decode` answers nil for.
-    func decodedSome<T>(_ statement: Statement, _ arguments: StatementArguments, _ decode: (Row) throws -> T?) throws
-        -> [T]
-    {
+    /// As `decoded`, leaving out the rows the decoder answers nil for.
+    func decodedSome<T>(
+        _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T?
+    ) throws -> [T] {
+        let decode = try decoder(Columns(statement))
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         var out: [T] = []
         while let row = try cursor.next() { if let value = try decode(row) { out.append(value) } }
         return out
     }
 
-    static func dueItem(_ row: Row) -> DueItem? {
-        guard let kind = DueKind(rawValue: row["kind"]) else { return nil }
-        return DueItem(
-            kind: kind, pair: row["pair"], school: row["school"], dropIn: row["dropin"],
-            dueDate: LocalDate(dayNumber: row["due_day"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
-            overdueAt: Date(timeIntervalSince1970: row["overdue_at"]))
+    // Each entity has two decoders: `(Row) -> T` for a single row (it finds that row's columns), and
+    // `(Columns) -> (Row) -> T` for lists, which finds them once per statement.
+
+    static func dueItem(_ row: Row) -> DueItem? { dueItem(Columns(row))(row) }
+
+    static func dueItem(_ columns: Columns) -> (Row) -> DueItem? {
+        let (kind, pair, school, dropIn, dueDay, dueAt, overdueAt) = (
+            columns["kind"], columns["pair"], columns["school"], columns["dropin"], columns["due_day"],
+            columns["due_at"], columns["overdue_at"]
+        )
+        return { row in
+            guard let kind = DueKind(rawValue: row[kind]) else { return nil }
+            return DueItem(
+                kind: kind, pair: row[pair], school: row[school], dropIn: row[dropIn],
+                dueDate: LocalDate(dayNumber: row[dueDay]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
+                overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+        }
     }
 
-    static func school(_ row: Row) -> School {
-        School(
-            id: row["id"], name: row["name"], timeZone: row["time_zone"],
-            dayStart: LocalTime(minutes: row["day_start"]) ?? LocalTime(minutes: 0)!,
-            dayEnd: LocalTime(minutes: row["day_end"]) ?? LocalTime(minutes: 0)!)
+    static func school(_ row: Row) -> School { school(Columns(row))(row) }
+
+    static func school(_ columns: Columns) -> (Row) -> School {
+        let (id, name, timeZone, dayStart, dayEnd) = (
+            columns["id"], columns["name"], columns["time_zone"], columns["day_start"], columns["day_end"]
+        )
+        return { row in
+            School(
+                id: row[id], name: row[name], timeZone: row[timeZone],
+                dayStart: LocalTime(minutes: row[dayStart]) ?? LocalTime(minutes: 0)!,
+                dayEnd: LocalTime(minutes: row[dayEnd]) ?? LocalTime(minutes: 0)!)
+        }
     }
 
-    static func person(_ row: Row) -> Person {
-        let roles = (row["roles"] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
-        return Person(
-            id: row["id"], name: row["name"], school: row["school"], roles: Set(roles), uid: row["uid"],
-            login: row["login"], active: row["active"], deactivateReason: row["deactivate_reason"])
+    static func person(_ row: Row) -> Person { person(Columns(row))(row) }
+
+    static func person(_ columns: Columns) -> (Row) -> Person {
+        let (id, name, school, roles, uid, login, active, reason) = (
+            columns["id"], columns["name"], columns["school"], columns["roles"], columns["uid"], columns["login"],
+            columns["active"], columns["deactivate_reason"]
+        )
+        return { row in
+            let roles = (row[roles] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
+            return Person(
+                id: row[id], name: row[name], school: row[school], roles: Set(roles), uid: row[uid],
+                login: row[login], active: row[active], deactivateReason: row[reason])
+        }
     }
 
-    static func pair(_ row: Row) -> Pair {
-        Pair(
-            id: row["id"], school: row["school"], teacher: row["teacher"], coach: row["coach"], active: row["active"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            endedAt: (row["ended_at"] as Double?).map(Date.init(timeIntervalSince1970:)), endReason: row["end_reason"])
+    static func pair(_ row: Row) -> Pair { pair(Columns(row))(row) }
+
+    static func pair(_ columns: Columns) -> (Row) -> Pair {
+        let (id, school, teacher, coach, active, createdAt, endedAt, endReason) = (
+            columns["id"], columns["school"], columns["teacher"], columns["coach"], columns["active"],
+            columns["created_at"], columns["ended_at"], columns["end_reason"]
+        )
+        return { row in
+            Pair(
+                id: row[id], school: row[school], teacher: row[teacher], coach: row[coach], active: row[active],
+                createdAt: Date(timeIntervalSince1970: row[createdAt]),
+                endedAt: (row[endedAt] as Double?).map(Date.init(timeIntervalSince1970:)), endReason: row[endReason])
+        }
     }
 
-    static func cycle(_ row: Row) -> Cycle {
-        Cycle(
-            id: row["id"], pair: row["pair"], focus: row["focus"],
-            startedAt: Date(timeIntervalSince1970: row["started_at"]))
+    static func cycle(_ row: Row) -> Cycle { cycle(Columns(row))(row) }
+
+    static func cycle(_ columns: Columns) -> (Row) -> Cycle {
+        let (id, pair, focus, startedAt) = (columns["id"], columns["pair"], columns["focus"], columns["started_at"])
+        return { row in
+            Cycle(
+                id: row[id], pair: row[pair], focus: row[focus], startedAt: Date(timeIntervalSince1970: row[startedAt]))
+        }
     }
 
-    static func dropIn(_ row: Row) -> DropIn {
-        DropIn(
-            id: row["id"], pair: row["pair"], coach: row["coach"], cycle: row["cycle"],
-            start: Date(timeIntervalSince1970: row["start"]), minutes: row["minutes"],
-            completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), notes: row["notes"],
-            cancelledAt: (row["cancelled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            cancelReason: row["cancel_reason"])
+    static func dropIn(_ row: Row) -> DropIn { dropIn(Columns(row))(row) }
+
+    static func dropIn(_ columns: Columns) -> (Row) -> DropIn {
+        let (id, pair, coach, cycle, start, minutes) = (
+            columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
+        )
+        let (completedAt, notes, cancelledAt, cancelReason) = (
+            columns["completed_at"], columns["notes"], columns["cancelled_at"], columns["cancel_reason"]
+        )
+        return { row in
+            DropIn(
+                id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
+                start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
+                completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)), notes: row[notes],
+                cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)),
+                cancelReason: row[cancelReason])
+        }
     }
 
-    static func followUp(_ row: Row) -> FollowUp {
-        FollowUp(
-            id: row["id"], dropIn: row["dropin"], pair: row["pair"],
-            completedAt: Date(timeIntervalSince1970: row["completed_at"]), notes: row["notes"])
+    static func followUp(_ row: Row) -> FollowUp { followUp(Columns(row))(row) }
+
+    static func followUp(_ columns: Columns) -> (Row) -> FollowUp {
+        let (id, dropIn, pair, completedAt, notes) = (
+            columns["id"], columns["dropin"], columns["pair"], columns["completed_at"], columns["notes"]
+        )
+        return { row in
+            FollowUp(
+                id: row[id], dropIn: row[dropIn], pair: row[pair],
+                completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: row[notes])
+        }
     }
 
-    static func adaptation(_ row: Row) -> Adaptation {
-        Adaptation(
-            id: row["id"], pair: row["pair"], text: row["text"], setAt: Date(timeIntervalSince1970: row["set_at"]),
-            setOn: LocalDate(dayNumber: row["set_on"]), schoolDays: row["school_days"],
-            practiseUntil: LocalDate(dayNumber: row["practise_until"]),
-            closedAt: (row["closed_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            closedOn: (row["closed_on"] as Int?).map(LocalDate.init(dayNumber:)),
-            outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)))
+    static func adaptation(_ row: Row) -> Adaptation { adaptation(Columns(row))(row) }
+
+    static func adaptation(_ columns: Columns) -> (Row) -> Adaptation {
+        let (id, pair, text, setAt, setOn, schoolDays) = (
+            columns["id"], columns["pair"], columns["text"], columns["set_at"], columns["set_on"],
+            columns["school_days"]
+        )
+        let (practiseUntil, closedAt, closedOn, outcome) = (
+            columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
+        )
+        return { row in
+            Adaptation(
+                id: row[id], pair: row[pair], text: row[text], setAt: Date(timeIntervalSince1970: row[setAt]),
+                setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
+                practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
+                closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
+                closedOn: (row[closedOn] as Int?).map(LocalDate.init(dayNumber:)),
+                outcome: (row[outcome] as String?).flatMap(Outcome.init(rawValue:)))
+        }
+    }
+}
+
+/// Where each column of a statement's rows stands, found once per statement. GRDB finds `row["name"]`
+/// by lowercasing the name and hashing it into the statement's column dictionary on every lookup: after
+/// the cursor change that was the largest cost left in `reports.summary`'s row decoding (Decisions,
+/// issue 12: performance, second pass). `row[position]` reads the column directly.
+struct Columns {
+    private let positions: [String: Int]
+
+    init(_ names: some Sequence<String>) {
+        var positions: [String: Int] = [:]
+        // The leftmost of equal names, as GRDB's own lookup.
+        for (index, name) in names.enumerated() where positions[name.lowercased()] == nil {
+            positions[name.lowercased()] = index
+        }
+        self.positions = positions
+    }
+
+    init(_ statement: Statement) { self.init(statement.columnNames) }
+
+    init(_ row: Row) { self.init(row.columnNames) }
+
+    /// The position of the column `name` (lowercase). Decoders name the columns of their own table, so a
+    /// missing one is a programming error, as GRDB's lookup of a missing non-optional column is.
+    subscript(_ name: String) -> Int {
+        guard let position = positions[name] else { preconditionFailure("the statement has no column \(name)") }
+        return position
     }
 }
