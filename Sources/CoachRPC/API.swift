@@ -19,7 +19,8 @@ public enum CoachAPI {
         CalendarImportMethod.self, CalendarExportMethod.self,
         EventsSubscribe.self,
         RegionsAdd.self, RegionsList.self, SchoolsSetRegion.self, PeopleAccredit.self, PeriodsAdd.self,
-        PeriodsList.self, PeersCreate.self, PeersList.self,
+        PeriodsList.self, PeersCreate.self, PeersList.self, PeersSuggest.self, SessionsSchedule.self,
+        SessionsComplete.self, SessionsList.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.
