@@ -72,6 +72,7 @@ extension CoachService {
             }
             try tx.completePeerSession(session.id, at: instant, notes: notes)
             try self.history(tx, &changes, caller, .sessionCompleted, school: nil, pair: nil, subject: session.id)
+            changes.sessions = true
             var done = session
             done.completedAt = instant
             done.notes = notes

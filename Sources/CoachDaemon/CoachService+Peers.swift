@@ -76,6 +76,7 @@ extension CoachService {
             try PeerRules.checkPeriod(range, against: try tx.periods())
             let id = try tx.insert(Period(id: 0, name: name, term: term, range: range))
             try self.history(tx, &changes, caller, .periodAdded, school: nil, pair: nil, subject: id)
+            changes.sessions = true
             return CreatedID(id: id)
         }
     }
@@ -108,6 +109,7 @@ extension CoachService {
             }
             let id = try tx.insert(PeerPair(id: 0, a: a.person.id, b: b.person.id, createdAt: self.now()))
             try self.history(tx, &changes, caller, .peerCreated, school: nil, pair: nil, subject: id)
+            changes.sessions = true
             return CreatedID(id: id)
         }
     }

@@ -315,3 +315,26 @@ extension StoreReading {
             terms: try terms(school: id).map(\.range), closures: try closures(school: id).map(\.range))
     }
 }
+
+extension StoreReading {
+    /// Every active peer pair's sessions due (issue 14), computed from the periods and sessions:
+    /// a few rows per pair, so computed when asked rather than kept.
+    public func sessionDues() throws -> [SessionDue] {
+        let periods = try periods()
+        guard !periods.isEmpty else { return [] }
+        var out: [SessionDue] = []
+        for pair in try peerPairs(person: nil) where pair.active {
+            guard let head = try person(pair.a), let calendar = try calendar(school: head.school) else { continue }
+            out += PeerRules.sessionsDue(
+                pair, createdOn: calendar.localDate(of: pair.createdAt), periods: periods,
+                sessions: try peerSessions(peer: pair.id), calendar: calendar)
+        }
+        return out
+    }
+
+    /// When the soonest session transition not yet raised falls (nil: none).
+    public func nextSessionTransitionTime() throws -> Date? {
+        let raised = try raisedTransitions()
+        return try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at).min()
+    }
+}

@@ -191,4 +191,41 @@ struct PeerServiceTests {
         #expect(regardless.pairs.map { Set([$0.a, $0.b]) } == [[w.hal, w.ira]])
         #expect(await wireError { _ = try await s.peersSuggest(.init(), Self.hal) }?.name == .permissionDenied)
     }
+
+    @Test func aSessionIsDuePerPeriod_raisedOnceByTheTimer_andOverdueUnlessDone() async throws {
+        let w = try await world()
+        let s = w.f.service
+        let events = {
+            w.f.log.all.filter {
+                $0.contains("coachd.event=session.due") || $0.contains("coachd.event=session.overdue")
+            }
+        }
+        let first = try await s.peersCreate(.init(a: w.hal, b: w.ira), Peers.admin).id
+        _ = try await s.peopleAccredit(.init(person: w.jo, on: "2026-09-01"), Peers.admin)
+        // Monday 23 November 2026: Autumn 2 began on the 2nd; the pairs owe one session each.
+        _ = try await s.periodsAdd(
+            .init(name: "Autumn 2", term: "Autumn 2026", from: "2026-11-02", to: "2026-11-27"), Peers.admin)
+        await w.f.timer.fire()
+        #expect(events().count == 1 && events()[0].contains("coachd.event=session.due"))
+        #expect(events()[0].contains("coachd.peer_pair=\(first)") && events()[0].contains("coachd.due_date=2026-11-02"))
+        await w.f.timer.fire()
+        #expect(events().count == 1, "raised once")
+        // A second pair's session is logged before the period ends: nothing more for it.
+        _ = try await s.schoolsSetRegion(.init(school: w.f.school, region: w.north), Peers.admin)
+        let hill2 = try await s.schoolsAdd(.init(name: "Moor", timeZone: "Europe/London", region: w.north), Peers.admin)
+            .id
+        let kim = try await s.peopleAdd(.init(name: "Kim", school: hill2, roles: ["head"], uid: 5010), Peers.admin).id
+        _ = try await s.peopleAccredit(.init(person: kim, on: "2026-09-01"), Peers.admin)
+        let second = try await s.peersCreate(.init(a: kim, b: w.jo), Peers.admin).id
+        let session = try await s.sessionsSchedule(
+            .init(peer: second, start: "2026-11-23T08:00", mode: "video", firstCoach: kim), Peers.admin)
+        _ = try await s.sessionsComplete(.init(session: session.id, notes: "private"), Self.jo)
+        await w.f.timer.fire()
+        #expect(events().count == 1, "the second pair's session is done: \(events())")
+        // After the period's last day, the first pair's session is overdue; the second's never.
+        w.f.clock.advance(days: 5)
+        await w.f.timer.fire()
+        #expect(events().count == 2 && events()[1].contains("coachd.event=session.overdue"))
+        #expect(events().allSatisfy { !$0.contains("peer_pair=\(second)") && !$0.contains("private") })
+    }
 }
