@@ -236,6 +236,9 @@ public protocol StoreWriting: StoreReading {
     func insert(_ session: PeerSession) throws -> Int64
     /// Marks a peer session done, with its notes (confidential to the two heads).
     func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
+    /// An erasure (`people.erase`): replaces the notes of every session of the person's peer pairs
+    /// with `placeholder` and ends those pairs; returns how many notes there were.
+    func erasePeerTexts(person: Int64, placeholder: String) throws -> Int
 }
 
 extension CoachStore {

@@ -228,4 +228,18 @@ struct PeerServiceTests {
         #expect(events().count == 2 && events()[1].contains("coachd.event=session.overdue"))
         #expect(events().allSatisfy { !$0.contains("peer_pair=\(second)") && !$0.contains("private") })
     }
+
+    @Test func erasingAHead_erasesTheirPeerSessionNotes_andEndsTheirPairs() async throws {
+        let w = try await world()
+        let s = w.f.service
+        let pair = try await s.peersCreate(.init(a: w.hal, b: w.ira), Peers.admin).id
+        let session = try await s.sessionsSchedule(
+            .init(peer: pair, start: "2026-11-20T09:00", mode: "video", firstCoach: w.hal), Self.hal)
+        _ = try await s.sessionsComplete(.init(session: session.id, notes: "PEER-SECRET"), Self.ira)
+        let erased = try await s.peopleErase(.init(person: w.hal, confirm: "Hal"), Peers.admin)
+        #expect(erased.dropInNotes == 1)
+        let left = try await w.f.store.read { try $0.peerSession(session.id) }
+        #expect(left?.notes != "PEER-SECRET" && left?.notes != nil)
+        #expect(try await s.peersList(.init(), Self.ira).peers.first?.active == false)
+    }
 }
