@@ -124,4 +124,36 @@ extension CoachService {
             halves: try halves(session, pair, calendar, store), status: status,
             completedAt: session.completedAt.map(calendar.format), notes: confidential ? session.notes : nil)
     }
+
+    /// The peer sessions due that `caller` may see (`due.list`): not done, and due by now, or with
+    /// `from`/`to` due on those dates; with `school`, those of a pair with a head in that school.
+    func sessionDueItems(
+        _ caller: Caller, school: Int64?, from: LocalDate?, to: LocalDate?, _ store: any StoreReading, _ instant: Date
+    ) throws -> [(SessionDue, DueItemInfo)] {
+        guard caller.overseesPeerProgramme || caller.person?.roles.contains(.head) == true else { return [] }
+        var out: [(SessionDue, DueItemInfo)] = []
+        var pairs: [Int64: PeerPair] = [:]
+        for pair in try store.peerPairs(person: caller.overseesPeerProgramme ? nil : caller.person?.id ?? -1) {
+            pairs[pair.id] = pair
+        }
+        for due in try store.sessionDues() where !due.done {
+            guard let pair = pairs[due.peer], caller.canSee(pair) else { continue }
+            let ranged = from != nil || to != nil
+            guard ranged || due.dueAt <= instant else { continue }
+            guard from.map({ due.dueDate >= $0 }) ?? true, to.map({ due.dueDate <= $0 }) ?? true else { continue }
+            guard let a = try store.person(pair.a), let b = try store.person(pair.b) else { continue }
+            if let school, a.school != school, b.school != school { continue }
+            let calendar = try self.calendar(a.school, store)
+            out.append(
+                (
+                    due,
+                    DueItemInfo(
+                        kind: "session", pair: pair.id, school: a.school, teacher: a.id, teacherName: a.name,
+                        coach: b.id, coachName: b.name, dropin: nil, dueDate: "\(due.dueDate)",
+                        dueAt: calendar.format(due.dueAt), overdueAt: calendar.format(due.overdueAt),
+                        overdue: due.isOverdue(at: instant), period: due.period)
+                ))
+        }
+        return out
+    }
 }

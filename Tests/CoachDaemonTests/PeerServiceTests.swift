@@ -226,6 +226,16 @@ struct PeerServiceTests {
         w.f.clock.advance(days: 5)
         await w.f.timer.fire()
         #expect(events().count == 2 && events()[1].contains("coachd.event=session.overdue"))
+        // due.list shows the first pair's session, overdue, to its heads and the trust lead only.
+        for (peer, seen) in [
+            (Self.hal, true), (Self.ira, true), (Self.tess, true), (Peers.admin, true), (Self.jo, false),
+            (Peers.lead, false),
+        ] {
+            let items = try await s.dueList(.init(), peer).items.filter { $0.kind == "session" }
+            #expect(items.map(\.pair) == (seen ? [first] : []), "\(peer)")
+            #expect(items.allSatisfy { $0.overdue && $0.dueDate == "2026-11-02" })
+        }
+        #expect(try await s.dueList(.init(overdueOnly: true), Self.hal).items.contains { $0.kind == "session" })
         #expect(events().allSatisfy { !$0.contains("peer_pair=\(second)") && !$0.contains("private") })
     }
 

@@ -245,11 +245,15 @@ public struct DueItemInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var dueAt: String
     public var overdueAt: String
     public var overdue: Bool
+    /// For `kind: "session"` (API level 9): the period the peer session is due in.
+    public var period: Int64?
 
     public init(
         kind: String, pair: Int64, school: Int64, teacher: Int64, teacherName: String, coach: Int64,
-        coachName: String, dropin: Int64?, dueDate: String, dueAt: String, overdueAt: String, overdue: Bool
+        coachName: String, dropin: Int64?, dueDate: String, dueAt: String, overdueAt: String, overdue: Bool,
+        period: Int64? = nil
     ) {
+        self.period = period
         self.kind = kind
         self.pair = pair
         self.school = school
@@ -265,7 +269,9 @@ public struct DueItemInfo: Codable, Sendable, Hashable, RPCDescribed {
     }
 
     public static let schema: RPCSchema = .object([
-        RPCField("kind", .oneOf(["dropin", "followup"]), "what is due"),
+        RPCField(
+            "kind", .oneOf(["dropin", "followup", "session"]),
+            "what is due (session, level 9: a peer session; pair is the peer pair, teacher and coach its two heads)"),
         RPCField("pair", .integer, "pair id"),
         RPCField("school", .integer, "school id"),
         RPCField("teacher", .integer, "teacher's person id"),
@@ -277,6 +283,7 @@ public struct DueItemInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("dueAt", .string(format: "date-time"), "when it falls due"),
         RPCField("overdueAt", .string(format: "date-time"), "when it becomes overdue (due + grace)"),
         RPCField("overdue", .boolean, "true once overdueAt has passed"),
+        RPCField("period", .integer, required: false, "for a session: the period it is due in (level 9)"),
     ])
 }
 
