@@ -214,6 +214,13 @@ extension CoachService {
                 out.append((item.dueAt, DueItemInfo(item, pair: pair, names: names, calendar: calendar, now: instant)))
                 if item.overdueAt > instant { validUntil = min(validUntil, item.overdueAt) }
             }
+            // Issue 14: peer sessions due, for their two heads, trust leads and admins.
+            for (due, info) in try self.sessionDueItems(
+                caller, school: params.school, from: from, to: to, store, instant)
+            where params.overdueOnly != true || due.isOverdue(at: instant) {
+                out.append((due.dueAt, info))
+                if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
+            }
             let list = DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
             return (list, validUntil)
         }

@@ -155,6 +155,10 @@ extension ConfigurationKeys {
             "events a subscriber may hold unread (written, not taken by its socket); past it the subscriber gets "
                 + "`events.overflow` and is closed, and the others are not slowed. A reload applies to "
                 + "subscriptions made after it"),
+        .int(
+            "peer.sessionMinutes", \.peerSessionMinutes, default: 120, in: 30...480, unit: "minutes", reload: .live,
+            "the length of a peer session (the heads' programme) when `sessions.schedule` gives no `minutes`: the "
+                + "first coach coaches for the first half, the other head for the second"),
         .oneOf(
             "log.level", \.logLevel, default: "info",
             allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"], flag: "--log-level",

@@ -58,6 +58,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var eventRetentionDays: Int = ConfigurationKeys.default(\.eventRetentionDays)
     /// Events a subscriber may hold unread before it is sent `events.overflow` and closed (`events.queueLimit`).
     public var eventQueueLimit: Int = ConfigurationKeys.default(\.eventQueueLimit)
+    /// A peer session's length when `sessions.schedule` gives none (`peer.sessionMinutes`, issue 14).
+    public var peerSessionMinutes: Int = ConfigurationKeys.default(\.peerSessionMinutes)
 
     public init() {}
 

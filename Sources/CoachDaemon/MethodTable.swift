@@ -142,6 +142,22 @@ extension CoachService {
         table.on(EventsSubscribe.self, access: .known) { params, peer in
             try await self.eventsSubscribe(params, peer, outlet: Connection.outlet)
         }
+        // Issue 14, the heads' peer programme: the trust's shape (admins), pairs (trust leads).
+        table.on(RegionsAdd.self, access: .admin) { params, peer in try await self.regionsAdd(params, peer) }
+        table.on(RegionsList.self, access: .known) { _, peer in try await self.regionsList(peer) }
+        table.on(SchoolsSetRegion.self, access: .admin) { params, peer in try await self.schoolsSetRegion(params, peer)
+        }
+        table.on(PeopleAccredit.self, access: .admin) { params, peer in try await self.peopleAccredit(params, peer) }
+        table.on(PeriodsAdd.self, access: .admin) { params, peer in try await self.periodsAdd(params, peer) }
+        table.on(PeriodsList.self, access: .known) { _, peer in try await self.periodsList(peer) }
+        table.on(PeersCreate.self, access: .trustLeads) { params, peer in try await self.peersCreate(params, peer) }
+        table.on(PeersList.self, access: .known) { params, peer in try await self.peersList(params, peer) }
+        table.on(PeersSuggest.self, access: .trustLeads) { params, peer in try await self.peersSuggest(params, peer) }
+        table.on(SessionsSchedule.self, access: .heads) { params, peer in try await self.sessionsSchedule(params, peer)
+        }
+        table.on(SessionsComplete.self, access: .heads) { params, peer in try await self.sessionsComplete(params, peer)
+        }
+        table.on(SessionsList.self, access: .known) { params, peer in try await self.sessionsList(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
@@ -151,6 +167,6 @@ extension CoachService {
     static let capabilities = [
         "backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year",
         "calendar-io",
-        "events",
+        "events", "peer-programme",
     ]
 }

@@ -98,6 +98,23 @@ public protocol StoreReading {
     func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent]
     /// The highest seq ever recorded (pruned or not) and the highest pruned, 0 for none.
     func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64)
+
+    // MARK: The peer programme (issue 14)
+    func region(_ id: Int64) throws -> Region?
+    /// The region with exactly this name.
+    func region(named name: String) throws -> Region?
+    /// Every region, by name.
+    func regions() throws -> [Region]
+    /// Every period, oldest first.
+    func periods() throws -> [Period]
+    func peerPair(_ id: Int64) throws -> PeerPair?
+    /// Peer pairs, optionally only those with `person` as one of the two heads, by id.
+    func peerPairs(person: Int64?) throws -> [PeerPair]
+    /// The active peer pair of these two heads, in either order.
+    func activePeerPair(_ a: Int64, _ b: Int64) throws -> PeerPair?
+    func peerSession(_ id: Int64) throws -> PeerSession?
+    /// A peer pair's sessions, by start.
+    func peerSessions(peer: Int64) throws -> [PeerSession]
 }
 
 /// How many texts an erasure blanked in one pair.
@@ -207,6 +224,21 @@ public protocol StoreWriting: StoreReading {
     /// Removes the oldest events up to the last one that happened before `cutoff` (a prefix of
     /// the sequence, so what is kept has no gaps); returns how many went.
     @discardableResult func pruneLiveEvents(before cutoff: Date) throws -> Int
+
+    // MARK: The peer programme (issue 14)
+    func insert(_ region: Region) throws -> Int64
+    /// Puts a school in a region (nil: in none).
+    func setRegion(school: Int64, region: Int64?) throws
+    /// Records when a person was accredited as a coach (nil: not accredited).
+    func setAccredited(person: Int64, on day: LocalDate?) throws
+    func insert(_ period: Period) throws -> Int64
+    func insert(_ pair: PeerPair) throws -> Int64
+    func insert(_ session: PeerSession) throws -> Int64
+    /// Marks a peer session done, with its notes (confidential to the two heads).
+    func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
+    /// An erasure (`people.erase`): replaces the notes of every session of the person's peer pairs
+    /// with `placeholder` and ends those pairs; returns how many notes there were.
+    func erasePeerTexts(person: Int64, placeholder: String) throws -> Int
 }
 
 extension CoachStore {
@@ -284,5 +316,28 @@ extension StoreReading {
         return SchoolCalendar(
             timeZone: zone, dayStart: school.dayStart, dayEnd: school.dayEnd,
             terms: try terms(school: id).map(\.range), closures: try closures(school: id).map(\.range))
+    }
+}
+
+extension StoreReading {
+    /// Every active peer pair's sessions due (issue 14), computed from the periods and sessions:
+    /// a few rows per pair, so computed when asked rather than kept.
+    public func sessionDues() throws -> [SessionDue] {
+        let periods = try periods()
+        guard !periods.isEmpty else { return [] }
+        var out: [SessionDue] = []
+        for pair in try peerPairs(person: nil) where pair.active {
+            guard let head = try person(pair.a), let calendar = try calendar(school: head.school) else { continue }
+            out += PeerRules.sessionsDue(
+                pair, createdOn: calendar.localDate(of: pair.createdAt), periods: periods,
+                sessions: try peerSessions(peer: pair.id), calendar: calendar)
+        }
+        return out
+    }
+
+    /// When the soonest session transition not yet raised falls (nil: none).
+    public func nextSessionTransitionTime() throws -> Date? {
+        let raised = try raisedTransitions()
+        return try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at).min()
     }
 }

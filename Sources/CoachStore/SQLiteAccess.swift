@@ -448,8 +448,11 @@ struct SQLiteAccess: StoreWriting {
     // MARK: Writing
 
     func insert(_ school: School) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
+        try db.cachedStatement(
+            sql: "INSERT INTO school (name, time_zone, day_start, day_end, region) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes, school.region,
+        ])
         return db.lastInsertedRowID
     }
 
@@ -844,29 +847,31 @@ struct SQLiteAccess: StoreWriting {
     static func school(_ row: Row) -> School { school(Columns(row))(row) }
 
     static func school(_ columns: Columns) -> (Row) -> School {
-        let (id, name, timeZone, dayStart, dayEnd) = (
-            columns["id"], columns["name"], columns["time_zone"], columns["day_start"], columns["day_end"]
+        let (id, name, timeZone, dayStart, dayEnd, region) = (
+            columns["id"], columns["name"], columns["time_zone"], columns["day_start"], columns["day_end"],
+            columns["region"]
         )
         return { row in
             School(
                 id: row[id], name: row[name], timeZone: row[timeZone],
                 dayStart: LocalTime(minutes: row[dayStart]) ?? LocalTime(minutes: 0)!,
-                dayEnd: LocalTime(minutes: row[dayEnd]) ?? LocalTime(minutes: 0)!)
+                dayEnd: LocalTime(minutes: row[dayEnd]) ?? LocalTime(minutes: 0)!, region: row[region])
         }
     }
 
     static func person(_ row: Row) -> Person { person(Columns(row))(row) }
 
     static func person(_ columns: Columns) -> (Row) -> Person {
-        let (id, name, school, roles, uid, login, active, reason) = (
+        let (id, name, school, roles, uid, login, active, reason, accreditedOn) = (
             columns["id"], columns["name"], columns["school"], columns["roles"], columns["uid"], columns["login"],
-            columns["active"], columns["deactivate_reason"]
+            columns["active"], columns["deactivate_reason"], columns["accredited_on"]
         )
         return { row in
             let roles = (row[roles] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
             return Person(
                 id: row[id], name: row[name], school: row[school], roles: Set(roles), uid: row[uid],
-                login: row[login], active: row[active], deactivateReason: row[reason])
+                login: row[login], active: row[active], deactivateReason: row[reason],
+                accreditedOn: (row[accreditedOn] as Int?).map(LocalDate.init(dayNumber:)))
         }
     }
 

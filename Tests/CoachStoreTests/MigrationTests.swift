@@ -60,6 +60,17 @@ struct MigrationTests {
                    (3, 1795005000, 'calendar.changed', 1, NULL, NULL, NULL, NULL, NULL);
         INSERT INTO store_meta (key, value) VALUES ('live_event.pruned_through', '0');
         """,
+        "v7-peer-programme": """
+        INSERT INTO region (id, name) VALUES (1, 'North'), (2, 'South');
+        UPDATE school SET region = 1 WHERE id = 1;
+        INSERT INTO school (id, name, time_zone, day_start, day_end, region) VALUES (2, 'Dale', 'Europe/London', 510, 930, 2);
+        INSERT INTO person (id, name, school, roles, uid, login, accredited_on) VALUES
+            (4, 'Hal', 1, 'head', 2004, NULL, 20600), (5, 'Ira', 2, 'head', 2005, NULL, 20601);
+        INSERT INTO period (id, name, term, from_day, to_day) VALUES (1, 'Autumn 1', 'Autumn 2026', 20700, 20750);
+        INSERT INTO peer_pair (id, a, b, created_at, active) VALUES (1, 4, 5, 1795000000, 1);
+        INSERT INTO peer_session (id, peer, start, minutes, mode, first_coach, notes, completed_at, cancelled_at)
+            VALUES (1, 1, 1795100000, 120, 'video', 4, 'between the two heads', 1795110000, NULL);
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {
