@@ -142,6 +142,10 @@ extension CoachService {
         table.on(EventsSubscribe.self, access: .known) { params, peer in
             try await self.eventsSubscribe(params, peer, outlet: Connection.outlet)
         }
+        // Issue 14: the question bank, read by anyone known, edited by admins.
+        table.on(QuestionsList.self, access: .known) { params, peer in try await self.questionsList(params, peer) }
+        table.on(QuestionsAdd.self, access: .admin) { params, peer in try await self.questionsAdd(params, peer) }
+        table.on(QuestionsRemove.self, access: .admin) { params, peer in try await self.questionsRemove(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
@@ -151,6 +155,6 @@ extension CoachService {
     static let capabilities = [
         "backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year",
         "calendar-io",
-        "events",
+        "events", "questions",
     ]
 }

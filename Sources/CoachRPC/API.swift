@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 8
+    public static let level = 10
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -18,6 +18,7 @@ public enum CoachAPI {
         PeopleImport.self, PeopleExport.self, PeopleErase.self,
         CalendarImportMethod.self, CalendarExportMethod.self,
         EventsSubscribe.self,
+        QuestionsList.self, QuestionsAdd.self, QuestionsRemove.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

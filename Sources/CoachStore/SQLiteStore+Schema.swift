@@ -236,6 +236,8 @@ extension SQLiteStore {
                     CREATE INDEX live_event_at ON live_event(at);
                     """)
         }
+        // Issue 14: the questioning frameworks (SQLiteStore+Questions.swift).
+        registerQuestionMigration(&migrator)
         return migrator
     }()
 }

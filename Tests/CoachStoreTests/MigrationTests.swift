@@ -60,6 +60,11 @@ struct MigrationTests {
                    (3, 1795005000, 'calendar.changed', 1, NULL, NULL, NULL, NULL, NULL);
         INSERT INTO store_meta (key, value) VALUES ('live_event.pruned_through', '0');
         """,
+        "v8-questions": """
+        INSERT INTO question (id, programme, phase, audience, text)
+            VALUES (1000, 'peer', 'next-step', 'learner', 'Who will I tell first? ✓');
+        DELETE FROM question WHERE id = 1;
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {

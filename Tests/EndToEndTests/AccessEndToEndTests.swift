@@ -255,6 +255,14 @@ extension EndToEnd {
             // API level 8 (issue 12): live events for anyone the daemon knows (what each receives is
             // EventsEndToEndTests' business); one call here, then the connection closes.
             Row(method: "events.subscribe", allowed: known) { _ in [:] },
+            // API level 10 (issue 14): the question bank for anyone known, edited by admins (question 1
+            // is the first of the default bank, loaded by the migration).
+            Row(method: "questions.list", allowed: known) { _ in ["phase": "goal"] },
+            Row(method: "questions.add", allowed: [.admin]) { _ in
+                // Not the world's secret: the bank is no one's confidential text, and everyone reads it.
+                ["phase": "goal", "for": "coach", "programme": "peer", "text": "What matters most this week?"]
+            },
+            Row(method: "questions.remove", allowed: [.admin]) { _ in ["question": 1] },
         ]
 
         static func int(_ value: JSONValue) -> Int64? {
