@@ -15,6 +15,10 @@ enum Access: Sendable, Hashable {
     case members
     /// Admins and coaches (of their own pairs, checked by the handler).
     case coaches
+    /// Admins and trust leads (issue 14: the peer programme across the trust).
+    case trustLeads
+    /// Admins and heads (issue 14: of their own peer pairs, checked by the handler).
+    case heads
     /// Admins only.
     case admin
 
@@ -27,6 +31,8 @@ enum Access: Sendable, Hashable {
         case .managers: return roles.contains(.lead)
         case .members: return roles.contains(.teacher) || roles.contains(.coach)
         case .coaches: return roles.contains(.coach)
+        case .trustLeads: return roles.contains(.trustlead)
+        case .heads: return roles.contains(.head)
         case .admin: return false
         }
     }
@@ -38,6 +44,8 @@ enum Access: Sendable, Hashable {
         case .managers: DomainError.denied("call \(method): it is for admins and school leads")
         case .members: DomainError.denied("call \(method): it is for a pair's teacher and coach")
         case .coaches: DomainError.denied("call \(method): it is for coaches")
+        case .trustLeads: DomainError.denied("call \(method): it is for admins and trust leads")
+        case .heads: DomainError.denied("call \(method): it is for heads in the peer programme")
         case .admin: DomainError.denied("call \(method) (admins only)")
         }
     }

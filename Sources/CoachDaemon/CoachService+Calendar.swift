@@ -35,7 +35,10 @@ extension CoachService {
         return try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             guard caller.isAdmin else { throw DomainError.denied("add schools (admins only)") }
-            let id = try tx.insert(School(id: 0, name: name, timeZone: params.timeZone, dayStart: start, dayEnd: end))
+            if let region = params.region { _ = try self.region(region, tx) }
+            let id = try tx.insert(
+                School(
+                    id: 0, name: name, timeZone: params.timeZone, dayStart: start, dayEnd: end, region: params.region))
             changes.calendars[id] = try tx.calendar(school: id)
             try self.history(tx, &changes, caller, .schoolAdded, school: id, pair: nil, subject: id)
             return CreatedID(id: id)

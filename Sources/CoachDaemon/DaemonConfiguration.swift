@@ -57,6 +57,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var eventRetentionDays = 14
     /// Events a subscriber may hold unread before it is sent `events.overflow` and closed (`events.queueLimit`).
     public var eventQueueLimit = 1000
+    /// A peer session's length when `sessions.schedule` gives none (`peer.sessionMinutes`, issue 14).
+    public var peerSessionMinutes = 120
 
     public init() {}
 
@@ -170,6 +172,7 @@ extension DaemonConfiguration {
         cacheDueList = try keys.bool("cache.dueList", default: cacheDueList)
         eventRetentionDays = try keys.int("events.retentionDays", default: eventRetentionDays, in: 1...3660)
         eventQueueLimit = try keys.int("events.queueLimit", default: eventQueueLimit, in: 1...1_000_000)
+        peerSessionMinutes = try keys.int("peer.sessionMinutes", default: peerSessionMinutes, in: 30...480)
         logLevel = try keys.string("log.level", default: logLevel)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {

@@ -35,6 +35,16 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case dueMoved = "due.moved"
     case personExported = "person.exported"
     case personErased = "person.erased"
+    // Issue 14: the heads' peer programme.
+    case regionAdded = "region.added"
+    case schoolRegionSet = "school.region_set"
+    case personAccredited = "person.accredited"
+    case periodAdded = "period.added"
+    case peerCreated = "peer.created"
+    case sessionScheduled = "session.scheduled"
+    case sessionCompleted = "session.completed"
+    case sessionDue = "session.due"
+    case sessionOverdue = "session.overdue"
 
     /// The 128-bit MESSAGE_ID, as 32 hex digits.
     public var messageID: String {
@@ -73,6 +83,15 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .dueMoved: "36a69c20a05b4d97bc96d4efab13c5bb"
         case .personExported: "8d612144fd7043149721d63efa0db927"
         case .personErased: "4105752e3d4c417fbffb0e74f9371adc"
+        case .regionAdded: "4671da5c059549eeb98fa9c612be009a"
+        case .schoolRegionSet: "a4d9bf6c24ed400796eb7c86cf9e0c5f"
+        case .personAccredited: "12ac4f9175a94c77bd2b806c26b74d07"
+        case .periodAdded: "af046528e7f144f2875edd597b6f1c99"
+        case .peerCreated: "f06bc05b69734130af7f7c42dd94ee16"
+        case .sessionScheduled: "41b40fb329b345488ced1462af429aa8"
+        case .sessionCompleted: "abec912cd0d4424ea922d3980af261e5"
+        case .sessionDue: "86b2157f03cc4b7e8ea3d7b0f8e9070e"
+        case .sessionOverdue: "1b718bdcfa274901a84dfbfa09e131d3"
         }
     }
 

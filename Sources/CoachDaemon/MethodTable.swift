@@ -142,10 +142,37 @@ extension CoachService {
         table.on(EventsSubscribe.self, access: .known) { params, peer in
             try await self.eventsSubscribe(params, peer, outlet: Connection.outlet)
         }
+        // Issue 14, the heads' peer programme: the trust's shape (admins), pairs (trust leads).
+        table.on(RegionsAdd.self, access: .admin) { params, peer in try await self.regionsAdd(params, peer) }
+        table.on(RegionsList.self, access: .known) { _, peer in try await self.regionsList(peer) }
+        table.on(SchoolsSetRegion.self, access: .admin) { params, peer in try await self.schoolsSetRegion(params, peer)
+        }
+        table.on(PeopleAccredit.self, access: .admin) { params, peer in try await self.peopleAccredit(params, peer) }
+        table.on(PeriodsAdd.self, access: .admin) { params, peer in try await self.periodsAdd(params, peer) }
+        table.on(PeriodsList.self, access: .known) { _, peer in try await self.periodsList(peer) }
+        table.on(PeersCreate.self, access: .trustLeads) { params, peer in try await self.peersCreate(params, peer) }
+        table.on(PeersList.self, access: .known) { params, peer in try await self.peersList(params, peer) }
         // Issue 14: the question bank, read by anyone known, edited by admins.
         table.on(QuestionsList.self, access: .known) { params, peer in try await self.questionsList(params, peer) }
         table.on(QuestionsAdd.self, access: .admin) { params, peer in try await self.questionsAdd(params, peer) }
         table.on(QuestionsRemove.self, access: .admin) { params, peer in try await self.questionsRemove(params, peer) }
+        // Issue 14: agreements are the two heads' alone (checked inside); groups are made by admins and
+        // trust leads and met by their members; themes are added and consented to by heads, listed by
+        // heads (their own) and trust leads (the shared ones).
+        table.on(AgreementsSet.self, access: .heads) { params, peer in try await self.agreementsSet(params, peer) }
+        table.on(AgreementsAccept.self, access: .heads) { params, peer in try await self.agreementsAccept(params, peer)
+        }
+        table.on(AgreementsList.self, access: .heads) { params, peer in try await self.agreementsList(params, peer) }
+        table.on(GroupsCreate.self, access: .trustLeads) { params, peer in try await self.groupsCreate(params, peer) }
+        table.on(GroupsScheduleMeeting.self, access: .known) { params, peer in
+            try await self.groupsScheduleMeeting(params, peer)
+        }
+        table.on(GroupsCompleteMeeting.self, access: .known) { params, peer in
+            try await self.groupsCompleteMeeting(params, peer)
+        }
+        table.on(ThemesAdd.self, access: .heads) { params, peer in try await self.themesAdd(params, peer) }
+        table.on(ThemesConsent.self, access: .heads) { params, peer in try await self.themesConsent(params, peer) }
+        table.on(ThemesList.self, access: .known) { params, peer in try await self.themesList(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
@@ -155,6 +182,6 @@ extension CoachService {
     static let capabilities = [
         "backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year",
         "calendar-io",
-        "events", "questions",
+        "events", "peer-programme", "questions", "peer-groups",
     ]
 }

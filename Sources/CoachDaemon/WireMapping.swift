@@ -8,7 +8,7 @@ extension SchoolInfo {
     init(_ school: School) {
         self.init(
             id: school.id, name: school.name, timeZone: school.timeZone, dayStart: "\(school.dayStart)",
-            dayEnd: "\(school.dayEnd)")
+            dayEnd: "\(school.dayEnd)", region: school.region)
     }
 }
 
@@ -17,7 +17,7 @@ extension PersonInfo {
         self.init(
             id: person.id, name: person.name, school: person.school,
             roles: Role.allCases.filter(person.roles.contains).map(\.rawValue), uid: person.uid, login: person.login,
-            active: person.active)
+            active: person.active, accreditedOn: person.accreditedOn.map { "\($0)" })
     }
 }
 

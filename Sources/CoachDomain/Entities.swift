@@ -3,6 +3,9 @@ public import Foundation
 /// A person's role. A person may hold several.
 public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
     case teacher, coach, lead, head
+    /// The trust lead (issue 14): the CEO or their delegate, who sees the peer programme's cadence
+    /// across the trust and the themes shared with consent, never a session's notes.
+    case trustlead
 }
 
 /// How an adaptation ended.
@@ -17,13 +20,18 @@ public struct School: Sendable, Hashable, Identifiable {
     public var timeZone: String
     public var dayStart: LocalTime
     public var dayEnd: LocalTime
+    /// The trust's regional group the school is in (issue 14); nil when none is set.
+    public var region: Int64?
 
-    public init(id: Int64, name: String, timeZone: String, dayStart: LocalTime, dayEnd: LocalTime) {
+    public init(
+        id: Int64, name: String, timeZone: String, dayStart: LocalTime, dayEnd: LocalTime, region: Int64? = nil
+    ) {
         self.id = id
         self.name = name
         self.timeZone = timeZone
         self.dayStart = dayStart
         self.dayEnd = dayEnd
+        self.region = region
     }
 }
 
@@ -75,11 +83,14 @@ public struct Person: Sendable, Hashable, Identifiable {
     public var active: Bool
     /// Why they were deactivated (shown to leads and admins, never journalled).
     public var deactivateReason: String?
+    /// When the person was accredited as a coach (issue 14: heads must be, to be paired).
+    public var accreditedOn: LocalDate?
 
     public init(
         id: Int64, name: String, school: Int64, roles: Set<Role>, uid: Int64?, login: String?, active: Bool = true,
-        deactivateReason: String? = nil
+        deactivateReason: String? = nil, accreditedOn: LocalDate? = nil
     ) {
+        self.accreditedOn = accreditedOn
         self.id = id
         self.name = name
         self.school = school

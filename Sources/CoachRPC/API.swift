@@ -18,7 +18,11 @@ public enum CoachAPI {
         PeopleImport.self, PeopleExport.self, PeopleErase.self,
         CalendarImportMethod.self, CalendarExportMethod.self,
         EventsSubscribe.self,
+        RegionsAdd.self, RegionsList.self, SchoolsSetRegion.self, PeopleAccredit.self, PeriodsAdd.self,
+        PeriodsList.self, PeersCreate.self, PeersList.self,
         QuestionsList.self, QuestionsAdd.self, QuestionsRemove.self,
+        AgreementsSet.self, AgreementsAccept.self, AgreementsList.self, GroupsCreate.self, GroupsScheduleMeeting.self,
+        GroupsCompleteMeeting.self, ThemesAdd.self, ThemesConsent.self, ThemesList.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

@@ -98,6 +98,23 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent]
     /// The highest seq ever recorded (pruned or not) and the highest pruned, 0 for none.
     func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64)
+
+    // MARK: The peer programme (issue 14)
+    func region(_ id: Int64) throws -> Region?
+    /// The region with exactly this name.
+    func region(named name: String) throws -> Region?
+    /// Every region, by name.
+    func regions() throws -> [Region]
+    /// Every period, oldest first.
+    func periods() throws -> [Period]
+    func peerPair(_ id: Int64) throws -> PeerPair?
+    /// Peer pairs, optionally only those with `person` as one of the two heads, by id.
+    func peerPairs(person: Int64?) throws -> [PeerPair]
+    /// The active peer pair of these two heads, in either order.
+    func activePeerPair(_ a: Int64, _ b: Int64) throws -> PeerPair?
+    func peerSession(_ id: Int64) throws -> PeerSession?
+    /// A peer pair's sessions, by start.
+    func peerSessions(peer: Int64) throws -> [PeerSession]
 }
 
 /// How many texts an erasure blanked in one pair.
@@ -207,6 +224,18 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     /// Removes the oldest events up to the last one that happened before `cutoff` (a prefix of
     /// the sequence, so what is kept has no gaps); returns how many went.
     @discardableResult func pruneLiveEvents(before cutoff: Date) throws -> Int
+
+    // MARK: The peer programme (issue 14)
+    func insert(_ region: Region) throws -> Int64
+    /// Puts a school in a region (nil: in none).
+    func setRegion(school: Int64, region: Int64?) throws
+    /// Records when a person was accredited as a coach (nil: not accredited).
+    func setAccredited(person: Int64, on day: LocalDate?) throws
+    func insert(_ period: Period) throws -> Int64
+    func insert(_ pair: PeerPair) throws -> Int64
+    func insert(_ session: PeerSession) throws -> Int64
+    /// Marks a peer session done, with its notes (confidential to the two heads).
+    func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
 }
 
 extension CoachStore {

@@ -435,8 +435,11 @@ struct SQLiteAccess: StoreWriting {
     // MARK: Writing
 
     func insert(_ school: School) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO school (name, time_zone, day_start, day_end) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes])
+        try db.cachedStatement(
+            sql: "INSERT INTO school (name, time_zone, day_start, day_end, region) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes, school.region,
+        ])
         return db.lastInsertedRowID
     }
 
@@ -794,14 +797,15 @@ struct SQLiteAccess: StoreWriting {
         School(
             id: row["id"], name: row["name"], timeZone: row["time_zone"],
             dayStart: LocalTime(minutes: row["day_start"]) ?? LocalTime(minutes: 0)!,
-            dayEnd: LocalTime(minutes: row["day_end"]) ?? LocalTime(minutes: 0)!)
+            dayEnd: LocalTime(minutes: row["day_end"]) ?? LocalTime(minutes: 0)!, region: row["region"])
     }
 
     static func person(_ row: Row) -> Person {
         let roles = (row["roles"] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
         return Person(
             id: row["id"], name: row["name"], school: row["school"], roles: Set(roles), uid: row["uid"],
-            login: row["login"], active: row["active"], deactivateReason: row["deactivate_reason"])
+            login: row["login"], active: row["active"], deactivateReason: row["deactivate_reason"],
+            accreditedOn: (row["accredited_on"] as Int?).map(LocalDate.init(dayNumber:)))
     }
 
     static func pair(_ row: Row) -> Pair {

@@ -236,8 +236,58 @@ extension SQLiteStore {
                     CREATE INDEX live_event_at ON live_event(at);
                     """)
         }
+        // The heads' peer programme (issue 14): the trust's regions, a school's region, a person's
+        // accreditation, the programme's periods (half-terms, never overlapping: checked in the
+        // domain, in the transaction that adds one), peer pairs of two heads and their sessions.
+        // Groups, agreements and themes come in later migrations (v8-questions, v9-peer-groups).
+        migrator.registerMigration("v7-peer-programme") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE region (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE
+                    );
+                    ALTER TABLE school ADD COLUMN region INTEGER REFERENCES region(id);
+                    CREATE INDEX school_region ON school(region);
+                    ALTER TABLE person ADD COLUMN accredited_on INTEGER;
+                    CREATE TABLE period (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        term TEXT NOT NULL,
+                        from_day INTEGER NOT NULL,
+                        to_day INTEGER NOT NULL,
+                        CHECK (from_day <= to_day)
+                    );
+                    CREATE INDEX period_from ON period(from_day);
+                    CREATE TABLE peer_pair (
+                        id INTEGER PRIMARY KEY,
+                        a INTEGER NOT NULL REFERENCES person(id),
+                        b INTEGER NOT NULL REFERENCES person(id),
+                        created_at REAL NOT NULL,
+                        active INTEGER NOT NULL DEFAULT 1,
+                        CHECK (a <> b)
+                    );
+                    CREATE UNIQUE INDEX peer_pair_one_active ON peer_pair(min(a, b), max(a, b)) WHERE active;
+                    CREATE INDEX peer_pair_a ON peer_pair(a);
+                    CREATE INDEX peer_pair_b ON peer_pair(b);
+                    CREATE TABLE peer_session (
+                        id INTEGER PRIMARY KEY,
+                        peer INTEGER NOT NULL REFERENCES peer_pair(id),
+                        start REAL NOT NULL,
+                        minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 480),
+                        mode TEXT NOT NULL CHECK (mode IN ('inPerson', 'video', 'phone')),
+                        first_coach INTEGER NOT NULL REFERENCES person(id),
+                        notes TEXT,
+                        completed_at REAL,
+                        cancelled_at REAL
+                    );
+                    CREATE INDEX peer_session_peer ON peer_session(peer, start);
+                    """)
+        }
         // Issue 14: the questioning frameworks (SQLiteStore+Questions.swift).
         registerQuestionMigration(&migrator)
+        // Issue 14: supervision groups, agreements, themes (SQLiteStore+PeerGroups.swift).
+        registerPeerGroupMigration(&migrator)
         return migrator
     }()
 }

@@ -41,6 +41,11 @@ extension EndToEnd {
             var term: Int64? = nil
             /// Issue 13: someone added for the erasure row alone.
             var erasable: Int64? = nil
+            /// Issue 14: a region, two accredited heads of different regions and their peer pair.
+            var region: Int64? = nil
+            var headA: Int64? = nil
+            var headB: Int64? = nil
+            var peerPair: Int64? = nil
         }
 
         /// One method, its params, and who may call it.
@@ -255,6 +260,54 @@ extension EndToEnd {
             // API level 8 (issue 12): live events for anyone the daemon knows (what each receives is
             // EventsEndToEndTests' business); one call here, then the connection closes.
             Row(method: "events.subscribe", allowed: known) { _ in [:] },
+            // API level 9 (issue 14): the trust's shape is admins'; pairing heads is for admins and
+            // trust leads (no trust lead among these roles); the lists for anyone coachd knows.
+            Row(
+                method: "regions.add", allowed: [.admin], params: { _ in ["name": "North"] },
+                created: { reply, world in world.region = reply.objectValue?["id"].flatMap(int) }),
+            Row(method: "regions.list", allowed: known) { _ in [:] },
+            Row(method: "schools.setRegion", allowed: [.admin]) { world in
+                ["school": .int(world.school.id), "region": .int(world.region ?? -1)]
+            },
+            Row(
+                method: "people.accredit", allowed: [.admin],
+                params: { world in ["person": .int(world.headA ?? -1), "on": .string(world.day)] },
+                setup: { daemon, world in
+                    world.nextUID += 1
+                    world.headA = try prepare(
+                        daemon, "people.add",
+                        [
+                            "name": "Hal Head", "school": .int(world.school.id), "roles": ["head"],
+                            "uid": .int(world.nextUID),
+                        ]
+                    )?.objectValue?["id"].flatMap(int)
+                }),
+            Row(method: "periods.add", allowed: [.admin]) { world in
+                [
+                    "name": "Autumn 1", "term": "Autumn", "from": .string(shift(world.day, by: 400)),
+                    "to": .string(shift(world.day, by: 440)),
+                ]
+            },
+            Row(method: "periods.list", allowed: known) { _ in [:] },
+            Row(
+                method: "peers.create", allowed: [.admin],
+                params: { world in ["a": .int(world.headA ?? -1), "b": .int(world.headB ?? -1)] },
+                created: { reply, world in world.peerPair = reply.objectValue?["id"].flatMap(int) },
+                setup: { daemon, world in
+                    let south = try prepare(daemon, "regions.add", ["name": "South"])?.objectValue?["id"].flatMap(int)
+                    let vale = try prepare(
+                        daemon, "schools.add",
+                        ["name": "Vale", "timeZone": "Europe/London", "region": .int(south ?? -1)]
+                    )?.objectValue?["id"].flatMap(int)
+                    world.nextUID += 1
+                    world.headB = try prepare(
+                        daemon, "people.add",
+                        ["name": "Ira Head", "school": .int(vale ?? -1), "roles": ["head"], "uid": .int(world.nextUID)]
+                    )?.objectValue?["id"].flatMap(int)
+                    try prepare(
+                        daemon, "people.accredit", ["person": .int(world.headB ?? -1), "on": .string(world.day)])
+                }),
+            Row(method: "peers.list", allowed: known) { _ in [:] },
             // API level 10 (issue 14): the question bank for anyone known, edited by admins (question 1
             // is the first of the default bank, loaded by the migration).
             Row(method: "questions.list", allowed: known) { _ in ["phase": "goal"] },

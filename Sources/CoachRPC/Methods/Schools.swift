@@ -7,11 +7,16 @@ public enum SchoolsAdd: RPCMethod {
         public var timeZone: String
         public var dayStart: String?
         public var dayEnd: String?
-        public init(name: String, timeZone: String, dayStart: String? = nil, dayEnd: String? = nil) {
+        /// The school's region (API level 9).
+        public var region: Int64?
+        public init(
+            name: String, timeZone: String, dayStart: String? = nil, dayEnd: String? = nil, region: Int64? = nil
+        ) {
             self.name = name
             self.timeZone = timeZone
             self.dayStart = dayStart
             self.dayEnd = dayEnd
+            self.region = region
         }
         public static let fields = [
             RPCField("name", .string(), "the school's name"),
@@ -20,6 +25,7 @@ public enum SchoolsAdd: RPCMethod {
                 "dayStart", .string(format: "HH:MM"), required: false, "school day start (default from configuration)"),
             RPCField(
                 "dayEnd", .string(format: "HH:MM"), required: false, "school day end (default from configuration)"),
+            RPCField("region", .integer, required: false, "the school's region id (level 9)"),
         ]
     }
     public typealias Result = CreatedID

@@ -9,13 +9,16 @@ public struct SchoolInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var timeZone: String
     public var dayStart: String
     public var dayEnd: String
+    /// The school's region (API level 9; absent when none is set, and from older daemons).
+    public var region: Int64?
 
-    public init(id: Int64, name: String, timeZone: String, dayStart: String, dayEnd: String) {
+    public init(id: Int64, name: String, timeZone: String, dayStart: String, dayEnd: String, region: Int64? = nil) {
         self.id = id
         self.name = name
         self.timeZone = timeZone
         self.dayStart = dayStart
         self.dayEnd = dayEnd
+        self.region = region
     }
 
     public static let schema: RPCSchema = .object([
@@ -24,6 +27,7 @@ public struct SchoolInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("timeZone", .string(format: "IANA time zone"), "the school's time zone"),
         RPCField("dayStart", .string(format: "HH:MM"), "school day start, local time"),
         RPCField("dayEnd", .string(format: "HH:MM"), "school day end, local time"),
+        RPCField("region", .integer, required: false, "the school's region (level 9)"),
     ])
 }
 
@@ -37,10 +41,14 @@ public struct PersonInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var login: String?
     /// False once deactivated (API level 3; absent from older daemons).
     public var active: Bool?
+    /// When the person was accredited as a coach (API level 9; absent when not accredited).
+    public var accreditedOn: String?
 
     public init(
-        id: Int64, name: String, school: Int64, roles: [String], uid: Int64?, login: String?, active: Bool? = nil
+        id: Int64, name: String, school: Int64, roles: [String], uid: Int64?, login: String?, active: Bool? = nil,
+        accreditedOn: String? = nil
     ) {
+        self.accreditedOn = accreditedOn
         self.id = id
         self.name = name
         self.school = school
@@ -58,12 +66,13 @@ public struct PersonInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("uid", .integer, required: false, "Unix uid the person connects as"),
         RPCField("login", .string(), required: false, "Unix login name, when given instead of a uid"),
         RPCField("active", .boolean, required: false, "false once deactivated (level 3)"),
+        RPCField("accreditedOn", .string(format: "date"), required: false, "when accredited as a coach (level 9)"),
     ])
 }
 
 /// Role names on the wire.
 public enum RoleName {
-    public static let all = ["teacher", "coach", "lead", "head"]
+    public static let all = ["teacher", "coach", "lead", "head", "trustlead"]
 }
 
 /// Adaptation outcomes on the wire.

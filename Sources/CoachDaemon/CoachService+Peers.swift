@@ -1,0 +1,171 @@
+import CoachDomain
+import CoachRPC
+import CoachStore
+import Foundation
+
+/// The heads' peer programme (issue 14): regions, accreditation, periods and peer pairs. The
+/// rules are `PeerRules` (CoachDomain); this loads, asks them, and stores.
+extension CoachService {
+    func regionsAdd(_ params: RegionsAdd.Params, _ peer: Peer) async throws -> CreatedID {
+        let name = try TextRules.line(params.name, field: "name", maxCharacters: PeerRules.maxNameCharacters)
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard caller.isAdmin else { throw DomainError.denied("add regions (admins only)") }
+            if let existing = try tx.region(named: name) {
+                throw DomainError(
+                    .conflict, "there is already a region \"\(name)\" (region \(existing.id))", field: "name")
+            }
+            let id = try tx.insert(Region(id: 0, name: name))
+            try self.history(tx, &changes, caller, .regionAdded, school: nil, pair: nil, subject: id)
+            return CreatedID(id: id)
+        }
+    }
+
+    func regionsList(_ peer: Peer) async throws -> RegionList {
+        try await store.read { store in
+            _ = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            return RegionList(regions: try store.regions().map { RegionInfo(id: $0.id, name: $0.name) })
+        }
+    }
+
+    /// The region named by id, or NotFound naming the field (regions are no secret).
+    func region(_ id: Int64, _ store: any StoreReading, field: String = "region") throws -> Region {
+        guard let region = try store.region(id) else { throw DomainError.notFound("region", id, field: field) }
+        return region
+    }
+
+    func schoolsSetRegion(_ params: SchoolsSetRegion.Params, _ peer: Peer) async throws -> SchoolInfo {
+        try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard caller.isAdmin else { throw DomainError.denied("put schools in regions (admins only)") }
+            guard var school = try tx.school(params.school) else {
+                throw DomainError.notFound("school", params.school, field: "school")
+            }
+            _ = try self.region(params.region, tx)
+            try tx.setRegion(school: school.id, region: params.region)
+            school.region = params.region
+            try self.history(
+                tx, &changes, caller, .schoolRegionSet, school: school.id, pair: nil, subject: params.region)
+            return SchoolInfo(school)
+        }
+    }
+
+    func peopleAccredit(_ params: PeopleAccredit.Params, _ peer: Peer) async throws -> PersonInfo {
+        let day = try date(params.on, field: "on")
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard caller.isAdmin else { throw DomainError.denied("accredit coaches (admins only)") }
+            guard var person = try tx.person(params.person) else {
+                throw DomainError.notFound("person", params.person, field: "person")
+            }
+            try tx.setAccredited(person: person.id, on: day)
+            person.accreditedOn = day
+            try self.history(
+                tx, &changes, caller, .personAccredited, school: person.school, pair: nil, subject: person.id)
+            return PersonInfo(person)
+        }
+    }
+
+    func periodsAdd(_ params: PeriodsAdd.Params, _ peer: Peer) async throws -> CreatedID {
+        let name = try TextRules.line(params.name, field: "name", maxCharacters: PeerRules.maxNameCharacters)
+        let term = try TextRules.line(params.term, field: "term", maxCharacters: PeerRules.maxNameCharacters)
+        let range = try range(params.from, params.to, maxDays: PeerRules.maxPeriodDays)
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard caller.isAdmin else { throw DomainError.denied("add periods (admins only)") }
+            try PeerRules.checkPeriod(range, against: try tx.periods())
+            let id = try tx.insert(Period(id: 0, name: name, term: term, range: range))
+            try self.history(tx, &changes, caller, .periodAdded, school: nil, pair: nil, subject: id)
+            return CreatedID(id: id)
+        }
+    }
+
+    func periodsList(_ peer: Peer) async throws -> PeriodList {
+        try await store.read { store in
+            _ = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            return PeriodList(periods: try store.periods().map(PeriodInfo.init))
+        }
+    }
+
+    /// A head as the rules see them: their person and their school's region.
+    func peerCandidate(_ id: Int64, _ store: any StoreReading, field: String) throws -> PeerCandidate {
+        guard let person = try store.person(id) else { throw DomainError.notFound("person", id, field: field) }
+        return PeerCandidate(person: person, region: try store.school(person.school)?.region)
+    }
+
+    func peersCreate(_ params: PeersCreate.Params, _ peer: Peer) async throws -> CreatedID {
+        try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            guard caller.overseesPeerProgramme, caller.isAdmin || caller.isActive else {
+                throw DomainError.denied("pair heads (admins and trust leads)")
+            }
+            let a = try self.peerCandidate(params.a, tx, field: "a")
+            let b = try self.peerCandidate(params.b, tx, field: "b")
+            try PeerRules.checkPair(a, b)
+            if let existing = try tx.activePeerPair(a.person.id, b.person.id) {
+                throw DomainError(
+                    .conflict, "\(a.person.name) and \(b.person.name) are already peer pair \(existing.id)", field: "b")
+            }
+            let id = try tx.insert(PeerPair(id: 0, a: a.person.id, b: b.person.id, createdAt: self.now()))
+            try self.history(tx, &changes, caller, .peerCreated, school: nil, pair: nil, subject: id)
+            return CreatedID(id: id)
+        }
+    }
+
+    func peersList(_ params: PeersList.Params, _ peer: Peer) async throws -> PeerPairList {
+        try await store.read { store in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            let mine = params.mine == true || !caller.overseesPeerProgramme
+            // Someone outside the programme (no person, or in no pair) gets an empty list.
+            let pairs = mine ? try store.peerPairs(person: caller.person?.id ?? -1) : try store.peerPairs(person: nil)
+            return PeerPairList(peers: try pairs.map { try self.peerPairInfo($0, store) })
+        }
+    }
+
+    func peerPairInfo(_ pair: PeerPair, _ store: any StoreReading) throws -> PeerPairInfo {
+        let a = try store.person(pair.a)
+        let b = try store.person(pair.b)
+        func regionName(_ person: Person?) throws -> String? {
+            guard let school = try person.flatMap({ try store.school($0.school) }), let region = school.region else {
+                return nil
+            }
+            return try store.region(region)?.name
+        }
+        return PeerPairInfo(
+            id: pair.id, a: pair.a, aName: a?.name ?? "", b: pair.b, bName: b?.name ?? "", active: pair.active,
+            aRegion: try regionName(a), bRegion: try regionName(b))
+    }
+
+    /// A peer pair the caller may see: an admin, a trust lead, or one of its two heads. Anyone
+    /// else hears the same words whether it exists or not.
+    func visiblePeerPair(_ id: Int64, to caller: Caller, _ store: any StoreReading, field: String = "peer") throws
+        -> PeerPair
+    {
+        guard let pair = try store.peerPair(id), caller.canSee(pair) else {
+            throw Self.unseen("peer pair", id, field: field, by: caller)
+        }
+        return pair
+    }
+}
+
+extension PeriodInfo {
+    init(_ period: Period) {
+        self.init(
+            id: period.id, name: period.name, term: period.term, from: "\(period.range.from)",
+            to: "\(period.range.to)")
+    }
+}
+
+extension Caller {
+    /// Admins and trust leads see the whole programme (never its notes).
+    var overseesPeerProgramme: Bool { isAdmin || (person?.roles.contains(.trustlead) ?? false) }
+
+    /// Whether the caller is one of the peer pair's two heads (and so may read its notes).
+    func isMember(of pair: PeerPair) -> Bool {
+        guard let person else { return false }
+        return pair.includes(person.id)
+    }
+
+    /// Admins, trust leads and the pair's two heads see a peer pair (only the heads its notes).
+    func canSee(_ pair: PeerPair) -> Bool { overseesPeerProgramme || isMember(of: pair) }
+}
