@@ -76,6 +76,7 @@ extension CoachService {
             try PeerRules.checkPeriod(range, against: try tx.periods())
             let id = try tx.insert(Period(id: 0, name: name, term: term, range: range))
             try self.history(tx, &changes, caller, .periodAdded, school: nil, pair: nil, subject: id)
+            changes.sessions = true
             return CreatedID(id: id)
         }
     }
@@ -108,6 +109,7 @@ extension CoachService {
             }
             let id = try tx.insert(PeerPair(id: 0, a: a.person.id, b: b.person.id, createdAt: self.now()))
             try self.history(tx, &changes, caller, .peerCreated, school: nil, pair: nil, subject: id)
+            changes.sessions = true
             return CreatedID(id: id)
         }
     }
@@ -120,6 +122,60 @@ extension CoachService {
             let pairs = mine ? try store.peerPairs(person: caller.person?.id ?? -1) : try store.peerPairs(person: nil)
             return PeerPairList(peers: try pairs.map { try self.peerPairInfo($0, store) })
         }
+    }
+
+    func peersSuggest(_ params: PeersSuggest.Params, _ peer: Peer) async throws -> PeerSuggestion {
+        let instant = now()
+        return try await store.read { store in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            guard caller.overseesPeerProgramme else {
+                throw DomainError.denied("suggest peer pairs (admins and trust leads)")
+            }
+            var regionOf: [Int64: Int64] = [:]
+            for school in try store.schools() { regionOf[school.id] = school.region }
+            var names: [Int64: String] = [:]
+            var heads: [PairingHead] = []
+            var noRegion: [Int64] = []
+            for person in try store.people(school: nil)
+            where person.active && person.roles.contains(.head) && person.accreditedOn != nil {
+                names[person.id] = person.name
+                if let region = regionOf[person.school] {
+                    heads.append(PairingHead(id: person.id, name: person.name, region: region))
+                } else {
+                    noRegion.append(person.id)
+                }
+            }
+            var previous = Set<Partners>()
+            if params.avoidPrevious ?? true {
+                // The previous period's partners: every pair made before the current period began
+                // (between periods, or with none, every pair made so far), ended or not.
+                let calendar = try self.programmeCalendar(store)
+                let today = calendar.localDate(of: instant)
+                let cutoff = PeerRules.period(containing: today, in: try store.periods())?.range.from
+                for pair in try store.peerPairs(person: nil)
+                where cutoff.map({ calendar.localDate(of: pair.createdAt) < $0 }) ?? true {
+                    previous.insert(Partners(pair.a, pair.b))
+                }
+            }
+            let suggestion = PeerPairing.suggest(heads, previous: previous)
+            return PeerSuggestion(
+                pairs: suggestion.pairs.map {
+                    SuggestedPairInfo(
+                        a: $0.a, aName: names[$0.a] ?? "", b: $0.b, bName: names[$0.b] ?? "", c: $0.c,
+                        cName: $0.c.map { names[$0] ?? "" })
+                },
+                leftOut: (noRegion + suggestion.leftOut).map { NamedHead(id: $0, name: names[$0] ?? "") })
+        }
+    }
+
+    /// The calendar the programme's dates are read in when no pair is in question: the first
+    /// school's (the trust's schools share a zone in practice), else UTC.
+    func programmeCalendar(_ store: any StoreReading) throws -> SchoolCalendar {
+        if let first = try store.schools().first, let calendar = try store.calendar(school: first.id) {
+            return calendar
+        }
+        return SchoolCalendar(
+            timeZone: TimeZone(identifier: "UTC")!, dayStart: LocalTime(minutes: 0)!, dayEnd: LocalTime(minutes: 1)!)
     }
 
     func peerPairInfo(_ pair: PeerPair, _ store: any StoreReading) throws -> PeerPairInfo {

@@ -202,6 +202,8 @@ extension CoachService {
                     ended += 1
                 }
             }
+            // Issue 14: the notes of their peer sessions too; their peer pairs end.
+            texts.dropInNotes += try tx.erasePeerTexts(person: person.id, placeholder: Self.erasedText)
             let name = Self.erasedName(person.id)
             if try tx.erasePerson(person.id, name: name, reason: Self.erasedText, at: self.now()) { texts.reasons += 1 }
             try self.history(tx, &changes, caller, .personErased, school: person.school, pair: nil, subject: person.id)

@@ -251,6 +251,8 @@ struct DueChanges: Sendable {
     var events: [HistoryEvent] = []
     /// Journal fields beyond the ids, by index in `events` (a moved due item's dates; never text).
     var journalFields: [Int: [String: String]] = [:]
+    /// A peer pair, period or session changed (issue 14): the timer looks again for sessions due.
+    var sessions = false
 
     /// Recomputes the pair's next due item from the store as the transaction sees it, and
     /// persists it in the same transaction.

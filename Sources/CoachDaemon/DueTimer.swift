@@ -66,9 +66,18 @@ actor DueTimer {
                         "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
                 ])
         }
-        nextWake = try await store.read { try $0.nextTransitionTime() }
+        nextWake = try await store.read { store in
+            Self.sooner(try store.nextTransitionTime(), try store.nextSessionTransitionTime())
+        }
         sleeper?.cancel()
         observer?()
+    }
+
+    /// The earlier of two optional times.
+    static func sooner(_ a: Date?, _ b: Date?) -> Date? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
     }
 
     private var observer: (@Sendable () -> Void)?
@@ -86,6 +95,11 @@ actor DueTimer {
     /// A committed transaction changed items: wakes sooner when one now falls before the planned
     /// wake-up (a later one needs nothing: waking early finds nothing and reads the next time).
     func apply(_ changes: DueChanges) {
+        if changes.sessions {
+            // A peer pair, period or session changed (issue 14): wake now; `fire` finds the next time.
+            nextWake = now()
+            sleeper?.cancel()
+        }
         guard !changes.items.isEmpty || !changes.calendars.isEmpty else { return }
         changedSinceStart.formUnion(changes.items.keys)
         if let soonest = changes.nextTransitions.values.compactMap({ $0 }).min(), nextWake.map({ soonest < $0 }) ?? true
@@ -170,6 +184,7 @@ actor DueTimer {
                 nextWake = next
                 if next.map({ $0 > instant }) ?? true { break }
             }
+            nextWake = Self.sooner(nextWake, try await raiseSessions(at: instant))
         } catch {
             logger.error(
                 "could not record raised transitions; trying again later",
@@ -177,6 +192,35 @@ actor DueTimer {
             nextWake = instant.addingTimeInterval(Self.retryAfterFailure)
         }
         observer?()
+    }
+
+    /// Raises the peer sessions due and overdue by `instant` (issue 14), each once: recorded in
+    /// `raised_transition` first, then logged with its own MESSAGE_ID. Returns when the next falls.
+    private func raiseSessions(at instant: Date) async throws -> Date? {
+        let (fresh, next) = try await store.write { tx in
+            var pending: [String: (SessionDue, SessionDueTransition)] = [:]
+            for due in try tx.sessionDues() {
+                for transition in due.transitions where transition.at <= instant {
+                    pending[transition.key] = (due, transition.kind)
+                }
+            }
+            let keys = try tx.markRaised(pending.keys.sorted(), at: instant)
+            return (keys.compactMap { pending[$0] }, try tx.nextSessionTransitionTime())
+        }
+        for (due, kind) in fresh.sorted(by: { ($0.0.dueAt, $0.0.peer) < ($1.0.dueAt, $1.0.peer) }) {
+            raisedCount += 1
+            let event = kind == .due ? JournalEvent.sessionDue : .sessionOverdue
+            logger.notice(
+                "peer session \(kind.rawValue) for peer pair \(due.peer) in period \(due.period)",
+                metadata: [
+                    "coachd.event": "\(event.rawValue)",
+                    "coachd.peer_pair": "\(due.peer)",
+                    "coachd.period": "\(due.period)",
+                    "coachd.due_date": "\(due.dueDate)",
+                    "coachd.catch_up": "\((kind == .due ? due.dueAt : due.overdueAt) < startedAt)",
+                ])
+        }
+        return next
     }
 
     /// Logs and hands on transitions already recorded as raised.

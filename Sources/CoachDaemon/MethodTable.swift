@@ -152,6 +152,12 @@ extension CoachService {
         table.on(PeriodsList.self, access: .known) { _, peer in try await self.periodsList(peer) }
         table.on(PeersCreate.self, access: .trustLeads) { params, peer in try await self.peersCreate(params, peer) }
         table.on(PeersList.self, access: .known) { params, peer in try await self.peersList(params, peer) }
+        table.on(PeersSuggest.self, access: .trustLeads) { params, peer in try await self.peersSuggest(params, peer) }
+        table.on(SessionsSchedule.self, access: .heads) { params, peer in try await self.sessionsSchedule(params, peer)
+        }
+        table.on(SessionsComplete.self, access: .heads) { params, peer in try await self.sessionsComplete(params, peer)
+        }
+        table.on(SessionsList.self, access: .known) { params, peer in try await self.sessionsList(params, peer) }
         // Issue 14: the question bank, read by anyone known, edited by admins.
         table.on(QuestionsList.self, access: .known) { params, peer in try await self.questionsList(params, peer) }
         table.on(QuestionsAdd.self, access: .admin) { params, peer in try await self.questionsAdd(params, peer) }

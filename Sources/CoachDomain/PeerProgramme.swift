@@ -227,3 +227,67 @@ public enum PeerRules {
         return periods.filter { $0.range.to < cutoff }.max { $0.range.to < $1.range.to }
     }
 }
+
+/// A peer pair's session due in one period: due from the period's first day, overdue after its last
+/// (midnights in the pair's time zone), done once a session starting in the period is logged.
+public struct SessionDue: Sendable, Hashable {
+    public var peer: Int64
+    public var period: Int64
+    public var periodName: String
+    public var dueDate: LocalDate
+    public var lastDay: LocalDate
+    public var dueAt: Date
+    public var overdueAt: Date
+    public var done: Bool
+
+    public init(
+        peer: Int64, period: Int64, periodName: String, dueDate: LocalDate, lastDay: LocalDate, dueAt: Date,
+        overdueAt: Date, done: Bool
+    ) {
+        self.peer = peer
+        self.period = period
+        self.periodName = periodName
+        self.dueDate = dueDate
+        self.lastDay = lastDay
+        self.dueAt = dueAt
+        self.overdueAt = overdueAt
+        self.done = done
+    }
+
+    public func isOverdue(at instant: Date) -> Bool { !done && instant >= overdueAt }
+
+    /// The transitions still to raise (none once done), each with its key in `raised_transition`.
+    public var transitions: [(kind: SessionDueTransition, at: Date, key: String)] {
+        guard !done else { return [] }
+        return [.due, .overdue].map { kind in
+            (kind, kind == .due ? dueAt : overdueAt, "session:\(peer):\(period):\(kind.rawValue)")
+        }
+    }
+}
+
+/// A session due's two transitions.
+public enum SessionDueTransition: String, Sendable, Hashable {
+    case due, overdue
+}
+
+extension PeerRules {
+    /// The sessions an active pair owes: one per period that ends on or after the day it was created
+    /// (`createdOn`), each done when a logged, uncancelled session starts inside the period (read in
+    /// `calendar`, the pair's time zone). An ended pair owes nothing.
+    public static func sessionsDue(
+        _ pair: PeerPair, createdOn: LocalDate, periods: [Period], sessions: [PeerSession], calendar: SchoolCalendar
+    ) -> [SessionDue] {
+        guard pair.active else { return [] }
+        let midnight = LocalTime(minutes: 0)!
+        let doneDays = sessions.filter { $0.isCompleted && !$0.isCancelled && $0.peer == pair.id }.map {
+            calendar.localDate(of: $0.start)
+        }
+        return periods.filter { $0.range.to >= createdOn }.map { period in
+            SessionDue(
+                peer: pair.id, period: period.id, periodName: period.name, dueDate: period.range.from,
+                lastDay: period.range.to, dueAt: calendar.instant(period.range.from, midnight),
+                overdueAt: calendar.instant(period.range.to.adding(days: 1), midnight),
+                done: doneDays.contains { period.range.contains($0) })
+        }
+    }
+}

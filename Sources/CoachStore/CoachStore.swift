@@ -236,6 +236,9 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func insert(_ session: PeerSession) throws -> Int64
     /// Marks a peer session done, with its notes (confidential to the two heads).
     func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
+    /// An erasure (`people.erase`): replaces the notes of every session of the person's peer pairs
+    /// with `placeholder` and ends those pairs; returns how many notes there were.
+    func erasePeerTexts(person: Int64, placeholder: String) throws -> Int
 }
 
 extension CoachStore {
@@ -313,5 +316,28 @@ extension StoreReading {
         return SchoolCalendar(
             timeZone: zone, dayStart: school.dayStart, dayEnd: school.dayEnd,
             terms: try terms(school: id).map(\.range), closures: try closures(school: id).map(\.range))
+    }
+}
+
+extension StoreReading {
+    /// Every active peer pair's sessions due (issue 14), computed from the periods and sessions:
+    /// a few rows per pair, so computed when asked rather than kept.
+    public func sessionDues() throws -> [SessionDue] {
+        let periods = try periods()
+        guard !periods.isEmpty else { return [] }
+        var out: [SessionDue] = []
+        for pair in try peerPairs(person: nil) where pair.active {
+            guard let head = try person(pair.a), let calendar = try calendar(school: head.school) else { continue }
+            out += PeerRules.sessionsDue(
+                pair, createdOn: calendar.localDate(of: pair.createdAt), periods: periods,
+                sessions: try peerSessions(peer: pair.id), calendar: calendar)
+        }
+        return out
+    }
+
+    /// When the soonest session transition not yet raised falls (nil: none).
+    public func nextSessionTransitionTime() throws -> Date? {
+        let raised = try raisedTransitions()
+        return try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at).min()
     }
 }

@@ -103,6 +103,17 @@ extension SQLiteAccess {
             arguments: [at.timeIntervalSince1970, notes, id])
     }
 
+    func erasePeerTexts(person: Int64, placeholder: String) throws -> Int {
+        let pairs = "SELECT id FROM peer_pair WHERE a = ? OR b = ?"
+        try db.execute(
+            sql: "UPDATE peer_session SET notes = ? WHERE notes IS NOT NULL AND peer IN (\(pairs))",
+            arguments: [placeholder, person, person])
+        let notes = db.changesCount
+        try db.execute(
+            sql: "UPDATE peer_pair SET active = 0 WHERE active AND (a = ? OR b = ?)", arguments: [person, person])
+        return notes
+    }
+
     static func region(_ row: Row) -> Region { Region(id: row["id"], name: row["name"]) }
 
     static func peerPair(_ row: Row) -> PeerPair {

@@ -96,3 +96,60 @@ struct PeerProgrammeTests {
         #expect(throws: DomainError.self) { try PeerRules.mode("in person") }
     }
 }
+
+/// One session per pair per period: due from its first day, overdue after its last, done by a
+/// logged session inside it.
+@Suite("Peer sessions due")
+struct SessionDueTests {
+    let pair = PeerPair(id: 7, a: 1, b: 2, createdAt: utc("2026-10-01T12:00:00Z"))
+    let periods = [
+        Period(id: 1, name: "Autumn 1", term: "Autumn 2026", range: range("2026-09-02", "2026-10-23")),
+        Period(id: 2, name: "Autumn 2", term: "Autumn 2026", range: range("2026-11-02", "2026-12-18")),
+        Period(id: 3, name: "Summer 1", term: "Summer 2026", range: range("2026-04-13", "2026-05-22")),
+    ]
+
+    func session(_ start: String, done: Bool = true, cancelled: Bool = false) -> PeerSession {
+        PeerSession(
+            id: 1, peer: 7, start: utc(start), minutes: 120, mode: .video, firstCoach: 1,
+            completedAt: done ? utc(start) : nil, cancelledAt: cancelled ? utc(start) : nil)
+    }
+
+    @Test func onePerPeriod_fromItsFirstDay_overdueAfterItsLast_notBeforeThePairExisted() {
+        let dues = PeerRules.sessionsDue(
+            pair, createdOn: day("2026-10-01"), periods: periods, sessions: [], calendar: plainCalendar())
+        #expect(dues.map(\.period) == [1, 2])
+        let autumn2 = dues[1]
+        #expect(autumn2.dueAt == utc("2026-11-02T00:00:00Z") && autumn2.overdueAt == utc("2026-12-19T00:00:00Z"))
+        #expect(
+            !autumn2.isOverdue(at: utc("2026-12-18T23:59:00Z")) && autumn2.isOverdue(at: utc("2026-12-19T00:00:00Z")))
+        #expect(autumn2.transitions.map(\.key) == ["session:7:2:due", "session:7:2:overdue"])
+        // In summer time the midnights are London's.
+        let summer = PeerRules.sessionsDue(
+            pair, createdOn: day("2026-01-01"), periods: periods, sessions: [], calendar: plainCalendar())
+        #expect(summer.first { $0.period == 3 }?.dueAt == utc("2026-04-12T23:00:00Z"))
+    }
+
+    @Test func aLoggedSessionInThePeriod_isDone_aBookedOrCancelledOneIsNot() {
+        func dues(_ sessions: [PeerSession]) -> [Bool] {
+            PeerRules.sessionsDue(
+                pair, createdOn: day("2026-10-01"), periods: periods, sessions: sessions, calendar: plainCalendar()
+            ).map(\.done)
+        }
+        #expect(dues([session("2026-11-10T09:00:00Z")]) == [false, true])
+        #expect(dues([session("2026-11-10T09:00:00Z", done: false)]) == [false, false])
+        #expect(dues([session("2026-11-10T09:00:00Z", cancelled: true)]) == [false, false])
+        // Between periods it counts for none.
+        #expect(dues([session("2026-10-28T09:00:00Z")]) == [false, false])
+        #expect(
+            PeerRules.sessionsDue(
+                pair, createdOn: day("2026-10-01"), periods: periods, sessions: [session("2026-10-05T09:00:00Z")],
+                calendar: plainCalendar()
+            ).first?.transitions.isEmpty == true)
+        var ended = pair
+        ended.active = false
+        #expect(
+            PeerRules.sessionsDue(
+                ended, createdOn: day("2026-10-01"), periods: periods, sessions: [], calendar: plainCalendar()
+            ).isEmpty)
+    }
+}

@@ -46,6 +46,7 @@ extension EndToEnd {
             var headA: Int64? = nil
             var headB: Int64? = nil
             var peerPair: Int64? = nil
+            var session: Int64? = nil
             /// Issue 14 (peer groups): a North supervision group and its meeting.
             var group: Int64? = nil
             var headC: Int64? = nil
@@ -313,6 +314,19 @@ extension EndToEnd {
                         daemon, "people.accredit", ["person": .int(world.headB ?? -1), "on": .string(world.day)])
                 }),
             Row(method: "peers.list", allowed: known) { _ in [:] },
+            Row(method: "peers.suggest", allowed: [.admin]) { _ in [:] },
+            // Sessions are the pair's two heads' (none of these roles) and admins' (never notes).
+            Row(
+                method: "sessions.schedule", allowed: [.admin],
+                params: { world in
+                    [
+                        "peer": .int(world.peerPair ?? -1), "start": .string("\(world.day)T07:00"), "mode": "video",
+                        "firstCoach": .int(world.headA ?? -1),
+                    ]
+                },
+                created: { reply, world in world.session = reply.objectValue?["id"].flatMap(int) }),
+            Row(method: "sessions.list", allowed: [.admin]) { world in ["peer": .int(world.peerPair ?? -1)] },
+            Row(method: "sessions.complete", allowed: [.admin]) { world in ["session": .int(world.session ?? -1)] },
             // API level 10 (issue 14): the question bank for anyone known, edited by admins (question 1
             // is the first of the default bank, loaded by the migration).
             Row(method: "questions.list", allowed: known) { _ in ["phase": "goal"] },
