@@ -158,6 +158,27 @@ extension CoachService {
         table.on(SessionsComplete.self, access: .heads) { params, peer in try await self.sessionsComplete(params, peer)
         }
         table.on(SessionsList.self, access: .known) { params, peer in try await self.sessionsList(params, peer) }
+        // Issue 14: the question bank, read by anyone known, edited by admins.
+        table.on(QuestionsList.self, access: .known) { params, peer in try await self.questionsList(params, peer) }
+        table.on(QuestionsAdd.self, access: .admin) { params, peer in try await self.questionsAdd(params, peer) }
+        table.on(QuestionsRemove.self, access: .admin) { params, peer in try await self.questionsRemove(params, peer) }
+        // Issue 14: agreements are the two heads' alone (checked inside); groups are made by admins and
+        // trust leads and met by their members; themes are added and consented to by heads, listed by
+        // heads (their own) and trust leads (the shared ones).
+        table.on(AgreementsSet.self, access: .heads) { params, peer in try await self.agreementsSet(params, peer) }
+        table.on(AgreementsAccept.self, access: .heads) { params, peer in try await self.agreementsAccept(params, peer)
+        }
+        table.on(AgreementsList.self, access: .heads) { params, peer in try await self.agreementsList(params, peer) }
+        table.on(GroupsCreate.self, access: .trustLeads) { params, peer in try await self.groupsCreate(params, peer) }
+        table.on(GroupsScheduleMeeting.self, access: .known) { params, peer in
+            try await self.groupsScheduleMeeting(params, peer)
+        }
+        table.on(GroupsCompleteMeeting.self, access: .known) { params, peer in
+            try await self.groupsCompleteMeeting(params, peer)
+        }
+        table.on(ThemesAdd.self, access: .heads) { params, peer in try await self.themesAdd(params, peer) }
+        table.on(ThemesConsent.self, access: .heads) { params, peer in try await self.themesConsent(params, peer) }
+        table.on(ThemesList.self, access: .known) { params, peer in try await self.themesList(params, peer) }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table
@@ -167,6 +188,6 @@ extension CoachService {
     static let capabilities = [
         "backup", "calendar.terms", "openrpc", "leads-view", "peer-credentials", "people-data", "school-year",
         "calendar-io",
-        "events", "peer-programme",
+        "events", "peer-programme", "questions", "peer-groups",
     ]
 }

@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 9
+    public static let level = 10
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -21,6 +21,9 @@ public enum CoachAPI {
         RegionsAdd.self, RegionsList.self, SchoolsSetRegion.self, PeopleAccredit.self, PeriodsAdd.self,
         PeriodsList.self, PeersCreate.self, PeersList.self, PeersSuggest.self, SessionsSchedule.self,
         SessionsComplete.self, SessionsList.self,
+        QuestionsList.self, QuestionsAdd.self, QuestionsRemove.self,
+        AgreementsSet.self, AgreementsAccept.self, AgreementsList.self, GroupsCreate.self, GroupsScheduleMeeting.self,
+        GroupsCompleteMeeting.self, ThemesAdd.self, ThemesConsent.self, ThemesList.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

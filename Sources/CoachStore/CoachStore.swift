@@ -20,7 +20,7 @@ public protocol CoachStore: Sendable {
 }
 
 /// Reads, inside a transaction or snapshot.
-public protocol StoreReading {
+public protocol StoreReading: QuestionReading, PeerGroupReading {
     func school(_ id: Int64) throws -> School?
     /// The calendar of a school, with its terms and closures; nil for an unknown school.
     func calendar(school id: Int64) throws -> SchoolCalendar?
@@ -168,7 +168,7 @@ public struct DropInMove: Sendable, Hashable {
 }
 
 /// Writes, inside one transaction. Inserts take an entity with any id and return the new id.
-public protocol StoreWriting: StoreReading {
+public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func insert(_ school: School) throws -> Int64
     func insert(_ closure: Closure) throws -> Int64
     func insert(_ term: Term) throws -> Int64

@@ -284,6 +284,10 @@ extension SQLiteStore {
                     CREATE INDEX peer_session_peer ON peer_session(peer, start);
                     """)
         }
+        // Issue 14: the questioning frameworks (SQLiteStore+Questions.swift).
+        registerQuestionMigration(&migrator)
+        // Issue 14: supervision groups, agreements, themes (SQLiteStore+PeerGroups.swift).
+        registerPeerGroupMigration(&migrator)
         return migrator
     }()
 }

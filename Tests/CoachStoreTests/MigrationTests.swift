@@ -71,6 +71,26 @@ struct MigrationTests {
         INSERT INTO peer_session (id, peer, start, minutes, mode, first_coach, notes, completed_at, cancelled_at)
             VALUES (1, 1, 1795100000, 120, 'video', 4, 'between the two heads', 1795110000, NULL);
         """,
+        "v8-questions": """
+        INSERT INTO question (id, programme, phase, audience, text)
+            VALUES (1000, 'peer', 'next-step', 'learner', 'Who will I tell first? ✓');
+        DELETE FROM question WHERE id = 1;
+        """,
+        "v9-peer-groups": """
+        INSERT INTO person (id, name, school, roles, uid, login, accredited_on) VALUES
+            (6, 'Jo', 1, 'head', 2006, NULL, NULL), (7, 'Kit', 1, 'head', 2007, NULL, NULL);
+        INSERT INTO supervision_group (id, region, name, created_at, active) VALUES (1, 1, 'North heads', 1795000000, 1);
+        INSERT INTO group_member (group_id, person) VALUES (1, 4), (1, 6), (1, 7);
+        INSERT INTO group_meeting (id, group_id, start, minutes, completed_at) VALUES (1, 1, 1795100000, 90, 1795106000);
+        INSERT INTO meeting_attendance (meeting, person) VALUES (1, 4), (1, 6);
+        INSERT INTO agreement (id, peer, version, text, coach_expectations, learner_expectations, proposed_by, created_at, status)
+            VALUES (1, 1, 1, 'we keep it between us ✓', 'challenge me', NULL, 4, 1795000000, 'active');
+        INSERT INTO agreement_acceptance (agreement, person, at) VALUES (1, 4, 1795000000), (1, 5, 1795000100);
+        INSERT INTO theme (id, peer, group_id, meeting, kind, text, added_by, added_at, added_on)
+            VALUES (1, 1, NULL, NULL, 'theme', 'recruitment', 4, 1795110000, 20740),
+                   (2, NULL, 1, 1, 'impact', 'fewer exclusions', 6, 1795110000, 20740);
+        INSERT INTO theme_consent (theme, person, consent, at) VALUES (1, 4, 1, 1795110000), (1, 5, 0, 1795110000);
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {
