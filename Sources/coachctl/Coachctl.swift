@@ -18,7 +18,8 @@ struct Coachctl: ParsableCommand {
             PersonCommand.self, PairCommand.self, CycleCommand.self,
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
             StatusCommand.self, AgendaCommand.self, CoverageCommand.self, ReportCommand.self, WatchCommand.self,
-            RegionCommand.self, PeerCommand.self, SessionCommand.self,
+            RegionCommand.self, PeriodCommand.self, PeerCommand.self, SessionCommand.self, AgreementCommand.self,
+            ThemeCommand.self, GroupCommand.self,
             QuestionsCommand.self, DaemonCommand.self, BackupCommand.self, CallCommand.self, DemoCommand.self,
         ]
     )

@@ -5,7 +5,9 @@ import CoachRPC
 struct PersonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "person", abstract: "Add, list, update, deactivate, import, export and erase people.",
-        subcommands: [Add.self, List.self, Update.self, Deactivate.self, Import.self, Export.self, Erase.self])
+        subcommands: [
+            Add.self, List.self, Update.self, Deactivate.self, Import.self, Export.self, Erase.self, Accredit.self,
+        ])
 
     struct Add: ParsableCommand {
         static let configuration = PeopleAdd.command(
@@ -91,6 +93,24 @@ struct MeCommand: ParsableCommand {
                     + "--login \(Failure.currentLogin)"
             }
             return text
+        }
+    }
+}
+
+extension PersonCommand {
+    /// `coachctl person accredit ID --on DATE`: the heads' programme pairs accredited heads only.
+    struct Accredit: ParsableCommand {
+        static let configuration = PeopleAccredit.command(
+            "accredit", discussion: "Example: coachctl person accredit 4 --on 2026-09-01")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: PeopleAccredit.help("person", valueName: "ID"), completion: IDCompletion.people)
+        var person: Int64
+        @Option(help: PeopleAccredit.help("on", valueName: "YYYY-MM-DD")) var on: String
+
+        func run() throws {
+            try global.session().run(PeopleAccredit.self, .init(person: person, on: on)) {
+                "\(Terminal.escape($0.name)) (person \($0.id)) is accredited as a coach from \(HumanTime.showDay(on))."
+            }
         }
     }
 }
