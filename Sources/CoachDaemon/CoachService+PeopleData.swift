@@ -203,8 +203,9 @@ extension CoachService {
                     ended += 1
                 }
             }
-            // Issue 14: the notes of their peer sessions too; their peer pairs end.
-            texts.dropInNotes += try tx.erasePeerTexts(person: person.id, placeholder: Self.erasedText)
+            // Issue 14: the texts of their peer programme too (session notes, agreements, themes);
+            // their peer pairs end.
+            let peerTexts = try tx.erasePeerTexts(person: person.id, placeholder: Self.erasedText)
             let name = Self.erasedName(person.id)
             if try tx.erasePerson(person.id, name: name, reason: Self.erasedText, at: self.now()) { texts.reasons += 1 }
             try self.history(tx, &changes, caller, .personErased, school: person.school, pair: nil, subject: person.id)
@@ -212,7 +213,7 @@ extension CoachService {
                 person: person.id, name: name, pairsEnded: ended, focuses: texts.focuses,
                 dropInNotes: texts.dropInNotes,
                 followUpNotes: texts.followUpNotes, adaptations: texts.adaptations, reasons: texts.reasons,
-                checkpointed: false)
+                checkpointed: false, peerTexts: peerTexts)
         }
         // Committed. Snapshots taken before now hold the text: they go; then the file is rebuilt
         // and the write-ahead log emptied, so no copy survives in the state directory.

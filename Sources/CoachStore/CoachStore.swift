@@ -238,6 +238,8 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
     /// An erasure (`people.erase`): replaces the notes of every session of the person's peer pairs
     /// with `placeholder` and ends those pairs; returns how many notes there were.
+    /// Blanks every text of the person's peer pairs (session notes, agreements, themes) and the
+    /// themes they added to a group; ends their peer pairs. Returns how many texts were blanked.
     func erasePeerTexts(person: Int64, placeholder: String) throws -> Int
 }
 

@@ -104,14 +104,34 @@ extension SQLiteAccess {
     }
 
     func erasePeerTexts(person: Int64, placeholder: String) throws -> Int {
+        // Every text of their peer pairs (session notes, agreements, themes: each belongs to both
+        // heads), and the themes they added to a supervision group (their words).
         let pairs = "SELECT id FROM peer_pair WHERE a = ? OR b = ?"
+        var erased = 0
         try db.execute(
-            sql: "UPDATE peer_session SET notes = ? WHERE notes IS NOT NULL AND peer IN (\(pairs))",
-            arguments: [placeholder, person, person])
-        let notes = db.changesCount
+            sql: "UPDATE peer_session SET notes = ? WHERE notes IS NOT NULL AND notes <> ? AND peer IN (\(pairs))",
+            arguments: [placeholder, placeholder, person, person])
+        erased += db.changesCount
+        try db.execute(
+            sql: """
+                UPDATE agreement SET text = ?,
+                    coach_expectations = CASE WHEN coach_expectations IS NULL THEN NULL ELSE ? END,
+                    learner_expectations = CASE WHEN learner_expectations IS NULL THEN NULL ELSE ? END
+                WHERE peer IN (\(pairs)) AND NOT (text = ? AND coalesce(coach_expectations, ?) = ?
+                    AND coalesce(learner_expectations, ?) = ?)
+                """,
+            arguments: [
+                placeholder, placeholder, placeholder, person, person, placeholder, placeholder, placeholder,
+                placeholder, placeholder,
+            ])
+        erased += db.changesCount
+        try db.execute(
+            sql: "UPDATE theme SET text = ? WHERE text <> ? AND (peer IN (\(pairs)) OR added_by = ?)",
+            arguments: [placeholder, placeholder, person, person, person])
+        erased += db.changesCount
         try db.execute(
             sql: "UPDATE peer_pair SET active = 0 WHERE active AND (a = ? OR b = ?)", arguments: [person, person])
-        return notes
+        return erased
     }
 
     static func region(_ row: Row) -> Region { Region(id: row["id"], name: row["name"]) }

@@ -241,6 +241,52 @@ struct PeerGroupsServiceTests {
         #expect(try await !trustLeadSees(t, "Fewer exclusions"))
     }
 
+    /// `people.erase` reaches the peer programme's texts: their pairs' agreements and themes (each
+    /// belongs to both heads) and the themes they added to a group; a second erasure finds nothing.
+    @Test func erasingAHead_blanksTheirAgreementsAndThemes_evenOnesAlreadyShared() async throws {
+        let t = try await trust()
+        let north = Array(t.heads[0..<3])
+        let agreement = try await t.service.agreementsSet(
+            .init(peer: t.pair, text: "AGREEMENT-SECRET", coachExpectations: "COACH-SECRET"), Self.north[0]
+        ).id
+        _ = try await t.service.agreementsAccept(.init(agreement: agreement), Self.south)
+        let pairTheme = try await t.service.themesAdd(
+            .init(peer: t.pair, kind: "theme", text: "PAIR-THEME-SECRET"), Self.south
+        ).id
+        for head in [Self.north[0], Self.south] {
+            _ = try await t.service.themesConsent(.init(theme: pairTheme, consent: true), head)
+        }
+        let group = try await t.service.groupsCreate(
+            .init(region: t.northRegion, name: "North", members: north), Peers.admin
+        ).id
+        let meeting = try await t.service.groupsScheduleMeeting(
+            .init(group: group, start: "2026-11-24T16:00", minutes: 90), Self.trustLead
+        ).id
+        _ = try await t.service.groupsCompleteMeeting(.init(meeting: meeting, attended: north), Self.north[0])
+        let mine = try await t.service.themesAdd(
+            .init(group: group, kind: "impact", text: "GROUP-THEME-BY-HEAD-0"), Self.north[0]
+        ).id
+        let theirs = try await t.service.themesAdd(
+            .init(group: group, kind: "impact", text: "GROUP-THEME-BY-HEAD-1"), Self.north[1]
+        ).id
+        #expect(try await trustLeadSees(t, "PAIR-THEME-SECRET"))
+
+        let erased = try await t.service.peopleErase(.init(person: t.heads[0], confirm: "Head 0"), Peers.admin)
+        // The agreement, the pair's theme and the theme Head 0 added to the group; not Head 1's.
+        #expect(erased.peerTexts == 3)
+        let agreements = try await t.service.agreementsList(.init(peer: t.pair), Self.south).agreements
+        #expect(agreements.map(\.text) == ["[erased]"] && agreements[0].coachExpectations == "[erased]")
+        #expect(agreements[0].learnerExpectations == nil)
+        let texts = try await t.service.themesList(.init(), Self.trustLead).themes.map(\.text)
+        #expect(texts.allSatisfy { !$0.contains("SECRET") && !$0.contains("HEAD-0") }, "\(texts)")
+        let own = try await t.service.themesList(.init(), Self.north[1]).themes
+        #expect(own.first { $0.id == mine }?.text == "[erased]")
+        #expect(own.first { $0.id == theirs }?.text == "GROUP-THEME-BY-HEAD-1")
+        let again = try await t.service.peopleErase(
+            .init(person: t.heads[0], confirm: "Erased person \(t.heads[0])"), Peers.admin)
+        #expect(again.peerTexts == 0)
+    }
+
     @Test func themesAdd_needsExactlyOneOfPeerAndGroup_andAKnownKind() async throws {
         let t = try await trust()
         for params in [

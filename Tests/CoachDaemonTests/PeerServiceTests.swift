@@ -247,7 +247,7 @@ struct PeerServiceTests {
             .init(peer: pair, start: "2026-11-20T09:00", mode: "video", firstCoach: w.hal), Self.hal)
         _ = try await s.sessionsComplete(.init(session: session.id, notes: "PEER-SECRET"), Self.ira)
         let erased = try await s.peopleErase(.init(person: w.hal, confirm: "Hal"), Peers.admin)
-        #expect(erased.dropInNotes == 1)
+        #expect(erased.peerTexts == 1 && erased.dropInNotes == 0)
         let left = try await w.f.store.read { try $0.peerSession(session.id) }
         #expect(left?.notes != "PEER-SECRET" && left?.notes != nil)
         #expect(try await s.peersList(.init(), Self.ira).peers.first?.active == false)

@@ -180,10 +180,13 @@ public struct PersonErased: Codable, Sendable, Hashable, RPCDescribed {
     /// Whether the write-ahead log was emptied into the database file afterwards (false: it will
     /// be at the next checkpoint; see Docs/Operations.md).
     public var checkpointed: Bool
+    /// Texts of the heads' peer programme blanked: session notes, agreements and themes of their peer
+    /// pairs, and themes they added to a supervision group (API level 11; absent from older daemons).
+    public var peerTexts: Int?
 
     public init(
         person: Int64, name: String, pairsEnded: Int, focuses: Int, dropInNotes: Int, followUpNotes: Int,
-        adaptations: Int, reasons: Int, checkpointed: Bool
+        adaptations: Int, reasons: Int, checkpointed: Bool, peerTexts: Int? = nil
     ) {
         self.person = person
         self.name = name
@@ -194,6 +197,7 @@ public struct PersonErased: Codable, Sendable, Hashable, RPCDescribed {
         self.adaptations = adaptations
         self.reasons = reasons
         self.checkpointed = checkpointed
+        self.peerTexts = peerTexts
     }
 
     public static let schema: RPCSchema = .object([
@@ -206,6 +210,10 @@ public struct PersonErased: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("adaptations", .integer, "adaptation texts erased in their pairs"),
         RPCField("reasons", .integer, "cancel, end and deactivation reasons erased"),
         RPCField("checkpointed", .boolean, "true when the database files hold no copy of the erased text any more"),
+        RPCField(
+            "peerTexts", .integer, required: false,
+            "peer session notes, agreements and themes erased (their peer pairs', and themes they added to a group; "
+                + "level 11)"),
     ])
 }
 
