@@ -18,7 +18,7 @@ struct Coachctl: ParsableCommand {
             PersonCommand.self, PairCommand.self, CycleCommand.self,
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
             StatusCommand.self, AgendaCommand.self, CoverageCommand.self, ReportCommand.self, WatchCommand.self,
-            RegionCommand.self, PeerCommand.self, SessionCommand.self,
+            RegionCommand.self, PeerCommand.self, SessionCommand.self, ProgrammeCommand.self,
             QuestionsCommand.self, DaemonCommand.self, BackupCommand.self, CallCommand.self, DemoCommand.self,
         ]
     )
