@@ -179,6 +179,10 @@ extension CoachService {
         table.on(ThemesAdd.self, access: .heads) { params, peer in try await self.themesAdd(params, peer) }
         table.on(ThemesConsent.self, access: .heads) { params, peer in try await self.themesConsent(params, peer) }
         table.on(ThemesList.self, access: .known) { params, peer in try await self.themesList(params, peer) }
+        // Issue 14: the programme report, for trust leads and admins (counts and shared themes only).
+        table.on(ReportsProgramme.self, access: .trustLeads) { params, peer in
+            try await self.reportsProgramme(params, peer)
+        }
         let missing = CoachAPI.methods.map { $0.name }.filter { table.handler(for: $0) == nil }
         precondition(missing.isEmpty, "methods without a handler: \(missing)")
         return table

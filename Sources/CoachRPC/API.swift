@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 10
+    public static let level = 11
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -24,6 +24,7 @@ public enum CoachAPI {
         QuestionsList.self, QuestionsAdd.self, QuestionsRemove.self,
         AgreementsSet.self, AgreementsAccept.self, AgreementsList.self, GroupsCreate.self, GroupsScheduleMeeting.self,
         GroupsCompleteMeeting.self, ThemesAdd.self, ThemesConsent.self, ThemesList.self,
+        ReportsProgramme.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

@@ -19,7 +19,7 @@ struct Coachctl: ParsableCommand {
             DropInCommand.self, InviteCommand.self, FollowUpCommand.self, AdaptationCommand.self,
             StatusCommand.self, AgendaCommand.self, CoverageCommand.self, ReportCommand.self, WatchCommand.self,
             RegionCommand.self, PeriodCommand.self, PeerCommand.self, SessionCommand.self, AgreementCommand.self,
-            ThemeCommand.self, GroupCommand.self,
+            ThemeCommand.self, GroupCommand.self, ProgrammeCommand.self,
             QuestionsCommand.self, DaemonCommand.self, BackupCommand.self, CallCommand.self, DemoCommand.self,
         ]
     )

@@ -379,6 +379,7 @@ extension EndToEnd {
             },
             Row(method: "themes.consent", allowed: []) { _ in ["theme": 1, "consent": true] },
             Row(method: "themes.list", allowed: [.admin]) { _ in [:] },
+            Row(method: "reports.programme", allowed: [.admin]) { _ in [:] },
         ]
 
         static func int(_ value: JSONValue) -> Int64? {
