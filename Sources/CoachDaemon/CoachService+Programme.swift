@@ -45,7 +45,9 @@ extension CoachService {
                 groups.append(
                     ProgrammeReport.GroupInput(
                         group: group, createdOn: calendar.localDate(of: group.createdAt),
-                        meetings: try store.groupMeetings(group: group.id).map { ($0, calendar.localDate(of: $0.start)) }
+                        meetings: try store.groupMeetings(group: group.id).map {
+                            ($0, calendar.localDate(of: $0.start))
+                        }
                     ))
             }
             var themes: [ProgrammeReport.ThemeInput] = []
@@ -53,7 +55,8 @@ extension CoachService {
                 let pair = try theme.peer.flatMap { try store.peerPair($0) }
                 let meeting = try theme.meeting.flatMap { try store.groupMeeting($0) }
                 let consenters = PeerGroupRules.consenters(pair: pair.map { (a: $0.a, b: $0.b) }, meeting: meeting)
-                let shared = PeerGroupRules.isShared(consenters: consenters, consents: try store.consents(theme: theme.id))
+                let shared = PeerGroupRules.isShared(
+                    consenters: consenters, consents: try store.consents(theme: theme.id))
                 var regionsOf = Set<Int64>()
                 if let pair {
                     for head in [pair.a, pair.b] {

@@ -30,7 +30,8 @@ public enum ProgrammeReport {
         public var createdOn: LocalDate
         public var meetings: [(meeting: GroupMeeting, day: LocalDate)]
 
-        public init(group: SupervisionGroup, createdOn: LocalDate, meetings: [(meeting: GroupMeeting, day: LocalDate)]) {
+        public init(group: SupervisionGroup, createdOn: LocalDate, meetings: [(meeting: GroupMeeting, day: LocalDate)])
+        {
             self.group = group
             self.createdOn = createdOn
             self.meetings = meetings
@@ -137,7 +138,8 @@ public enum ProgrammeReport {
         var byRegion: [Int64: Counts] = [:]
         var totals = Counts()
 
-        for head in heads where head.person.roles.contains(.head) && head.person.active
+        for head in heads
+        where head.person.roles.contains(.head) && head.person.active
             && head.person.accreditedOn != nil
         {
             totals.accreditedHeads += 1
@@ -168,7 +170,9 @@ public enum ProgrammeReport {
             var counts = Counts()
             counts.meetingsDue = terms.count
             for (meeting, day) in input.meetings
-            where meeting.isCompleted && meeting.group == group.id && periods.contains(where: { $0.range.contains(day) }) {
+            where meeting.isCompleted && meeting.group == group.id
+                && periods.contains(where: { $0.range.contains(day) })
+            {
                 counts.meetingsHeld += 1
                 counts.attended += meeting.attended.intersection(group.members).count
                 counts.places += group.members.count

@@ -51,7 +51,9 @@ struct ProgrammeCommand: ParsableCommand {
         static func render(_ report: ProgrammeReportResult) -> String {
             var out: [String] = []
             let scope = report.term.map { "Term \($0)" } ?? "Every period"
-            out.append(scope + ": " + (report.periods.isEmpty ? "no periods" : report.periods.map(\.name).joined(separator: ", ")))
+            out.append(
+                scope + ": "
+                    + (report.periods.isEmpty ? "no periods" : report.periods.map(\.name).joined(separator: ", ")))
             out.append("")
             out.append(
                 Table(
@@ -76,7 +78,10 @@ struct ProgrammeCommand: ParsableCommand {
                     Table(
                         ["HEAD", "REGION", "HEAD", "REGION", "SESSIONS"],
                         report.byPair.map {
-                            [$0.aName, $0.aRegion ?? "", $0.bName, $0.bRegion ?? "", "\($0.sessionsDone)/\($0.sessionsDue)"]
+                            [
+                                $0.aName, $0.aRegion ?? "", $0.bName, $0.bRegion ?? "",
+                                "\($0.sessionsDone)/\($0.sessionsDue)",
+                            ]
                         }
                     ).render())
             }
@@ -153,7 +158,8 @@ enum ProgrammeHTML {
                         "Periods: " + safe(report.periods.map(\.name).joined(separator: ", "))
                             + ". Counts and shared themes only: no session notes, agreements or unshared themes.")),
                 table(
-                    "regions", "By region", ["Region", "Sessions done", "Due", "Accredited heads", "Meetings held", "Due", "Attendance"],
+                    "regions", "By region",
+                    ["Region", "Sessions done", "Due", "Accredited heads", "Meetings held", "Due", "Attendance"],
                     report.byRegion.map {
                         [
                             $0.regionName, "\($0.sessionsDone)", "\($0.sessionsDue)", "\($0.accreditedHeads)",
@@ -169,12 +175,18 @@ enum ProgrammeHTML {
                 table(
                     "pairs", "By peer pair", ["Head", "Region", "Head", "Region", "Sessions done", "Due"],
                     report.byPair.map {
-                        [$0.aName, $0.aRegion ?? "", $0.bName, $0.bRegion ?? "", "\($0.sessionsDone)", "\($0.sessionsDue)"]
+                        [
+                            $0.aName, $0.aRegion ?? "", $0.bName, $0.bRegion ?? "", "\($0.sessionsDone)",
+                            "\($0.sessionsDue)",
+                        ]
                     }),
                 table(
                     "groups", "Supervision groups", ["Group", "Region", "Members", "Meetings held", "Due", "Attended"],
                     report.groups.map {
-                        [$0.name, $0.regionName, "\($0.members)", "\($0.meetingsHeld)", "\($0.meetingsDue)", "\($0.attended)"]
+                        [
+                            $0.name, $0.regionName, "\($0.members)", "\($0.meetingsHeld)", "\($0.meetingsDue)",
+                            "\($0.attended)",
+                        ]
                     }),
                 .h2(.text("Shared themes and impacts")),
                 .forEach(report.themes) { region in

@@ -31,8 +31,10 @@ struct ProgrammeReportServiceTests {
         let unshared = try await s.themesAdd(.init(peer: t.pair, kind: "impact", text: "UNSHARED-THEME"), G.south)
         _ = try await s.themesConsent(.init(theme: unshared.id, consent: true), G.south)
         // North's group met once, two of three present.
-        let group = try await s.groupsCreate(.init(region: t.northRegion, name: "North circle", members: north), G.trustLead)
-            .id
+        let group = try await s.groupsCreate(
+            .init(region: t.northRegion, name: "North circle", members: north), G.trustLead
+        )
+        .id
         let meeting = try await s.groupsScheduleMeeting(
             .init(group: group, start: "2026-11-24T16:00", minutes: 90), G.north[1]
         ).id

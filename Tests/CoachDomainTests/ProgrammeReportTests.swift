@@ -61,8 +61,11 @@ struct ProgrammeReportTests {
         let sessions3 = [session(6, peer: 3, "2026-11-12T09:00:00Z")]
         let group = SupervisionGroup(id: 7, region: 1, name: "North group", members: [1, 3, 5], createdAt: created)
         let meetings: [(meeting: GroupMeeting, day: LocalDate)] = [
-            (GroupMeeting(id: 1, group: 7, start: utc("2026-10-07T09:00:00Z"), minutes: 90,
-                completedAt: utc("2026-10-07T11:00:00Z"), attended: [1, 3]), day("2026-10-07")),
+            (
+                GroupMeeting(
+                    id: 1, group: 7, start: utc("2026-10-07T09:00:00Z"), minutes: 90,
+                    completedAt: utc("2026-10-07T11:00:00Z"), attended: [1, 3]), day("2026-10-07")
+            ),
             (GroupMeeting(id: 2, group: 7, start: utc("2027-01-13T09:00:00Z"), minutes: 90), day("2027-01-13")),
         ]
         return ProgrammeReport.count(
@@ -156,7 +159,8 @@ struct ProgrammeReportTests {
         let withdrawn = PeerGroupRules.isShared(consenters: consenters, consents: [1: true, 2: false])
         let text = "Both heads said yes once"
         let before = report(
-            term: nil, themes: [.init(theme: theme(1, peer: 1, on: "2026-10-01", text), shared: given, regions: [1, 2])])
+            term: nil,
+            themes: [.init(theme: theme(1, peer: 1, on: "2026-10-01", text), shared: given, regions: [1, 2])])
         let after = report(
             term: nil,
             themes: [.init(theme: theme(1, peer: 1, on: "2026-10-01", text), shared: withdrawn, regions: [1, 2])])

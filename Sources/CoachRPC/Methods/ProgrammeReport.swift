@@ -208,7 +208,8 @@ public struct ProgrammeReportResult: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("byPair", .array(ProgrammePairRow.schema), "per active peer pair with a session due, by id"),
         RPCField("groups", .array(ProgrammeGroupRow.schema), "per supervision group, by id"),
         RPCField("totals", ProgrammeTotals.schema, "trust-wide, each pair once"),
-        RPCField("themes", .array(ProgrammeRegionThemes.schema), "shared themes by region (regions with none left out)"),
+        RPCField(
+            "themes", .array(ProgrammeRegionThemes.schema), "shared themes by region (regions with none left out)"),
     ])
 }
 
@@ -223,7 +224,8 @@ public enum ReportsProgramme: RPCMethod {
         public init(term: String? = nil) { self.term = term }
 
         public static let fields = [
-            RPCField("term", .string(), required: false, "only this term's periods (e.g. Autumn 2026); absent: every period")
+            RPCField(
+                "term", .string(), required: false, "only this term's periods (e.g. Autumn 2026); absent: every period")
         ]
     }
     public typealias Result = ProgrammeReportResult
