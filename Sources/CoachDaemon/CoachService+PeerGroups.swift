@@ -198,7 +198,7 @@ extension CoachService {
     // MARK: themes.*
 
     /// Whether `person` is one of a theme's own members (the pair's heads, the group's members).
-    private func isOwn(_ theme: Theme, person: Int64?, _ store: any StoreReading) throws -> Bool {
+    func isOwn(_ theme: Theme, person: Int64?, _ store: any StoreReading) throws -> Bool {
         guard let person else { return false }
         if let peer = theme.peer { return try store.peerPair(peer)?.includes(person) == true }
         if let group = theme.group { return try store.supervisionGroup(group)?.members.contains(person) == true }
@@ -308,7 +308,7 @@ extension CoachService {
         return []
     }
 
-    private func themeInfo(_ theme: Theme, own: Bool, periods: [Period], _ store: any StoreReading) throws
+    func themeInfo(_ theme: Theme, own: Bool, periods: [Period], _ store: any StoreReading) throws
         -> ThemeInfo
     {
         let consents = try store.consents(theme: theme.id)

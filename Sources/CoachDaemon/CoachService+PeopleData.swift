@@ -160,9 +160,21 @@ extension CoachService {
                 if event.actor == person.id { entry.actorName = person.name }
                 return entry
             }
+            // The heads' peer programme: their pairs' texts belong to them as to the other head.
+            let peerPairs = try store.peerPairs(person: person.id)
+            let sessions = try peerPairs.flatMap { pair in
+                try store.peerSessions(peer: pair.id).map { try self.sessionInfo($0, pair, confidential: true, store) }
+            }
+            let agreements = try peerPairs.flatMap { try store.agreements(peer: $0.id).map(Self.agreementInfo) }
+            let periods = try store.periods()
+            let themes = try store.allThemes().filter { try self.isOwn($0, person: person.id, store) }.map {
+                try self.themeInfo($0, own: true, periods: periods, store)
+            }
             return PersonExport(
                 exportedAt: InstantFormat.rfc3339(instant, offsetSeconds: 0, zulu: true), person: PersonInfo(person),
-                deactivateReason: person.deactivateReason, pairs: pairs, history: history)
+                deactivateReason: person.deactivateReason, pairs: pairs, history: history,
+                peerPairs: try peerPairs.map { try self.peerPairInfo($0, store) }, peerSessions: sessions,
+                agreements: agreements, themes: themes)
         }
         // Journaled with ids only: the document went to the caller and nowhere else.
         logger.notice(

@@ -287,6 +287,33 @@ struct PeerGroupsServiceTests {
         #expect(again.peerTexts == 0)
     }
 
+    /// `people.export` (a subject access request) holds the person's peer programme: their pairs,
+    /// the sessions with their notes, the agreement versions and their pairs' and groups' themes,
+    /// and nothing of a pair they are not in.
+    @Test func exportingAHead_includesTheirPeerProgramme_andNoOtherPairs() async throws {
+        let t = try await trust()
+        let session = try await t.service.sessionsSchedule(
+            .init(peer: t.pair, start: "2026-11-20T09:00", mode: "video", firstCoach: t.heads[0]), Self.north[0])
+        _ = try await t.service.sessionsComplete(.init(session: session.id, notes: "SESSION-NOTE"), Self.south)
+        _ = try await t.service.agreementsSet(.init(peer: t.pair, text: "AGREEMENT-TEXT"), Self.north[0])
+        let theme = try await t.service.themesAdd(.init(peer: t.pair, kind: "theme", text: "PAIR-THEME"), Self.south)
+            .id
+        let other = try await t.service.peersCreate(.init(a: t.heads[1], b: t.heads[3]), Peers.admin).id
+        _ = try await t.service.agreementsSet(.init(peer: other, text: "OTHER-AGREEMENT"), Self.north[1])
+
+        let export = try await t.service.peopleExport(.init(person: t.heads[0]), Peers.admin)
+        #expect(export.peerPairs?.map(\.id) == [t.pair])
+        #expect(export.peerSessions?.map(\.notes) == ["SESSION-NOTE"])
+        #expect(export.agreements?.map(\.text) == ["AGREEMENT-TEXT"])
+        #expect(export.themes?.map(\.id) == [theme] && export.themes?.first?.consented == [])
+        let south = try await t.service.peopleExport(.init(person: t.heads[3]), Peers.admin)
+        #expect(Set(south.peerPairs?.map(\.id) ?? []) == [t.pair, other])
+        #expect(Set(south.agreements?.map(\.text) ?? []) == ["AGREEMENT-TEXT", "OTHER-AGREEMENT"])
+        let bystander = try await t.service.peopleExport(.init(person: t.heads[2]), Peers.admin)
+        #expect(bystander.peerPairs == [] && bystander.peerSessions == [] && bystander.agreements == [])
+        #expect(bystander.themes == [])
+    }
+
     @Test func themesAdd_needsExactlyOneOfPeerAndGroup_andAKnownKind() async throws {
         let t = try await trust()
         for params in [

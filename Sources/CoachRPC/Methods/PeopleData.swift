@@ -131,15 +131,27 @@ public struct PersonExport: Codable, Sendable, Hashable, RPCDescribed {
     public var pairs: [PairDetail]
     /// Changes to the person themself (added, updated, deactivated).
     public var history: [HistoryEntry]
+    /// The heads' peer programme (API level 12; absent from older daemons): their peer pairs, the
+    /// pairs' sessions with their notes, agreement versions, and the themes of their pairs and groups.
+    public var peerPairs: [PeerPairInfo]?
+    public var peerSessions: [SessionInfo]?
+    public var agreements: [AgreementInfo]?
+    public var themes: [ThemeInfo]?
 
     public init(
-        exportedAt: String, person: PersonInfo, deactivateReason: String?, pairs: [PairDetail], history: [HistoryEntry]
+        exportedAt: String, person: PersonInfo, deactivateReason: String?, pairs: [PairDetail], history: [HistoryEntry],
+        peerPairs: [PeerPairInfo]? = nil, peerSessions: [SessionInfo]? = nil, agreements: [AgreementInfo]? = nil,
+        themes: [ThemeInfo]? = nil
     ) {
         self.exportedAt = exportedAt
         self.person = person
         self.deactivateReason = deactivateReason
         self.pairs = pairs
         self.history = history
+        self.peerPairs = peerPairs
+        self.peerSessions = peerSessions
+        self.agreements = agreements
+        self.themes = themes
     }
 
     public static let schema: RPCSchema = .object([
@@ -148,6 +160,16 @@ public struct PersonExport: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("deactivateReason", .string(), required: false, "why they were deactivated"),
         RPCField("pairs", .array(PairDetail.schema), "every pair they are or were in, with all its texts and notes"),
         RPCField("history", .array(HistoryEntry.schema), "changes to the person themself"),
+        RPCField("peerPairs", .array(PeerPairInfo.schema), required: false, "their peer pairs (level 12)"),
+        RPCField(
+            "peerSessions", .array(SessionInfo.schema), required: false,
+            "their peer pairs' sessions, notes included (level 12)"),
+        RPCField(
+            "agreements", .array(AgreementInfo.schema), required: false,
+            "every version of their peer pairs' learning agreements (level 12)"),
+        RPCField(
+            "themes", .array(ThemeInfo.schema), required: false,
+            "the themes and impacts of their peer pairs and supervision groups, shared or not (level 12)"),
     ])
 }
 
