@@ -43,7 +43,7 @@ TSAN_DIR := .build-tsan
 tsan: deps ## Run every test under the thread sanitizer (scratch path .build-tsan); any report fails
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests --sanitize=thread --scratch-path $(TSAN_DIR)
 	@rm -rf $(TSAN_DIR)/reports && mkdir -p $(TSAN_DIR)/reports
-	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 log_path=$(abspath $(TSAN_DIR))/reports/tsan" \
+	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$(abspath Tools/tsan.supp) log_path=$(abspath $(TSAN_DIR))/reports/tsan" \
 		$(SWIFT) test $(SWIFT_FLAGS) --skip-build --sanitize=thread --scratch-path $(TSAN_DIR) --no-parallel
 	@if ls $(TSAN_DIR)/reports/tsan* >/dev/null 2>&1; then \
 		echo "tsan: $$(ls $(TSAN_DIR)/reports | wc -l) process(es) reported races:"; \
