@@ -9,11 +9,6 @@ import Foundation
 extension CoachService {
     // MARK: Who sees what
 
-    /// Whether the caller reads the trust's shared themes (trust leads and admins).
-    private func readsSharedThemes(_ caller: Caller) -> Bool {
-        caller.isAdmin || (caller.person?.roles.contains(.trustlead) ?? false)
-    }
-
     /// A peer pair the caller is one of the two heads of; anyone else (admins and trust leads too)
     /// gets the same refusal whether it exists or not: what a pair agrees stays with the two.
     func ownPeerPair(_ id: Int64, caller: Caller, _ store: any StoreReading, field: String = "peer") throws
@@ -30,7 +25,7 @@ extension CoachService {
         -> SupervisionGroup
     {
         guard let group = try store.supervisionGroup(id),
-            readsSharedThemes(caller) || caller.person.map({ group.members.contains($0.id) }) == true
+            caller.overseesPeerProgramme || caller.person.map({ group.members.contains($0.id) }) == true
         else { throw Self.unseen("group", id, field: field, by: caller) }
         return group
     }
@@ -206,7 +201,7 @@ extension CoachService {
     }
 
     /// Who must consent before the theme is shared.
-    private func consenters(_ theme: Theme, _ store: any StoreReading) throws -> Set<Int64> {
+    func consenters(_ theme: Theme, _ store: any StoreReading) throws -> Set<Int64> {
         let pair = try theme.peer.flatMap { try store.peerPair($0) }.map { (a: $0.a, b: $0.b) }
         let meeting = try theme.meeting.flatMap { try store.groupMeeting($0) }
         return PeerGroupRules.consenters(pair: pair, meeting: meeting)
@@ -269,7 +264,7 @@ extension CoachService {
         }
         return try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
-            let readsShared = self.readsSharedThemes(caller)
+            let readsShared = caller.overseesPeerProgramme
             let isHead = caller.person?.roles.contains(.head) == true
             guard readsShared || isHead else {
                 throw DomainError.denied("list themes: they are for heads, trust leads and admins")
@@ -294,7 +289,7 @@ extension CoachService {
     }
 
     /// The regions a theme belongs to: both heads' for a pair's, the group's for a group's.
-    private func regions(of theme: Theme, _ store: any StoreReading) throws -> Set<Int64> {
+    func regions(of theme: Theme, _ store: any StoreReading) throws -> Set<Int64> {
         if let peer = theme.peer, let pair = try store.peerPair(peer) {
             var regions = Set<Int64>()
             for head in [pair.a, pair.b] {
@@ -313,7 +308,7 @@ extension CoachService {
     {
         let consents = try store.consents(theme: theme.id)
         let shared = PeerGroupRules.isShared(consenters: try consenters(theme, store), consents: consents)
-        let term = periods.first { $0.range.contains(theme.addedOn) }?.term
+        let term = PeerRules.period(containing: theme.addedOn, in: periods)?.term
         return ThemeInfo(
             id: theme.id, peer: theme.peer, group: theme.group, kind: theme.kind.rawValue, text: theme.text,
             shared: shared, term: term, addedOn: theme.addedOn.description,

@@ -52,20 +52,12 @@ extension CoachService {
             }
             var themes: [ProgrammeReport.ThemeInput] = []
             for theme in try store.allThemes() {
-                let pair = try theme.peer.flatMap { try store.peerPair($0) }
-                let meeting = try theme.meeting.flatMap { try store.groupMeeting($0) }
-                let consenters = PeerGroupRules.consenters(pair: pair.map { (a: $0.a, b: $0.b) }, meeting: meeting)
+                // Shared exactly as `themes.list` decides it, and in the same regions.
                 let shared = PeerGroupRules.isShared(
-                    consenters: consenters, consents: try store.consents(theme: theme.id))
-                var regionsOf = Set<Int64>()
-                if let pair {
-                    for head in [pair.a, pair.b] {
-                        if let region = people[head].flatMap({ schoolRegion[$0.school] }) { regionsOf.insert(region) }
-                    }
-                } else if let group = try theme.group.flatMap({ try store.supervisionGroup($0) }) {
-                    regionsOf.insert(group.region)
-                }
-                themes.append(ProgrammeReport.ThemeInput(theme: theme, shared: shared, regions: regionsOf))
+                    consenters: try self.consenters(theme, store), consents: try store.consents(theme: theme.id))
+                themes.append(
+                    ProgrammeReport.ThemeInput(
+                        theme: theme, shared: shared, regions: try self.regions(of: theme, store)))
             }
             let result = ProgrammeReport.count(
                 term: term, periods: periods, regions: regions, heads: heads, pairs: pairs,

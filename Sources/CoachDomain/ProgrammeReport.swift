@@ -195,7 +195,7 @@ public enum ProgrammeReport {
             let items = themes.filter { $0.shared && $0.regions.contains(region.id) }
                 .sorted { $0.theme.id < $1.theme.id }
                 .compactMap { input -> ThemeItem? in
-                    let themeTerm = allPeriods.first { $0.range.contains(input.theme.addedOn) }?.term
+                    let themeTerm = PeerRules.period(containing: input.theme.addedOn, in: allPeriods)?.term
                     if let term, themeTerm != term { return nil }
                     return ThemeItem(kind: input.theme.kind, text: input.theme.text, term: themeTerm)
                 }
