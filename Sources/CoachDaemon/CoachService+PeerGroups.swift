@@ -304,7 +304,8 @@ extension CoachService {
                     id: 0, peer: params.peer, group: params.group, meeting: meeting, kind: kind, text: text,
                     addedBy: person.id, addedAt: now, addedOn: day))
             try self.peerHistory(
-                tx, &changes, caller, .themeAdded, subject: id, fields: Self.themeFields(kind, params.peer, params.group))
+                tx, &changes, caller, .themeAdded, subject: id,
+                fields: Self.themeFields(kind, params.peer, params.group))
             return CreatedID(id: id)
         }
     }

@@ -94,8 +94,9 @@ public struct EventAudience: Sendable, Hashable {
     /// session's event (ids and names, never notes).
     public var overseesPeers: Bool
 
-    public init(isAdmin: Bool, person: Int64?, school: Int64?, leads: Bool, only: Int64? = nil, overseesPeers: Bool = false)
-    {
+    public init(
+        isAdmin: Bool, person: Int64?, school: Int64?, leads: Bool, only: Int64? = nil, overseesPeers: Bool = false
+    ) {
         self.overseesPeers = overseesPeers
         self.isAdmin = isAdmin
         self.person = person

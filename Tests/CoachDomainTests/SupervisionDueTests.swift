@@ -65,7 +65,9 @@ struct SupervisionDueTests {
         #expect(done([meeting("2026-10-28T16:00:00Z")]) == [false, false])
         #expect(done([meeting("2027-01-06T16:00:00Z")]) == [false, true])
         #expect(dues([meeting("2026-11-10T16:00:00Z")]).first?.transitions.isEmpty == true)
-        #expect(PeerGroupRules.supervisionDues(
-            group, createdOn: day("2026-10-01"), periods: [], meetings: [], calendar: plainCalendar()).isEmpty)
+        #expect(
+            PeerGroupRules.supervisionDues(
+                group, createdOn: day("2026-10-01"), periods: [], meetings: [], calendar: plainCalendar()
+            ).isEmpty)
     }
 }

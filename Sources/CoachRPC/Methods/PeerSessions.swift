@@ -132,7 +132,8 @@ public struct SessionInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("notes", .string(), required: false, "confidential: only for the pair's two heads"),
         RPCField("cancelledAt", .string(format: "date-time"), required: false, "when cancelled (level 13)"),
         RPCField(
-            "cancelReason", .string(), required: false, "why it was cancelled: only for the pair's two heads (level 13)"),
+            "cancelReason", .string(), required: false, "why it was cancelled: only for the pair's two heads (level 13)"
+        ),
     ])
 }
 
