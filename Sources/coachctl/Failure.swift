@@ -58,9 +58,20 @@ enum Failure {
         "GroupCommand", "ProgrammeCommand",
     ]
 
-    /// Whether a parsed command is one of the peer programme's (`coachctl.SessionCommand.Cancel`).
+    /// The peer programme's wire methods, by their prefix (for `coachctl call`).
+    static let peerProgrammeMethods = [
+        "regions.", "periods.", "peers.", "sessions.", "agreements.", "themes.", "groups.", "reports.programme",
+    ]
+
+    /// Whether a parsed command is one of the peer programme's (`coachctl.SessionCommand.Cancel`), or
+    /// `coachctl call` of one of its methods.
     static func isPeerProgramme(_ command: any ParsableCommand) -> Bool {
-        String(reflecting: type(of: command)).split(separator: ".").contains { peerProgrammeCommands.contains($0) }
+        if let call = command as? CallCommand {
+            return peerProgrammeMethods.contains { call.method.hasPrefix($0) }
+        }
+        return String(reflecting: type(of: command)).split(separator: ".").contains {
+            peerProgrammeCommands.contains($0)
+        }
     }
 
     static func exit(_ error: ClientError, peerProgramme: Bool = false) -> Never {

@@ -95,5 +95,8 @@ import Testing
         // The teacher–coach commands keep the general hint.
         let pair = try Coachctl.run(["pair", "add", "--teacher", "1", "--coach", "2", "--socket", server.path])
         #expect(pair.stderr.contains("coachctl dropin list"), "\(pair.stderr)")
+        // So does `coachctl call` by the method it names.
+        let call = try Coachctl.run(["call", "peers.create", #"{"a":40,"b":41}"#, "--socket", server.path])
+        #expect(call.stderr.contains("coachctl peer list") && !call.stderr.contains("dropin"), "\(call.stderr)")
     }
 }
