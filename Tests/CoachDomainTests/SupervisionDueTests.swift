@@ -71,3 +71,48 @@ struct SupervisionDueTests {
             ).isEmpty)
     }
 }
+
+/// A peer session may be cancelled while booked only; its live events reach its two heads, trust
+/// leads and admins, never a school's lead.
+@Suite("Cancelling peer sessions and who sees their events")
+struct PeerSessionCancelTests {
+    func session(done: Bool = false, cancelled: Bool = false) -> PeerSession {
+        PeerSession(
+            id: 3, peer: 7, start: utc("2026-11-25T13:00:00Z"), minutes: 120, mode: .video, firstCoach: 1,
+            completedAt: done ? utc("2026-11-25T15:00:00Z") : nil,
+            cancelledAt: cancelled ? utc("2026-11-24T09:00:00Z") : nil)
+    }
+
+    func refusal(_ session: PeerSession) -> DomainError? {
+        do {
+            try PeerRules.checkCanCancel(session)
+            return nil
+        } catch { return error }
+    }
+
+    @Test func aBookedSession_mayBeCancelled_aDoneOrCancelledOneMayNot() {
+        #expect(refusal(session()) == nil)
+        let done = refusal(session(done: true))
+        #expect(done?.kind == .invalidState && done?.message.contains("already logged as done") == true)
+        #expect(done?.field == "session" && done?.hint != nil)
+        #expect(refusal(session(cancelled: true))?.message.contains("already cancelled") == true)
+    }
+
+    @Test func aSessionsEvent_reachesItsHeadsTrustLeadsAndAdmins_notASchoolsLead() {
+        let event = LiveEvent(
+            at: utc("2026-11-24T09:00:00Z"), kind: .sessionCancelled, school: 1, teacher: 10, coach: 20, peer: 7,
+            session: 3)
+        #expect(EventAudience(isAdmin: true, person: nil, school: nil, leads: false).sees(event))
+        #expect(EventAudience(isAdmin: false, person: 10, school: 1, leads: false).sees(event))
+        // Head b is in another school; a school filter does not hide their own pair's session.
+        #expect(EventAudience(isAdmin: false, person: 20, school: 2, leads: false, only: 2).sees(event))
+        #expect(EventAudience(isAdmin: false, person: 30, school: 5, leads: false, overseesPeers: true).sees(event))
+        #expect(
+            !EventAudience(isAdmin: false, person: 30, school: 5, leads: false, only: 5, overseesPeers: true)
+                .sees(event))
+        // A school's lead, a teacher of head a's school, another head: nothing.
+        #expect(!EventAudience(isAdmin: false, person: 40, school: 1, leads: true).sees(event))
+        #expect(!EventAudience(isAdmin: false, person: 41, school: 1, leads: false).sees(event))
+        #expect(!EventAudience(isAdmin: false, person: nil, school: nil, leads: false, overseesPeers: true).sees(event))
+    }
+}
