@@ -221,6 +221,13 @@ extension CoachService {
                 out.append((due.dueAt, info))
                 if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
             }
+            // Supervision meetings due (level 13), for the group's members, trust leads and admins.
+            for (due, info) in try self.supervisionDueItems(
+                caller, school: params.school, from: from, to: to, store, instant)
+            where params.overdueOnly != true || due.isOverdue(at: instant) {
+                out.append((due.dueAt, info))
+                if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
+            }
             let list = DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
             return (list, validUntil)
         }

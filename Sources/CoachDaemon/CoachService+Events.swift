@@ -35,7 +35,8 @@ extension CoachService {
         }
         let audience = EventAudience(
             isAdmin: caller.isAdmin, person: caller.person?.id, school: caller.person?.school,
-            leads: caller.person?.roles.contains(.lead) ?? false, only: params.school)
+            leads: caller.person?.roles.contains(.lead) ?? false, only: params.school,
+            overseesPeers: caller.person?.roles.contains(.trustlead) ?? false)
         outlet.enablePush(
             queueLimit: configuration.eventQueueLimit,
             overflow: EventHub.overflowLine(limit: configuration.eventQueueLimit))

@@ -94,7 +94,7 @@ extension CoachService {
         return PeerCandidate(person: person, region: try store.school(person.school)?.region)
     }
 
-    func peersCreate(_ params: PeersCreate.Params, _ peer: Peer) async throws -> CreatedID {
+    func peersCreate(_ params: PeersCreate.Params, _ peer: Peer) async throws -> CreatedPeerPair {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             guard caller.overseesPeerProgramme, caller.isAdmin || caller.isActive else {
@@ -110,7 +110,7 @@ extension CoachService {
             let id = try tx.insert(PeerPair(id: 0, a: a.person.id, b: b.person.id, createdAt: self.now()))
             try self.history(tx, &changes, caller, .peerCreated, school: nil, pair: nil, subject: id)
             changes.sessions = true
-            return CreatedID(id: id)
+            return CreatedPeerPair(id: id, aName: a.person.name, bName: b.person.name)
         }
     }
 

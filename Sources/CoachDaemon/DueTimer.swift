@@ -185,6 +185,7 @@ actor DueTimer {
                 if next.map({ $0 > instant }) ?? true { break }
             }
             nextWake = Self.sooner(nextWake, try await raiseSessions(at: instant))
+            nextWake = Self.sooner(nextWake, try await raiseSupervision(at: instant))
         } catch {
             logger.error(
                 "could not record raised transitions; trying again later",
@@ -216,6 +217,36 @@ actor DueTimer {
                     "coachd.event": "\(event.rawValue)",
                     "coachd.peer_pair": "\(due.peer)",
                     "coachd.period": "\(due.period)",
+                    "coachd.due_date": "\(due.dueDate)",
+                    "coachd.catch_up": "\((kind == .due ? due.dueAt : due.overdueAt) < startedAt)",
+                ])
+        }
+        return next
+    }
+
+    /// Raises the supervision meetings due and overdue by `instant` (issue 14, one per group per
+    /// term), each once, the same way as the sessions. Returns when the next session or supervision
+    /// transition falls.
+    private func raiseSupervision(at instant: Date) async throws -> Date? {
+        let (fresh, next) = try await store.write { tx in
+            var pending: [String: (SupervisionDue, SessionDueTransition)] = [:]
+            for due in try tx.supervisionDues() {
+                for transition in due.transitions where transition.at <= instant {
+                    pending[transition.key] = (due, transition.kind)
+                }
+            }
+            let keys = try tx.markRaised(pending.keys.sorted(), at: instant)
+            return (keys.compactMap { pending[$0] }, try tx.nextSessionTransitionTime())
+        }
+        for (due, kind) in fresh.sorted(by: { ($0.0.dueAt, $0.0.group) < ($1.0.dueAt, $1.0.group) }) {
+            raisedCount += 1
+            let event = kind == .due ? JournalEvent.supervisionDue : .supervisionOverdue
+            logger.notice(
+                "supervision meeting \(kind.rawValue) for group \(due.group) in term \(due.term)",
+                metadata: [
+                    "coachd.event": "\(event.rawValue)",
+                    "coachd.group": "\(due.group)",
+                    "coachd.term": "\(due.term)",
                     "coachd.due_date": "\(due.dueDate)",
                     "coachd.catch_up": "\((kind == .due ? due.dueAt : due.overdueAt) < startedAt)",
                 ])

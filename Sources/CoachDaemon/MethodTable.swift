@@ -158,6 +158,8 @@ extension CoachService {
         table.on(SessionsComplete.self, access: .heads) { params, peer in try await self.sessionsComplete(params, peer)
         }
         table.on(SessionsList.self, access: .known) { params, peer in try await self.sessionsList(params, peer) }
+        // API level 13: either head of the pair or an admin (checked inside).
+        table.on(SessionsCancel.self, access: .heads) { params, peer in try await self.sessionsCancel(params, peer) }
         // Issue 14: the question bank, read by anyone known, edited by admins.
         table.on(QuestionsList.self, access: .known) { params, peer in try await self.questionsList(params, peer) }
         table.on(QuestionsAdd.self, access: .admin) { params, peer in try await self.questionsAdd(params, peer) }

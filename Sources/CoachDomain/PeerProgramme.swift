@@ -71,11 +71,14 @@ public struct PeerSession: Sendable, Hashable, Identifiable {
     public var notes: String?
     public var completedAt: Date?
     public var cancelledAt: Date?
+    /// Why it was cancelled: confidential to the pair's two heads, like the notes.
+    public var cancelReason: String?
 
     public init(
         id: Int64, peer: Int64, start: Date, minutes: Int, mode: SessionMode, firstCoach: Int64, notes: String? = nil,
-        completedAt: Date? = nil, cancelledAt: Date? = nil
+        completedAt: Date? = nil, cancelledAt: Date? = nil, cancelReason: String? = nil
     ) {
+        self.cancelReason = cancelReason
         self.id = id
         self.peer = peer
         self.start = start
@@ -213,6 +216,21 @@ public enum PeerRules {
                 hint: "modes: " + SessionMode.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return mode
+    }
+
+    /// Longest reason for cancelling a session, in characters.
+    public static let maxReasonCharacters = 500
+
+    /// A session may be cancelled while booked: never once logged as done (its record stands), nor twice.
+    public static func checkCanCancel(_ session: PeerSession) throws(DomainError) {
+        guard !session.isCompleted else {
+            throw DomainError(
+                .invalidState, "session \(session.id) is already logged as done and cannot be cancelled",
+                field: "session", hint: "a done session stays on the record; book the next one instead")
+        }
+        guard !session.isCancelled else {
+            throw DomainError(.invalidState, "session \(session.id) is already cancelled", field: "session")
+        }
     }
 
     /// The period a date falls in, if any.

@@ -236,6 +236,8 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func insert(_ session: PeerSession) throws -> Int64
     /// Marks a peer session done, with its notes (confidential to the two heads).
     func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
+    /// Marks a booked peer session cancelled, with why (confidential to the two heads).
+    func cancelPeerSession(_ id: Int64, at: Date, reason: String) throws
     /// An erasure (`people.erase`): replaces the notes of every session of the person's peer pairs
     /// with `placeholder` and ends those pairs; returns how many notes there were.
     /// Blanks every text of the person's peer pairs (session notes, agreements, themes) and the
@@ -337,9 +339,37 @@ extension StoreReading {
         return out
     }
 
-    /// When the soonest session transition not yet raised falls (nil: none).
+    /// When the soonest session or supervision transition not yet raised falls (nil: none).
     public func nextSessionTransitionTime() throws -> Date? {
         let raised = try raisedTransitions()
-        return try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at).min()
+        let times =
+            try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
+            + supervisionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
+        return times.min()
+    }
+
+    /// The calendar a supervision group's times are read in: its first member's school's.
+    public func groupCalendar(_ group: SupervisionGroup) throws -> SchoolCalendar? {
+        for member in group.members {
+            if let person = try person(member), let calendar = try calendar(school: person.school) {
+                return calendar
+            }
+        }
+        return nil
+    }
+
+    /// Every supervision group's meetings due, one per term (issue 14), computed when asked like
+    /// the sessions due.
+    public func supervisionDues() throws -> [SupervisionDue] {
+        let periods = try periods()
+        guard !periods.isEmpty else { return [] }
+        var out: [SupervisionDue] = []
+        for group in try supervisionGroups(region: nil) {
+            guard let calendar = try groupCalendar(group) else { continue }
+            out += PeerGroupRules.supervisionDues(
+                group, createdOn: calendar.localDate(of: group.createdAt), periods: periods,
+                meetings: try groupMeetings(group: group.id), calendar: calendar)
+        }
+        return out
     }
 }

@@ -332,7 +332,8 @@ struct SQLiteAccess: StoreWriting {
             return LiveEvent(
                 seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), kind: kind, school: row["school"],
                 pair: row["pair"], teacher: row["teacher"], coach: row["coach"], dropIn: row["dropin"],
-                due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)))
+                due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)), peer: row["peer"],
+                session: row["session"])
         }
     }
 
@@ -758,11 +759,12 @@ struct SQLiteAccess: StoreWriting {
     func record(_ event: LiveEvent) throws -> Int64 {
         try db.cachedStatement(
             sql: """
-                INSERT INTO live_event (at, kind, school, pair, teacher, coach, dropin, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO live_event (at, kind, school, pair, teacher, coach, dropin, due, peer, session)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             event.at.timeIntervalSince1970, event.kind.rawValue, event.school, event.pair, event.teacher, event.coach,
-            event.dropIn, event.due?.rawValue,
+            event.dropIn, event.due?.rawValue, event.peer, event.session,
         ])
         return db.lastInsertedRowID
     }

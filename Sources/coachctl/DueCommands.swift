@@ -31,18 +31,55 @@ struct DueCommand: ParsableCommand {
         guard !items.isEmpty else { return overdueOnly ? "Nothing overdue." : "Nothing due." }
         // Within 80 columns the overdue time is left out (the state says whether it has passed); --wide shows it.
         let wide = Table.style.width == nil
-        let table = Table(
-            ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + (wide ? ["OVERDUE AT"] : []) + ["STATE"],
-            items.map { item in
-                [
-                    HumanTime.show(item.dueAt), Output.kind(item.kind), item.teacherName, item.coachName,
-                    "\(item.pair)",
-                    item.dropin.map { "\($0)" } ?? "-",
-                ] + (wide ? [HumanTime.show(item.overdueAt)] : []) + [item.overdue ? "overdue" : "due"]
-            })
+        func state(_ item: DueItemInfo) -> [String] {
+            (wide ? [HumanTime.show(item.overdueAt)] : []) + [item.overdue ? "overdue" : "due"]
+        }
+        let end = (wide ? ["OVERDUE AT"] : []) + ["STATE"]
+        // One table per programme, each under its own headings: a session's two heads are never
+        // shown as a teacher and a coach, nor a group's meeting as a pair's.
+        let coaching = items.filter { $0.kind != "session" && $0.kind != "supervision" }
+        let sessions = items.filter { $0.kind == "session" }
+        let meetings = items.filter { $0.kind == "supervision" }
+        var sections: [String] = []
+        if !coaching.isEmpty {
+            sections.append(
+                Table(
+                    ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + end,
+                    coaching.map { item in
+                        [
+                            HumanTime.show(item.dueAt), Output.kind(item.kind), item.teacherName, item.coachName,
+                            "\(item.pair)", item.dropin.map { "\($0)" } ?? "-",
+                        ] + state(item)
+                    }
+                ).render())
+        }
+        if !sessions.isEmpty {
+            sections.append(
+                (coaching.isEmpty ? "" : "Peer sessions:\n")
+                    + Table(
+                        ["DUE", "PEER SESSION OF", "AND", "PEER"] + end,
+                        sessions.map { item in
+                            [HumanTime.show(item.dueAt), item.teacherName, item.coachName, "\(item.pair)"]
+                                + state(item)
+                        }
+                    ).render())
+        }
+        if !meetings.isEmpty {
+            sections.append(
+                (coaching.isEmpty && sessions.isEmpty ? "" : "Supervision meetings:\n")
+                    + Table(
+                        ["DUE", "SUPERVISION GROUP", "TERM", "GROUP"] + end,
+                        meetings.map { item in
+                            [
+                                HumanTime.show(item.dueAt), item.groupName ?? "", item.term ?? "",
+                                "\(item.group ?? item.pair)",
+                            ] + state(item)
+                        }
+                    ).render())
+        }
         let overdueCount = items.filter(\.overdue).count
         var footer = Output.count(items.count, "item") + " listed"
         if overdueCount > 0 && !overdueOnly { footer += ", \(overdueCount) overdue" }
-        return table.render() + "\n\n" + footer + "."
+        return sections.joined(separator: "\n\n") + "\n\n" + footer + "."
     }
 }

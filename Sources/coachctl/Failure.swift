@@ -51,7 +51,30 @@ enum Failure {
           76  the daemon's reply did not match the protocol (version skew?)
         """
 
-    static func exit(_ error: ClientError) -> Never {
+    /// The peer programme's commands (issue 14): their generic hints name the programme's own
+    /// list commands, never drop-ins or teacher–coach pairs.
+    static let peerProgrammeCommands: Set<Substring> = [
+        "RegionCommand", "PeriodCommand", "PeerCommand", "SessionCommand", "AgreementCommand", "ThemeCommand",
+        "GroupCommand", "ProgrammeCommand",
+    ]
+
+    /// The peer programme's wire methods, by their prefix (for `coachctl call`).
+    static let peerProgrammeMethods = [
+        "regions.", "periods.", "peers.", "sessions.", "agreements.", "themes.", "groups.", "reports.programme",
+    ]
+
+    /// Whether a parsed command is one of the peer programme's (`coachctl.SessionCommand.Cancel`), or
+    /// `coachctl call` of one of its methods.
+    static func isPeerProgramme(_ command: any ParsableCommand) -> Bool {
+        if let call = command as? CallCommand {
+            return peerProgrammeMethods.contains { call.method.hasPrefix($0) }
+        }
+        return String(reflecting: type(of: command)).split(separator: ".").contains {
+            peerProgrammeCommands.contains($0)
+        }
+    }
+
+    static func exit(_ error: ClientError, peerProgramme: Bool = false) -> Never {
         let code: Int32
         var hint = error.hint
         switch error.kind {
@@ -60,7 +83,7 @@ enum Failure {
         case .protocolError: code = protocolError
         case .daemon(let rpcError):
             code = daemonError
-            hint = hint ?? defaultHint(for: rpcError.name)
+            hint = hint ?? (peerProgramme ? peerHint(for: rpcError.name) : nil) ?? defaultHint(for: rpcError.name)
         }
         write(error.summary, hint: hint)
         Foundation.exit(code)
@@ -81,6 +104,24 @@ enum Failure {
         var text = "coachctl: \(Terminal.escape(message))\n"
         if let hint { text += "\(Terminal.escape(hint))\n" }
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// What to do after a peer programme command, when the daemon sent no hint of its own (nil:
+    /// the general hint fits).
+    static func peerHint(for name: RPCErrorName) -> String? {
+        switch name {
+        case .conflict:
+            return "see what is there: `coachctl peer list`, `coachctl session list --peer ID`, "
+                + "`coachctl region list`, `coachctl period list`"
+        case .notFound:
+            return "check the id: `coachctl peer list`, `coachctl session list --peer ID`, `coachctl region list` "
+                + "and `coachctl person list` show them"
+        case .invalidState:
+            return "`coachctl session list --peer ID` shows where the pair's sessions stand; `coachctl due` what "
+                + "comes next"
+        default:
+            return nil
+        }
     }
 
     /// What to do, when the daemon sent no hint of its own.
