@@ -696,6 +696,8 @@ struct SQLiteAccess: StoreWriting {
         return fresh
     }
 
+    /// In place when the pair has a row (a raise changes only the marks and `next_at`, and SQLite
+    /// then touches only the indexes over those), as the `UPDATE` of the raise did before issue 9.
     func setDueSchedule(pair: Int64, _ schedule: DueSchedule?) throws {
         guard let schedule else {
             try db.cachedStatement(sql: "DELETE FROM due_item WHERE pair = ?").execute(arguments: [pair])
@@ -704,9 +706,13 @@ struct SQLiteAccess: StoreWriting {
         let item = schedule.item
         try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO due_item
+                INSERT INTO due_item
                 (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (pair) DO UPDATE SET school = excluded.school, kind = excluded.kind,
+                dropin = excluded.dropin, due_day = excluded.due_day, due_at = excluded.due_at,
+                overdue_at = excluded.overdue_at, due_raised = excluded.due_raised,
+                overdue_raised = excluded.overdue_raised, next_at = excluded.next_at
                 """
         ).execute(arguments: [
             pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber,
