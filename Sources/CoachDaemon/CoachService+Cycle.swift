@@ -273,3 +273,30 @@ extension CoachService {
         "\(counts.pairs) pair\(counts.pairs == 1 ? "" : "s") · \(counts.dueToday) due today · \(counts.overdue) overdue"
     }
 }
+
+/// The coaching cycle and what falls due.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum CycleFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(CyclesStart.self, access: .members) { params, peer in try await service.cyclesStart(params, peer) }
+        table.on(DropInsSchedule.self, access: .members) { params, peer in
+            try await service.dropInsSchedule(params, peer)
+        }
+        table.on(DropInsComplete.self, access: .coaches) { params, peer in
+            try await service.dropInsComplete(params, peer)
+        }
+        table.on(FollowUpsComplete.self, access: .members) { params, peer in
+            try await service.followUpsComplete(params, peer)
+        }
+        table.on(AdaptationsSet.self, access: .members) { params, peer in try await service.adaptationsSet(params, peer)
+        }
+        table.on(AdaptationsClose.self, access: .members) { params, peer in
+            try await service.adaptationsClose(params, peer)
+        }
+        table.onEncoded(
+            DueListMethod.self, access: .known, immediately: { raw, peer in service.dueListCached(raw, peer) }
+        ) { params, peer in
+            try await service.dueListEncoded(params, peer)
+        }
+    }
+}

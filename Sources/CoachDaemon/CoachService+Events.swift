@@ -51,3 +51,13 @@ extension CoachService {
         return EventsSubscribed(seq: bounds.newest)
     }
 }
+
+/// The live event stream.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum EventsFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(EventsSubscribe.self, access: .known) { params, peer in
+            try await service.eventsSubscribe(params, peer, outlet: Connection.outlet)
+        }
+    }
+}

@@ -398,3 +398,28 @@ extension CoachService {
             consented: own ? consents.filter(\.value).keys.sorted() : nil)
     }
 }
+
+/// Agreements, groups and themes (issue 14): agreements are the two heads' alone (checked inside); groups are made
+/// by admins and trust leads and met by their members; themes are added and consented to by heads, listed by heads
+/// (their own) and trust leads (the shared ones).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeerGroupsFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(AgreementsSet.self, access: .heads) { params, peer in try await service.agreementsSet(params, peer) }
+        table.on(AgreementsAccept.self, access: .heads) { params, peer in
+            try await service.agreementsAccept(params, peer)
+        }
+        table.on(AgreementsList.self, access: .heads) { params, peer in try await service.agreementsList(params, peer) }
+        table.on(GroupsCreate.self, access: .trustLeads) { params, peer in try await service.groupsCreate(params, peer)
+        }
+        table.on(GroupsScheduleMeeting.self, access: .known) { params, peer in
+            try await service.groupsScheduleMeeting(params, peer)
+        }
+        table.on(GroupsCompleteMeeting.self, access: .known) { params, peer in
+            try await service.groupsCompleteMeeting(params, peer)
+        }
+        table.on(ThemesAdd.self, access: .heads) { params, peer in try await service.themesAdd(params, peer) }
+        table.on(ThemesConsent.self, access: .heads) { params, peer in try await service.themesConsent(params, peer) }
+        table.on(ThemesList.self, access: .known) { params, peer in try await service.themesList(params, peer) }
+    }
+}

@@ -206,3 +206,19 @@ extension CoachService {
         return out
     }
 }
+
+/// The peer programme's sessions (issue 14).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeerSessionsFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(SessionsSchedule.self, access: .heads) { params, peer in
+            try await service.sessionsSchedule(params, peer)
+        }
+        table.on(SessionsComplete.self, access: .heads) { params, peer in
+            try await service.sessionsComplete(params, peer)
+        }
+        table.on(SessionsList.self, access: .known) { params, peer in try await service.sessionsList(params, peer) }
+        // API level 13: either head of the pair or an admin (checked inside).
+        table.on(SessionsCancel.self, access: .heads) { params, peer in try await service.sessionsCancel(params, peer) }
+    }
+}

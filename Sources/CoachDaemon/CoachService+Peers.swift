@@ -225,3 +225,22 @@ extension Caller {
     /// Admins, trust leads and the pair's two heads see a peer pair (only the heads its notes).
     func canSee(_ pair: PeerPair) -> Bool { overseesPeerProgramme || isMember(of: pair) }
 }
+
+/// The heads' peer programme (issue 14): the trust's shape (admins), pairs (trust leads).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeersFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(RegionsAdd.self, access: .admin) { params, peer in try await service.regionsAdd(params, peer) }
+        table.on(RegionsList.self, access: .known) { _, peer in try await service.regionsList(peer) }
+        table.on(SchoolsSetRegion.self, access: .admin) { params, peer in
+            try await service.schoolsSetRegion(params, peer)
+        }
+        table.on(PeopleAccredit.self, access: .admin) { params, peer in try await service.peopleAccredit(params, peer) }
+        table.on(PeriodsAdd.self, access: .admin) { params, peer in try await service.periodsAdd(params, peer) }
+        table.on(PeriodsList.self, access: .known) { _, peer in try await service.periodsList(peer) }
+        table.on(PeersCreate.self, access: .trustLeads) { params, peer in try await service.peersCreate(params, peer) }
+        table.on(PeersList.self, access: .known) { params, peer in try await service.peersList(params, peer) }
+        table.on(PeersSuggest.self, access: .trustLeads) { params, peer in try await service.peersSuggest(params, peer)
+        }
+    }
+}
