@@ -218,6 +218,36 @@ extension CoachService {
         }
     }
 
+    /// The supervision groups `caller` may see (`groups.list`, API level 14): a head their own;
+    /// trust leads and admins every group, or one region's. Anyone else gets an empty list, as from
+    /// `peers.list`. Names, times and attendance only: a group's themes are read with `themes.list`.
+    func groupsList(_ params: GroupsList.Params, _ peer: Peer) async throws -> GroupList {
+        try await store.read { store in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+            if let region = params.region { _ = try self.region(region, store) }
+            let person = caller.person?.id
+            let groups = try store.supervisionGroups(region: params.region).filter { group in
+                caller.overseesPeerProgramme || person.map(group.members.contains) == true
+            }
+            guard !groups.isEmpty else { return GroupList(groups: []) }
+            let regions = Dictionary(try store.regions().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let names = try store.names(of: Set(groups.flatMap(\.members)))
+            return GroupList(
+                groups: try groups.map { group in
+                    let calendar = try self.groupCalendar(group, store)
+                    return GroupInfo(
+                        id: group.id, region: group.region, regionName: regions[group.region] ?? "",
+                        name: group.name, members: group.members.map { NamedHead(id: $0, name: names[$0] ?? "") },
+                        meetings: try store.groupMeetings(group: group.id).map { meeting in
+                            MeetingInfo(
+                                id: meeting.id, group: meeting.group, start: calendar.format(meeting.start),
+                                minutes: meeting.minutes, completedAt: meeting.completedAt.map(calendar.format),
+                                attended: meeting.attended.sorted())
+                        })
+                })
+        }
+    }
+
     /// The supervision meetings due that `caller` may see (`due.list`, API level 13): the group's
     /// members, trust leads and admins; not held, and due by now, or with `from`/`to` due on those
     /// dates; with `school`, those of a group with a member in that school. Names and dates only.
@@ -421,5 +451,7 @@ enum PeerGroupsFeature: ServiceFeature {
         table.on(ThemesAdd.self, access: .heads) { params, peer in try await service.themesAdd(params, peer) }
         table.on(ThemesConsent.self, access: .heads) { params, peer in try await service.themesConsent(params, peer) }
         table.on(ThemesList.self, access: .known) { params, peer in try await service.themesList(params, peer) }
+        // API level 14: a head's own groups; every group for trust leads and admins (checked inside).
+        table.on(GroupsList.self, access: .known) { params, peer in try await service.groupsList(params, peer) }
     }
 }

@@ -140,7 +140,10 @@ public struct DueScheduler: Sendable {
         transition.at < startedAt && !changedSinceStart.contains(transition.item.pair)
     }
 
-    /// Whether something that fell at `at` was missed while the daemon was down (peer sessions,
-    /// whose changes the scheduler is not told pair by pair).
-    public func isCatchUp(at: Date) -> Bool { at < startedAt }
+    /// Whether something that fell at `at`, about a peer pair or group that exists `since`, was
+    /// missed while the daemon was down (peer sessions and supervision meetings, whose changes the
+    /// scheduler is not told one by one): it fell before this run began, and so did the pair's or
+    /// group's creation. A pair created during this run, in a period already begun, makes a due in
+    /// the past that was not missed, as a back-dated booking does.
+    public func isCatchUp(at: Date, since: Date) -> Bool { max(at, since) < startedAt }
 }

@@ -257,11 +257,15 @@ public struct SessionDue: Sendable, Hashable {
     public var dueAt: Date
     public var overdueAt: Date
     public var done: Bool
+    /// When the pair was created: a transition before it fell while the pair did not exist, so it
+    /// was not missed by a daemon that was down then.
+    public var since: Date
 
     public init(
         peer: Int64, period: Int64, periodName: String, dueDate: LocalDate, lastDay: LocalDate, dueAt: Date,
-        overdueAt: Date, done: Bool
+        overdueAt: Date, done: Bool, since: Date
     ) {
+        self.since = since
         self.peer = peer
         self.period = period
         self.periodName = periodName
@@ -305,7 +309,7 @@ extension PeerRules {
                 peer: pair.id, period: period.id, periodName: period.name, dueDate: period.range.from,
                 lastDay: period.range.to, dueAt: calendar.instant(period.range.from, midnight),
                 overdueAt: calendar.instant(period.range.to.adding(days: 1), midnight),
-                done: doneDays.contains { period.range.contains($0) })
+                done: doneDays.contains { period.range.contains($0) }, since: pair.createdAt)
         }
     }
 }

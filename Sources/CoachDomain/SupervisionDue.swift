@@ -34,11 +34,15 @@ public struct SupervisionDue: Sendable, Hashable {
     public var dueAt: Date
     public var overdueAt: Date
     public var done: Bool
+    /// When the group was created: a transition before it fell while the group did not exist, so
+    /// it was not missed by a daemon that was down then.
+    public var since: Date
 
     public init(
         group: Int64, groupName: String, term: String, dueDate: LocalDate, lastDay: LocalDate, dueAt: Date,
-        overdueAt: Date, done: Bool
+        overdueAt: Date, done: Bool, since: Date
     ) {
+        self.since = since
         self.group = group
         self.groupName = groupName
         self.term = term
@@ -92,7 +96,7 @@ extension PeerGroupRules {
                 group: group.id, groupName: group.name, term: term.name, dueDate: term.firstDay,
                 lastDay: term.lastDay, dueAt: calendar.instant(term.firstDay, midnight),
                 overdueAt: calendar.instant(term.lastDay.adding(days: 1), midnight),
-                done: heldDays.contains { term.contains($0) })
+                done: heldDays.contains { term.contains($0) }, since: group.createdAt)
         }
     }
 }

@@ -99,4 +99,32 @@ import Testing
         let call = try Coachctl.run(["call", "peers.create", #"{"a":40,"b":41}"#, "--socket", server.path])
         #expect(call.stderr.contains("coachctl peer list") && !call.stderr.contains("dropin"), "\(call.stderr)")
     }
+
+    static let groups = """
+        {"groups":[{"id":5,"region":1,"regionName":"North","name":"North circle \\u001b[2J",\
+        "members":[{"id":40,"name":"Hal Head"},{"id":41,"name":"Ira Head"},{"id":42,"name":"Jo Head"}],\
+        "meetings":[{"id":8,"group":5,"start":"2026-03-02T16:00:00+00:00","minutes":90,\
+        "completedAt":"2026-03-02T18:00:00+00:00","attended":[40,42]},\
+        {"id":9,"group":5,"start":"2026-05-04T16:00:00+01:00","minutes":60,"attended":[]}]}]}
+        """
+
+    @Test func groupList_namesTheMembers_andShowsEachMeetingsState_in80Columns() throws {
+        let server = try FakeServer(["groups.list": .result(Self.groups)])
+        let run = try Coachctl.run(["group", "list", "--region", "1", "--socket", server.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect((server.requests(for: "groups.list").first?["params"] as? [String: Any])?["region"] as? Int == 1)
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 80 }, "\(run.stdout)")
+        #expect(lines[0].hasPrefix("ID") && lines[0].contains("MEMBERS"))
+        #expect(lines[1].contains("North") && lines[1].contains("Hal Head, Ira Head, Jo Head"))
+        #expect(!run.stdout.contains("\u{1B}"))
+        let meetings = try #require(lines.firstIndex(of: "Meetings:"), "\(run.stdout)")
+        #expect(lines[meetings + 1].hasPrefix("MEETING"))
+        #expect(lines[meetings + 2].hasSuffix("held, 2 of 3 present"))
+        #expect(lines[meetings + 3].hasSuffix("booked"))
+        #expect(run.stdout.hasSuffix("1 group listed.\n"))
+
+        let empty = try FakeServer(["groups.list": .result(#"{"groups":[]}"#)])
+        #expect(try Coachctl.run(["group", "list", "--socket", empty.path]).stdout == "No supervision groups.\n")
+    }
 }

@@ -79,6 +79,7 @@ struct FeatureTableTests {
         GroupsCreate.name: .trustLeads,
         GroupsScheduleMeeting.name: .known,
         GroupsCompleteMeeting.name: .known,
+        GroupsList.name: .known,
         ThemesAdd.name: .heads,
         ThemesConsent.name: .heads,
         ThemesList.name: .known,

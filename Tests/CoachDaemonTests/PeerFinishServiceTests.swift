@@ -35,6 +35,8 @@ struct PeerFinishServiceTests {
         #expect(due.first?.contains("coachd.term=Autumn 2026") == true)
         #expect(due.first?.contains("coachd.due_date=2026-11-02") == true)
         #expect(due.first?.contains("Head 0") == false)
+        // Created while the daemon runs, in a term already begun: due in the past, but not missed.
+        #expect(due.first?.contains("coachd.catch_up=false") == true)
         await t.f.timer.fire()
         #expect(lines(t, "supervision.due").count == 1, "raised once")
 
@@ -57,6 +59,60 @@ struct PeerFinishServiceTests {
         #expect(lines(t, "supervision.overdue").count == 1)
         let overdue = try await s.dueList(.init(overdueOnly: true), T.north[1]).items
         #expect(overdue.map(\.kind) == ["supervision"] && overdue.first?.overdue == true)
+    }
+
+    @Test func groupsList_showsAHeadTheirOwnGroup_trustLeadsEveryGroup_andNoOneElseAnything() async throws {
+        let t = try await trust()
+        let s = t.service
+        let group = try await s.groupsCreate(
+            .init(region: t.northRegion, name: "North heads", members: Array(t.heads.prefix(3))), Peers.admin
+        ).id
+        let meeting = try await s.groupsScheduleMeeting(
+            .init(group: group, start: "2026-11-23T08:00", minutes: 90), T.north[1]
+        ).id
+        _ = try await s.groupsCompleteMeeting(.init(meeting: meeting, attended: [t.heads[0], t.heads[1]]), T.north[1])
+
+        let own = try await s.groupsList(.init(), T.north[2]).groups
+        #expect(own.map(\.id) == [group])
+        #expect(own.first?.name == "North heads" && own.first?.regionName == "North")
+        #expect(own.first?.members.map(\.name) == ["Head 0", "Head 1", "Head 2"])
+        #expect(own.first?.meetings.map(\.id) == [meeting])
+        #expect(own.first?.meetings.first?.attended == [t.heads[0], t.heads[1]])
+        #expect(own.first?.meetings.first?.start == "2026-11-23T08:00:00+00:00")
+        #expect(own.first?.meetings.first?.completedAt != nil)
+
+        for peer in [T.trustLead, Peers.admin] {
+            #expect(try await s.groupsList(.init(), peer).groups.map(\.id) == [group], "\(peer)")
+            #expect(try await s.groupsList(.init(region: t.northRegion), peer).groups.map(\.id) == [group])
+            #expect(try await s.groupsList(.init(region: t.southRegion), peer).groups.isEmpty)
+        }
+        // A head of no group, a teacher: nothing (there is nothing of theirs), not a refusal.
+        #expect(try await s.groupsList(.init(), T.south).groups.isEmpty)
+        #expect(try await s.groupsList(.init(), T.teacher).groups.isEmpty)
+        #expect(try await s.groupsList(.init(region: t.northRegion), T.south).groups.isEmpty)
+        // An unknown region is named (regions are no secret).
+        await #expect(throws: DomainError.self) { try await s.groupsList(.init(region: 999), T.trustLead) }
+        do {
+            _ = try await s.groupsList(.init(region: 999), T.trustLead)
+        } catch let error as DomainError {
+            #expect(error.kind == .notFound && error.field == "region")
+        }
+    }
+
+    @Test func aRefusalOfASession_pointsAtThePeerLists_notTheTeachersPairs() async throws {
+        let t = try await trust()
+        let session = try await t.service.sessionsSchedule(
+            .init(peer: t.pair, start: "2026-11-20T09:00", mode: "inPerson", firstCoach: t.heads[0]), T.north[0]
+        ).id
+        do {
+            _ = try await t.service.sessionsCancel(.init(session: session, reason: "x"), T.north[2])
+            Issue.record("a head of another pair cancelled the session")
+        } catch let error as DomainError {
+            #expect(error.kind == .permissionDenied)
+            #expect(error.message == "session \(session) was not found or is not yours")
+            #expect(error.hint?.contains("coachctl peer list") == true)
+            #expect(error.hint?.contains("pair list shows the pairs") == false)
+        }
     }
 
     @Test func aHeldMeetingInTheTerm_makesItDone_aScheduledOneDoesNot() async throws {

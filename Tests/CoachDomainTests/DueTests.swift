@@ -187,8 +187,12 @@ struct DueSchedulerTests {
         #expect(scheduler.isCatchUp(missed))
         #expect(!scheduler.isCatchUp(backDated))
         #expect(!scheduler.isCatchUp(later))
-        #expect(scheduler.isCatchUp(at: utc("2026-11-25T00:00:00Z")))
-        #expect(!scheduler.isCatchUp(at: started))
+        // A peer session or supervision due: missed only if it fell, and its pair or group existed,
+        // before this run began; a pair created while running in a period already begun was not.
+        let before = utc("2026-11-01T00:00:00Z")
+        #expect(scheduler.isCatchUp(at: utc("2026-11-25T00:00:00Z"), since: before))
+        #expect(!scheduler.isCatchUp(at: started, since: before))
+        #expect(!scheduler.isCatchUp(at: utc("2026-11-02T00:00:00Z"), since: utc("2026-11-27T10:00:00Z")))
     }
 
     @Test func aChangeItCannotTime_wakesItNow_andAFailureRetriesLater() {

@@ -394,6 +394,7 @@ extension EndToEnd {
             },
             Row(method: "themes.consent", allowed: []) { _ in ["theme": 1, "consent": true] },
             Row(method: "themes.list", allowed: [.admin]) { _ in [:] },
+            Row(method: "groups.list", allowed: known) { _ in [:] },
             Row(method: "reports.programme", allowed: [.admin]) { _ in [:] },
         ]
 
