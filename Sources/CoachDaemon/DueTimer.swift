@@ -211,7 +211,8 @@ actor DueTimer {
                     "coachd.peer_pair": "\(due.peer)",
                     "coachd.period": "\(due.period)",
                     "coachd.due_date": "\(due.dueDate)",
-                    "coachd.catch_up": "\(scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since))",
+                    "coachd.catch_up":
+                        "\(scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since))",
                 ])
         }
         return next
@@ -241,7 +242,8 @@ actor DueTimer {
                     "coachd.group": "\(due.group)",
                     "coachd.term": "\(due.term)",
                     "coachd.due_date": "\(due.dueDate)",
-                    "coachd.catch_up": "\(scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since))",
+                    "coachd.catch_up":
+                        "\(scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since))",
                 ])
         }
         return next
