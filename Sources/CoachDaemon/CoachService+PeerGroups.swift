@@ -230,7 +230,8 @@ extension CoachService {
                 caller.overseesPeerProgramme || person.map(group.members.contains) == true
             }
             guard !groups.isEmpty else { return GroupList(groups: []) }
-            let regions = Dictionary(try store.regions().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let regions = Dictionary(
+                try store.regions().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             let names = try store.names(of: Set(groups.flatMap(\.members)))
             return GroupList(
                 groups: try groups.map { group in
