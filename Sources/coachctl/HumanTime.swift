@@ -18,10 +18,60 @@ enum HumanTime {
 
     /// `2026-12-07T10:20:00+00:00` → `Mon 7 Dec 10:20` (`today 10:20`, `tomorrow 10:20`); text that
     /// is not RFC 3339 is shown as it came.
-    static func show(_ text: String, now: Date = Date()) -> String {
+    /// `fast` counts days with integers (`dayWordFast`) instead of a `Calendar` per time: what
+    /// `coachctl due`'s fast path uses; the same text (Tests/CoachCtlTests/DueFastPathTests.swift).
+    static func show(_ text: String, now: Date = Date(), fast: Bool = false) -> String {
         guard let parts = parse(text) else { return text }
-        return
-            "\(dayWord(parts.date, offset: parts.offset, now: now)) \(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
+        let day =
+            fast
+            ? dayWordFast(parts.date, offset: parts.offset, now: now)
+            : dayWord(parts.date, offset: parts.offset, now: now)
+        return "\(day) \(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
+    }
+
+    /// `dayWord` by arithmetic on day numbers: in a zone a fixed offset from UTC a day is 86,400
+    /// seconds, so "today", "tomorrow", the weekday and the year follow from the proleptic Gregorian
+    /// day number. Falls back to `dayWord` where `Calendar` differs from that arithmetic or is not
+    /// sure to agree: years before 1600 (Foundation's Gregorian calendar is Julian before 1582) or
+    /// after 9999, and offsets that are not whole minutes within ±18 hours.
+    static func dayWordFast(_ date: DateComponents, offset: Int, now: Date) -> String {
+        guard let year = date.year, let month = date.month, let day = date.day, (1600...9999).contains(year),
+            abs(offset) <= 18 * 3600, offset % 60 == 0, now.timeIntervalSince1970.isFinite,
+            abs(now.timeIntervalSince1970) < 1e11
+        else { return dayWord(date, offset: offset, now: now) }
+        let local = (now.timeIntervalSince1970 + Double(offset)) / 86_400
+        let today = Int(local.rounded(.down))
+        let number = dayNumber(year: year, month: month, day: day)
+        let days = number - today
+        if days == 0 { return "today" }
+        if days == 1 { return "tomorrow" }
+        let weekday = ((number + 3) % 7 + 7) % 7  // 1970-01-01 was a Thursday; Monday = 0
+        let name = weekdays[weekday].prefix(1).uppercased() + weekdays[weekday].dropFirst()
+        var text = "\(name) \(day) \(monthNames[month - 1])"
+        if year != civilYear(dayNumber: today) { text += " \(year)" }
+        return text
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The year of a day number (`civil_from_days`, year only).
+    static func civilYear(dayNumber: Int) -> Int {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return yoe + era * 400 + (month <= 2 ? 1 : 0)
     }
 
     /// `2026-12-07` → `Mon 7 Dec` (or `today`, `tomorrow`), in the zone `offset` seconds from UTC.
