@@ -10,7 +10,7 @@ public import Foundation
 /// anything else it returns nil, and the caller decodes the line with `JSONDecoder` as before, so
 /// errors and unusual replies are reported exactly as they always were. Nil for: an `error` or
 /// `method` member (an error reply, a notification), an `id` other than the integer expected, a
-/// string with a backslash escape, a number that is not a 64-bit integer, a duplicate member name,
+/// string with a backslash escape, an integer field not written as a 64-bit integer, a duplicate member name,
 /// invalid UTF-8, nesting deeper than 32, and any member of the wrong type or missing.
 /// `Tests/CoachCtlTests/DueListReplyTests.swift` checks it against `JSONDecoder`.
 public enum DueListReply {
@@ -97,6 +97,8 @@ public enum DueListReply {
 
     private indirect enum Value {
         case null, bool(Bool), int(Int64), string(String), array([Value]), object([Member])
+        /// A number that is not an Int64 as written (`1.5`, `1e2`, `-0`, beyond 64 bits).
+        case other
     }
 
     private struct Reader {
@@ -130,7 +132,7 @@ public enum DueListReply {
             case UInt8(ascii: "t"): return literal("true") ? .bool(true) : nil
             case UInt8(ascii: "f"): return literal("false") ? .bool(false) : nil
             case UInt8(ascii: "n"): return literal("null") ? .null : nil
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return integer().map(Value.int)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
             default: return nil
             }
         }
@@ -215,8 +217,10 @@ public enum DueListReply {
             return nil
         }
 
-        /// `-?(0|[1-9][0-9]*)` within Int64, not followed by a fraction or exponent.
-        mutating func integer() -> Int64? {
+        /// A JSON number (RFC 8259's grammar): `.int` when it is written as an integer within Int64
+        /// (not `-0`), else `.other`, which no field of a due item accepts.
+        mutating func number() -> Value? {
+            let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
             var negative = false
             if bytes[index] == UInt8(ascii: "-") {
                 negative = true
@@ -224,27 +228,44 @@ public enum DueListReply {
             }
             let start = index
             var magnitude: UInt64 = 0
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            var overflow = false
+            while index < bytes.count, digit.contains(bytes[index]) {
                 let (times, over1) = magnitude.multipliedReportingOverflow(by: 10)
                 let (sum, over2) = times.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
-                guard !over1, !over2 else { return nil }
+                overflow = overflow || over1 || over2
                 magnitude = sum
                 index += 1
             }
             let digits = index - start
             guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
-            if index < bytes.count,
-                bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
-            {
-                return nil
+            var integral = true
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                integral = false
+                index += 1
+                guard skipDigits() else { return nil }
             }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                integral = false
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
+                guard skipDigits() else { return nil }
+            }
+            guard integral, !overflow else { return .other }
             if negative {
-                // -0 is an integer to JSONDecoder too, but leave the corner to it.
-                guard magnitude > 0, magnitude <= UInt64(Int64.max) + 1 else { return nil }
-                return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+                guard magnitude > 0, magnitude <= UInt64(Int64.max) + 1 else { return .other }
+                return .int(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
             }
-            guard magnitude <= UInt64(Int64.max) else { return nil }
-            return Int64(magnitude)
+            guard magnitude <= UInt64(Int64.max) else { return .other }
+            return .int(Int64(magnitude))
+        }
+
+        /// One or more digits; false when there is none.
+        mutating func skipDigits() -> Bool {
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index > start
         }
     }
 }

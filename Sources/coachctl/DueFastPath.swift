@@ -87,6 +87,10 @@ enum DueFastPath {
     /// when ArgumentParser must take it. Exits as the ArgumentParser path does on failure.
     static func runIfPlain(_ arguments: [String]) -> Bool {
         guard getenv("COACHCTL_NO_FAST_PATH") == nil, let options = parse(arguments) else { return false }
+        if getenv("COACHCTL_FAST_PATH_TRACE") != nil {
+            let note = "coachctl: fast path\n"
+            _ = note.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        }
         do {
             try DueCommand.run(options, fast: true)
         } catch {

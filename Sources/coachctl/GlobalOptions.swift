@@ -40,8 +40,12 @@ struct GlobalOptions: ParsableArguments {
     var socketPath: String { Self.socketPath(flag: socket) }
 
     static func socketPath(flag: String?) -> String {
-        SocketPath.resolve(
-            flag: flag, environment: ProcessInfo.processInfo.environment, exists: { access($0, F_OK) == 0 })
+        // Only $COACHD_SOCKET is read: one getenv, not the whole environment made a dictionary.
+        var environment: [String: String] = [:]
+        if let value = getenv(SocketPath.environmentKey) {
+            environment[SocketPath.environmentKey] = String(cString: value)
+        }
+        return SocketPath.resolve(flag: flag, environment: environment, exists: { access($0, F_OK) == 0 })
     }
 
     /// Connects to the daemon.
