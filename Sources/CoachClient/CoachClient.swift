@@ -58,10 +58,13 @@ public final class CoachClient {
     /// result, that is the answer; when it returns nil (anything it does not read exactly as
     /// `JSONDecoder` would: an error, a notification, an escape, a duplicate member), the line goes
     /// through `JSONDecoder` as in `call(_:_:)`. Start-up of `coachctl due` (Docs/Performance.md, B7).
+    /// `fastRequest`, when it returns a line, is sent instead of `JSONEncoder`'s (it must be the
+    /// same bytes: `DueListReply.request`).
     public func call<M: RPCMethod>(
-        _ method: M.Type, _ params: M.Params, fastResult: (_ line: Data, _ id: Int64) -> M.Result?
+        _ method: M.Type, _ params: M.Params, fastRequest: (_ id: Int64) -> Data? = { _ in nil },
+        fastResult: (_ line: Data, _ id: Int64) -> M.Result?
     ) throws(ClientError) -> M.Result {
-        try exchange(M.name, params, M.Result.self, fastResult: fastResult)
+        try exchange(M.name, params, M.Result.self, fastRequest: fastRequest, fastResult: fastResult)
     }
 
     /// Calls a method by name with named params and returns its result as plain JSON: for tools
@@ -71,11 +74,17 @@ public final class CoachClient {
     }
 
     private func exchange<P: Encodable, R: Decodable>(
-        _ name: String, _ params: P, _: R.Type, fastResult: (Data, Int64) -> R? = { _, _ in nil }
+        _ name: String, _ params: P, _: R.Type, fastRequest: (Int64) -> Data? = { _ in nil },
+        fastResult: (Data, Int64) -> R? = { _, _ in nil }
     ) throws(ClientError) -> R {
         let id = nextID
         nextID += 1
-        let request = try encode(RequestEnvelope(method: name, params: params, id: id))
+        let request: Data
+        if let line = fastRequest(id) {
+            request = line
+        } else {
+            request = try encode(RequestEnvelope(method: name, params: params, id: id))
+        }
         let deadline = clock.now.advanced(by: timeout)
         // A daemon that refuses a connection (full, say) answers and closes before reading: the
         // write may then fail with a broken pipe, but its answer is already here to be read.

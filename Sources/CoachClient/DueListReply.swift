@@ -23,6 +23,30 @@ public enum DueListReply {
         }
     }
 
+    /// The request line for `due.list` with `params` and `id`, newline included, byte for byte as
+    /// `RPCCodec.encoder` writes it (sorted keys, nil members left out); nil when a text would need
+    /// escaping, for `JSONEncoder` to write.
+    public static func request(_ params: DueListMethod.Params, id: Int64) -> Data? {
+        func plain(_ text: String) -> Bool {
+            text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        var members: [String] = []
+        if let from = params.from {
+            guard plain(from) else { return nil }
+            members.append("\"from\":\"\(from)\"")
+        }
+        if let overdueOnly = params.overdueOnly { members.append("\"overdueOnly\":\(overdueOnly)") }
+        if let school = params.school { members.append("\"school\":\(school)") }
+        if let to = params.to {
+            guard plain(to) else { return nil }
+            members.append("\"to\":\"\(to)\"")
+        }
+        let line =
+            "{\"id\":\(id),\"jsonrpc\":\"2.0\",\"method\":\"\(DueListMethod.name)\",\"params\":{"
+            + members.joined(separator: ",") + "}}\n"
+        return Data(line.utf8)
+    }
+
     /// The same for the result alone (`{"items":[…]}`), as `JSONDecoder().decode(DueList.self, …)`.
     public static func decodeResult(_ json: Data) -> DueList? {
         json.withUnsafeBytes { bytes -> DueList? in

@@ -40,7 +40,9 @@ struct DueCommand: ParsableCommand {
             school: options.school, overdueOnly: options.overdue ? true : nil, from: range.from, to: range.to)
         let result =
             fast
-            ? try session.client.call(DueListMethod.self, params, fastResult: DueListReply.decode)
+            ? try session.client.call(
+                DueListMethod.self, params, fastRequest: { DueListReply.request(params, id: $0) },
+                fastResult: DueListReply.decode)
             : try session.call(DueListMethod.self, params)
         session.show(result) { result in
             Self.render(result.items, overdueOnly: options.overdue, fast: fast)

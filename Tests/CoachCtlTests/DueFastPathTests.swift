@@ -35,7 +35,7 @@ import Testing
             let fast = try Self.run(line + ["--socket", server.path], trace: true)
             #expect(fast.stderr.hasPrefix("coachctl: fast path\n"), "\(line): \(fast.stderr)")
             fastRuns += 1
-            try Self.expectSame(line + ["--socket", server.path])
+            try Self.expectSame(line + ["--socket", server.path], server: server)
         }
         #expect(fastRuns > 40)
     }
@@ -105,12 +105,24 @@ import Testing
 
     // MARK: - Helpers
 
-    static func expectSame(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// Runs `arguments` both ways; with `server`, the request lines it received must match too.
+    static func expectSame(
+        _ arguments: [String], server: FakeServer? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let before = server?.received.count ?? 0
         let fast = try run(arguments, trace: false)
+        let middle = server?.received.count ?? 0
         let reference = try run(arguments, trace: false, noFastPath: true)
         #expect(fast.status == reference.status, "\(arguments)", sourceLocation: sourceLocation)
         #expect(fast.stdout == reference.stdout, "\(arguments)", sourceLocation: sourceLocation)
         #expect(fast.stderr == reference.stderr, "\(arguments)", sourceLocation: sourceLocation)
+        if let server {
+            let received = server.received
+            #expect(middle > before, "\(arguments)", sourceLocation: sourceLocation)
+            #expect(
+                Array(received[before..<middle]) == Array(received[middle...]), "\(arguments)",
+                sourceLocation: sourceLocation)
+        }
     }
 
     static func run(_ arguments: [String], trace: Bool, noFastPath: Bool = false) throws -> Coachctl.Run {

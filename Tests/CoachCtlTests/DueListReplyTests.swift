@@ -103,6 +103,41 @@ import Testing
                 == DueList(items: []))
     }
 
+    /// The request line, against the encoder every request goes through.
+    @Test func request_isWhatRPCCodecsEncoderWrites() throws {
+        struct Envelope: Encodable {
+            var jsonrpc = "2.0"
+            var method = DueListMethod.name
+            var params: DueListMethod.Params
+            var id: Int64
+        }
+        let dates: [String?] = [nil, "2026-03-09", "1999-12-31", "a/b", "Ünal", "quote\"", "back\\slash", "\u{7F}"]
+        var written = 0
+        for school: Int64? in [nil, 0, 1, Int64.max, Int64.min] {
+            for overdueOnly: Bool? in [nil, true, false] {
+                for (from, to) in dates.flatMap({ from in dates.map { (from, $0) } }) {
+                    let params = DueListMethod.Params(school: school, overdueOnly: overdueOnly, from: from, to: to)
+                    for id: Int64 in [1, 2, Int64.max] {
+                        let expected = try RPCCodec.encoder.encode(Envelope(params: params, id: id)) + Data("\n".utf8)
+                        if let line = DueListReply.request(params, id: id) {
+                            #expect(line == expected, "\(String(decoding: expected, as: UTF8.self))")
+                            written += 1
+                        } else {
+                            #expect(
+                                [from, to].contains {
+                                    $0.map {
+                                        !$0.allSatisfy { $0.isASCII && !$0.isNewline } || $0.contains("\"")
+                                            || $0.contains("\\") || $0.contains("\u{7F}")
+                                    } ?? false
+                                })
+                        }
+                    }
+                }
+            }
+        }
+        #expect(written > 500)
+    }
+
     static func randomItem(_ generator: inout SystemRandomNumberGenerator) -> DueItemInfo {
         let names = ["Ann", "Bob Coach", "Ünal Öz", "李 老师", "O'Neil", "a/b", "😀 Smile", "Quote \"Q\"", "Tab\there", ""]
         func id() -> Int64 {
