@@ -10,7 +10,7 @@ import CoachClient
 /// times a day starts in about half the time (benchmark B7, Docs/Performance.md). A hand-written
 /// reading of argv that accepts only the plain spellings of `due`'s options and the global ones;
 /// anything else (`--help`, `--school=1`, a repeated option, an option before `due` that only `due`
-/// takes, a value that starts with `-`, a `--timeout` ArgumentParser would refuse, `--today` with
+/// takes, a value that starts with `-` or is `due`, a `--timeout` ArgumentParser would refuse, `--today` with
 /// `--week`, completion requests, `COACHCTL_NO_FAST_PATH` set) returns nil and goes through
 /// ArgumentParser as every other command does, which then prints what it always printed.
 enum DueFastPath {
@@ -37,8 +37,9 @@ enum DueFastPath {
         func value() -> String? {
             guard index + 1 < arguments.count else { return nil }
             let text = arguments[index + 1]
-            // ArgumentParser reads a value that starts with `-` as the next option.
-            guard !text.hasPrefix("-") else { return nil }
+            // ArgumentParser reads a value that starts with `-` as the next option; and a value
+            // spelled like the command (`--socket due`) is left to it to tell apart.
+            guard !text.hasPrefix("-"), text != "due" else { return nil }
             index += 1
             return text
         }

@@ -48,7 +48,8 @@ import Testing
             ["due", "--school", "-1"], ["due", "--school", "x"], ["due", "--school"], ["due", "--timeout", "0"],
             ["due", "--timeout", "-1"], ["due", "--timeout", "nan"], ["due", "--timeout", "inf"],
             ["due", "--today", "--week"], ["due", "due"], ["due", "extra"], ["due", "--frobnicate"],
-            ["due", "--"], ["due", "--version"], ["due", "--school", "99999999999999999999"],
+            ["due", "--"], ["due", "--version"], ["--timeout", "due", "due"], ["--json", "due", "--school", "due"],
+            ["due", "--school", "99999999999999999999"],
         ]
         for line in unusual {
             let run = try Self.run(line + ["--socket", server.path], trace: true)
