@@ -28,6 +28,8 @@ struct Coachctl: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     static func main() {
+        // `coachctl due` as typed dozens of times a day skips building the command tree (B7).
+        if DueFastPath.runIfPlain(Array(CommandLine.arguments.dropFirst())) { return }
         var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
