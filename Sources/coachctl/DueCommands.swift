@@ -70,7 +70,8 @@ struct DueCommand: ParsableCommand {
                     ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + end,
                     coaching.map { item in
                         [
-                            HumanTime.show(item.dueAt, now: now, fast: fast), Output.kind(item.kind), item.teacherName, item.coachName,
+                            HumanTime.show(item.dueAt, now: now, fast: fast), Output.kind(item.kind), item.teacherName,
+                            item.coachName,
                             "\(item.pair)", item.dropin.map { "\($0)" } ?? "-",
                         ] + state(item)
                     }
@@ -82,7 +83,10 @@ struct DueCommand: ParsableCommand {
                     + Table(
                         ["DUE", "PEER SESSION OF", "AND", "PEER"] + end,
                         sessions.map { item in
-                            [HumanTime.show(item.dueAt, now: now, fast: fast), item.teacherName, item.coachName, "\(item.pair)"]
+                            [
+                                HumanTime.show(item.dueAt, now: now, fast: fast), item.teacherName, item.coachName,
+                                "\(item.pair)",
+                            ]
                                 + state(item)
                         }
                     ).render())
