@@ -24,9 +24,9 @@ extension CoachService {
     func visibleGroup(_ id: Int64, caller: Caller, _ store: any StoreReading, field: String = "group") throws
         -> SupervisionGroup
     {
-        guard let group = try store.supervisionGroup(id),
-            caller.overseesPeerProgramme || caller.person.map({ group.members.contains($0.id) }) == true
-        else { throw Self.unseen("group", id, field: field, by: caller) }
+        guard let group = try store.supervisionGroup(id), caller.canSee(group) else {
+            throw Self.unseen("group", id, field: field, by: caller)
+        }
         return group
     }
 
@@ -211,11 +211,15 @@ extension CoachService {
             guard let stored = try tx.groupMeeting(meeting.id) else {
                 throw DomainError.notFound("meeting", meeting.id, field: "meeting")
             }
-            let calendar = try self.groupCalendar(group, tx)
-            return MeetingInfo(
-                id: stored.id, group: stored.group, start: calendar.format(stored.start), minutes: stored.minutes,
-                completedAt: stored.completedAt.map(calendar.format), attended: stored.attended.sorted())
+            return Self.meetingInfo(stored, try self.groupCalendar(group, tx))
         }
+    }
+
+    /// A meeting as the wire shows it, its times in the group's calendar.
+    static func meetingInfo(_ meeting: GroupMeeting, _ calendar: SchoolCalendar) -> MeetingInfo {
+        MeetingInfo(
+            id: meeting.id, group: meeting.group, start: calendar.format(meeting.start), minutes: meeting.minutes,
+            completedAt: meeting.completedAt.map(calendar.format), attended: meeting.attended.sorted())
     }
 
     /// The supervision groups `caller` may see (`groups.list`, API level 14): a head their own;
@@ -225,10 +229,7 @@ extension CoachService {
         try await store.read { store in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
             if let region = params.region { _ = try self.region(region, store) }
-            let person = caller.person?.id
-            let groups = try store.supervisionGroups(region: params.region).filter { group in
-                caller.overseesPeerProgramme || person.map(group.members.contains) == true
-            }
+            let groups = try store.supervisionGroups(region: params.region).filter(caller.canSee)
             guard !groups.isEmpty else { return GroupList(groups: []) }
             let regions = Dictionary(
                 try store.regions().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -239,12 +240,7 @@ extension CoachService {
                     return GroupInfo(
                         id: group.id, region: group.region, regionName: regions[group.region] ?? "",
                         name: group.name, members: group.members.map { NamedHead(id: $0, name: names[$0] ?? "") },
-                        meetings: try store.groupMeetings(group: group.id).map { meeting in
-                            MeetingInfo(
-                                id: meeting.id, group: meeting.group, start: calendar.format(meeting.start),
-                                minutes: meeting.minutes, completedAt: meeting.completedAt.map(calendar.format),
-                                attended: meeting.attended.sorted())
-                        })
+                        meetings: try store.groupMeetings(group: group.id).map { Self.meetingInfo($0, calendar) })
                 })
         }
     }
@@ -257,8 +253,7 @@ extension CoachService {
     ) throws -> [(SupervisionDue, DueItemInfo)] {
         guard caller.overseesPeerProgramme || caller.person?.roles.contains(.head) == true else { return [] }
         var groups: [Int64: SupervisionGroup] = [:]
-        for group in try store.supervisionGroups(region: nil)
-        where caller.overseesPeerProgramme || caller.person.map({ group.members.contains($0.id) }) == true {
+        for group in try store.supervisionGroups(region: nil) where caller.canSee(group) {
             groups[group.id] = group
         }
         guard !groups.isEmpty else { return [] }

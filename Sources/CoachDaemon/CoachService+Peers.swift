@@ -224,6 +224,12 @@ extension Caller {
 
     /// Admins, trust leads and the pair's two heads see a peer pair (only the heads its notes).
     func canSee(_ pair: PeerPair) -> Bool { overseesPeerProgramme || isMember(of: pair) }
+
+    /// Admins, trust leads and the group's members see a supervision group (never its themes
+    /// unless shared).
+    func canSee(_ group: SupervisionGroup) -> Bool {
+        overseesPeerProgramme || person.map { group.members.contains($0.id) } == true
+    }
 }
 
 /// The heads' peer programme (issue 14): the trust's shape (admins), pairs (trust leads).
