@@ -177,8 +177,7 @@ actor DueTimer {
                 scheduler.reschedule(next)
                 if next.map({ $0 > instant }) ?? true { break }
             }
-            scheduler.reschedule(Self.sooner(scheduler.nextWake, try await raiseSessions(at: instant)))
-            scheduler.reschedule(Self.sooner(scheduler.nextWake, try await raiseSupervision(at: instant)))
+            scheduler.reschedule(Self.sooner(scheduler.nextWake, try await raiseProgrammeDues(at: instant)))
         } catch {
             logger.error(
                 "could not record raised transitions; trying again later",
@@ -188,20 +187,24 @@ actor DueTimer {
         observer?()
     }
 
-    /// Raises the peer sessions due and overdue by `instant` (issue 14), each once: recorded in
-    /// `raised_transition` first, then logged with its own MESSAGE_ID. Returns when the next falls.
-    private func raiseSessions(at instant: Date) async throws -> Date? {
-        let (fresh, next) = try await store.write { tx in
-            var pending: [String: (SessionDue, SessionDueTransition)] = [:]
-            for due in try tx.sessionDues() {
-                for transition in due.transitions where transition.at <= instant {
-                    pending[transition.key] = (due, transition.kind)
-                }
-            }
-            let keys = try tx.markRaised(pending.keys.sorted(), at: instant)
-            return (keys.compactMap { pending[$0] }, try tx.nextSessionTransitionTime())
+    /// Raises the peer sessions (one per pair per period) and supervision meetings (one per group
+    /// per term) due and overdue by `instant` (issue 14), each once: recorded in
+    /// `raised_transition` first, in one transaction, then logged with its own MESSAGE_ID. Returns
+    /// when the next of either falls.
+    private func raiseProgrammeDues(at instant: Date) async throws -> Date? {
+        let (sessions, meetings, next) = try await store.write { tx in
+            let sessionDues = try tx.sessionDues()
+            let supervisionDues = try tx.supervisionDues()
+            let sessions = sessionDues.transitions(until: instant)
+            let meetings = supervisionDues.transitions(until: instant)
+            let fresh = Set(try tx.markRaised((Array(sessions.keys) + Array(meetings.keys)).sorted(), at: instant))
+            return (
+                sessions.filter { fresh.contains($0.key) }.map(\.value),
+                meetings.filter { fresh.contains($0.key) }.map(\.value),
+                try tx.nextSessionTransitionTime(sessions: sessionDues, meetings: supervisionDues)
+            )
         }
-        for (due, kind) in fresh.sorted(by: { ($0.0.dueAt, $0.0.peer) < ($1.0.dueAt, $1.0.peer) }) {
+        for (due, kind) in sessions.sorted(by: { ($0.0.dueAt, $0.0.peer) < ($1.0.dueAt, $1.0.peer) }) {
             raisedCount += 1
             let event = kind == .due ? JournalEvent.sessionDue : .sessionOverdue
             logger.notice(
@@ -211,28 +214,10 @@ actor DueTimer {
                     "coachd.peer_pair": "\(due.peer)",
                     "coachd.period": "\(due.period)",
                     "coachd.due_date": "\(due.dueDate)",
-                    "coachd.catch_up":
-                        "\(scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since))",
+                    "coachd.catch_up": "\(isCatchUp(due, kind))",
                 ])
         }
-        return next
-    }
-
-    /// Raises the supervision meetings due and overdue by `instant` (issue 14, one per group per
-    /// term), each once, the same way as the sessions. Returns when the next session or supervision
-    /// transition falls.
-    private func raiseSupervision(at instant: Date) async throws -> Date? {
-        let (fresh, next) = try await store.write { tx in
-            var pending: [String: (SupervisionDue, SessionDueTransition)] = [:]
-            for due in try tx.supervisionDues() {
-                for transition in due.transitions where transition.at <= instant {
-                    pending[transition.key] = (due, transition.kind)
-                }
-            }
-            let keys = try tx.markRaised(pending.keys.sorted(), at: instant)
-            return (keys.compactMap { pending[$0] }, try tx.nextSessionTransitionTime())
-        }
-        for (due, kind) in fresh.sorted(by: { ($0.0.dueAt, $0.0.group) < ($1.0.dueAt, $1.0.group) }) {
+        for (due, kind) in meetings.sorted(by: { ($0.0.dueAt, $0.0.group) < ($1.0.dueAt, $1.0.group) }) {
             raisedCount += 1
             let event = kind == .due ? JournalEvent.supervisionDue : .supervisionOverdue
             logger.notice(
@@ -242,11 +227,15 @@ actor DueTimer {
                     "coachd.group": "\(due.group)",
                     "coachd.term": "\(due.term)",
                     "coachd.due_date": "\(due.dueDate)",
-                    "coachd.catch_up":
-                        "\(scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since))",
+                    "coachd.catch_up": "\(isCatchUp(due, kind))",
                 ])
         }
         return next
+    }
+
+    /// Whether a programme due's transition was missed while the daemon was down.
+    private func isCatchUp(_ due: some ProgrammeDue, _ kind: SessionDueTransition) -> Bool {
+        scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since)
     }
 
     /// Logs and hands on transitions already recorded as raised.

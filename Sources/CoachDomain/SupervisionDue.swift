@@ -100,3 +100,30 @@ extension PeerGroupRules {
         }
     }
 }
+
+/// What the due timer needs of one of the peer programme's dues (a pair's session for a period, a
+/// group's supervision meeting for a term), so that it raises both kinds in one pass.
+public protocol ProgrammeDue: Sendable {
+    /// The transitions still to raise, each with its key in `raised_transition`.
+    var transitions: [(kind: SessionDueTransition, at: Date, key: String)] { get }
+    var dueAt: Date { get }
+    var overdueAt: Date { get }
+    /// When its pair or group was created.
+    var since: Date { get }
+}
+
+extension SessionDue: ProgrammeDue {}
+extension SupervisionDue: ProgrammeDue {}
+
+extension Sequence where Element: ProgrammeDue {
+    /// The transitions fallen by `instant`, by key, with the due each belongs to.
+    public func transitions(until instant: Date) -> [String: (Element, SessionDueTransition)] {
+        var pending: [String: (Element, SessionDueTransition)] = [:]
+        for due in self {
+            for transition in due.transitions where transition.at <= instant {
+                pending[transition.key] = (due, transition.kind)
+            }
+        }
+        return pending
+    }
+}

@@ -374,10 +374,15 @@ extension StoreReading {
 
     /// When the soonest session or supervision transition not yet raised falls (nil: none).
     public func nextSessionTransitionTime() throws -> Date? {
+        try nextSessionTransitionTime(sessions: sessionDues(), meetings: supervisionDues())
+    }
+
+    /// The same, over dues already loaded in this transaction.
+    public func nextSessionTransitionTime(sessions: [SessionDue], meetings: [SupervisionDue]) throws -> Date? {
         let raised = try raisedTransitions()
         let times =
-            try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
-            + supervisionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
+            sessions.flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
+            + meetings.flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
         return times.min()
     }
 
