@@ -127,26 +127,11 @@ import Testing
     }
 
     static func run(_ arguments: [String], trace: Bool, noFastPath: Bool = false) throws -> Coachctl.Run {
-        let process = Process()
-        process.executableURL = try Coachctl.binary()
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COACHD_SOCKET"] = nil
-        environment["COACHCTL_FAST_PATH_TRACE"] = trace ? "1" : nil
-        environment["COACHCTL_NO_FAST_PATH"] = noFastPath ? "1" : nil
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Coachctl.Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        try Coachctl.run(
+            arguments,
+            environment: [
+                "COACHCTL_FAST_PATH_TRACE": trace ? "1" : nil, "COACHCTL_NO_FAST_PATH": noFastPath ? "1" : nil,
+            ])
     }
 
     static func table(_ due: String) -> [String: Canned] {
