@@ -193,10 +193,12 @@ extension CoachService {
     func groupsCompleteMeeting(_ params: GroupsCompleteMeeting.Params, _ peer: Peer) async throws -> MeetingInfo {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
-            guard let meeting = try tx.groupMeeting(params.meeting) else {
+            // Someone else's group's meeting is refused as the meeting asked for, not its group.
+            guard let meeting = try tx.groupMeeting(params.meeting),
+                let group = try tx.supervisionGroup(meeting.group), caller.canSee(group)
+            else {
                 throw Self.unseen("meeting", params.meeting, field: "meeting", by: caller)
             }
-            let group = try self.visibleGroup(meeting.group, caller: caller, tx, field: "meeting")
             try self.requireActive(caller)
             guard !meeting.isCompleted else {
                 throw DomainError(.invalidState, "meeting \(meeting.id) is already recorded as held", field: "meeting")

@@ -150,8 +150,8 @@ enum Failure {
             return "see what is there: `coachctl peer list`, `coachctl session list --peer ID`, "
                 + "`coachctl region list`, `coachctl period list`"
         case .notFound:
-            return "check the id: `coachctl peer list`, `coachctl session list --peer ID`, `coachctl region list` "
-                + "and `coachctl person list` show them"
+            return "check the id: `coachctl peer list`, `coachctl group list`, `coachctl region list` and "
+                + "`coachctl person list` show them; `coachctl session list --peer ID` a pair's sessions"
         case .invalidState:
             return "`coachctl session list --peer ID` shows where the pair's sessions stand; `coachctl due` what "
                 + "comes next"

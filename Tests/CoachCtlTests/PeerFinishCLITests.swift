@@ -100,6 +100,14 @@ import Testing
         #expect(call.stderr.contains("coachctl peer list") && !call.stderr.contains("dropin"), "\(call.stderr)")
     }
 
+    @Test func aMissingId_inThePeerProgramme_pointsToTheGroupsToo() throws {
+        let notFound = #"{"code":-32001,"message":"meeting 9 was not found","data":{"name":"NotFound"}}"#
+        let server = try FakeServer(["groups.completeMeeting": .error(notFound)])
+        let run = try Coachctl.run(["group", "held", "9", "--attended", "40", "--socket", server.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("coachctl group list") && !run.stderr.contains("pair list"), "\(run.stderr)")
+    }
+
     static let groups = """
         {"groups":[{"id":5,"region":1,"regionName":"North","name":"North circle \\u001b[2J",\
         "members":[{"id":40,"name":"Hal Head"},{"id":41,"name":"Ira Head"},{"id":42,"name":"Jo Head"}],\

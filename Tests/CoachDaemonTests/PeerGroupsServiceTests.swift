@@ -157,6 +157,13 @@ struct PeerGroupsServiceTests {
                 .init(meeting: meeting, attended: [north[0], t.heads[3]]), Self.north[0])
         }
         #expect(outsider?.data?.field == "attended")
+        // A head outside the group is refused the meeting they asked for, named as a meeting.
+        let stranger = await wireError {
+            _ = try await t.service.groupsCompleteMeeting(.init(meeting: meeting, attended: [north[0]]), Self.south)
+        }
+        #expect(stranger?.code == RPCErrorName.permissionDenied.code)
+        #expect(stranger?.message.contains("meeting \(meeting) ") == true)
+        #expect(stranger?.data?.field == "meeting")
         let done = try await t.service.groupsCompleteMeeting(
             .init(meeting: meeting, attended: [north[0], north[1]]), Self.north[0])
         #expect(done.attended == [north[0], north[1]].sorted())
