@@ -13,7 +13,7 @@ struct ReplyWriterTests {
     ]
     static let doubles: [Double] = [
         0, 1, 0.5, 1.0 / 3, 2.0 / 3, 0.1, 0.7, 0.25, 12.5, 3, 100, 1e-7, 123456789.125, 1e16, 1.5e300, 0.999999,
-        5e-324,
+        .leastNonzeroMagnitude,
     ]
 
     static func row(_ seed: Int, named: Bool) -> ReportRow {
