@@ -68,13 +68,21 @@ struct LeadsViewCacheTests {
         _ = try await f.service.reportsSummaryEncoded(report, Peers.lead)
         _ = try await f.service.coverageListEncoded(.init(school: f.school), Peers.lead)
         for peer in [Self.otherHead, Peers.otherLead, Peers.teacher, Peers.coach, Peers.stranger] {
+            if peer != Peers.stranger {
+                let words = await wireError { _ = try await f.service.reportsSummaryEncoded(report, peer) }
+                #expect(words?.message == "school \(f.school) was not found or is not yours")
+            }
+            // Refused as when nothing is kept, in the same words.
             let refused = await wireError { _ = try await f.service.reportsSummaryEncoded(report, peer) }
+            let counted = await wireError { _ = try await f.service.reportsSummary(report, peer) }
             #expect(refused?.name == .permissionDenied)
-            #expect(refused?.message == "school \(f.school) was not found or is not yours")
+            #expect(refused?.message == counted?.message)
             let coverage = await wireError {
                 _ = try await f.service.coverageListEncoded(.init(school: f.school), peer)
             }
+            let listed = await wireError { _ = try await f.service.coverageList(.init(school: f.school), peer) }
             #expect(coverage?.name == .permissionDenied)
+            #expect(coverage?.message == listed?.message)
         }
     }
 
