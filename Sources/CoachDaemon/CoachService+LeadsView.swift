@@ -148,55 +148,94 @@ extension CoachService {
         let asOf = try params.asOf.map { try date($0, field: "asOf") }
         let instant = now()
         return try await store.read { store in
-            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
-            guard caller.oversees(school: params.school), try store.school(params.school) != nil else {
-                throw DomainError.notYours("school", params.school, field: "school")
-            }
-            let calendar = try self.calendar(params.school, store)
-            let day = asOf ?? calendar.localDate(of: instant)
-            let teachers = try store.people(school: params.school).filter { $0.active && $0.roles.contains(.teacher) }
-            let pairs = Dictionary(grouping: try store.pairs(school: params.school, person: nil), by: \.teacher)
-            let due = Dictionary(try store.dueItems(school: params.school, person: nil).map { ($0.pair.id, $0.item) }) {
-                a, _ in a
-            }
-            let names = try store.names(of: Set(teachers.map(\.id) + pairs.values.flatMap { $0.map(\.coach) }))
-            // One read of the school's drop-ins, not one per pair.
-            let dropIns = try store.dropIns(school: params.school)
-            // The school days are counted once for every teacher (two school years back; older visits are
-            // counted by the calendar itself, with the same answer).
-            let days = SchoolDayIndex(calendar: calendar, span: DateRange(from: day.adding(days: -800), to: day)!)
-            var items: [CoverageItem] = []
-            for teacher in teachers {
-                let theirs = pairs[teacher.id] ?? []
-                var last: LocalDate?
-                for pair in theirs {
-                    for dropIn in dropIns[pair.id] ?? [] where dropIn.status == .done {
-                        let on = calendar.localDate(of: dropIn.start)
-                        if on <= day, last.map({ on > $0 }) ?? true { last = on }
-                    }
-                }
-                // The active pair whose next item is soonest stands for the teacher (most have one).
-                let active = theirs.filter(\.active).sorted {
-                    (due[$0.id]?.dueAt ?? .distantFuture, $0.id) < (due[$1.id]?.dueAt ?? .distantFuture, $1.id)
-                }.first
-                let next = active.flatMap { pair in
-                    due[pair.id].map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) }
-                }
-                items.append(
-                    CoverageItem(
-                        teacher: teacher.id, teacherName: teacher.name, pair: active?.id, coach: active?.coach,
-                        coachName: active.map { names[$0.coach] ?? "#\($0.coach)" }, lastDropIn: last.map { "\($0)" },
-                        schoolDaysSince: last.map { days.schoolDays(after: $0, through: day) },
-                        next: next))
-            }
-            // Never seen first, then the longest unseen; ties by name, then id, so the order is stable.
-            items.sort { a, b in
-                let ka = a.schoolDaysSince.map { -$0 } ?? Int.min
-                let kb = b.schoolDaysSince.map { -$0 } ?? Int.min
-                return (ka, a.teacherName, a.teacher) < (kb, b.teacherName, b.teacher)
-            }
-            return CoverageList(school: params.school, asOf: "\(day)", items: items)
+            let (calendar, day) = try self.coverageScope(params, asOf, peer, instant, store)
+            return try self.coverage(params.school, calendar: calendar, day: day, instant: instant, store).list
         }
+    }
+
+    /// `coverage.list` encoded, through the leads' view cache (the caller is checked first, every time).
+    func coverageListEncoded(_ params: CoverageListMethod.Params, _ peer: Peer) async throws -> Data {
+        let asOf = try params.asOf.map { try date($0, field: "asOf") }
+        let instant = now()
+        let generation = leadsViewCache.generation
+        return try await store.read { store in
+            let (calendar, day) = try self.coverageScope(params, asOf, peer, instant, store)
+            let key = LeadsViewCache.Key(kind: .coverage, school: params.school, from: "", to: "", day: "\(day)")
+            if let data = self.leadsViewCache.lookup(key, now: instant) { return data }
+            let (list, validUntil) = try self.coverage(
+                params.school, calendar: calendar, day: day, instant: instant, store)
+            let data = list.encodedJSON()
+            self.leadsViewCache.store(key, data, generation: generation, validUntil: validUntil)
+            return data
+        }
+    }
+
+    /// Who may ask about the school's coverage (its lead and head, admins), its calendar and the day counted to.
+    private func coverageScope(
+        _ params: CoverageListMethod.Params, _ asOf: LocalDate?, _ peer: Peer, _ instant: Date,
+        _ store: any StoreReading
+    ) throws -> (SchoolCalendar, LocalDate) {
+        let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+        guard caller.oversees(school: params.school), try store.school(params.school) != nil else {
+            throw DomainError.notYours("school", params.school, field: "school")
+        }
+        let calendar = try self.calendar(params.school, store)
+        return (calendar, asOf ?? calendar.localDate(of: instant))
+    }
+
+    /// A school's coverage as of `day`, and until when it holds (the first of its next items to turn
+    /// overdue, at most `LeadsViewCache.maxAge` away).
+    private func coverage(
+        _ school: Int64, calendar: SchoolCalendar, day: LocalDate, instant: Date, _ store: any StoreReading
+    ) throws -> (list: CoverageList, validUntil: Date) {
+        let teachers = try store.people(school: school).filter { $0.active && $0.roles.contains(.teacher) }
+        let pairs = Dictionary(grouping: try store.pairs(school: school, person: nil), by: \.teacher)
+        let due = Dictionary(try store.dueItems(school: school, person: nil).map { ($0.pair.id, $0.item) }) {
+            a, _ in a
+        }
+        let names = try store.names(of: Set(teachers.map(\.id) + pairs.values.flatMap { $0.map(\.coach) }))
+        // One read of the school's drop-ins, not one per pair.
+        let dropIns = try store.dropIns(school: school)
+        // The school days are counted once for every teacher (two school years back; older visits are
+        // counted by the calendar itself, with the same answer).
+        let days = SchoolDayIndex(calendar: calendar, span: DateRange(from: day.adding(days: -800), to: day)!)
+        var items: [CoverageItem] = []
+        for teacher in teachers {
+            let theirs = pairs[teacher.id] ?? []
+            var last: LocalDate?
+            for pair in theirs {
+                for dropIn in dropIns[pair.id] ?? [] where dropIn.status == .done {
+                    let on = calendar.localDate(of: dropIn.start)
+                    if on <= day, last.map({ on > $0 }) ?? true { last = on }
+                }
+            }
+            // The active pair whose next item is soonest stands for the teacher (most have one).
+            let active = theirs.filter(\.active).sorted {
+                (due[$0.id]?.dueAt ?? .distantFuture, $0.id) < (due[$1.id]?.dueAt ?? .distantFuture, $1.id)
+            }.first
+            let next = active.flatMap { pair in
+                due[pair.id].map { DueItemInfo($0, pair: pair, names: names, calendar: calendar, now: instant) }
+            }
+            items.append(
+                CoverageItem(
+                    teacher: teacher.id, teacherName: teacher.name, pair: active?.id, coach: active?.coach,
+                    coachName: active.map { names[$0.coach] ?? "#\($0.coach)" }, lastDropIn: last.map { "\($0)" },
+                    schoolDaysSince: last.map { days.schoolDays(after: $0, through: day) },
+                    next: next))
+        }
+        // Never seen first, then the longest unseen; ties by name, then id, so the order is stable.
+        items.sort { a, b in
+            let ka = a.schoolDaysSince.map { -$0 } ?? Int.min
+            let kb = b.schoolDaysSince.map { -$0 } ?? Int.min
+            return (ka, a.teacherName, a.teacher) < (kb, b.teacherName, b.teacher)
+        }
+        var validUntil = instant.addingTimeInterval(LeadsViewCache.maxAge)
+        for item in items {
+            if let pair = item.next?.pair, let item = due[pair], item.overdueAt > instant {
+                validUntil = min(validUntil, item.overdueAt)
+            }
+        }
+        return (CoverageList(school: school, asOf: "\(day)", items: items), validUntil)
     }
 
     // MARK: reports.summary
@@ -204,38 +243,76 @@ extension CoachService {
     func reportsSummary(_ params: ReportsSummary.Params, _ peer: Peer) async throws -> ReportSummary {
         let range = try self.range(params.from, params.to, maxDays: Self.maxReportDays)
         let instant = now()
-        let policy = self.policy
         return try await store.read { store in
-            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
-            let (schoolID, pairs) = try self.reportScope(params, caller, store)
-            guard let school = try store.school(schoolID) else {
-                throw DomainError.notYours("school", schoolID, field: "school")
-            }
-            let calendar = try self.calendar(school.id, store)
-            let included = pairs.filter {
-                $0.school == school.id && ReportCalculator.overlaps($0, range, calendar: calendar)
-            }
-            let report = ReportCalculator.report(
-                try self.reportRecords(included, store), calendar: calendar, policy: policy, range: range,
-                today: calendar.localDate(of: instant))
-            let names = try store.names(of: Set(included.flatMap { [$0.teacher, $0.coach] }))
-            func name(_ id: Int64) -> String { names[id] ?? "#\(id)" }
-            let byCoach = report.byCoach.map { coach, figures in
-                ReportRow(figures, coach: coach, coachName: name(coach))
-            }
-            .sorted { ($0.coachName ?? "", $0.coach ?? 0) < ($1.coachName ?? "", $1.coach ?? 0) }
-            let byPair = included.compactMap { pair in
-                report.byPair[pair.id].map {
-                    ReportRow(
-                        $0, coach: pair.coach, coachName: name(pair.coach), pair: pair.id, teacher: pair.teacher,
-                        teacherName: name(pair.teacher))
-                }
-            }.sorted { ($0.teacherName ?? "", $0.pair ?? 0) < ($1.teacherName ?? "", $1.pair ?? 0) }
-            return ReportSummary(
-                school: school.id, schoolName: school.name, from: "\(range.from)", to: "\(range.to)",
-                countedThrough: "\(report.countedThrough)", totals: ReportRow(report.totals), byCoach: byCoach,
-                byPair: byPair)
+            let (school, pairs, calendar) = try self.reportScope(params, peer, store)
+            return try self.report(school, pairs, calendar: calendar, range: range, instant: instant, store)
         }
+    }
+
+    /// `reports.summary` encoded; a whole school's report through the leads' view cache (the caller
+    /// is checked first, every time; a coach's or a pair's report is always counted).
+    func reportsSummaryEncoded(_ params: ReportsSummary.Params, _ peer: Peer) async throws -> Data {
+        let range = try self.range(params.from, params.to, maxDays: Self.maxReportDays)
+        let instant = now()
+        let generation = leadsViewCache.generation
+        return try await store.read { store in
+            let (school, pairs, calendar) = try self.reportScope(params, peer, store)
+            guard params.coach == nil, params.pair == nil else {
+                return try self.report(school, pairs, calendar: calendar, range: range, instant: instant, store)
+                    .encodedJSON()
+            }
+            let key = LeadsViewCache.Key(
+                kind: .report, school: school.id, from: "\(range.from)", to: "\(range.to)",
+                day: "\(calendar.localDate(of: instant))")
+            if let data = self.leadsViewCache.lookup(key, now: instant) { return data }
+            let data = try self.report(school, pairs, calendar: calendar, range: range, instant: instant, store)
+                .encodedJSON()
+            self.leadsViewCache.store(
+                key, data, generation: generation, validUntil: instant.addingTimeInterval(LeadsViewCache.maxAge))
+            return data
+        }
+    }
+
+    /// The caller's report scope (`reportScope`), its school and the school's calendar.
+    private func reportScope(
+        _ params: ReportsSummary.Params, _ peer: Peer, _ store: any StoreReading
+    ) throws -> (School, [Pair], SchoolCalendar) {
+        let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: store)
+        let (schoolID, pairs) = try self.reportScope(params, caller, store)
+        guard let school = try store.school(schoolID) else {
+            throw DomainError.notYours("school", schoolID, field: "school")
+        }
+        return (school, pairs, try self.calendar(school.id, store))
+    }
+
+    /// The figures of `pairs` (of `school`) over `range`, counted through today.
+    private func report(
+        _ school: School, _ pairs: [Pair], calendar: SchoolCalendar, range: DateRange, instant: Date,
+        _ store: any StoreReading
+    ) throws -> ReportSummary {
+        let included = pairs.filter {
+            $0.school == school.id && ReportCalculator.overlaps($0, range, calendar: calendar)
+        }
+        let report = ReportCalculator.report(
+            try self.reportRecords(included, store), calendar: calendar, policy: self.policy, range: range,
+            today: calendar.localDate(of: instant))
+        let names = try store.names(of: Set(included.flatMap { [$0.teacher, $0.coach] }))
+        func name(_ id: Int64) -> String { names[id] ?? "#\(id)" }
+        let byCoach = report.byCoach.map { coach, figures in
+            ReportRow(figures, coach: coach, coachName: name(coach))
+        }
+        .sorted { ($0.coachName ?? "", $0.coach ?? 0) < ($1.coachName ?? "", $1.coach ?? 0) }
+        let byPair = included.compactMap { pair in
+            report.byPair[pair.id].map {
+                ReportRow(
+                    $0, coach: pair.coach, coachName: name(pair.coach), pair: pair.id, teacher: pair.teacher,
+                    teacherName: name(pair.teacher))
+            }
+        }.sorted { ($0.teacherName ?? "", $0.pair ?? 0) < ($1.teacherName ?? "", $1.pair ?? 0) }
+        return ReportSummary(
+            school: school.id, schoolName: school.name, from: "\(range.from)", to: "\(range.to)",
+            countedThrough: "\(report.countedThrough)", totals: ReportRow(report.totals), byCoach: byCoach,
+            byPair: byPair)
     }
 
     /// The school and pairs a report may cover for this caller: a pair (its two people, or whoever
@@ -312,8 +389,12 @@ enum LeadsViewFeature: ServiceFeature {
     static func register(_ service: CoachService, into table: inout MethodTable) {
         table.on(SchoolsStatus.self, access: .known) { params, peer in try await service.schoolsStatus(params, peer) }
         table.on(AgendaListMethod.self, access: .known) { params, peer in try await service.agendaList(params, peer) }
-        table.on(CoverageListMethod.self, access: .known) { params, peer in try await service.coverageList(params, peer)
+        // The two largest replies are written by hand (`ReplyWriter`), the same bytes as `JSONEncoder`'s.
+        table.onEncoded(CoverageListMethod.self, access: .known) { params, peer in
+            try await service.coverageListEncoded(params, peer)
         }
-        table.on(ReportsSummary.self, access: .known) { params, peer in try await service.reportsSummary(params, peer) }
+        table.onEncoded(ReportsSummary.self, access: .known) { params, peer in
+            try await service.reportsSummaryEncoded(params, peer)
+        }
     }
 }

@@ -20,6 +20,8 @@ final class CoachService: Sendable {
     let backups: BackupSnapshots
     /// Encoded due.list answers per caller, dropped on every committed change.
     let dueListCache: DueListCache
+    /// Whole-school `reports.summary` and `coverage.list` answers (issue 12, performance).
+    let leadsViewCache: LeadsViewCache
     /// Live events to subscribers (`events.subscribe`).
     let events: EventHub
 
@@ -38,6 +40,7 @@ final class CoachService: Sendable {
         self.backups = BackupSnapshots(
             stateDirectory: configuration.stateDirectory, store: store, logger: logger, now: now)
         self.dueListCache = DueListCache(enabled: configuration.cacheDueList)
+        self.leadsViewCache = LeadsViewCache(enabled: configuration.cacheLeadsView)
         self.events = EventHub(store: store, logger: logger, now: now)
     }
 
@@ -56,6 +59,7 @@ final class CoachService: Sendable {
             try await timer.load(policy: new.policy)
         }
         dueListCache.invalidate()
+        leadsViewCache.invalidate()
         return needsRestart
     }
 
@@ -83,6 +87,7 @@ final class CoachService: Sendable {
         }
         // Committed: no cached answer may predate it once the caller hears back.
         dueListCache.invalidate()
+        leadsViewCache.invalidate()
         await timer.apply(changes)
         events.poke()
         for event in changes.events

@@ -145,6 +145,11 @@ extension ConfigurationKeys {
             "cache.dueList", \.cacheDueList, default: true, reload: .restart,
             "keep each caller's encoded `due.list` answer until a change commits, an item turns overdue, or 1 s "
                 + "passes (Docs/Performance.md); `false` computes every answer"),
+        .bool(
+            "cache.leadsView", \.cacheLeadsView, default: true, reload: .restart,
+            "keep a whole school's encoded `reports.summary` and `coverage.list` answers until a change commits, "
+                + "the school's day changes, a coverage item turns overdue, or 60 s pass; the caller is checked "
+                + "every time (Docs/Performance.md); `false` computes every answer"),
         .int(
             "events.retentionDays", \.eventRetentionDays, default: 14, in: 1...3660, unit: "days", reload: .live,
             "days live events are kept for `events.subscribe` with `since` (`coachctl watch` reconnecting); older "

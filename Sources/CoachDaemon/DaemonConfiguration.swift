@@ -54,6 +54,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var logLevel: String = ConfigurationKeys.default(\.logLevel)
     /// Keep encoded `due.list` answers per caller until something changes (`cache.dueList`).
     public var cacheDueList: Bool = ConfigurationKeys.default(\.cacheDueList)
+    public var cacheLeadsView: Bool = ConfigurationKeys.default(\.cacheLeadsView)
     /// Days live events are kept for clients reconnecting with `since` (`events.retentionDays`).
     public var eventRetentionDays: Int = ConfigurationKeys.default(\.eventRetentionDays)
     /// Events a subscriber may hold unread before it is sent `events.overflow` and closed (`events.queueLimit`).

@@ -621,22 +621,30 @@ final class BenchRunner {
         return (figures, lines)
     }
 
+    /// The daemon's kept whole-school answers off: the rows judge answers computed every time.
+    private static let computeEveryAnswer = ["COACHD_CACHE_LEADS_VIEW": "false"]
+
     /// `reports.summary` over the last year for every school in turn (a report is one school's: its
     /// calendar), on the trust (20 schools, 2,000 pairs) and the national dataset (1,000 schools,
-    /// 100,000 pairs), one connection.
+    /// 100,000 pairs), one connection; each answer computed (`cache.leadsView=false`). The trust's
+    /// kept answers (the cache on, as served) are shown beside.
     private func b14() throws {
         var totals: [String: Double] = [:]
         var details: [String] = []
         for role in ["trust", "national"] {
-            let instance =
-                role == "trust" ? trust! : try startCoachd(name: "b14-\(role)", database: dataset(role), copy: false)
-            defer { if role != "trust" { instance.server.stop() } }
+            let instance = try startCoachd(
+                name: "b14-\(role)", database: dataset(role), environment: Self.computeEveryAnswer, copy: false)
+            defer { instance.server.stop() }
             let schools = profiles[role]!.schools
             let rounds = quick || role == "national" ? 1 : 3
             let run = try leadView(instance.socket, schools: schools, rounds: rounds, method: "reports.summary")
             totals[role] = run.figures["total_ms"] ?? -1
-            details.append("\(role) (\(schools) schools, \(rounds) round(s)): " + run.lines.joined(separator: "; "))
+            details.append(
+                "\(role) (\(schools) schools, \(rounds) round(s), computed): " + run.lines.joined(separator: "; "))
         }
+        let served = try leadView(
+            trust!.socket, schools: profiles["trust"]!.schools, rounds: quick ? 2 : 4, method: "reports.summary")
+        details.append("trust as served (answers kept after the first round): " + served.lines.joined(separator: "; "))
         let trustMs = totals["trust"]!
         let nationalMs = totals["national"]!
         report.add(
@@ -651,9 +659,10 @@ final class BenchRunner {
     }
 
     /// `coverage.list` for one school at national scale: schools 1–20 of the national dataset in turn,
-    /// per-call p50.
+    /// per-call p50, each answer computed (`cache.leadsView=false`).
     private func b15() throws {
-        let instance = try startCoachd(name: "b15", database: dataset("national"), copy: false)
+        let instance = try startCoachd(
+            name: "b15", database: dataset("national"), environment: Self.computeEveryAnswer, copy: false)
         defer { instance.server.stop() }
         let schools = min(20, profiles["national"]!.schools)
         let run = try leadView(instance.socket, schools: schools, rounds: quick ? 1 : 5, method: "coverage.list")
