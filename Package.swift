@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         // HTML for `coachctl report --html` (coachctl only): elements built, text escaped, no string concatenation.
         .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
+        // The PostgreSQL store (issue 15): only CoachStorePostgres links it, never coachctl.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // Pure model and scheduler: no I/O, no clock; time is passed in.
@@ -43,6 +45,19 @@ let package = Package(
         .target(
             name: "CoachStore",
             dependencies: ["CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL store (issue 15), behind the same protocol; a target of its own so that what
+        // does not use it (coachctl, the SQLite-only daemon build) does not build postgres-nio.
+        .target(
+            name: "CoachStorePostgres",
+            dependencies: [
+                "CoachDomain", "CoachStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // The build's version and git commit, stamped on every build (Plugins/VersionStamp).
@@ -134,7 +149,9 @@ let package = Package(
             name: "CoachDomainTests", dependencies: ["CoachDomain", "CoachSupport"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachStoreTests",
-            dependencies: ["CoachStore", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CoachStore", "CoachStorePostgres", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictTests
         ),
         .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"], swiftSettings: strictTests),

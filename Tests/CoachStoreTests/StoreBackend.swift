@@ -1,4 +1,5 @@
 import CoachStore
+import CoachStorePostgres
 import Testing
 
 /// The store conformance suite's backends. A test that takes a `StoreBackend` argument uses only
@@ -11,6 +12,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteFile
     /// In memory: one `DatabaseQueue` (reads and writes in turn), as the tools and fixtures run.
     case sqliteMemory
+    /// A database of its own on a real PostgreSQL server the tests start (`PostgresTestServer`).
+    case postgresql
 
     var testDescription: String { rawValue }
 
@@ -19,6 +22,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .sqliteFile: try SQLiteStore(path: directory.database)
         case .sqliteMemory: try SQLiteStore()
+        case .postgresql: try PostgresStore(configuration: try PostgresTestServer.shared.get().newDatabase())
         }
     }
 }

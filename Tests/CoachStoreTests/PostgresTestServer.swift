@@ -1,0 +1,152 @@
+import CoachStore
+import CoachStorePostgres
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real PostgreSQL server for the conformance suite (issue 15): Debian's `postgresql` package,
+/// `initdb` into a temporary directory, listening on a Unix socket in that directory only
+/// (`listen_addresses=''`), `fsync` on. One per test process, started by the first test that needs
+/// it and stopped by its PID when the process exits; each store gets a database of its own.
+///
+/// Tests run as root and initdb refuses root, so the server runs as the `postgres` system user the
+/// package creates (`setpriv`, which execs, so the PID started is the postmaster's). `make check`
+/// installs the package when it is missing (Makefile: `postgresql-deps`). When the server cannot be
+/// started the tests that need it fail, naming what is missing: nothing is skipped.
+final class PostgresTestServer: @unchecked Sendable {
+    let directory: String
+    let process: Process
+    let binaries: String
+    private let lock = NSLock()
+    private var databases = 0
+
+    /// The process's server, started once.
+    static let shared: Result<PostgresTestServer, any Error> = Result {
+        let server = try PostgresTestServer()
+        atexit { PostgresTestServer.stopShared() }
+        return server
+    }
+
+    static func stopShared() {
+        if case .success(let server) = shared { server.stop() }
+    }
+
+    /// The newest installed PostgreSQL's programs (`/usr/lib/postgresql/N/bin`).
+    static func findBinaries() throws -> String {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+        guard let newest = versions.max(), FileManager.default.fileExists(atPath: "\(root)/\(newest)/bin/initdb")
+        else {
+            throw ServerError(
+                "PostgreSQL is not installed (no \(root)/N/bin/initdb): apt-get install postgresql "
+                    + "(make check does this)")
+        }
+        return "\(root)/\(newest)/bin"
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    private init() throws {
+        binaries = try Self.findBinaries()
+        let template = NSTemporaryDirectory() + "coachd-pg-XXXXXX"
+        var buffer = Array(template.utf8CString)
+        guard let made = mkdtemp(&buffer) else { throw ServerError("mkdtemp failed for \(template)") }
+        directory = String(cString: made)
+        let asRoot = geteuid() == 0
+        if asRoot {
+            guard let account = getpwnam("postgres") else {
+                throw ServerError("there is no postgres user (the postgresql package creates it)")
+            }
+            guard chown(directory, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
+                throw ServerError("cannot hand \(directory) to the postgres user (errno \(errno))")
+            }
+        }
+        /// As the postgres user when we are root; as ourselves otherwise.
+        func command(_ program: String, _ arguments: [String]) -> (String, [String]) {
+            asRoot
+                ? (
+                    "/usr/bin/setpriv",
+                    ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", "\(binaries)/\(program)"]
+                        + arguments
+                )
+                : ("\(binaries)/\(program)", arguments)
+        }
+        let data = directory + "/data"
+        // initdb's own files need not be synced (a test cluster); the server below runs with fsync on.
+        let (initdb, initArguments) = command(
+            "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--locale=C", "--encoding=UTF8", "--no-sync"])
+        try Self.runToEnd(initdb, initArguments)
+        let (postgres, serverArguments) = command(
+            "postgres",
+            [
+                "-D", data, "-c", "listen_addresses=", "-c", "unix_socket_directories=\(directory)", "-c", "fsync=on",
+                "-c", "max_connections=200", "-c", "shared_buffers=16MB",
+            ])
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: postgres)
+        process.arguments = serverArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let log = directory + "/server.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        // Ready when pg_isready says so (a few seconds at most; 60 on a loaded machine).
+        let deadline = Date().addingTimeInterval(60)
+        while true {
+            if (try? Self.runToEnd("\(binaries)/pg_isready", ["-q", "-h", directory])) != nil { break }
+            guard process.isRunning, Date() < deadline else {
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                throw ServerError("the test PostgreSQL did not start: \(text.suffix(2000))")
+            }
+            usleep(50_000)
+        }
+    }
+
+    /// A new, empty database of its own for one store.
+    func newDatabase() throws -> PostgresStoreConfiguration {
+        lock.lock()
+        databases += 1
+        let name = "t\(databases)"
+        lock.unlock()
+        try Self.runToEnd(
+            "\(binaries)/psql",
+            ["-q", "-h", directory, "-U", "postgres", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
+        return PostgresStoreConfiguration(
+            endpoint: .unixSocket(directory: directory, port: 5432), user: "postgres", database: name)
+    }
+
+    /// Stops the server by its PID (SIGINT: PostgreSQL's fast shutdown) and removes its directory.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGINT)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    @discardableResult
+    static func runToEnd(_ program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw ServerError("\(program) \(arguments.joined(separator: " ")) failed: \(text)")
+        }
+        return text
+    }
+}
