@@ -241,6 +241,10 @@ final class Database: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// Closed and waited for: postgres-nio requires a connection to be closed before it goes. This
+    /// runs where the store drops its last reference (its own threads or a task), never on an event loop.
+    deinit { try? connection.close().wait() }
+
     func cachedStatement(sql: String) throws -> Statement {
         if let converted = statements[sql] { return Statement(db: self, postgresSQL: converted) }
         let converted = Self.convert(sql)
@@ -275,9 +279,47 @@ final class Database: @unchecked Sendable {
         return QueryOutcome(rows: rows, affected: affected)
     }
 
-    /// Runs SQL text with no arguments through the simple query protocol (several statements allowed).
+    /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).
     func simple(_ sql: String) throws {
-        _ = try connection.simpleQuery(sql).wait()
+        for statement in Self.statements(sql) {
+            _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait()
+        }
+    }
+
+    /// The statements of SQL text, split at the semicolons outside quotes and `$$` bodies.
+    static func statements(_ sql: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var quote: Character?
+        var dollar = false
+        var previous: Character = " "
+        for c in sql {
+            current.append(c)
+            if dollar {
+                if c == "$" && previous == "$" {
+                    dollar = false
+                    previous = " "
+                    continue
+                }
+            } else if let open = quote {
+                if c == open { quote = nil }
+            } else if c == "$" && previous == "$" {
+                dollar = true
+                previous = " "
+                continue
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == ";" {
+                current.removeLast()
+                let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !statement.isEmpty { out.append(statement) }
+                current = ""
+            }
+            previous = c
+        }
+        let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !last.isEmpty { out.append(last) }
+        return out
     }
 
     /// `?` and `?N` placeholders as `$n`, outside quoted text; an INSERT returns what it added,

@@ -209,7 +209,6 @@ final class ConnectionSlot: @unchecked Sendable {
         }
     }
 
-    deinit { _ = db?.connection.close() as EventLoopFuture<Void>? }
 }
 
 /// Up to `limit` reader connections, each lent to one body at a time.
@@ -279,5 +278,4 @@ final class ReaderPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    deinit { for db in idle { _ = db.connection.close() as EventLoopFuture<Void> } }
 }

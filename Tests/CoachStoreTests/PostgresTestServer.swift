@@ -52,7 +52,8 @@ final class PostgresTestServer: @unchecked Sendable {
     }
 
     private init() throws {
-        binaries = try Self.findBinaries()
+        let binaries = try Self.findBinaries()
+        self.binaries = binaries
         let template = NSTemporaryDirectory() + "coachd-pg-XXXXXX"
         var buffer = Array(template.utf8CString)
         guard let made = mkdtemp(&buffer) else { throw ServerError("mkdtemp failed for \(template)") }
@@ -91,9 +92,8 @@ final class PostgresTestServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: postgres)
         process.arguments = serverArguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         let log = directory + "/server.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
         // Ready when pg_isready says so (a few seconds at most; 60 on a loaded machine).
