@@ -96,6 +96,18 @@ final class PostgresTestServer: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
+        // Should the test process die without running its atexit handler (a crash, a signal), a
+        // watchdog stops the server by its PID and removes its directory once the process is gone.
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = [
+            "-c",
+            "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -INT \(process.processIdentifier) 2>/dev/null; "
+                + "sleep 5; kill -KILL \(process.processIdentifier) 2>/dev/null; rm -rf '\(directory)'",
+        ]
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try watchdog.run()
         // Ready when pg_isready says so (a few seconds at most; 60 on a loaded machine).
         let deadline = Date().addingTimeInterval(60)
         while true {
@@ -106,6 +118,16 @@ final class PostgresTestServer: @unchecked Sendable {
             }
             usleep(50_000)
         }
+    }
+
+    /// Runs SQL in database `database` as the server's superuser (for tests below the store).
+    func psql(_ database: String, _ sql: String) throws -> String {
+        try Self.runToEnd(
+            "\(binaries)/psql",
+            [
+                "-q", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-U", "postgres", "-d", database,
+                "-c", sql,
+            ])
     }
 
     /// A new, empty database of its own for one store.
