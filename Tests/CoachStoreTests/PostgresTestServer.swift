@@ -17,7 +17,7 @@ import Foundation
 /// started the tests that need it fail, naming what is missing: nothing is skipped.
 final class PostgresTestServer: @unchecked Sendable {
     let directory: String
-    let process: Process
+    private(set) var process: Process
     let binaries: String
     private let lock = NSLock()
     private var databases = 0
@@ -51,7 +51,8 @@ final class PostgresTestServer: @unchecked Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    private init() throws {
+    /// A server of its own (a crash test kills and restarts it); other tests share `shared`.
+    init() throws {
         let binaries = try Self.findBinaries()
         self.binaries = binaries
         let template = NSTemporaryDirectory() + "coachd-pg-XXXXXX"
@@ -88,36 +89,75 @@ final class PostgresTestServer: @unchecked Sendable {
                 "-D", data, "-c", "listen_addresses=", "-c", "unix_socket_directories=\(directory)", "-c", "fsync=on",
                 "-c", "max_connections=200", "-c", "shared_buffers=16MB",
             ])
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: postgres)
-        process.arguments = serverArguments
-        process.standardOutput = FileHandle.nullDevice
-        let log = directory + "/server.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
+        let server = (postgres, serverArguments)
+        serverCommand = server
+        process = try Self.startServer(server, directory: directory, binaries: binaries)
         // Should the test process die without running its atexit handler (a crash, a signal), a
-        // watchdog stops the server by its PID and removes its directory once the process is gone.
+        // watchdog stops the server by the PID in its postmaster.pid and removes its directory once
+        // the test process is gone.
         let watchdog = Process()
         watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
         watchdog.arguments = [
             "-c",
-            "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -INT \(process.processIdentifier) 2>/dev/null; "
-                + "sleep 5; kill -KILL \(process.processIdentifier) 2>/dev/null; rm -rf '\(directory)'",
+            "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
+                + "pid=$(head -n 1 '\(data)/postmaster.pid' 2>/dev/null); "
+                + "if [ -n \"$pid\" ]; then kill -INT \"$pid\"; sleep 5; kill -KILL \"$pid\"; fi 2>/dev/null; "
+                + "rm -rf '\(directory)'",
         ]
         watchdog.standardOutput = FileHandle.nullDevice
         watchdog.standardError = FileHandle.nullDevice
         try watchdog.run()
-        // Ready when pg_isready says so (a few seconds at most; 60 on a loaded machine).
+    }
+
+    private let serverCommand: (String, [String])
+
+    /// Starts the postmaster and waits until it accepts connections (a few seconds at most; 60 on a
+    /// loaded machine, or while the backends of a killed one are still going).
+    private static func startServer(_ command: (String, [String]), directory: String, binaries: String) throws
+        -> Process
+    {
+        let log = directory + "/server.log"
         let deadline = Date().addingTimeInterval(60)
         while true {
-            if (try? Self.runToEnd("\(binaries)/pg_isready", ["-q", "-h", directory])) != nil { break }
-            guard process.isRunning, Date() < deadline else {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: command.0)
+            process.arguments = command.1
+            process.standardOutput = FileHandle.nullDevice
+            if !FileManager.default.fileExists(atPath: log) {
+                _ = FileManager.default.createFile(atPath: log, contents: nil)
+            }
+            let handle = FileHandle(forWritingAtPath: log)
+            _ = try? handle?.seekToEnd()
+            process.standardError = handle
+            try process.run()
+            while process.isRunning {
+                if (try? runToEnd("\(binaries)/pg_isready", ["-q", "-h", directory])) != nil { return process }
+                guard Date() < deadline else { break }
+                usleep(50_000)
+            }
+            guard Date() < deadline else {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 throw ServerError("the test PostgreSQL did not start: \(text.suffix(2000))")
             }
-            usleep(50_000)
+            // Exited at once (a killed server's backends still hold its shared memory): try again.
+            usleep(200_000)
         }
+    }
+
+    /// Kills the postmaster with SIGKILL, as a crash or the OOM killer would (crash tests).
+    func killServer() {
+        lock.lock()
+        defer { lock.unlock() }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Starts the server again on the same data (it recovers from its WAL).
+    func restart() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        process = try Self.startServer(serverCommand, directory: directory, binaries: binaries)
     }
 
     /// Runs SQL in database `database` as the server's superuser (for tests below the store).
@@ -142,6 +182,8 @@ final class PostgresTestServer: @unchecked Sendable {
         return PostgresStoreConfiguration(
             endpoint: .unixSocket(directory: directory, port: 5432), user: "postgres", database: name)
     }
+
+    deinit { stop() }
 
     /// Stops the server by its PID (SIGINT: PostgreSQL's fast shutdown) and removes its directory.
     func stop() {
