@@ -1,3 +1,4 @@
+import CoachStore
 import Foundation
 import Logging
 import NIOCore
@@ -264,7 +265,7 @@ final class Database: @unchecked Sendable {
     /// Runs one statement with arguments, waiting for its whole result.
     func run(_ sql: String, _ arguments: StatementArguments) throws -> QueryOutcome {
         let query = PostgresQuery(unsafeSQL: sql, binds: arguments.bindings)
-        let result = try connection.query(query, logger: logger).wait()
+        let result = try wait(for: connection.query(query, logger: logger))
         let rows = result.rows.map(Self.row)
         let affected = result.metadata.rows ?? rows.count
         if sql.hasPrefix("INSERT") {
@@ -282,7 +283,7 @@ final class Database: @unchecked Sendable {
     /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).
     func simple(_ sql: String) throws {
         for statement in Self.statements(sql) {
-            _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait()
+            _ = try wait(for: connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
         }
     }
 
@@ -320,6 +321,35 @@ final class Database: @unchecked Sendable {
         let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
         if !last.isEmpty { out.append(last) }
         return out
+    }
+
+    /// Waits for a query's answer. postgres-nio leaves the answer of a query written to a connection
+    /// that has just closed (the server killed between two statements) pending for ever, so the
+    /// wait also watches the connection: closed and still no answer a second later is an answer,
+    /// `StoreError(.unavailable)`, and the store opens a new connection for the next body. A query
+    /// that is merely slow (a lock wait, a long report) is waited for as long as it takes.
+    func wait<T: Sendable>(for future: EventLoopFuture<T>) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome<T>()
+        future.whenComplete { result in
+            outcome.set(result)
+            done.signal()
+        }
+        var closedSince: Date?
+        while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            guard connection.isClosed else { continue }
+            if let since = closedSince {
+                if Date().timeIntervalSince(since) > 1 {
+                    throw StoreError(.unavailable, "the connection to PostgreSQL was lost; try again")
+                }
+            } else {
+                closedSince = Date()
+            }
+        }
+        guard let result = outcome.get() else {
+            throw StoreError(.unavailable, "the connection to PostgreSQL was lost; try again")
+        }
+        return try result.get()
     }
 
     /// `?` and `?N` placeholders as `$n`, outside quoted text; an INSERT returns what it added,
@@ -383,5 +413,23 @@ final class Database: @unchecked Sendable {
         default:
             return (try? cell.decode(String.self)).map(DatabaseValue.text) ?? .null
         }
+    }
+}
+
+/// A future's result, handed from the event loop to the waiting store thread.
+private final class Outcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+
+    func set(_ value: Result<T, any Error>) {
+        lock.lock()
+        result = value
+        lock.unlock()
+    }
+
+    func get() -> Result<T, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return result
     }
 }

@@ -30,9 +30,14 @@ struct PostgresCrashTests {
             }
         }
         func waitFor(_ count: Int) async throws {
-            let deadline = Date().addingTimeInterval(60)
+            let deadline = Date().addingTimeInterval(90)
             while state.withLock({ $0.acknowledged.count }) < count {
-                guard Date() < deadline else { throw PostgresTestServer.ServerError("writes stalled at \(count)") }
+                guard Date() < deadline else {
+                    let (acknowledged, failures) = state.withLock { ($0.acknowledged.count, $0.failures) }
+                    throw PostgresTestServer.ServerError(
+                        "writes stalled at \(acknowledged) of \(count), after \(failures.count) failures, the last: "
+                            + "\(failures.last ?? "none")")
+                }
                 try await Task.sleep(for: .milliseconds(10))
             }
         }

@@ -145,12 +145,33 @@ final class PostgresTestServer: @unchecked Sendable {
         }
     }
 
-    /// Kills the postmaster with SIGKILL, as a crash or the OOM killer would (crash tests).
+    /// Kills the whole server with SIGKILL, the postmaster and every process it started, as a crash
+    /// of the machine or systemd's SIGKILL of the unit's cgroup would (crash tests). Killing only the
+    /// postmaster would leave its children to exit one by one, and one may leave a shared-memory lock
+    /// held that an orphaned backend then waits on forever: not a failure coachd could meet.
     func killServer() {
         lock.lock()
         defer { lock.unlock() }
-        kill(process.processIdentifier, SIGKILL)
+        let postmaster = process.processIdentifier
+        let children = Self.children(of: postmaster)
+        kill(postmaster, SIGKILL)
+        for child in children { kill(child, SIGKILL) }
         process.waitUntilExit()
+        // The killed children are reaped by init; wait until they are gone, so the next start is clean.
+        let deadline = Date().addingTimeInterval(10)
+        while children.contains(where: { kill($0, 0) == 0 }) && Date() < deadline { usleep(20_000) }
+    }
+
+    /// The processes whose parent is `pid` (from /proc/N/stat: the field after the state is the parent).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
     }
 
     /// Starts the server again on the same data (it recovers from its WAL).
