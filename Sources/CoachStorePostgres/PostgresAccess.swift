@@ -5,11 +5,25 @@ import Foundation
 /// Reads and writes over one PostgreSQL connection, inside the transaction `PostgresStore` opened.
 /// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
 /// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
-/// The calendar is read every time (no cache yet: the `calendar_stamp` triggers are there for one).
 struct PostgresAccess: StoreWriting {
     let db: Database
+    let calendars: CalendarCache
 
     // MARK: Reading
+
+    /// From the cache when the school's `calendar_stamp` is the one it was read under, as in the
+    /// SQLite store. The stamp is in the database and read in this transaction, so a change made
+    /// through another coachd instance on the same database is never served stale either.
+    func calendar(school id: Int64) throws -> SchoolCalendar? {
+        guard
+            let stamp = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), arguments: [id])
+        else { return nil }
+        if let cached = calendars.calendar(school: id, stamp: stamp) { return cached }
+        let calendar = try readCalendar(school: id)
+        if let calendar { calendars.store(calendar, school: id, stamp: stamp) }
+        return calendar
+    }
 
     func school(_ id: Int64) throws -> School? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM school WHERE id = ?"), arguments: [id]).map(Self.school)

@@ -20,6 +20,8 @@ public final class PostgresStore: CoachStore, @unchecked Sendable {
     private let logger: Logger
     private let writer: ConnectionSlot
     private let readers: ReaderPool
+    /// School calendars, read once per change of the school's `calendar_stamp`.
+    private let calendars = CalendarCache()
 
     /// The advisory lock key migrations are applied under (one instance applies them, the others wait).
     static let migrationLockKey: Int64 = 0x636F_6163_6864_0001
@@ -41,19 +43,19 @@ public final class PostgresStore: CoachStore, @unchecked Sendable {
     public static var migrationNames: [String] { PostgresSchema.names }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
-        try await StoreThreads.shared.run { [readers] in
+        try await StoreThreads.shared.run { [readers, calendars] in
             try readers.with { db in
                 try Self.transaction(db, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-                    try body(PostgresAccess(db: db))
+                    try body(PostgresAccess(db: db, calendars: calendars))
                 }
             }
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
-        try await StoreThreads.shared.run { [writer] in
+        try await StoreThreads.shared.run { [writer, calendars] in
             try writer.with { db in
-                try Self.transaction(db, begin: "BEGIN") { try body(PostgresAccess(db: db)) }
+                try Self.transaction(db, begin: "BEGIN") { try body(PostgresAccess(db: db, calendars: calendars)) }
             }
         }
     }
