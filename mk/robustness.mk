@@ -35,16 +35,21 @@ fuzz-replay: build ## Replay the seed corpus and every past finding through the 
 fuzz-seeds: build ## Regenerate Fuzz/corpus and Fuzz/coachd.dict from the wire contract (after adding a method)
 	$(BIN)/coachd-fuzz --write-seeds Fuzz/corpus Fuzz/coachd.dict
 
-# The thread sanitizer: every test, in its own scratch path. The daemons and CLIs the end-to-end
+# The thread sanitizer: the tests, in their own scratch path. The daemons and CLIs the end-to-end
 # tests start are built with it too; every process writes its reports under the reports directory,
 # and any report fails the step. One test at a time: under the sanitizer everything runs several
 # times slower, and on two cores the socket tests' read timeouts would fire under parallel load.
+# Three suites are left out by default (TSAN_SKIP; `make tsan TSAN_SKIP=` runs them too): they send
+# one request at a time through a single service or daemon, so they hold no concurrency the other
+# suites do not, and under the sanitizer they took 455 of the step's 844 s (Decisions, issue 9).
 TSAN_DIR := .build-tsan
-tsan: deps ## Run every test under the thread sanitizer (scratch path .build-tsan); any report fails
+TSAN_SKIP ?= AccessEndToEndTests|ExtremeParamsPropertyTests|ServiceFuzzReplayTests
+tsan: deps ## Run the tests under the thread sanitizer (scratch path .build-tsan; TSAN_SKIP= for all); any report fails
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests --sanitize=thread --scratch-path $(TSAN_DIR)
 	@rm -rf $(TSAN_DIR)/reports && mkdir -p $(TSAN_DIR)/reports
 	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 suppressions=$(abspath Tools/tsan.supp) log_path=$(abspath $(TSAN_DIR))/reports/tsan" \
-		$(SWIFT) test $(SWIFT_FLAGS) --skip-build --sanitize=thread --scratch-path $(TSAN_DIR) --no-parallel
+		$(SWIFT) test $(SWIFT_FLAGS) --skip-build --sanitize=thread --scratch-path $(TSAN_DIR) --no-parallel \
+		$(if $(TSAN_SKIP),--skip '$(TSAN_SKIP)')
 	@if ls $(TSAN_DIR)/reports/tsan* >/dev/null 2>&1; then \
 		echo "tsan: $$(ls $(TSAN_DIR)/reports | wc -l) process(es) reported races:"; \
 		grep -h -A12 'WARNING: ThreadSanitizer' $(TSAN_DIR)/reports/tsan* | head -80; exit 1; \

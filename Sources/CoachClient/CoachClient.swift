@@ -53,16 +53,38 @@ public final class CoachClient {
         try exchange(M.name, params, M.Result.self)
     }
 
+    /// Calls `method` like `call(_:_:)`, but first offers each reply line to `fastResult`, a
+    /// hand-written reader for this one method's reply (`DueListReply.decode`): when it returns a
+    /// result, that is the answer; when it returns nil (anything it does not read exactly as
+    /// `JSONDecoder` would: an error, a notification, an escape, a duplicate member), the line goes
+    /// through `JSONDecoder` as in `call(_:_:)`. Start-up of `coachctl due` (Docs/Performance.md, B7).
+    /// `fastRequest`, when it returns a line, is sent instead of `JSONEncoder`'s (it must be the
+    /// same bytes: `DueListReply.request`).
+    public func call<M: RPCMethod>(
+        _ method: M.Type, _ params: M.Params, fastRequest: (_ id: Int64) -> Data? = { _ in nil },
+        fastResult: (_ line: Data, _ id: Int64) -> M.Result?
+    ) throws(ClientError) -> M.Result {
+        try exchange(M.name, params, M.Result.self, fastRequest: fastRequest, fastResult: fastResult)
+    }
+
     /// Calls a method by name with named params and returns its result as plain JSON: for tools
     /// and scripts that speak methods this client has no type for (`coachctl call`).
     public func call(_ method: String, params: [String: JSONValue]) throws(ClientError) -> JSONValue {
         try exchange(method, JSONValue.object(params), JSONValue.self)
     }
 
-    private func exchange<P: Encodable, R: Decodable>(_ name: String, _ params: P, _: R.Type) throws(ClientError) -> R {
+    private func exchange<P: Encodable, R: Decodable>(
+        _ name: String, _ params: P, _: R.Type, fastRequest: (Int64) -> Data? = { _ in nil },
+        fastResult: (Data, Int64) -> R? = { _, _ in nil }
+    ) throws(ClientError) -> R {
         let id = nextID
         nextID += 1
-        let request = try encode(RequestEnvelope(method: name, params: params, id: id))
+        let request: Data
+        if let line = fastRequest(id) {
+            request = line
+        } else {
+            request = try encode(RequestEnvelope(method: name, params: params, id: id))
+        }
         let deadline = clock.now.advanced(by: timeout)
         // A daemon that refuses a connection (full, say) answers and closes before reading: the
         // write may then fail with a broken pipe, but its answer is already here to be read.
@@ -79,6 +101,7 @@ public final class CoachClient {
             } catch {
                 throw sendFailure ?? error
             }
+            if let result = fastResult(line, id) { return result }
             let reply: ReplyEnvelope<R>
             do {
                 reply = try JSONDecoder().decode(ReplyEnvelope<R>.self, from: line)

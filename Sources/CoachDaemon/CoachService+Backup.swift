@@ -24,3 +24,13 @@ extension CoachService {
         guard caller.isAdmin else { throw DomainError.denied("\(what) (admins only)") }
     }
 }
+
+/// Online backups.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum BackupFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(BackupCreate.self, access: .admin) { _, peer in try await service.backupCreate(peer) }
+        table.on(BackupRead.self, access: .admin) { params, peer in try await service.backupRead(params, peer) }
+        table.on(BackupFinish.self, access: .admin) { params, peer in try await service.backupFinish(params, peer) }
+    }
+}

@@ -104,3 +104,17 @@ extension CoachService {
         }
     }
 }
+
+/// Schools and their calendars.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum CalendarFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(SchoolsAdd.self, access: .admin) { params, peer in try await service.schoolsAdd(params, peer) }
+        table.on(SchoolsList.self, access: .known) { _, peer in try await service.schoolsList(peer) }
+        table.on(CalendarAddClosure.self, access: .managers) { params, peer in
+            try await service.addClosure(params, peer)
+        }
+        table.on(CalendarAddTerm.self, access: .managers) { params, peer in try await service.addTerm(params, peer) }
+        table.on(CalendarSchoolDays.self, access: .known) { params, peer in try await service.schoolDays(params, peer) }
+    }
+}

@@ -207,3 +207,16 @@ extension CoachService {
         }
     }
 }
+
+/// Calendars in (a school's lead or an admin) and out (oneself, or checked inside) (issue 13).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum CalendarIOFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(CalendarImportMethod.self, access: .managers) { params, peer in
+            try await service.calendarImport(params, peer)
+        }
+        table.on(CalendarExportMethod.self, access: .known) { params, peer in
+            try await service.calendarExport(params, peer)
+        }
+    }
+}

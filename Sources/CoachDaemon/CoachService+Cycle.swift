@@ -221,6 +221,13 @@ extension CoachService {
                 out.append((due.dueAt, info))
                 if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
             }
+            // Supervision meetings due (level 13), for the group's members, trust leads and admins.
+            for (due, info) in try self.supervisionDueItems(
+                caller, school: params.school, from: from, to: to, store, instant)
+            where params.overdueOnly != true || due.isOverdue(at: instant) {
+                out.append((due.dueAt, info))
+                if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
+            }
             let list = DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
             return (list, validUntil)
         }
@@ -264,5 +271,32 @@ extension CoachService {
     /// `12 pairs · 3 due today · 1 overdue`, as systemd's STATUS= shows it.
     static func statusLine(_ counts: (pairs: Int, dueToday: Int, overdue: Int)) -> String {
         "\(counts.pairs) pair\(counts.pairs == 1 ? "" : "s") · \(counts.dueToday) due today · \(counts.overdue) overdue"
+    }
+}
+
+/// The coaching cycle and what falls due.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum CycleFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(CyclesStart.self, access: .members) { params, peer in try await service.cyclesStart(params, peer) }
+        table.on(DropInsSchedule.self, access: .members) { params, peer in
+            try await service.dropInsSchedule(params, peer)
+        }
+        table.on(DropInsComplete.self, access: .coaches) { params, peer in
+            try await service.dropInsComplete(params, peer)
+        }
+        table.on(FollowUpsComplete.self, access: .members) { params, peer in
+            try await service.followUpsComplete(params, peer)
+        }
+        table.on(AdaptationsSet.self, access: .members) { params, peer in try await service.adaptationsSet(params, peer)
+        }
+        table.on(AdaptationsClose.self, access: .members) { params, peer in
+            try await service.adaptationsClose(params, peer)
+        }
+        table.onEncoded(
+            DueListMethod.self, access: .known, immediately: { raw, peer in service.dueListCached(raw, peer) }
+        ) { params, peer in
+            try await service.dueListEncoded(params, peer)
+        }
     }
 }

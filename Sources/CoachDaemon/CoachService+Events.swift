@@ -35,7 +35,8 @@ extension CoachService {
         }
         let audience = EventAudience(
             isAdmin: caller.isAdmin, person: caller.person?.id, school: caller.person?.school,
-            leads: caller.person?.roles.contains(.lead) ?? false, only: params.school)
+            leads: caller.person?.roles.contains(.lead) ?? false, only: params.school,
+            overseesPeers: caller.person?.roles.contains(.trustlead) ?? false)
         outlet.enablePush(
             queueLimit: configuration.eventQueueLimit,
             overflow: EventHub.overflowLine(limit: configuration.eventQueueLimit))
@@ -48,5 +49,15 @@ extension CoachService {
                 hint: "open another connection for another subscription")
         }
         return EventsSubscribed(seq: bounds.newest)
+    }
+}
+
+/// The live event stream.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum EventsFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(EventsSubscribe.self, access: .known) { params, peer in
+            try await service.eventsSubscribe(params, peer, outlet: Connection.outlet)
+        }
     }
 }

@@ -305,3 +305,15 @@ extension ReportRow {
             medianSchoolDaysBetweenDropins: figures.medianSchoolDaysBetweenDropins)
     }
 }
+
+/// The leads' view (issue 12): who may ask is checked inside each (a school, a coach, a pair).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum LeadsViewFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(SchoolsStatus.self, access: .known) { params, peer in try await service.schoolsStatus(params, peer) }
+        table.on(AgendaListMethod.self, access: .known) { params, peer in try await service.agendaList(params, peer) }
+        table.on(CoverageListMethod.self, access: .known) { params, peer in try await service.coverageList(params, peer)
+        }
+        table.on(ReportsSummary.self, access: .known) { params, peer in try await service.reportsSummary(params, peer) }
+    }
+}

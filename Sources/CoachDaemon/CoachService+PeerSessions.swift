@@ -36,7 +36,13 @@ extension CoachService {
             let session = PeerSession(
                 id: 0, peer: pair.id, start: start, minutes: minutes, mode: mode, firstCoach: params.firstCoach)
             let id = try tx.insert(session)
-            try self.history(tx, &changes, caller, .sessionScheduled, school: nil, pair: nil, subject: id)
+            try self.peerHistory(
+                tx, &changes, caller, .sessionScheduled, subject: id, fields: ["coachd.peer_pair": "\(pair.id)"])
+            var booked = session
+            booked.id = id
+            try self.recordSessionEvent(.sessionBooked, booked, pair, at: self.now(), tx)
+            // A session may be booked in the past and logged: the timer looks again either way.
+            changes.sessions = true
             return ScheduledSession(
                 id: id, start: calendar.format(start), end: calendar.format(session.end),
                 halves: try self.halves(session, pair, calendar, tx))
@@ -71,12 +77,41 @@ extension CoachService {
                     hint: "log it once it has started")
             }
             try tx.completePeerSession(session.id, at: instant, notes: notes)
-            try self.history(tx, &changes, caller, .sessionCompleted, school: nil, pair: nil, subject: session.id)
+            try self.peerHistory(
+                tx, &changes, caller, .sessionCompleted, subject: session.id,
+                fields: ["coachd.peer_pair": "\(pair.id)"])
+            try self.recordSessionEvent(.sessionDone, session, pair, at: instant, tx)
             changes.sessions = true
             var done = session
             done.completedAt = instant
             done.notes = notes
             return try self.sessionInfo(done, pair, confidential: caller.isMember(of: pair), tx)
+        }
+    }
+
+    /// `sessions.cancel` (API level 13): either head of the pair, or an admin. The reason is kept
+    /// for the two heads; the journal and the live event carry ids only.
+    func sessionsCancel(_ params: SessionsCancel.Params, _ peer: Peer) async throws -> SessionInfo {
+        let reason = try TextRules.line(params.reason, field: "reason", maxCharacters: PeerRules.maxReasonCharacters)
+        return try await change { tx, changes in
+            let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
+            let (session, pair) = try self.visibleSession(params.session, to: caller, tx)
+            // A trust lead sees the session but does not run it: same refusal as for a stranger.
+            guard caller.isAdmin || (caller.isMember(of: pair) && caller.isActive) else {
+                throw Self.hidden("session", session.id, field: "session")
+            }
+            try PeerRules.checkCanCancel(session)
+            let instant = self.now()
+            try tx.cancelPeerSession(session.id, at: instant, reason: reason)
+            try self.peerHistory(
+                tx, &changes, caller, .sessionCancelled, subject: session.id,
+                fields: ["coachd.peer_pair": "\(pair.id)"])
+            try self.recordSessionEvent(.sessionCancelled, session, pair, at: instant, tx)
+            changes.sessions = true
+            var cancelled = session
+            cancelled.cancelledAt = instant
+            cancelled.cancelReason = reason
+            return try self.sessionInfo(cancelled, pair, confidential: caller.isMember(of: pair), tx)
         }
     }
 
@@ -90,6 +125,18 @@ extension CoachService {
                     try self.sessionInfo($0, pair, confidential: confidential, store)
                 })
         }
+    }
+
+    /// Records a peer session's live event in the transaction (API level 13): ids and the heads,
+    /// for the two heads, trust leads and admins; never its notes or a reason.
+    func recordSessionEvent(
+        _ kind: LiveEvent.Kind, _ session: PeerSession, _ pair: PeerPair, at instant: Date, _ tx: any StoreWriting
+    ) throws {
+        guard let head = try tx.person(pair.a) else { return }
+        try tx.record(
+            LiveEvent(
+                at: instant, kind: kind, school: head.school, teacher: pair.a, coach: pair.b, peer: pair.id,
+                session: session.id))
     }
 
     /// A session of a peer pair the caller may see, with its pair.
@@ -122,7 +169,9 @@ extension CoachService {
             id: session.id, peer: pair.id, start: calendar.format(session.start), end: calendar.format(session.end),
             minutes: session.minutes, mode: session.mode.rawValue, firstCoach: session.firstCoach,
             halves: try halves(session, pair, calendar, store), status: status,
-            completedAt: session.completedAt.map(calendar.format), notes: confidential ? session.notes : nil)
+            completedAt: session.completedAt.map(calendar.format), notes: confidential ? session.notes : nil,
+            cancelledAt: session.cancelledAt.map(calendar.format),
+            cancelReason: confidential ? session.cancelReason : nil)
     }
 
     /// The peer sessions due that `caller` may see (`due.list`): not done, and due by now, or with
@@ -155,5 +204,21 @@ extension CoachService {
                 ))
         }
         return out
+    }
+}
+
+/// The peer programme's sessions (issue 14).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeerSessionsFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(SessionsSchedule.self, access: .heads) { params, peer in
+            try await service.sessionsSchedule(params, peer)
+        }
+        table.on(SessionsComplete.self, access: .heads) { params, peer in
+            try await service.sessionsComplete(params, peer)
+        }
+        table.on(SessionsList.self, access: .known) { params, peer in try await service.sessionsList(params, peer) }
+        // API level 13: either head of the pair or an admin (checked inside).
+        table.on(SessionsCancel.self, access: .heads) { params, peer in try await service.sessionsCancel(params, peer) }
     }
 }

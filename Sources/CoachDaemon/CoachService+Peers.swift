@@ -94,7 +94,7 @@ extension CoachService {
         return PeerCandidate(person: person, region: try store.school(person.school)?.region)
     }
 
-    func peersCreate(_ params: PeersCreate.Params, _ peer: Peer) async throws -> CreatedID {
+    func peersCreate(_ params: PeersCreate.Params, _ peer: Peer) async throws -> CreatedPeerPair {
         try await change { tx, changes in
             let caller = try self.knownCaller(peer.uid, gid: peer.gid, in: tx)
             guard caller.overseesPeerProgramme, caller.isAdmin || caller.isActive else {
@@ -110,7 +110,7 @@ extension CoachService {
             let id = try tx.insert(PeerPair(id: 0, a: a.person.id, b: b.person.id, createdAt: self.now()))
             try self.history(tx, &changes, caller, .peerCreated, school: nil, pair: nil, subject: id)
             changes.sessions = true
-            return CreatedID(id: id)
+            return CreatedPeerPair(id: id, aName: a.person.name, bName: b.person.name)
         }
     }
 
@@ -224,4 +224,29 @@ extension Caller {
 
     /// Admins, trust leads and the pair's two heads see a peer pair (only the heads its notes).
     func canSee(_ pair: PeerPair) -> Bool { overseesPeerProgramme || isMember(of: pair) }
+
+    /// Admins, trust leads and the group's members see a supervision group (never its themes
+    /// unless shared).
+    func canSee(_ group: SupervisionGroup) -> Bool {
+        overseesPeerProgramme || person.map { group.members.contains($0.id) } == true
+    }
+}
+
+/// The heads' peer programme (issue 14): the trust's shape (admins), pairs (trust leads).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeersFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(RegionsAdd.self, access: .admin) { params, peer in try await service.regionsAdd(params, peer) }
+        table.on(RegionsList.self, access: .known) { _, peer in try await service.regionsList(peer) }
+        table.on(SchoolsSetRegion.self, access: .admin) { params, peer in
+            try await service.schoolsSetRegion(params, peer)
+        }
+        table.on(PeopleAccredit.self, access: .admin) { params, peer in try await service.peopleAccredit(params, peer) }
+        table.on(PeriodsAdd.self, access: .admin) { params, peer in try await service.periodsAdd(params, peer) }
+        table.on(PeriodsList.self, access: .known) { _, peer in try await service.periodsList(peer) }
+        table.on(PeersCreate.self, access: .trustLeads) { params, peer in try await service.peersCreate(params, peer) }
+        table.on(PeersList.self, access: .known) { params, peer in try await service.peersList(params, peer) }
+        table.on(PeersSuggest.self, access: .trustLeads) { params, peer in try await service.peersSuggest(params, peer)
+        }
+    }
 }

@@ -175,3 +175,16 @@ extension CoachService {
         return names
     }
 }
+
+/// People and pairs.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeopleFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(PeopleMe.self, access: .anyone) { _, peer in try await service.peopleMe(peer) }
+        table.on(PeopleAdd.self, access: .managers) { params, peer in try await service.peopleAdd(params, peer) }
+        table.on(PeopleList.self, access: .managers) { params, peer in try await service.peopleList(params, peer) }
+        table.on(PairsCreate.self, access: .managers) { params, peer in try await service.pairsCreate(params, peer) }
+        table.on(PairsShow.self, access: .known) { params, peer in try await service.pairsShow(params, peer) }
+        table.on(PairsList.self, access: .known) { params, peer in try await service.pairsList(params, peer) }
+    }
+}

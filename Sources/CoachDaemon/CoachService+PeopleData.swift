@@ -259,3 +259,13 @@ extension StaffImport.Step {
         return nil
     }
 }
+
+/// People's data (issue 13): the school is checked inside people.import, as in people.add.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum PeopleDataFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(PeopleImport.self, access: .managers) { params, peer in try await service.peopleImport(params, peer) }
+        table.on(PeopleExport.self, access: .admin) { params, peer in try await service.peopleExport(params, peer) }
+        table.on(PeopleErase.self, access: .admin) { params, peer in try await service.peopleErase(params, peer) }
+    }
+}

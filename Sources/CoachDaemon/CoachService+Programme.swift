@@ -100,3 +100,13 @@ extension CoachService {
             })
     }
 }
+
+/// The programme report (issue 14), for trust leads and admins (counts and shared themes only).
+/// Its methods, who may call each, and the handlers above, registered together.
+enum ProgrammeFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(ReportsProgramme.self, access: .trustLeads) { params, peer in
+            try await service.reportsProgramme(params, peer)
+        }
+    }
+}

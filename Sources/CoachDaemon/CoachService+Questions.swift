@@ -56,3 +56,14 @@ extension CoachService {
             programme: question.programme.rawValue, text: question.text)
     }
 }
+
+/// The question bank (issue 14), read by anyone known, edited by admins.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum QuestionsFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(QuestionsList.self, access: .known) { params, peer in try await service.questionsList(params, peer) }
+        table.on(QuestionsAdd.self, access: .admin) { params, peer in try await service.questionsAdd(params, peer) }
+        table.on(QuestionsRemove.self, access: .admin) { params, peer in try await service.questionsRemove(params, peer)
+        }
+    }
+}

@@ -392,3 +392,29 @@ extension TermInfo {
         self.init(id: term.id, school: term.school, name: term.name, from: "\(term.range.from)", to: "\(term.range.to)")
     }
 }
+
+/// The school year as it goes: calendars listed and corrected, people and pairs changed, drop-ins moved, cancelled
+/// and logged.
+/// Its methods, who may call each, and the handlers above, registered together.
+enum SchoolYearFeature: ServiceFeature {
+    static func register(_ service: CoachService, into table: inout MethodTable) {
+        table.on(CalendarList.self, access: .known) { params, peer in try await service.calendarList(params, peer) }
+        table.on(CalendarRemoveClosure.self, access: .managers) { params, peer in
+            try await service.removeClosure(params, peer)
+        }
+        table.on(CalendarRemoveTerm.self, access: .managers) { params, peer in
+            try await service.removeTerm(params, peer)
+        }
+        table.on(PeopleUpdate.self, access: .managers) { params, peer in try await service.peopleUpdate(params, peer) }
+        table.on(PeopleDeactivate.self, access: .managers) { params, peer in
+            try await service.peopleDeactivate(params, peer)
+        }
+        table.on(PairsEnd.self, access: .managers) { params, peer in try await service.pairsEnd(params, peer) }
+        table.on(DropInsList.self, access: .known) { params, peer in try await service.dropInsList(params, peer) }
+        table.on(DropInsCancel.self, access: .known) { params, peer in try await service.dropInsCancel(params, peer) }
+        table.on(DropInsReschedule.self, access: .members) { params, peer in
+            try await service.dropInsReschedule(params, peer)
+        }
+        table.on(DropInsLog.self, access: .coaches) { params, peer in try await service.dropInsLog(params, peer) }
+    }
+}

@@ -153,7 +153,20 @@ final class CoachService: Sendable {
     static func hidden(_ what: String, _ id: Int64, field: String) -> DomainError {
         DomainError(
             .permissionDenied, "\(what) \(id) was not found or is not yours", field: field,
-            hint: "check the id; coachctl pair list shows the pairs you may see")
+            hint: "check the id; \(whereToLook(what))")
+    }
+
+    /// The command that lists what the caller may see of `what`, for a refusal's hint.
+    static func whereToLook(_ what: String) -> String {
+        switch what {
+        case "school": "coachctl school list shows the schools"
+        case "person": "coachctl person list shows the people you may see"
+        case "closure", "term": "coachctl calendar list shows a school's terms and closures"
+        case "peer pair", "session", "agreement", "theme":
+            "coachctl peer list shows the peer pairs you may see, coachctl session list --peer ID their sessions"
+        case "group", "meeting": "coachctl group list shows the supervision groups you may see"
+        default: "coachctl pair list shows the pairs you may see"
+        }
     }
 
     /// The refusal for an id `caller` may not see or that does not exist: `NotFound` for an admin

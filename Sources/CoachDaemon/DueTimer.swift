@@ -5,26 +5,23 @@ import Logging
 
 /// Sleeps until the next due/overdue transition, then raises what has come; no polling.
 ///
-/// The items themselves live in the store (`due_item`), written in the same transaction as the
-/// change that moves them, with the time of each one's next transition not yet raised, indexed.
-/// So start-up reads one row instead of recomputing every pair, and memory does not grow with the
-/// number of pairs. Each transition is recorded in the store before it is logged, so it is raised
-/// exactly once, also when caught up after downtime.
+/// The domain's `DueScheduler` decides when to wake, what to raise and whether it is a catch-up;
+/// this actor carries it out. The items themselves live in the store (`due_item`: each pair's
+/// `DueSchedule`), written in the same transaction as the change that moves them, with the time
+/// of each one's next transition not yet raised, indexed. So start-up reads one row instead of
+/// recomputing every pair, and memory does not grow with the number of pairs. Each transition is
+/// recorded in the store before it is logged, so it is raised exactly once, also when caught up
+/// after downtime.
 actor DueTimer {
     private let store: any CoachStore
     private let logger: Logger
     private let now: @Sendable () -> Date
     private var sleeper: Task<AlarmWake, Never>?
-    /// When this timer (this run of the daemon) began: a transition that fell before it, for an
-    /// item no change has touched since, was missed while the daemon was down — a catch-up.
-    private let startedAt: Date
-    /// Pairs whose due item a change has set since start. A back-dated booking makes a transition
-    /// that falls in the past, but it was not missed: monitoring filters on `catch_up`.
-    private var changedSinceStart: Set<Int64> = []
+    /// The domain's scheduler: when to wake, and which raised transitions are catch-ups (begun
+    /// when this timer, this run of the daemon, began).
+    private var scheduler: DueScheduler
     /// Sleeps until the next transition on the wall clock, waking early when the clock is set.
     private let alarm: any WallClockAlarm
-    /// When the soonest transition not yet raised falls, as last read from the store (or sooner).
-    private var nextWake: Date?
     /// After the store failed to record transitions, wait this long before trying again.
     static let retryAfterFailure: Double = 60
     /// Items raised per write transaction while catching up.
@@ -46,7 +43,7 @@ actor DueTimer {
         self.now = now
         self.alarm = alarm
         self.onTransition = onTransition
-        self.startedAt = now()
+        self.scheduler = DueScheduler(startedAt: now())
     }
 
     /// Makes sure the persisted items were computed under `policy` (recomputing them all when not:
@@ -66,9 +63,10 @@ actor DueTimer {
                         "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
                 ])
         }
-        nextWake = try await store.read { store in
-            Self.sooner(try store.nextTransitionTime(), try store.nextSessionTransitionTime())
-        }
+        scheduler.load(
+            nextWake: try await store.read { store in
+                Self.sooner(try store.nextTransitionTime(), try store.nextSessionTransitionTime())
+            })
         sleeper?.cancel()
         observer?()
     }
@@ -97,16 +95,11 @@ actor DueTimer {
     func apply(_ changes: DueChanges) {
         if changes.sessions {
             // A peer pair, period or session changed (issue 14): wake now; `fire` finds the next time.
-            nextWake = now()
+            scheduler.wake(at: now())
             sleeper?.cancel()
         }
         guard !changes.items.isEmpty || !changes.calendars.isEmpty else { return }
-        changedSinceStart.formUnion(changes.items.keys)
-        if let soonest = changes.nextTransitions.values.compactMap({ $0 }).min(), nextWake.map({ soonest < $0 }) ?? true
-        {
-            nextWake = soonest
-            sleeper?.cancel()
-        }
+        if scheduler.update(changes.nextTransitions) { sleeper?.cancel() }
         observer?()
     }
 
@@ -149,7 +142,7 @@ actor DueTimer {
     func run() async {
         while !Task.isCancelled {
             await fire()
-            let next = nextWake
+            let next = scheduler.nextWake
             let alarm = self.alarm
             let task = Task { await alarm.sleep(until: next) }
             sleeper = task
@@ -172,7 +165,7 @@ actor DueTimer {
     /// Raises every transition due by now, once each: recorded first, then logged.
     func fire() async {
         let instant = now()
-        guard nextWake.map({ $0 <= instant }) ?? false else { return }
+        guard scheduler.isDue(at: instant) else { return }
         do {
             // In batches, so a long catch-up neither holds the writer for long nor fills memory.
             while true {
@@ -181,33 +174,37 @@ actor DueTimer {
                 }
                 if !fresh.isEmpty { raisedHook?() }
                 await report(fresh, at: instant)
-                nextWake = next
+                scheduler.reschedule(next)
                 if next.map({ $0 > instant }) ?? true { break }
             }
-            nextWake = Self.sooner(nextWake, try await raiseSessions(at: instant))
+            scheduler.reschedule(Self.sooner(scheduler.nextWake, try await raiseProgrammeDues(at: instant)))
         } catch {
             logger.error(
                 "could not record raised transitions; trying again later",
                 metadata: ["coachd.event": "store.error", "coachd.error": "\(error)"])
-            nextWake = instant.addingTimeInterval(Self.retryAfterFailure)
+            scheduler.reschedule(instant.addingTimeInterval(Self.retryAfterFailure))
         }
         observer?()
     }
 
-    /// Raises the peer sessions due and overdue by `instant` (issue 14), each once: recorded in
-    /// `raised_transition` first, then logged with its own MESSAGE_ID. Returns when the next falls.
-    private func raiseSessions(at instant: Date) async throws -> Date? {
-        let (fresh, next) = try await store.write { tx in
-            var pending: [String: (SessionDue, SessionDueTransition)] = [:]
-            for due in try tx.sessionDues() {
-                for transition in due.transitions where transition.at <= instant {
-                    pending[transition.key] = (due, transition.kind)
-                }
-            }
-            let keys = try tx.markRaised(pending.keys.sorted(), at: instant)
-            return (keys.compactMap { pending[$0] }, try tx.nextSessionTransitionTime())
+    /// Raises the peer sessions (one per pair per period) and supervision meetings (one per group
+    /// per term) due and overdue by `instant` (issue 14), each once: recorded in
+    /// `raised_transition` first, in one transaction, then logged with its own MESSAGE_ID. Returns
+    /// when the next of either falls.
+    private func raiseProgrammeDues(at instant: Date) async throws -> Date? {
+        let (sessions, meetings, next) = try await store.write { tx in
+            let sessionDues = try tx.sessionDues()
+            let supervisionDues = try tx.supervisionDues()
+            let sessions = sessionDues.transitions(until: instant)
+            let meetings = supervisionDues.transitions(until: instant)
+            let fresh = Set(try tx.markRaised((Array(sessions.keys) + Array(meetings.keys)).sorted(), at: instant))
+            return (
+                sessions.filter { fresh.contains($0.key) }.map(\.value),
+                meetings.filter { fresh.contains($0.key) }.map(\.value),
+                try tx.nextSessionTransitionTime(sessions: sessionDues, meetings: supervisionDues)
+            )
         }
-        for (due, kind) in fresh.sorted(by: { ($0.0.dueAt, $0.0.peer) < ($1.0.dueAt, $1.0.peer) }) {
+        for (due, kind) in sessions.sorted(by: { ($0.0.dueAt, $0.0.peer) < ($1.0.dueAt, $1.0.peer) }) {
             raisedCount += 1
             let event = kind == .due ? JournalEvent.sessionDue : .sessionOverdue
             logger.notice(
@@ -217,10 +214,28 @@ actor DueTimer {
                     "coachd.peer_pair": "\(due.peer)",
                     "coachd.period": "\(due.period)",
                     "coachd.due_date": "\(due.dueDate)",
-                    "coachd.catch_up": "\((kind == .due ? due.dueAt : due.overdueAt) < startedAt)",
+                    "coachd.catch_up": "\(isCatchUp(due, kind))",
+                ])
+        }
+        for (due, kind) in meetings.sorted(by: { ($0.0.dueAt, $0.0.group) < ($1.0.dueAt, $1.0.group) }) {
+            raisedCount += 1
+            let event = kind == .due ? JournalEvent.supervisionDue : .supervisionOverdue
+            logger.notice(
+                "supervision meeting \(kind.rawValue) for group \(due.group) in term \(due.term)",
+                metadata: [
+                    "coachd.event": "\(event.rawValue)",
+                    "coachd.group": "\(due.group)",
+                    "coachd.term": "\(due.term)",
+                    "coachd.due_date": "\(due.dueDate)",
+                    "coachd.catch_up": "\(isCatchUp(due, kind))",
                 ])
         }
         return next
+    }
+
+    /// Whether a programme due's transition was missed while the daemon was down.
+    private func isCatchUp(_ due: some ProgrammeDue, _ kind: SessionDueTransition) -> Bool {
+        scheduler.isCatchUp(at: kind == .due ? due.dueAt : due.overdueAt, since: due.since)
     }
 
     /// Logs and hands on transitions already recorded as raised.
@@ -247,7 +262,7 @@ actor DueTimer {
                     "coachd.school": "\(item.school)",
                     "coachd.due": "\(calendar?.format(item.dueAt) ?? "\(item.dueAt)")",
                     "coachd.due_date": "\(item.dueDate)",
-                    "coachd.catch_up": "\(transition.at < startedAt && !changedSinceStart.contains(item.pair))",
+                    "coachd.catch_up": "\(scheduler.isCatchUp(transition))",
                 ])
             onTransition(transition)
         }

@@ -211,7 +211,16 @@ actor EventHub {
     }
 
     static func notice(_ event: LiveEvent, names: [Int64: String]) -> LiveEventNotice {
-        LiveEventNotice(
+        if let peer = event.peer {
+            // A peer session: its two heads, never a teacher or a coach (and never its notes).
+            return LiveEventNotice(
+                seq: event.seq, at: InstantFormat.rfc3339(event.at, offsetSeconds: 0, zulu: true),
+                kind: event.kind.rawValue, school: event.school, pair: nil, teacher: nil, teacherName: nil,
+                coach: nil, coachName: nil, dropin: nil, item: nil, peer: peer, session: event.session,
+                a: event.teacher, aName: event.teacher.flatMap { names[$0] }, b: event.coach,
+                bName: event.coach.flatMap { names[$0] })
+        }
+        return LiveEventNotice(
             seq: event.seq, at: InstantFormat.rfc3339(event.at, offsetSeconds: 0, zulu: true),
             kind: event.kind.rawValue,
             school: event.school, pair: event.pair, teacher: event.teacher,

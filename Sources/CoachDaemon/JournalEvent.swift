@@ -45,6 +45,17 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case sessionCompleted = "session.completed"
     case sessionDue = "session.due"
     case sessionOverdue = "session.overdue"
+    case supervisionDue = "supervision.due"
+    case supervisionOverdue = "supervision.overdue"
+    case sessionCancelled = "session.cancelled"
+    case agreementSet = "agreement.set"
+    case agreementAccepted = "agreement.accepted"
+    case groupCreated = "group.created"
+    case meetingScheduled = "group.meeting_scheduled"
+    case meetingHeld = "group.meeting_held"
+    case themeAdded = "theme.added"
+    case themeShared = "theme.shared"
+    case themeWithdrawn = "theme.withdrawn"
 
     /// The 128-bit MESSAGE_ID, as 32 hex digits.
     public var messageID: String {
@@ -92,6 +103,17 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .sessionCompleted: "abec912cd0d4424ea922d3980af261e5"
         case .sessionDue: "86b2157f03cc4b7e8ea3d7b0f8e9070e"
         case .sessionOverdue: "1b718bdcfa274901a84dfbfa09e131d3"
+        case .supervisionDue: "0e1303299c55465cb87b5f5e87e86b20"
+        case .supervisionOverdue: "be6a56c5a54e48cfa372f95bc742e64b"
+        case .sessionCancelled: "4e4a0af5ff4440b38fd720a26dbe61ff"
+        case .agreementSet: "f1c85f4842374113a8060e1091a1afed"
+        case .agreementAccepted: "97eba84d3c7842c6a017bec64b6f1980"
+        case .groupCreated: "1f9dd40108c04bbfbb3063aac59b15e6"
+        case .meetingScheduled: "4dfc01b81c714be1a955c80c08d6000f"
+        case .meetingHeld: "dd3328ad78b8403fbd2a6b301498261f"
+        case .themeAdded: "9dca137c20d248be963c8e5ce8de66be"
+        case .themeShared: "f16655d65e6841d796312909b1c2aa64"
+        case .themeWithdrawn: "925e51c77fa74dda96e8fd39bb5e2330"
         }
     }
 

@@ -21,125 +21,129 @@ public struct Transition: Sendable, Hashable {
     public var key: String { "\(item.key)/\(kind.rawValue)" }
 }
 
-/// Holds every pair's next due item and yields the transitions that have come, soonest first.
-/// The daemon sleeps until `nextWake`, then calls `fire(now:)`; no polling, and time is passed in.
-public struct DueScheduler: Sendable {
-    private var items: [Int64: DueItem] = [:]
-    private var raised: Set<String> = []
-    private var heap = MinHeap<Entry>()
+/// One pair's due item with what of it has been raised: the schedule's state for that pair. The
+/// store keeps one per pair (`due_item`), written in the transaction of the change that moves it,
+/// so start-up reads when the soonest transition falls instead of loading every pair (B5).
+public struct DueSchedule: Sendable, Hashable {
+    public var item: DueItem
+    public var dueRaised: Bool
+    public var overdueRaised: Bool
 
-    struct Entry: Comparable, Sendable {
-        var at: Date
-        var pair: Int64
-        var key: String
-        var kind: Transition.Kind
-        static func < (lhs: Entry, rhs: Entry) -> Bool { (lhs.at, lhs.pair) < (rhs.at, rhs.pair) }
+    public init(item: DueItem, dueRaised: Bool = false, overdueRaised: Bool = false) {
+        self.item = item
+        self.dueRaised = dueRaised
+        self.overdueRaised = overdueRaised
     }
 
-    public init() {}
-
-    /// The current item of every pair.
-    public var allItems: Dictionary<Int64, DueItem>.Values { items.values }
-
-    /// The number of pairs with a due item.
-    public var count: Int { items.count }
-
-    /// The item for a pair.
-    public func item(for pair: Int64) -> DueItem? { items[pair] }
-
-    /// Marks transitions as already raised (loaded from the store at start).
-    public mutating func markRaised(_ keys: some Sequence<String>) { raised.formUnion(keys) }
-
-    /// Replaces a pair's item (nil removes it). Transitions of the old item are dropped lazily.
-    public mutating func update(pair: Int64, item: DueItem?) {
-        guard items[pair] != item else { return }
-        items[pair] = item
-        guard let item else { return }
-        for (kind, at) in [(Transition.Kind.due, item.dueAt), (.overdue, item.overdueAt)] {
-            let key = Transition(kind: kind, item: item, at: at).key
-            if !raised.contains(key) { heap.push(Entry(at: at, pair: pair, key: key, kind: kind)) }
-        }
-        // Stale entries are skipped at fire time; rebuild now and then so they cannot pile up.
-        if heap.count > 4 * items.count + 64 { rebuild() }
+    /// What a pair's schedule becomes when its item is set to `item` (nil: it has none). The same
+    /// item keeps its marks, so nothing is raised twice; a new one takes them from the record of
+    /// raised transitions (`isRaised`, by `Transition.key`), so a recompute after a restart or a
+    /// policy change raises nothing again either.
+    public static func setting(
+        _ item: DueItem?, over current: DueSchedule?, isRaised: (String) throws -> Bool
+    ) rethrows -> DueSchedule? {
+        guard let item else { return nil }
+        if let current, current.item == item { return current }
+        return DueSchedule(
+            item: item, dueRaised: try isRaised(Transition(kind: .due, item: item, at: item.dueAt).key),
+            overdueRaised: try isRaised(Transition(kind: .overdue, item: item, at: item.overdueAt).key))
     }
 
-    /// When the next transition falls, if any.
-    public mutating func nextWake() -> Date? {
-        while let top = heap.peek {
-            if isCurrent(top) { return top.at }
-            _ = heap.pop()
-        }
+    /// When its next transition not yet raised falls (nil: both were raised).
+    public var nextAt: Date? {
+        if !dueRaised { return item.dueAt }
+        if !overdueRaised { return item.overdueAt }
         return nil
     }
 
-    /// Every transition at or before `now` not yet raised, soonest first; each is raised once.
+    /// The transitions that have come by `now` and were not raised yet, due before overdue; marks
+    /// them raised.
     public mutating func fire(now: Date) -> [Transition] {
         var out: [Transition] = []
-        while let top = heap.peek, top.at <= now {
-            _ = heap.pop()
-            guard isCurrent(top), let item = items[top.pair] else { continue }
-            raised.insert(top.key)
-            out.append(Transition(kind: top.kind, item: item, at: top.at))
+        if !dueRaised, item.dueAt <= now {
+            out.append(Transition(kind: .due, item: item, at: item.dueAt))
+            dueRaised = true
+        }
+        if !overdueRaised, item.overdueAt <= now {
+            out.append(Transition(kind: .overdue, item: item, at: item.overdueAt))
+            overdueRaised = true
         }
         return out
     }
-
-    /// Forgets raised keys that no longer belong to any current item (keeps memory bounded).
-    public mutating func compactRaised() {
-        let live = Set(items.values.flatMap { [$0.key + "/due", $0.key + "/overdue"] })
-        raised.formIntersection(live)
-    }
-
-    private func isCurrent(_ entry: Entry) -> Bool {
-        guard let item = items[entry.pair], !raised.contains(entry.key) else { return false }
-        return entry.key.hasPrefix(item.key + "/")
-    }
-
-    private mutating func rebuild() {
-        var fresh = MinHeap<Entry>()
-        for (pair, item) in items {
-            for (kind, at) in [(Transition.Kind.due, item.dueAt), (.overdue, item.overdueAt)] {
-                let key = Transition(kind: kind, item: item, at: at).key
-                if !raised.contains(key) { fresh.push(Entry(at: at, pair: pair, key: key, kind: kind)) }
-            }
-        }
-        heap = fresh
-    }
 }
 
-/// A binary min-heap.
-struct MinHeap<Element: Comparable & Sendable>: Sendable {
-    private var storage: [Element] = []
+/// The due scheduler the timer runs: when to wake, what to raise when it does, and whether a
+/// raised transition is a catch-up. A value: the daemon's `DueTimer` holds one, loads it at start,
+/// `update`s it after every committed change and asks it; time is passed in, nothing is read.
+///
+/// The items themselves are the store's (`DueSchedule` rows, read by index in batches): the
+/// scheduler decides, the store keeps and the timer carries out (Decisions, issue 9: the domain's
+/// due scheduler and features).
+public struct DueScheduler: Sendable {
+    /// When this run of the daemon began.
+    public let startedAt: Date
+    /// When the soonest transition not yet raised falls, as last known (or sooner); nil: none.
+    public private(set) var nextWake: Date?
+    /// Pairs whose item a change has set since start: their transitions were not missed.
+    private var changedSinceStart: Set<Int64> = []
 
-    var count: Int { storage.count }
-    var peek: Element? { storage.first }
-
-    mutating func push(_ element: Element) {
-        storage.append(element)
-        var child = storage.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard storage[child] < storage[parent] else { break }
-            storage.swapAt(child, parent)
-            child = parent
-        }
+    public init(startedAt: Date, nextWake: Date? = nil) {
+        self.startedAt = startedAt
+        self.nextWake = nextWake
     }
 
-    mutating func pop() -> Element? {
-        guard !storage.isEmpty else { return nil }
-        storage.swapAt(0, storage.count - 1)
-        let top = storage.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < storage.count, storage[left] < storage[smallest] { smallest = left }
-            if right < storage.count, storage[right] < storage[smallest] { smallest = right }
-            if smallest == parent { break }
-            storage.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return top
+    /// Loaded at start (and after a rebuild): when the soonest persisted transition falls.
+    public mutating func load(nextWake: Date?) { self.nextWake = nextWake }
+
+    /// A committed change set these pairs' items; each with its next transition not yet raised.
+    /// Returns whether the timer must wake sooner than it planned (a later time needs nothing:
+    /// waking early finds nothing due and reads the next time).
+    @discardableResult
+    public mutating func update(_ nextTransitions: [Int64: Date?]) -> Bool {
+        changedSinceStart.formUnion(nextTransitions.keys)
+        guard let soonest = nextTransitions.values.compactMap({ $0 }).min(),
+            nextWake.map({ soonest < $0 }) ?? true
+        else { return false }
+        nextWake = soonest
+        return true
     }
+
+    /// Something whose times the scheduler does not hold changed (a peer pair, period or session):
+    /// wake at `now` and look.
+    public mutating func wake(at now: Date) { nextWake = now }
+
+    /// Whether a wake-up at `now` has anything to raise.
+    public func isDue(at now: Date) -> Bool { nextWake.map { $0 <= now } ?? false }
+
+    /// After raising: when the next transition falls, or when to try again after a failure.
+    public mutating func reschedule(_ next: Date?) { nextWake = next }
+
+    /// Raises a batch of schedules whose next transition has come by `now`: the transitions to
+    /// raise, in the batch's order (due before overdue within a pair), and the schedules as they
+    /// become. The store records each transition's key first; one already recorded is not raised.
+    public static func fire(_ schedules: [DueSchedule], now: Date) -> (
+        transitions: [Transition], schedules: [DueSchedule]
+    ) {
+        var transitions: [Transition] = []
+        var after: [DueSchedule] = []
+        for var schedule in schedules {
+            transitions += schedule.fire(now: now)
+            after.append(schedule)
+        }
+        return (transitions, after)
+    }
+
+    /// Whether a raised transition was missed while the daemon was down: it fell before this run
+    /// began, for an item no change has touched since. A back-dated booking makes a transition in
+    /// the past that was not missed; monitoring filters on `catch_up`.
+    public func isCatchUp(_ transition: Transition) -> Bool {
+        transition.at < startedAt && !changedSinceStart.contains(transition.item.pair)
+    }
+
+    /// Whether something that fell at `at`, about a peer pair or group that exists `since`, was
+    /// missed while the daemon was down (peer sessions and supervision meetings, whose changes the
+    /// scheduler is not told one by one): it fell before this run began, and so did the pair's or
+    /// group's creation. A pair created during this run, in a period already begun, makes a due in
+    /// the past that was not missed, as a back-dated booking does.
+    public func isCatchUp(at: Date, since: Date) -> Bool { max(at, since) < startedAt }
 }

@@ -16,6 +16,11 @@ public struct LiveEvent: Sendable, Hashable {
         case pairCreated = "pair.created"
         case pairEnded = "pair.ended"
         case calendarChanged = "calendar.changed"
+        // Issue 14 (API level 13): a peer session booked, logged as done or cancelled; `peer` and
+        // `session` are set, `teacher` and `coach` hold the pair's heads a and b.
+        case sessionBooked = "session.booked"
+        case sessionDone = "session.done"
+        case sessionCancelled = "session.cancelled"
 
         /// The live event a recorded change (its history kind) gives, if any: changes about
         /// people, schools and cycles are not live events.
@@ -49,11 +54,17 @@ public struct LiveEvent: Sendable, Hashable {
     public var dropIn: Int64?
     /// For `due`/`overdue`: what is due.
     public var due: DueKind?
+    /// For a peer session's event: its peer pair and the session (then `teacher`/`coach` are the
+    /// pair's heads a and b, and `school` head a's school).
+    public var peer: Int64?
+    public var session: Int64?
 
     public init(
         seq: Int64 = 0, at: Date, kind: Kind, school: Int64, pair: Int64? = nil, teacher: Int64? = nil,
-        coach: Int64? = nil, dropIn: Int64? = nil, due: DueKind? = nil
+        coach: Int64? = nil, dropIn: Int64? = nil, due: DueKind? = nil, peer: Int64? = nil, session: Int64? = nil
     ) {
+        self.peer = peer
+        self.session = session
         self.seq = seq
         self.at = at
         self.kind = kind
@@ -79,8 +90,14 @@ public struct EventAudience: Sendable, Hashable {
     public var leads: Bool
     /// Only events of this school (`events.subscribe`'s `school`).
     public var only: Int64?
+    /// Whether the subscriber oversees the peer programme (a trust lead): they receive every peer
+    /// session's event (ids and names, never notes).
+    public var overseesPeers: Bool
 
-    public init(isAdmin: Bool, person: Int64?, school: Int64?, leads: Bool, only: Int64? = nil) {
+    public init(
+        isAdmin: Bool, person: Int64?, school: Int64?, leads: Bool, only: Int64? = nil, overseesPeers: Bool = false
+    ) {
+        self.overseesPeers = overseesPeers
         self.isAdmin = isAdmin
         self.person = person
         self.school = school
@@ -90,6 +107,14 @@ public struct EventAudience: Sendable, Hashable {
 
     /// Whether this audience receives `event`.
     public func sees(_ event: LiveEvent) -> Bool {
+        if event.peer != nil {
+            // A peer session's event: its two heads (whatever `only` says: the session is theirs
+            // though it is in head a's school), trust leads and admins; never a school's lead.
+            let isHead = person != nil && (event.teacher == person || event.coach == person)
+            if isHead { return true }
+            if let only, event.school != only { return false }
+            return isAdmin || (overseesPeers && person != nil)
+        }
         if let only, event.school != only { return false }
         if isAdmin { return true }
         guard let person else { return false }

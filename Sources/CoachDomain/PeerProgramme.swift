@@ -71,11 +71,14 @@ public struct PeerSession: Sendable, Hashable, Identifiable {
     public var notes: String?
     public var completedAt: Date?
     public var cancelledAt: Date?
+    /// Why it was cancelled: confidential to the pair's two heads, like the notes.
+    public var cancelReason: String?
 
     public init(
         id: Int64, peer: Int64, start: Date, minutes: Int, mode: SessionMode, firstCoach: Int64, notes: String? = nil,
-        completedAt: Date? = nil, cancelledAt: Date? = nil
+        completedAt: Date? = nil, cancelledAt: Date? = nil, cancelReason: String? = nil
     ) {
+        self.cancelReason = cancelReason
         self.id = id
         self.peer = peer
         self.start = start
@@ -215,6 +218,21 @@ public enum PeerRules {
         return mode
     }
 
+    /// Longest reason for cancelling a session, in characters.
+    public static let maxReasonCharacters = 500
+
+    /// A session may be cancelled while booked: never once logged as done (its record stands), nor twice.
+    public static func checkCanCancel(_ session: PeerSession) throws(DomainError) {
+        guard !session.isCompleted else {
+            throw DomainError(
+                .invalidState, "session \(session.id) is already logged as done and cannot be cancelled",
+                field: "session", hint: "a done session stays on the record; book the next one instead")
+        }
+        guard !session.isCancelled else {
+            throw DomainError(.invalidState, "session \(session.id) is already cancelled", field: "session")
+        }
+    }
+
     /// The period a date falls in, if any.
     public static func period(containing day: LocalDate, in periods: [Period]) -> Period? {
         periods.first { $0.range.contains(day) }
@@ -239,11 +257,15 @@ public struct SessionDue: Sendable, Hashable {
     public var dueAt: Date
     public var overdueAt: Date
     public var done: Bool
+    /// When the pair was created: a transition before it fell while the pair did not exist, so it
+    /// was not missed by a daemon that was down then.
+    public var since: Date
 
     public init(
         peer: Int64, period: Int64, periodName: String, dueDate: LocalDate, lastDay: LocalDate, dueAt: Date,
-        overdueAt: Date, done: Bool
+        overdueAt: Date, done: Bool, since: Date
     ) {
+        self.since = since
         self.peer = peer
         self.period = period
         self.periodName = periodName
@@ -287,7 +309,7 @@ extension PeerRules {
                 peer: pair.id, period: period.id, periodName: period.name, dueDate: period.range.from,
                 lastDay: period.range.to, dueAt: calendar.instant(period.range.from, midnight),
                 overdueAt: calendar.instant(period.range.to.adding(days: 1), midnight),
-                done: doneDays.contains { period.range.contains($0) })
+                done: doneDays.contains { period.range.contains($0) }, since: pair.createdAt)
         }
     }
 }

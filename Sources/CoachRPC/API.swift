@@ -2,7 +2,7 @@
 public enum CoachAPI {
     /// The API level this contract defines. Raised when methods or members are added; a change
     /// that would break a client is a new method instead (Docs/API-Changelog.md).
-    public static let level = 12
+    public static let level = 14
 
     /// Every method, in the order the docs list them.
     public static let methods: [any RPCMethod.Type] = [
@@ -20,11 +20,12 @@ public enum CoachAPI {
         EventsSubscribe.self,
         RegionsAdd.self, RegionsList.self, SchoolsSetRegion.self, PeopleAccredit.self, PeriodsAdd.self,
         PeriodsList.self, PeersCreate.self, PeersList.self, PeersSuggest.self, SessionsSchedule.self,
-        SessionsComplete.self, SessionsList.self,
+        SessionsComplete.self, SessionsList.self, SessionsCancel.self,
         QuestionsList.self, QuestionsAdd.self, QuestionsRemove.self,
         AgreementsSet.self, AgreementsAccept.self, AgreementsList.self, GroupsCreate.self, GroupsScheduleMeeting.self,
         GroupsCompleteMeeting.self, ThemesAdd.self, ThemesConsent.self, ThemesList.self,
         ReportsProgramme.self,
+        GroupsList.self,
     ]
 
     /// The OpenRPC 1.2 document for `rpc.discover` and Docs/openrpc.json.

@@ -63,8 +63,15 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)]
     /// Names of people by id; unknown ids are left out.
     func names(of people: Set<Int64>) throws -> [Int64: String]
-    /// When the soonest due/overdue transition not yet raised falls.
+    /// When the soonest due/overdue transition not yet raised falls (the least persisted
+    /// `DueSchedule.nextAt`, by index).
     func nextTransitionTime() throws -> Date?
+    /// The pair's persisted schedule: its item and what of it was raised.
+    func dueSchedule(pair: Int64) throws -> DueSchedule?
+    /// At most `limit` schedules whose next transition falls by `instant`, soonest first.
+    func dueSchedules(until instant: Date, limit: Int) throws -> [DueSchedule]
+    /// Whether a transition (by `Transition.key`) was recorded as raised.
+    func isRaised(_ key: String) throws -> Bool
     /// How many pairs have a due item.
     func dueItemCount() throws -> Int
     /// How many items are overdue at `instant`.
@@ -208,17 +215,14 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func append(_ event: HistoryEvent) throws
     /// Records transitions as raised; returns the keys that were new (so each is raised once).
     func markRaised(_ keys: [String], at: Date) throws -> [String]
-    /// Persists a pair's next due item (nil removes it). An unchanged item keeps its raised marks;
-    /// a new one starts from what `raised_transition` already holds. Returns when its next
-    /// transition not yet raised falls.
-    @discardableResult func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date?
+    /// Persists a pair's schedule as the domain made it (nil removes it), with its `nextAt`.
+    func setDueSchedule(pair: Int64, _ schedule: DueSchedule?) throws
     /// Removes every persisted due item (before a rebuild).
     func removeAllDueItems() throws
     /// Records the policy fingerprint the persisted items were computed with.
     func setDuePolicy(_ fingerprint: String) throws
-    /// Records the transitions that have come by `instant` (soonest first, from at most `limit`
-    /// items) and returns those raised for the first time: each is raised exactly once.
-    func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition]
+    /// Records the live event of a raised transition (`due`/`overdue`, with the pair's people).
+    func recordLiveEvent(raising transition: Transition) throws
     /// Records a live event in the transaction; returns its seq (increasing, never reused).
     @discardableResult func record(_ event: LiveEvent) throws -> Int64
     /// Removes the oldest events up to the last one that happened before `cutoff` (a prefix of
@@ -236,11 +240,42 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func insert(_ session: PeerSession) throws -> Int64
     /// Marks a peer session done, with its notes (confidential to the two heads).
     func completePeerSession(_ id: Int64, at: Date, notes: String?) throws
+    /// Marks a booked peer session cancelled, with why (confidential to the two heads).
+    func cancelPeerSession(_ id: Int64, at: Date, reason: String) throws
     /// An erasure (`people.erase`): replaces the notes of every session of the person's peer pairs
     /// with `placeholder` and ends those pairs; returns how many notes there were.
     /// Blanks every text of the person's peer pairs (session notes, agreements, themes) and the
     /// themes they added to a group; ends their peer pairs. Returns how many texts were blanked.
     func erasePeerTexts(person: Int64, placeholder: String) throws -> Int
+}
+
+extension StoreWriting {
+    /// Sets a pair's next due item (nil removes it) as the domain schedules it
+    /// (`DueSchedule.setting`: the same item keeps its marks, a new one takes them from the raised
+    /// record), and persists it when it changed. Returns when its next transition not yet raised falls.
+    @discardableResult
+    public func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date? {
+        let current = try dueSchedule(pair: pair)
+        let schedule = try DueSchedule.setting(item, over: current, isRaised: isRaised)
+        if schedule != current { try setDueSchedule(pair: pair, schedule) }
+        return schedule?.nextAt
+    }
+
+    /// Raises what has come by `instant` from at most `limit` schedules (soonest first), as the
+    /// domain decides (`DueScheduler.fire`): records each transition's key, then the live event of
+    /// each recorded for the first time, and the schedules as they become. Returns the transitions
+    /// raised for the first time, soonest first: each is raised exactly once.
+    public func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition] {
+        let (transitions, schedules) = DueScheduler.fire(
+            try dueSchedules(until: instant, limit: limit), now: instant)
+        let fresh = Set(try markRaised(transitions.map(\.key), at: instant))
+        // The live event, in the transaction that raises it: raised once, told once.
+        for transition in transitions where fresh.contains(transition.key) {
+            try recordLiveEvent(raising: transition)
+        }
+        for schedule in schedules { try setDueSchedule(pair: schedule.item.pair, schedule) }
+        return transitions.filter { fresh.contains($0.key) }.sorted { ($0.at, $0.item.pair) < ($1.at, $1.item.pair) }
+    }
 }
 
 extension CoachStore {
@@ -337,9 +372,42 @@ extension StoreReading {
         return out
     }
 
-    /// When the soonest session transition not yet raised falls (nil: none).
+    /// When the soonest session or supervision transition not yet raised falls (nil: none).
     public func nextSessionTransitionTime() throws -> Date? {
+        try nextSessionTransitionTime(sessions: sessionDues(), meetings: supervisionDues())
+    }
+
+    /// The same, over dues already loaded in this transaction.
+    public func nextSessionTransitionTime(sessions: [SessionDue], meetings: [SupervisionDue]) throws -> Date? {
         let raised = try raisedTransitions()
-        return try sessionDues().flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at).min()
+        let times =
+            sessions.flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
+            + meetings.flatMap(\.transitions).filter { !raised.contains($0.key) }.map(\.at)
+        return times.min()
+    }
+
+    /// The calendar a supervision group's times are read in: its first member's school's.
+    public func groupCalendar(_ group: SupervisionGroup) throws -> SchoolCalendar? {
+        for member in group.members {
+            if let person = try person(member), let calendar = try calendar(school: person.school) {
+                return calendar
+            }
+        }
+        return nil
+    }
+
+    /// Every supervision group's meetings due, one per term (issue 14), computed when asked like
+    /// the sessions due.
+    public func supervisionDues() throws -> [SupervisionDue] {
+        let periods = try periods()
+        guard !periods.isEmpty else { return [] }
+        var out: [SupervisionDue] = []
+        for group in try supervisionGroups(region: nil) {
+            guard let calendar = try groupCalendar(group) else { continue }
+            out += PeerGroupRules.supervisionDues(
+                group, createdOn: calendar.localDate(of: group.createdAt), periods: periods,
+                meetings: try groupMeetings(group: group.id), calendar: calendar)
+        }
+        return out
     }
 }

@@ -288,6 +288,16 @@ extension SQLiteStore {
         registerQuestionMigration(&migrator)
         // Issue 14: supervision groups, agreements, themes (SQLiteStore+PeerGroups.swift).
         registerPeerGroupMigration(&migrator)
+        // Issue 14: why a peer session was cancelled (`sessions.cancel`, API level 13), confidential
+        // to the pair's two heads like its notes; live events of peer sessions (their pair and session).
+        migrator.registerMigration("v10-peer-session-cancel") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE peer_session ADD COLUMN cancel_reason TEXT;
+                    ALTER TABLE live_event ADD COLUMN peer INTEGER;
+                    ALTER TABLE live_event ADD COLUMN session INTEGER;
+                    """)
+        }
         return migrator
     }()
 }

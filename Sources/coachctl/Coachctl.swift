@@ -28,11 +28,15 @@ struct Coachctl: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     static func main() {
+        // `coachctl due` as typed dozens of times a day skips building the command tree (B7).
+        if DueFastPath.runIfPlain(Array(CommandLine.arguments.dropFirst())) { return }
+        var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
+            parsed = command
             try command.run()
         } catch let error as ClientError {
-            Failure.exit(error)
+            Failure.exit(error, peerProgramme: parsed.map(Failure.isPeerProgramme) ?? false)
         } catch let error as UsageError {
             Failure.exit(error)
         } catch let error as LocalFailure {

@@ -30,8 +30,9 @@ enum Terminal {
     /// Colour only for a person at a terminal: stdout is a tty, `NO_COLOR` is not set (no-color.org)
     /// and `TERM` is not `dumb`.
     static let colour: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        return isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        // getenv, not ProcessInfo's environment dictionary: built for two keys, it cost `due` 0.2 ms.
+        isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
+            && getenv("TERM").map { String(cString: $0) } != "dumb"
     }()
 
     /// Escaped text with what needs attention in colour when `colour` allows: a state column's

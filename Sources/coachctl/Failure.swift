@@ -43,15 +43,38 @@ enum Failure {
         Exit codes:
           0   success
           1   the daemon answered with an error (message and hint on stderr)
-          64  usage error: unknown command or option, a malformed time or date, a missing --pair, or
-              demo seed refused
+          64  usage error: unknown command or option, a malformed time or date, a
+              missing --pair, or demo seed refused
           69  cannot connect to the daemon (is coachd running?)
           73  a local file could not be written (coachctl backup)
           75  the daemon did not answer within --timeout
           76  the daemon's reply did not match the protocol (version skew?)
         """
 
-    static func exit(_ error: ClientError) -> Never {
+    /// The peer programme's commands (issue 14): their generic hints name the programme's own
+    /// list commands, never drop-ins or teacher–coach pairs.
+    static let peerProgrammeCommands: Set<Substring> = [
+        "RegionCommand", "PeriodCommand", "PeerCommand", "SessionCommand", "AgreementCommand", "ThemeCommand",
+        "GroupCommand", "ProgrammeCommand",
+    ]
+
+    /// The peer programme's wire methods, by their prefix (for `coachctl call`).
+    static let peerProgrammeMethods = [
+        "regions.", "periods.", "peers.", "sessions.", "agreements.", "themes.", "groups.", "reports.programme",
+    ]
+
+    /// Whether a parsed command is one of the peer programme's (`coachctl.SessionCommand.Cancel`), or
+    /// `coachctl call` of one of its methods.
+    static func isPeerProgramme(_ command: any ParsableCommand) -> Bool {
+        if let call = command as? CallCommand {
+            return peerProgrammeMethods.contains { call.method.hasPrefix($0) }
+        }
+        return String(reflecting: type(of: command)).split(separator: ".").contains {
+            peerProgrammeCommands.contains($0)
+        }
+    }
+
+    static func exit(_ error: ClientError, peerProgramme: Bool = false) -> Never {
         let code: Int32
         var hint = error.hint
         switch error.kind {
@@ -60,7 +83,7 @@ enum Failure {
         case .protocolError: code = protocolError
         case .daemon(let rpcError):
             code = daemonError
-            hint = hint ?? defaultHint(for: rpcError.name)
+            hint = hint ?? (peerProgramme ? peerHint(for: rpcError.name) : nil) ?? defaultHint(for: rpcError.name)
         }
         write(error.summary, hint: hint)
         Foundation.exit(code)
@@ -77,10 +100,64 @@ enum Failure {
     }
 
     private static func write(_ message: String, hint: String?) {
-        // Messages quote stored names and reasons: escaped like every human text.
-        var text = "coachctl: \(Terminal.escape(message))\n"
-        if let hint { text += "\(Terminal.escape(hint))\n" }
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(text(message, hint: hint, terminal: isatty(STDERR_FILENO) == 1).utf8))
+    }
+
+    /// What a failure prints: `coachctl: <message>`, then the hint. Messages quote stored names and
+    /// reasons: escaped like every human text. For a person at a terminal both are wrapped at 80
+    /// columns (the message's continuation lines indented by two spaces); for a script (stderr a
+    /// pipe or a file) nothing is wrapped, so the first line is the whole message (Docs/Decisions.md).
+    static func text(_ message: String, hint: String?, terminal: Bool) -> String {
+        var message = "coachctl: \(Terminal.escape(message))"
+        var hint = hint.map(Terminal.escape)
+        if terminal {
+            message = wrap(message, indent: "  ")
+            hint = hint.map { wrap($0) }
+        }
+        return message + "\n" + (hint.map { $0 + "\n" } ?? "")
+    }
+
+    /// Lines longer than `width` broken at spaces, for a person at a terminal; `indent` starts each
+    /// continuation line. A word longer than the width (a path, say) stays whole on its own line;
+    /// existing line breaks and each line's own leading spaces stay.
+    static func wrap(_ text: String, width: Int = 80, indent: String = "") -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.count > width else { return String(line) }
+            let lead = String(line.prefix { $0 == " " })
+            var lines: [String] = []
+            var current = lead
+            var first = true
+            for word in line.dropFirst(lead.count).split(separator: " ") {
+                let start = first ? lead : lead + indent
+                if current.count > start.count && current.count + 1 + word.count > width {
+                    lines.append(current)
+                    first = false
+                    current = lead + indent + word
+                } else {
+                    current += (current.count > start.count ? " " : "") + word
+                }
+            }
+            lines.append(current)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    /// What to do after a peer programme command, when the daemon sent no hint of its own (nil:
+    /// the general hint fits).
+    static func peerHint(for name: RPCErrorName) -> String? {
+        switch name {
+        case .conflict:
+            return "see what is there: `coachctl peer list`, `coachctl session list --peer ID`, "
+                + "`coachctl region list`, `coachctl period list`"
+        case .notFound:
+            return "check the id: `coachctl peer list`, `coachctl session list --peer ID`, `coachctl region list` "
+                + "and `coachctl person list` show them"
+        case .invalidState:
+            return "`coachctl session list --peer ID` shows where the pair's sessions stand; `coachctl due` what "
+                + "comes next"
+        default:
+            return nil
+        }
     }
 
     /// What to do, when the daemon sent no hint of its own.

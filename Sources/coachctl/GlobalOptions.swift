@@ -37,15 +37,30 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The socket to use, resolved the one way daemon and CLI share.
-    var socketPath: String {
-        SocketPath.resolve(
-            flag: socket, environment: ProcessInfo.processInfo.environment, exists: { access($0, F_OK) == 0 })
+    var socketPath: String { Self.socketPath(flag: socket) }
+
+    static func socketPath(flag: String?) -> String {
+        // Only $COACHD_SOCKET is read: one getenv, not the whole environment made a dictionary.
+        var environment: [String: String] = [:]
+        if let value = getenv(SocketPath.environmentKey) {
+            environment[SocketPath.environmentKey] = String(cString: value)
+        }
+        return SocketPath.resolve(flag: flag, environment: environment, exists: { access($0, F_OK) == 0 })
     }
 
     /// Connects to the daemon.
     func session() throws(ClientError) -> Session {
+        try Self.session(socket: socket, json: json, timeout: timeout, wide: wide, noHeaders: noHeaders)
+    }
+
+    /// Connects to the daemon with these options' values (also `coachctl due`'s fast path, DueFastPath.swift).
+    /// A timeout beyond 10⁹ s (31 years) waits 10⁹ s: `--timeout 1e300` once trapped converting to Int64.
+    static func session(socket: String?, json: Bool, timeout: Double, wide: Bool, noHeaders: Bool) throws(ClientError)
+        -> Session
+    {
         Table.style = Table.Style(width: wide ? nil : 80, headers: !noHeaders)
-        let client = try CoachClient(socketPath: socketPath, timeout: .milliseconds(Int64(timeout * 1000)))
+        let client = try CoachClient(
+            socketPath: socketPath(flag: socket), timeout: .milliseconds(Int64(min(timeout, 1e9) * 1000)))
         return Session(client: client, json: json)
     }
 }

@@ -281,7 +281,7 @@ struct ReportCommand: ParsableCommand {
 
 /// `coachctl due --today`, `--week`: the range of due dates, in the school's zone.
 extension DueCommand {
-    func dueRange(_ session: Session) -> (from: String?, to: String?) {
+    static func dueRange(_ session: Session, today: Bool, week: Bool) -> (from: String?, to: String?) {
         guard today || week else { return (nil, nil) }
         let days = localDays(in: session.schoolZone())
         return today ? (days.today, days.today) : (days.monday, days.sunday)

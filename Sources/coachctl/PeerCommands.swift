@@ -61,8 +61,10 @@ struct PeerCommand: ParsableCommand {
         @Argument(help: PeersCreate.help("b", valueName: "PERSON")) var b: Int64
 
         func run() throws {
-            try global.session().run(PeersCreate.self, .init(a: a, b: b)) {
-                "Created peer pair \($0.id) of people \(a) and \(b)."
+            try global.session().run(PeersCreate.self, .init(a: a, b: b)) { created in
+                let first = created.aName.map { "\(Terminal.escape($0)) (\(a))" } ?? "person \(a)"
+                let second = created.bName.map { "\(Terminal.escape($0)) (\(b))" } ?? "person \(b)"
+                return "Created peer pair \(created.id): \(first) and \(second)."
             }
         }
     }
@@ -122,7 +124,7 @@ struct PeerCommand: ParsableCommand {
 struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session", abstract: "Book and log peer sessions of two heads.",
-        subcommands: [Schedule.self, Complete.self])
+        subcommands: [Schedule.self, Complete.self, Cancel.self, List.self])
 
     struct Schedule: ParsableCommand {
         static let configuration = SessionsSchedule.command(
@@ -163,6 +165,52 @@ struct SessionCommand: ParsableCommand {
         func run() throws {
             try global.session().run(SessionsComplete.self, .init(session: session, notes: notes)) {
                 "Logged session \($0.id) as done."
+            }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = SessionsCancel.command(
+            "cancel", discussion: "Example: coachctl session cancel 3 --reason \"an inspection\"")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: SessionsCancel.help("session", valueName: "ID")) var session: Int64
+        @Option(help: SessionsCancel.help("reason", valueName: "TEXT")) var reason: String
+
+        func run() throws {
+            try global.session().run(SessionsCancel.self, .init(session: session, reason: reason)) {
+                "Cancelled session \($0.id) of peer pair \($0.peer), \(HumanTime.span($0.start, $0.end)).\n"
+                    + "The period's session is due again until one is logged."
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = SessionsList.command(
+            "list", discussion: "Example: coachctl session list --peer 1")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: SessionsList.help("peer", valueName: "ID")) var peer: Int64
+
+        func run() throws {
+            try global.session().run(SessionsList.self, .init(peer: peer)) { result in
+                guard !result.sessions.isEmpty else { return "No sessions for peer pair \(peer)." }
+                var lines = [
+                    Table(
+                        ["ID", "WHEN", "MODE", "FIRST COACH", "STATE"],
+                        result.sessions.map { session in
+                            [
+                                "\(session.id)", HumanTime.span(session.start, session.end), session.mode,
+                                session.halves.first?.coachName ?? "\(session.firstCoach)", session.status,
+                            ]
+                        }
+                    ).render()
+                ]
+                // The reasons and notes come only to the pair's two heads.
+                for session in result.sessions {
+                    if let reason = session.cancelReason {
+                        lines.append("Session \(session.id) cancelled: \(Terminal.escape(reason))")
+                    }
+                }
+                return lines.joined(separator: "\n\n")
             }
         }
     }

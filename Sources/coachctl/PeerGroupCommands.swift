@@ -218,8 +218,8 @@ enum ThemeText {
 /// `coachctl group …`: regional supervision groups of three to five heads.
 struct GroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "group", abstract: "Create supervision groups; book and record their meetings.",
-        subcommands: [Create.self, Meeting.self, Held.self])
+        commandName: "group", abstract: "Create and list supervision groups; book and record their meetings.",
+        subcommands: [Create.self, List.self, Meeting.self, Held.self])
 
     struct Create: ParsableCommand {
         static let configuration = GroupsCreate.command(
@@ -235,6 +235,17 @@ struct GroupCommand: ParsableCommand {
             try global.session().run(GroupsCreate.self, .init(region: region, name: name, members: members)) {
                 "Created supervision group \($0.id): \(Terminal.escape(name)), \(Output.count(members.count, "member"))."
             }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = GroupsList.command(
+            "list", discussion: "Example: coachctl group list --region 1")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: GroupsList.help("region", valueName: "ID")) var region: Int64?
+
+        func run() throws {
+            try global.session().run(GroupsList.self, .init(region: region)) { GroupText.list($0.groups) }
         }
     }
 
@@ -266,5 +277,28 @@ struct GroupCommand: ParsableCommand {
                 "Recorded meeting \($0.id) as held, \(Output.count($0.attended.count, "member")) present."
             }
         }
+    }
+}
+
+enum GroupText {
+    /// The groups, then their meetings, soonest first: names and local times, 80 columns.
+    static func list(_ groups: [GroupInfo]) -> String {
+        guard !groups.isEmpty else { return "No supervision groups." }
+        let rows = groups.map { group in
+            ["\(group.id)", group.name, group.regionName, group.members.map(\.name).joined(separator: ", ")]
+        }
+        var text = Table(["ID", "GROUP", "REGION", "MEMBERS"], rows).render()
+        let meetings = groups.flatMap { group in group.meetings.map { (group, $0) } }
+        if !meetings.isEmpty {
+            let rows = meetings.map { group, meeting in
+                [
+                    "\(meeting.id)", group.name, HumanTime.show(meeting.start), "\(meeting.minutes)",
+                    meeting.completedAt == nil
+                        ? "booked" : "held, \(meeting.attended.count) of \(group.members.count) present",
+                ]
+            }
+            text += "\n\nMeetings:\n" + Table(["MEETING", "GROUP", "WHEN", "MINUTES", "STATE"], rows).render()
+        }
+        return text + "\n\n" + Output.count(groups.count, "group") + " listed."
     }
 }

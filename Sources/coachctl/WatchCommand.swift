@@ -122,7 +122,12 @@ struct WatchCommand: ParsableCommand {
         var what = event.kind
         if let item = event.item { what += item == "followup" ? " (follow-up)" : " (drop-in)" }
         let subject: String
-        if let pair = event.pair {
+        if let peer = event.peer {
+            // A peer session (level 13): its two heads, never as a teacher and a coach.
+            let a = Output.short(event.aName ?? "head \(event.a.map(String.init) ?? "?")", 18)
+            let b = Output.short(event.bName ?? "head \(event.b.map(String.init) ?? "?")", 18)
+            subject = "session \(event.session.map(String.init) ?? "?") of peer pair \(peer): \(a) and \(b)"
+        } else if let pair = event.pair {
             let teacher = Output.short(event.teacherName ?? "teacher \(event.teacher.map(String.init) ?? "?")", 18)
             let coach = Output.short(event.coachName ?? "coach \(event.coach.map(String.init) ?? "?")", 18)
             subject = "pair \(pair): \(teacher) with coach \(coach)"

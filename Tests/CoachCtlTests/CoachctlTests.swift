@@ -187,12 +187,16 @@ enum Coachctl {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], socketEnvironment: String? = nil) throws -> Run {
+    /// `environment` sets (a value) or removes (nil) variables beside `COACHD_SOCKET`.
+    static func run(
+        _ arguments: [String], socketEnvironment: String? = nil, environment changes: [String: String?] = [:]
+    ) throws -> Run {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COACHD_SOCKET"] = socketEnvironment
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let output = Pipe()
         let errors = Pipe()

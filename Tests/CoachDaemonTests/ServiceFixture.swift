@@ -52,10 +52,20 @@ enum Peers {
     static let stranger = Peer(uid: 5999, gid: 5999)
 }
 
+/// A state directory of one fixture's own, removed with the fixture's last copy. Backups live in
+/// `<state directory>/backups`, and an erasure removes every snapshot there: with one directory
+/// shared by every fixture, a test erasing someone removed the snapshot another test, running
+/// beside it, was still checking, and `backup.create` failed now and then under load.
+final class FixtureDirectory: Sendable {
+    let path = NSTemporaryDirectory() + "coachd-service-\(UUID().uuidString)"
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
 /// A service on an in-memory SQLite store with a manual clock: one school, its people and a pair.
 struct ServiceFixture {
     let clock: ManualClock
     let log = CapturedLog()
+    let directory = FixtureDirectory()
     let store: SQLiteStore
     let service: CoachService
     let timer: DueTimer
@@ -78,7 +88,7 @@ struct ServiceFixture {
         let clock = self.clock
         timer = DueTimer(store: self.store, logger: logger, now: { clock.now }, alarm: alarm)
         var configuration = DaemonConfiguration()
-        configuration.stateDirectory = NSTemporaryDirectory()
+        configuration.stateDirectory = directory.path
         configure(&configuration)
         try await timer.load(policy: configuration.policy)
         service = CoachService(

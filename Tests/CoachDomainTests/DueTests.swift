@@ -115,52 +115,93 @@ struct DueSchedulerTests {
             dueAt: calendar.dayStartInstant(day(date)), overdueAt: calendar.dayEndInstant(day(date)))
     }
 
+    /// The schedule of a new item with nothing raised.
+    func fresh(_ item: DueItem) -> DueSchedule {
+        DueSchedule.setting(item, over: nil, isRaised: { _ in false })!
+    }
+
     @Test func nextWake_isTheEarliestTransition() {
-        var scheduler = DueScheduler()
-        scheduler.update(pair: 1, item: item(pair: 1, date: "2026-11-25"))
-        scheduler.update(pair: 2, item: item(pair: 2, date: "2026-11-24"))
-        #expect(scheduler.nextWake() == calendar.dayStartInstant(day("2026-11-24")))
+        var scheduler = DueScheduler(startedAt: utc("2026-11-20T00:00:00Z"))
+        let first = fresh(item(pair: 1, date: "2026-11-25"))
+        let second = fresh(item(pair: 2, date: "2026-11-24"))
+        let movedForFirst = scheduler.update([1: first.nextAt])
+        let movedForSecond = scheduler.update([2: second.nextAt])
+        #expect(movedForFirst && movedForSecond)
+        #expect(scheduler.nextWake == calendar.dayStartInstant(day("2026-11-24")))
+        // A later time does not move the wake-up: waking early finds nothing and reads the next time.
+        let movedForLater = scheduler.update([3: fresh(item(pair: 3, date: "2026-12-01")).nextAt])
+        #expect(!movedForLater)
+        #expect(scheduler.nextWake == calendar.dayStartInstant(day("2026-11-24")))
+        #expect(!scheduler.isDue(at: utc("2026-11-23T12:00:00Z")))
+        #expect(scheduler.isDue(at: utc("2026-11-24T12:00:00Z")))
     }
 
     @Test func fire_raisesEachTransitionOnce_inOrder() {
-        var scheduler = DueScheduler()
-        scheduler.update(pair: 1, item: item(pair: 1, date: "2026-11-24"))
-        let first = scheduler.fire(now: utc("2026-11-24T12:00:00Z"))
+        var schedule = fresh(item(pair: 1, date: "2026-11-24"))
+        #expect(schedule.nextAt == calendar.dayStartInstant(day("2026-11-24")))
+        let first = schedule.fire(now: utc("2026-11-24T12:00:00Z"))
         #expect(first.map(\.kind) == [.due])
-        #expect(scheduler.fire(now: utc("2026-11-24T12:00:00Z")).isEmpty)
-        let second = scheduler.fire(now: utc("2026-11-25T00:00:00Z"))
+        #expect(schedule.fire(now: utc("2026-11-24T12:00:00Z")).isEmpty)
+        #expect(schedule.nextAt == calendar.dayEndInstant(day("2026-11-24")))
+        let second = schedule.fire(now: utc("2026-11-25T00:00:00Z"))
         #expect(second.map(\.kind) == [.overdue])
-        #expect(scheduler.nextWake() == nil)
+        #expect(schedule.nextAt == nil)
     }
 
     @Test func catchUp_afterDowntime_raisesMissedOnce_skippingRecorded() {
-        var scheduler = DueScheduler()
         let due = item(pair: 1, date: "2026-11-24")
-        scheduler.markRaised([Transition(kind: .due, item: due, at: due.dueAt).key])
-        scheduler.update(pair: 1, item: due)
-        scheduler.update(pair: 2, item: item(pair: 2, date: "2026-11-24"))
-        let missed = scheduler.fire(now: utc("2026-11-30T12:00:00Z"))
+        let recorded: Set<String> = [Transition(kind: .due, item: due, at: due.dueAt).key]
+        let schedules = [
+            DueSchedule.setting(due, over: nil, isRaised: recorded.contains)!,
+            fresh(item(pair: 2, date: "2026-11-24")),
+        ]
+        let (missed, after) = DueScheduler.fire(schedules, now: utc("2026-11-30T12:00:00Z"))
         #expect(missed.count == 3)  // pair 1 overdue; pair 2 due and overdue
         #expect(missed.filter { $0.item.pair == 1 }.map(\.kind) == [.overdue])
+        #expect(after.allSatisfy { $0.nextAt == nil })
+        #expect(DueScheduler.fire(after, now: utc("2026-11-30T12:00:00Z")).transitions.isEmpty)
     }
 
-    @Test func update_replacesTheOldItemsTransitions() {
-        var scheduler = DueScheduler()
-        scheduler.update(pair: 1, item: item(pair: 1, date: "2026-11-24"))
-        scheduler.update(pair: 1, item: item(pair: 1, date: "2026-12-01"))
-        #expect(scheduler.fire(now: utc("2026-11-25T00:00:00Z")).isEmpty)
-        #expect(scheduler.nextWake() == calendar.dayStartInstant(day("2026-12-01")))
+    @Test func setting_theSameItemKeepsItsMarks_aNewOneReplacesTheOldItemsTransitions() {
+        var schedule = fresh(item(pair: 1, date: "2026-11-24"))
+        _ = schedule.fire(now: utc("2026-11-24T12:00:00Z"))
+        // The same item again (a recompute): nothing is raised twice, whatever the record says.
+        let same = DueSchedule.setting(schedule.item, over: schedule, isRaised: { _ in false })
+        #expect(same == schedule)
+        // A moved item: the old one's transitions are gone, the new one's come at its own time.
+        var moved = DueSchedule.setting(item(pair: 1, date: "2026-12-01"), over: schedule, isRaised: { _ in false })!
+        #expect(moved.fire(now: utc("2026-11-25T00:00:00Z")).isEmpty)
+        #expect(moved.nextAt == calendar.dayStartInstant(day("2026-12-01")))
+        #expect(DueSchedule.setting(nil, over: moved, isRaised: { _ in false }) == nil)
     }
 
-    @Test func manyUpdates_keepTheHeapBounded_andCorrect() {
-        var scheduler = DueScheduler()
-        for round in 0..<50 {
-            for pair in Int64(1)...20 {
-                scheduler.update(pair: pair, item: item(pair: pair, date: "2026-12-\(10 + round % 5)"))
-            }
-        }
-        let raised = scheduler.fire(now: utc("2027-01-01T00:00:00Z"))
-        #expect(raised.count == 40)
-        #expect(Set(raised.map(\.key)).count == 40)
+    @Test func catchUp_meansDowntime_notABackDatedChange() {
+        let started = utc("2026-11-26T00:00:00Z")
+        var scheduler = DueScheduler(startedAt: started)
+        let missed = Transition(kind: .due, item: item(pair: 1, date: "2026-11-24"), at: utc("2026-11-24T08:30:00Z"))
+        let backDated = Transition(
+            kind: .due, item: item(pair: 2, date: "2026-11-24"), at: utc("2026-11-24T08:30:00Z"))
+        let later = Transition(kind: .due, item: item(pair: 3, date: "2026-11-27"), at: utc("2026-11-27T08:30:00Z"))
+        // Pair 2's item was set by a change while running (a back-dated booking), pair 1's was not.
+        scheduler.update([2: backDated.at])
+        #expect(scheduler.isCatchUp(missed))
+        #expect(!scheduler.isCatchUp(backDated))
+        #expect(!scheduler.isCatchUp(later))
+        // A peer session or supervision due: missed only if it fell, and its pair or group existed,
+        // before this run began; a pair created while running in a period already begun was not.
+        let before = utc("2026-11-01T00:00:00Z")
+        #expect(scheduler.isCatchUp(at: utc("2026-11-25T00:00:00Z"), since: before))
+        #expect(!scheduler.isCatchUp(at: started, since: before))
+        #expect(!scheduler.isCatchUp(at: utc("2026-11-02T00:00:00Z"), since: utc("2026-11-27T10:00:00Z")))
+    }
+
+    @Test func aChangeItCannotTime_wakesItNow_andAFailureRetriesLater() {
+        var scheduler = DueScheduler(startedAt: utc("2026-11-20T00:00:00Z"), nextWake: utc("2026-12-01T00:00:00Z"))
+        scheduler.wake(at: utc("2026-11-21T00:00:00Z"))
+        #expect(scheduler.isDue(at: utc("2026-11-21T00:00:00Z")))
+        scheduler.reschedule(nil)
+        #expect(!scheduler.isDue(at: utc("2027-01-01T00:00:00Z")))
+        scheduler.load(nextWake: utc("2026-11-22T00:00:00Z"))
+        #expect(scheduler.nextWake == utc("2026-11-22T00:00:00Z"))
     }
 }

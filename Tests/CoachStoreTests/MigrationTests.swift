@@ -91,6 +91,12 @@ struct MigrationTests {
                    (2, NULL, 1, 1, 'impact', 'fewer exclusions', 6, 1795110000, 20740);
         INSERT INTO theme_consent (theme, person, consent, at) VALUES (1, 4, 1, 1795110000), (1, 5, 0, 1795110000);
         """,
+        "v10-peer-session-cancel": """
+        INSERT INTO peer_session (id, peer, start, minutes, mode, first_coach, notes, completed_at, cancelled_at, cancel_reason)
+            VALUES (2, 1, 1795200000, 120, 'phone', 5, NULL, NULL, 1795150000, 'an inspection ✓');
+        INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due, peer, session)
+            VALUES (4, 1795150000, 'session.cancelled', 1, NULL, 4, 5, NULL, NULL, 1, 2);
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {

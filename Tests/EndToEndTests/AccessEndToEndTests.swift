@@ -47,6 +47,8 @@ extension EndToEnd {
             var headB: Int64? = nil
             var peerPair: Int64? = nil
             var session: Int64? = nil
+            /// API level 13: a session booked to be cancelled.
+            var bookedSession: Int64? = nil
             /// Issue 14 (peer groups): a North supervision group and its meeting.
             var group: Int64? = nil
             var headC: Int64? = nil
@@ -327,6 +329,19 @@ extension EndToEnd {
                 created: { reply, world in world.session = reply.objectValue?["id"].flatMap(int) }),
             Row(method: "sessions.list", allowed: [.admin]) { world in ["peer": .int(world.peerPair ?? -1)] },
             Row(method: "sessions.complete", allowed: [.admin]) { world in ["session": .int(world.session ?? -1)] },
+            // API level 13: either head of the pair (none of these roles) or an admin cancels a booked session.
+            Row(
+                method: "sessions.cancel", allowed: [.admin],
+                params: { world in ["session": .int(world.bookedSession ?? -1), "reason": "a clash"] },
+                setup: { daemon, world in
+                    world.bookedSession = try prepare(
+                        daemon, "sessions.schedule",
+                        [
+                            "peer": .int(world.peerPair ?? -1), "start": .string("\(shift(world.day, by: 1))T07:00"),
+                            "mode": "video", "firstCoach": .int(world.headA ?? -1),
+                        ]
+                    )?.objectValue?["id"].flatMap(int)
+                }),
             // API level 10 (issue 14): the question bank for anyone known, edited by admins (question 1
             // is the first of the default bank, loaded by the migration).
             Row(method: "questions.list", allowed: known) { _ in ["phase": "goal"] },
@@ -379,6 +394,7 @@ extension EndToEnd {
             },
             Row(method: "themes.consent", allowed: []) { _ in ["theme": 1, "consent": true] },
             Row(method: "themes.list", allowed: [.admin]) { _ in [:] },
+            Row(method: "groups.list", allowed: known) { _ in [:] },
             Row(method: "reports.programme", allowed: [.admin]) { _ in [:] },
         ]
 

@@ -29,11 +29,25 @@ public struct LiveEventNotice: Codable, Sendable, Hashable, RPCDescribed {
     public var dropin: Int64?
     /// For `due` and `overdue`: what is due (`dropin` or `followup`).
     public var item: String?
+    /// API level 13, a peer session's event: the peer pair, the session and its two heads.
+    public var peer: Int64?
+    public var session: Int64?
+    public var a: Int64?
+    public var aName: String?
+    public var b: Int64?
+    public var bName: String?
 
     public init(
         seq: Int64, at: String, kind: String, school: Int64, pair: Int64?, teacher: Int64?, teacherName: String?,
-        coach: Int64?, coachName: String?, dropin: Int64?, item: String?
+        coach: Int64?, coachName: String?, dropin: Int64?, item: String?, peer: Int64? = nil, session: Int64? = nil,
+        a: Int64? = nil, aName: String? = nil, b: Int64? = nil, bName: String? = nil
     ) {
+        self.peer = peer
+        self.session = session
+        self.a = a
+        self.aName = aName
+        self.b = b
+        self.bName = bName
         self.seq = seq
         self.at = at
         self.kind = kind
@@ -51,6 +65,7 @@ public struct LiveEventNotice: Codable, Sendable, Hashable, RPCDescribed {
     public static let kinds = [
         "due", "overdue", "dropin.booked", "dropin.cancelled", "dropin.moved", "dropin.done", "followup.done",
         "adaptation.set", "adaptation.closed", "pair.created", "pair.ended", "calendar.changed",
+        "session.booked", "session.done", "session.cancelled",
     ]
 
     public static let schema: RPCSchema = .object([
@@ -65,6 +80,12 @@ public struct LiveEventNotice: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("coachName", .string(), required: false, "coach's name"),
         RPCField("dropin", .integer, required: false, "the drop-in it is about"),
         RPCField("item", .oneOf(["dropin", "followup"]), required: false, "for due and overdue: what is due"),
+        RPCField("peer", .integer, required: false, "for session.*: the peer pair (level 13)"),
+        RPCField("session", .integer, required: false, "for session.*: the peer session (level 13)"),
+        RPCField("a", .integer, required: false, "for session.*: the pair's head a"),
+        RPCField("aName", .string(), required: false, "head a's name"),
+        RPCField("b", .integer, required: false, "for session.*: the pair's head b"),
+        RPCField("bName", .string(), required: false, "head b's name"),
     ])
 }
 

@@ -211,6 +211,59 @@ public enum GroupsCompleteMeeting: RPCMethod {
     public typealias Result = MeetingInfo
 }
 
+/// A supervision group as `groups.list` shows it (API level 14): its members by name and its
+/// meetings with attendance; never a theme.
+public struct GroupInfo: Codable, Sendable, Hashable, RPCDescribed {
+    public var id: Int64
+    public var region: Int64
+    public var regionName: String
+    public var name: String
+    public var members: [NamedHead]
+    public var meetings: [MeetingInfo]
+
+    public init(
+        id: Int64, region: Int64, regionName: String, name: String, members: [NamedHead], meetings: [MeetingInfo]
+    ) {
+        self.id = id
+        self.region = region
+        self.regionName = regionName
+        self.name = name
+        self.members = members
+        self.meetings = meetings
+    }
+
+    public static let schema: RPCSchema = .object([
+        RPCField("id", .integer, "group id"),
+        RPCField("region", .integer, "region id"),
+        RPCField("regionName", .string(), "the region's name"),
+        RPCField("name", .string(), "the group's name"),
+        RPCField("members", .array(NamedHead.schema), "its heads, by name"),
+        RPCField("meetings", .array(MeetingInfo.schema), "its meetings, soonest start first"),
+    ])
+}
+
+/// What `groups.list` returns.
+public struct GroupList: Codable, Sendable, Hashable, RPCDescribed {
+    public var groups: [GroupInfo]
+    public init(groups: [GroupInfo]) { self.groups = groups }
+    public static let schema: RPCSchema = .object([RPCField("groups", .array(GroupInfo.schema), "by id")])
+}
+
+public enum GroupsList: RPCMethod {
+    public static let name = "groups.list"
+    public static let summary =
+        "Supervision groups with their members and meetings: a head's own; every group (or one region's) for trust leads and admins."
+    public static let since = 14
+    public struct Params: RPCParams, Hashable {
+        public var region: Int64?
+        public init(region: Int64? = nil) { self.region = region }
+        public static let fields = [
+            RPCField("region", .integer, required: false, "only the groups of this region")
+        ]
+    }
+    public typealias Result = GroupList
+}
+
 /// A theme or impact, as its members or (once shared) the trust lead see it.
 public struct ThemeInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var id: Int64

@@ -96,10 +96,16 @@ public struct SessionInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var completedAt: String?
     /// Only for the pair's two heads.
     public var notes: String?
+    /// API level 13: when it was cancelled, and why (the reason only for the pair's two heads).
+    public var cancelledAt: String?
+    public var cancelReason: String?
     public init(
         id: Int64, peer: Int64, start: String, end: String, minutes: Int, mode: String, firstCoach: Int64,
-        halves: [SessionHalfInfo], status: String, completedAt: String?, notes: String?
+        halves: [SessionHalfInfo], status: String, completedAt: String?, notes: String?,
+        cancelledAt: String? = nil, cancelReason: String? = nil
     ) {
+        self.cancelledAt = cancelledAt
+        self.cancelReason = cancelReason
         self.id = id
         self.peer = peer
         self.start = start
@@ -124,6 +130,10 @@ public struct SessionInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("status", .oneOf(["booked", "done", "cancelled"]), "where it stands"),
         RPCField("completedAt", .string(format: "date-time"), required: false, "when logged as done"),
         RPCField("notes", .string(), required: false, "confidential: only for the pair's two heads"),
+        RPCField("cancelledAt", .string(format: "date-time"), required: false, "when cancelled (level 13)"),
+        RPCField(
+            "cancelReason", .string(), required: false, "why it was cancelled: only for the pair's two heads (level 13)"
+        ),
     ])
 }
 
@@ -142,6 +152,26 @@ public enum SessionsComplete: RPCMethod {
         public static let fields = [
             RPCField("session", .integer, "session id"),
             RPCField("notes", .string(), required: false, "confidential to the pair's two heads"),
+        ]
+    }
+    public typealias Result = SessionInfo
+}
+
+public enum SessionsCancel: RPCMethod {
+    public static let name = "sessions.cancel"
+    public static let summary =
+        "Cancels a booked peer session (not a done one): either head of the pair or an admin. The period's session falls due again; the reason stays with the pair's two heads."
+    public static let since = 13
+    public struct Params: RPCParams, Hashable {
+        public var session: Int64
+        public var reason: String
+        public init(session: Int64, reason: String) {
+            self.session = session
+            self.reason = reason
+        }
+        public static let fields = [
+            RPCField("session", .integer, "session id"),
+            RPCField("reason", .string(), "why, e.g. a governors' meeting; only the pair's two heads read it"),
         ]
     }
     public typealias Result = SessionInfo

@@ -160,7 +160,7 @@ public enum PeersCreate: RPCMethod {
             RPCField("b", .integer, "the other head's person id"),
         ]
     }
-    public typealias Result = CreatedID
+    public typealias Result = CreatedPeerPair
 }
 
 /// A peer pair, with its heads' names and regions.
@@ -219,4 +219,21 @@ public enum PeersList: RPCMethod {
         ]
     }
     public typealias Result = PeerPairList
+}
+
+/// What `peers.create` returns: the new pair's id and (API level 13) its two heads' names.
+public struct CreatedPeerPair: Codable, Sendable, Hashable, RPCDescribed {
+    public var id: Int64
+    public var aName: String?
+    public var bName: String?
+    public init(id: Int64, aName: String? = nil, bName: String? = nil) {
+        self.id = id
+        self.aName = aName
+        self.bName = bName
+    }
+    public static let schema: RPCSchema = .object([
+        RPCField("id", .integer, "the new id"),
+        RPCField("aName", .string(), required: false, "head a's name (level 13)"),
+        RPCField("bName", .string(), required: false, "head b's name (level 13)"),
+    ])
 }

@@ -247,13 +247,20 @@ public struct DueItemInfo: Codable, Sendable, Hashable, RPCDescribed {
     public var overdue: Bool
     /// For `kind: "session"` (API level 9): the period the peer session is due in.
     public var period: Int64?
+    /// For `kind: "supervision"` (API level 13): the supervision group, its name and the term.
+    public var group: Int64?
+    public var groupName: String?
+    public var term: String?
 
     public init(
         kind: String, pair: Int64, school: Int64, teacher: Int64, teacherName: String, coach: Int64,
         coachName: String, dropin: Int64?, dueDate: String, dueAt: String, overdueAt: String, overdue: Bool,
-        period: Int64? = nil
+        period: Int64? = nil, group: Int64? = nil, groupName: String? = nil, term: String? = nil
     ) {
         self.period = period
+        self.group = group
+        self.groupName = groupName
+        self.term = term
         self.kind = kind
         self.pair = pair
         self.school = school
@@ -270,8 +277,10 @@ public struct DueItemInfo: Codable, Sendable, Hashable, RPCDescribed {
 
     public static let schema: RPCSchema = .object([
         RPCField(
-            "kind", .oneOf(["dropin", "followup", "session"]),
-            "what is due (session, level 9: a peer session; pair is the peer pair, teacher and coach its two heads)"),
+            "kind", .oneOf(["dropin", "followup", "session", "supervision"]),
+            "what is due (session, level 9: a peer session; pair is the peer pair, teacher and coach its two heads;"
+                + " supervision, level 13: a group's meeting for a term; pair is the group, teacher and coach 0 and"
+                + " their names empty)"),
         RPCField("pair", .integer, "pair id"),
         RPCField("school", .integer, "school id"),
         RPCField("teacher", .integer, "teacher's person id"),
@@ -284,6 +293,9 @@ public struct DueItemInfo: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("overdueAt", .string(format: "date-time"), "when it becomes overdue (due + grace)"),
         RPCField("overdue", .boolean, "true once overdueAt has passed"),
         RPCField("period", .integer, required: false, "for a session: the period it is due in (level 9)"),
+        RPCField("group", .integer, required: false, "for a supervision meeting: the group (level 13)"),
+        RPCField("groupName", .string(), required: false, "for a supervision meeting: the group's name (level 13)"),
+        RPCField("term", .string(), required: false, "for a supervision meeting: the term it is due in (level 13)"),
     ])
 }
 
