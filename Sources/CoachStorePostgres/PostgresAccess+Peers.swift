@@ -104,6 +104,13 @@ extension PostgresAccess {
             arguments: [at.timeIntervalSince1970, notes, id])
     }
 
+    func cancelPeerSession(_ id: Int64, at: Date, reason: String) throws {
+        try db.cachedStatement(
+            sql:
+                "UPDATE peer_session SET cancelled_at = ?, cancel_reason = ? WHERE id = ? AND cancelled_at IS NULL AND completed_at IS NULL"
+        ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+    }
+
     func erasePeerTexts(person: Int64, placeholder: String) throws -> Int {
         // Every text of their peer pairs (session notes, agreements, themes: each belongs to both
         // heads), and the themes they added to a supervision group (their words).
@@ -111,6 +118,11 @@ extension PostgresAccess {
         var erased = 0
         try db.execute(
             sql: "UPDATE peer_session SET notes = ? WHERE notes IS NOT NULL AND notes <> ? AND peer IN (\(pairs))",
+            arguments: [placeholder, placeholder, person, person])
+        erased += db.changesCount
+        try db.execute(
+            sql:
+                "UPDATE peer_session SET cancel_reason = ? WHERE cancel_reason IS NOT NULL AND cancel_reason <> ? AND peer IN (\(pairs))",
             arguments: [placeholder, placeholder, person, person])
         erased += db.changesCount
         try db.execute(
@@ -149,6 +161,7 @@ extension PostgresAccess {
             minutes: row["minutes"], mode: SessionMode(rawValue: row["mode"]) ?? .inPerson,
             firstCoach: row["first_coach"], notes: row["notes"],
             completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            cancelledAt: (row["cancelled_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            cancelledAt: (row["cancelled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            cancelReason: row["cancel_reason"])
     }
 }

@@ -337,7 +337,8 @@ struct PostgresAccess: StoreWriting {
             return LiveEvent(
                 seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), kind: kind, school: row["school"],
                 pair: row["pair"], teacher: row["teacher"], coach: row["coach"], dropIn: row["dropin"],
-                due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)))
+                due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)), peer: row["peer"],
+                session: row["session"])
         }
     }
 
@@ -419,6 +420,24 @@ struct PostgresAccess: StoreWriting {
         try Double.fetchOne(
             db, sql: "SELECT next_at FROM due_item WHERE next_at IS NOT NULL ORDER BY next_at LIMIT 1"
         ).map(Date.init(timeIntervalSince1970:))
+    }
+
+    func dueSchedule(pair: Int64) throws -> DueSchedule? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair])
+            .flatMap(Self.dueSchedule)
+    }
+
+    func dueSchedules(until instant: Date, limit: Int) throws -> [DueSchedule] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM due_item WHERE next_at <= ? ORDER BY next_at, pair LIMIT ?",
+            arguments: [instant.timeIntervalSince1970, limit]
+        ).compactMap(Self.dueSchedule)
+    }
+
+    func isRaised(_ key: String) throws -> Bool {
+        try Bool.fetchOne(
+            try db.cachedStatement(sql: "SELECT TRUE FROM raised_transition WHERE key = ?"), arguments: [key])
+            ?? false
     }
 
     func dueItemCount() throws -> Int {
@@ -691,21 +710,12 @@ struct PostgresAccess: StoreWriting {
         return fresh
     }
 
-    @discardableResult
-    func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date? {
-        guard let item else {
+    func setDueSchedule(pair: Int64, _ schedule: DueSchedule?) throws {
+        guard let schedule else {
             try db.cachedStatement(sql: "DELETE FROM due_item WHERE pair = ?").execute(arguments: [pair])
-            return nil
+            return
         }
-        if let row = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]),
-            Self.dueItem(row) == item
-        {
-            return (row["next_at"] as Double?).map(Date.init(timeIntervalSince1970:))
-        }
-        let dueRaised = try isRaised(Transition(kind: .due, item: item, at: item.dueAt).key)
-        let overdueRaised = try isRaised(Transition(kind: .overdue, item: item, at: item.overdueAt).key)
-        let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
+        let item = schedule.item
         try db.cachedStatement(
             sql: """
                 INSERT INTO due_item
@@ -718,10 +728,9 @@ struct PostgresAccess: StoreWriting {
                 """
         ).execute(arguments: [
             pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber,
-            item.dueAt.timeIntervalSince1970,
-            item.overdueAt.timeIntervalSince1970, dueRaised, overdueRaised, next?.timeIntervalSince1970,
+            item.dueAt.timeIntervalSince1970, item.overdueAt.timeIntervalSince1970, schedule.dueRaised,
+            schedule.overdueRaised, schedule.nextAt?.timeIntervalSince1970,
         ])
-        return next
     }
 
     func removeAllDueItems() throws {
@@ -738,44 +747,17 @@ struct PostgresAccess: StoreWriting {
         .execute(arguments: [fingerprint])
     }
 
-    func raiseTransitions(until instant: Date, limit: Int) throws -> [Transition] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM due_item WHERE next_at <= ? ORDER BY next_at, pair LIMIT ?",
-            arguments: [instant.timeIntervalSince1970, limit])
-        var fresh: [Transition] = []
-        for row in rows {
-            guard let item = Self.dueItem(row) else { continue }
-            var dueRaised: Bool = row["due_raised"]
-            var overdueRaised: Bool = row["overdue_raised"]
-            for (kind, at) in [(Transition.Kind.due, item.dueAt), (.overdue, item.overdueAt)] where at <= instant {
-                if kind == .due ? dueRaised : overdueRaised { continue }
-                let transition = Transition(kind: kind, item: item, at: at)
-                try db.cachedStatement(
-                    sql: "INSERT INTO raised_transition (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
-                ).execute(
-                    arguments: [transition.key, instant.timeIntervalSince1970])
-                if db.changesCount > 0 {
-                    fresh.append(transition)
-                    // The live event, in the transaction that raises it: raised once, told once.
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
-                            SELECT ?, ?, ?, school, id, teacher, coach, CAST(? AS BIGINT), CAST(? AS TEXT) FROM pair WHERE id = ?
-                            """
-                    ).execute(arguments: [
-                        try nextLiveEventSeq(), at.timeIntervalSince1970, kind == .due ? "due" : "overdue", item.dropIn,
-                        item.kind.rawValue,
-                        item.pair,
-                    ])
-                }
-                if kind == .due { dueRaised = true } else { overdueRaised = true }
-            }
-            let next = Self.nextUnraised(item, dueRaised: dueRaised, overdueRaised: overdueRaised)
-            try db.cachedStatement(
-                sql: "UPDATE due_item SET due_raised = ?, overdue_raised = ?, next_at = ? WHERE pair = ?"
-            ).execute(arguments: [dueRaised, overdueRaised, next?.timeIntervalSince1970, item.pair])
-        }
-        return fresh.sorted { ($0.at, $0.item.pair) < ($1.at, $1.item.pair) }
+    func recordLiveEvent(raising transition: Transition) throws {
+        let item = transition.item
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
+                SELECT ?, ?, ?, school, id, teacher, coach, CAST(? AS BIGINT), CAST(? AS TEXT) FROM pair WHERE id = ?
+                """
+        ).execute(arguments: [
+            try nextLiveEventSeq(), transition.at.timeIntervalSince1970, transition.kind == .due ? "due" : "overdue",
+            item.dropIn, item.kind.rawValue, item.pair,
+        ])
     }
 
     /// The next live-event seq, from a counter row in `store_meta`: taken in the transaction that
@@ -798,13 +780,12 @@ struct PostgresAccess: StoreWriting {
         let seq = try nextLiveEventSeq()
         try db.cachedStatement(
             sql: """
-                INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due, peer, session)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             seq, event.at.timeIntervalSince1970, event.kind.rawValue, event.school, event.pair, event.teacher,
-            event.coach,
-            event.dropIn, event.due?.rawValue,
+            event.coach, event.dropIn, event.due?.rawValue, event.peer, event.session,
         ])
         return seq
     }
@@ -825,17 +806,6 @@ struct PostgresAccess: StoreWriting {
                 """
         ).execute(arguments: [String(last)])
         return count
-    }
-
-    private func isRaised(_ key: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM raised_transition WHERE key = ?"), arguments: [key])
-            ?? false
-    }
-
-    private static func nextUnraised(_ item: DueItem, dueRaised: Bool, overdueRaised: Bool) -> Date? {
-        if !dueRaised { return item.dueAt }
-        if !overdueRaised { return item.overdueAt }
-        return nil
     }
 
     // MARK: Rows to entities
@@ -869,6 +839,10 @@ struct PostgresAccess: StoreWriting {
     // `(Columns) -> (Row) -> T` for lists, which finds them once per statement.
 
     static func dueItem(_ row: Row) -> DueItem? { dueItem(Columns(row))(row) }
+
+    static func dueSchedule(_ row: Row) -> DueSchedule? {
+        dueItem(row).map { DueSchedule(item: $0, dueRaised: row["due_raised"], overdueRaised: row["overdue_raised"]) }
+    }
 
     static func dueItem(_ columns: Columns) -> (Row) -> DueItem? {
         let (kind, pair, school, dropIn, dueDay, dueAt, overdueAt) = (

@@ -372,6 +372,15 @@ enum PostgresSchema {
                     PRIMARY KEY (theme, person)
                 );
                 """),
+        // Issue 14: why a peer session was cancelled (confidential to the pair's two heads), and the
+        // live events of peer sessions (their pair and session).
+        Migration(
+            name: "v10-peer-session-cancel",
+            sql: """
+                ALTER TABLE peer_session ADD COLUMN cancel_reason TEXT;
+                ALTER TABLE live_event ADD COLUMN peer BIGINT;
+                ALTER TABLE live_event ADD COLUMN session BIGINT;
+                """),
     ]
 
     /// The migrations this build knows, in order (the same names as `SQLiteStore.migrationNames`).
