@@ -156,6 +156,12 @@ extension ConfigurationKeys {
                 + "`events.overflow` and is closed, and the others are not slowed. A reload applies to "
                 + "subscriptions made after it"),
         .int(
+            "scheduler.takeoverSeconds", \.schedulerTakeoverSeconds, default: 5, in: 1...300, unit: "seconds",
+            reload: .restart,
+            "with several coachd instances on one PostgreSQL database (issue 15): how often an instance that is not "
+                + "the scheduler tries to take over (and the scheduler checks its lock's connection), so a dead "
+                + "scheduler's transitions are raised by another within about this long. No effect on SQLite"),
+        .int(
             "peer.sessionMinutes", \.peerSessionMinutes, default: 120, in: 30...480, unit: "minutes", reload: .live,
             "the length of a peer session (the heads' programme) when `sessions.schedule` gives no `minutes`: the "
                 + "first coach coaches for the first half, the other head for the second"),

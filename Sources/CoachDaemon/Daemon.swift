@@ -56,7 +56,9 @@ public struct Daemon: Sendable {
                 "the state directory \(configuration.stateDirectory) is read-only: serving reads, refusing changes",
                 metadata: ["coachd.event": "\(JournalEvent.storeError.rawValue)"])
         }
-        let timer = DueTimer(store: store, logger: logger, now: now)
+        // Several instances on one PostgreSQL database: only the lease's holder raises (issue 15).
+        let lease = (store as any CoachStore as? any SharedStore)?.makeSchedulerLease()
+        let timer = DueTimer(store: store, logger: logger, now: now, lease: lease)
         // Reads the next transition time only; what was missed while down is raised by the timer
         // service as soon as the daemon runs (after READY), so a long catch-up never delays it.
         try await timer.load(policy: configuration.policy)
@@ -101,6 +103,13 @@ public struct Daemon: Sendable {
             .init(service: status),
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]
+        if let shared = service.store as? any SharedStore {
+            services.append(
+                .init(
+                    service: SchedulerLeaseService(
+                        timer: timer, interval: .seconds(configuration.schedulerTakeoverSeconds))))
+            services.append(.init(service: ChangeListenerService(store: shared, service: service, logger: logger)))
+        }
         if let interval = notifier.watchdogInterval {
             let watchdog = WatchdogService(
                 interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })

@@ -56,6 +56,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var cacheDueList: Bool = ConfigurationKeys.default(\.cacheDueList)
     /// Days live events are kept for clients reconnecting with `since` (`events.retentionDays`).
     public var eventRetentionDays: Int = ConfigurationKeys.default(\.eventRetentionDays)
+    /// Seconds between an instance's tries to become the scheduler on a shared store (`scheduler.takeoverSeconds`).
+    public var schedulerTakeoverSeconds: Int = ConfigurationKeys.default(\.schedulerTakeoverSeconds)
     /// Events a subscriber may hold unread before it is sent `events.overflow` and closed (`events.queueLimit`).
     public var eventQueueLimit: Int = ConfigurationKeys.default(\.eventQueueLimit)
     /// A peer session's length when `sessions.schedule` gives none (`peer.sessionMinutes`, issue 14).

@@ -25,6 +25,17 @@ public final class PostgresStore: CoachStore, @unchecked Sendable {
 
     /// The advisory lock key migrations are applied under (one instance applies them, the others wait).
     static let migrationLockKey: Int64 = 0x636F_6163_6864_0001
+    /// The session advisory lock key the scheduler holds (one instance runs the due timer).
+    static let schedulerLockKey: Int64 = 0x636F_6163_6864_0002
+    /// The LISTEN/NOTIFY channel every committed write notifies on.
+    static let notifyChannel = "coachd"
+    /// How many times a write body runs when other instances' commits keep conflicting with it.
+    static let conflictAttempts = 3
+    /// This instance's id in notifications (random: two processes never share one).
+    public let instanceID: String = (0..<4).map { _ in String(format: "%04x", UInt16.random(in: .min ... .max)) }
+        .joined()
+    /// The listener task of `changeNotices`, cancelled by `stopListening`.
+    let listener = ListenerBox()
 
     /// Connects, then applies the migrations this build knows (under an advisory lock), refusing a
     /// database migrated by a newer coachd. Blocks the calling thread while it does: call it at
@@ -53,9 +64,25 @@ public final class PostgresStore: CoachStore, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
-        try await StoreThreads.shared.run { [writer, calendars] in
-            try writer.with { db in
-                try Self.transaction(db, begin: "BEGIN") { try body(PostgresAccess(db: db, calendars: calendars)) }
+        try await StoreThreads.shared.run { [writer, calendars, instanceID] in
+            var attempt = 1
+            while true {
+                do {
+                    return try writer.with { db in
+                        try Self.transaction(db, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE") {
+                            let result = try body(PostgresAccess(db: db, calendars: calendars))
+                            // Delivered to the listening instances when (and only if) this commits.
+                            try db.execute(
+                                sql: "SELECT pg_notify('\(Self.notifyChannel)', ?)", arguments: [instanceID])
+                            return result
+                        }
+                    }
+                } catch let error as StoreError where error.kind == .conflict && attempt < Self.conflictAttempts {
+                    // Another instance committed what this body read: run it again on what is
+                    // committed now, as if it had come a moment later (the body only touches `tx`).
+                    attempt += 1
+                    usleep(UInt32.random(in: 2_000...20_000))
+                }
             }
         }
     }
@@ -161,6 +188,12 @@ public final class PostgresStore: CoachStore, @unchecked Sendable {
         }
         if let info = error.serverInfo {
             let state = info[.sqlState] ?? "?"
+            if state == "40001" || state == "40P01" {
+                return StoreError(
+                    .conflict,
+                    "another coachd instance changed the same records at the same moment (SQLSTATE \(state)); "
+                        + "nothing was changed")
+            }
             let message = info[.message] ?? "no message"
             return StoreError(.unavailable, "could not \(what) on PostgreSQL: \(message) (SQLSTATE \(state))")
         }
