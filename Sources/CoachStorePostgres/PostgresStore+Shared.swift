@@ -32,17 +32,22 @@ extension PostgresStore: SharedStore {
                         on: MultiThreadedEventLoopGroup.singleton.next(),
                         configuration: configuration.connectionConfiguration, id: 1, logger: logger
                     ).get()
-                    defer { connection.close().whenComplete { _ in } }
-                    try await connection.listen(on: Self.notifyChannel) { notifications in
-                        // Listening now: anything committed while we were not was never told.
-                        if listenedBefore { continuation.yield(.resync) }
-                        listenedBefore = true
-                        for try await notification in notifications {
-                            if notification.payload != instanceID {
-                                continuation.yield(.committed(instance: notification.payload))
+                    do {
+                        try await connection.listen(on: Self.notifyChannel) { notifications in
+                            // Listening now: anything committed while we were not was never told.
+                            if listenedBefore { continuation.yield(.resync) }
+                            listenedBefore = true
+                            for try await notification in notifications {
+                                if notification.payload != instanceID {
+                                    continuation.yield(.committed(instance: notification.payload))
+                                }
                             }
                         }
+                    } catch {
+                        if !Task.isCancelled { logger.debug("the PostgreSQL listener's connection was lost: \(error)") }
                     }
+                    // postgres-nio requires a connection closed (and waited for) before it goes.
+                    try? await connection.close().get()
                 } catch {
                     if Task.isCancelled { break }
                     logger.debug("the PostgreSQL listener's connection was lost: \(error)")
