@@ -2,6 +2,7 @@ import CoachDomain
 import CoachStore
 import CoachStorePostgres
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// Durability on PostgreSQL (issue 15): the server is killed (SIGKILL) while writes stream in. Every

@@ -2,6 +2,7 @@ import CoachDomain
 import CoachStore
 import CoachStorePostgres
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// The PostgreSQL store's own behaviour (issue 15), below the protocol the conformance suite

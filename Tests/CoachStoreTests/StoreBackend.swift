@@ -1,5 +1,6 @@
 import CoachStore
 import CoachStorePostgres
+import PostgresTestSupport
 import Testing
 
 /// The store conformance suite's backends. A test that takes a `StoreBackend` argument uses only

@@ -1,0 +1,10 @@
+import CoachStorePostgres
+import PostgresTestSupport
+
+extension PostgresTestServer {
+    /// A new, empty database of its own for one store.
+    func newDatabase() throws -> PostgresStoreConfiguration {
+        PostgresStoreConfiguration(
+            endpoint: .unixSocket(directory: directory, port: 5432), user: "postgres", database: try newDatabaseName())
+    }
+}
