@@ -159,8 +159,8 @@ let package = Package(
         .testTarget(
             name: "CoachStoreTests",
             dependencies: [
-                "CoachStore", "CoachStorePostgres", "CoachDomain", "PostgresTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CoachStore", "CoachDomain", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .target(name: "CoachStorePostgres", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strictTests
         ),
