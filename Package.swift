@@ -19,6 +19,12 @@ let package = Package(
         .executable(name: "coachd", targets: ["coachd"]),
         .executable(name: "coachctl", targets: ["coachctl"]),
     ],
+    // The PostgreSQL store costs ~11 CPU-minutes of build (postgres-nio, two BoringSSLs): `make run` and
+    // the TSan and fuzz builds leave it out with --disable-default-traits (Docs/Decisions.md, issue 15).
+    traits: [
+        .trait(name: "PostgreSQL", description: "coachd can keep its data on PostgreSQL (store.backend: postgresql)"),
+        .default(enabledTraits: ["PostgreSQL"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
@@ -104,6 +110,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 // The staff list of `people.import` is parsed in the daemon: the method takes the file's text.
                 .product(name: "CSV", package: "CSV.swift"),
+                .target(name: "CoachStorePostgres", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strict
         ),
@@ -144,13 +151,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A real PostgreSQL server for the store and end-to-end tests (issue 15); no dependencies.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strictTests),
         .testTarget(name: "CoachSupportTests", dependencies: ["CoachSupport"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachDomainTests", dependencies: ["CoachDomain", "CoachSupport"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachStoreTests",
             dependencies: [
-                "CoachStore", "CoachStorePostgres", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "CoachStore", "CoachDomain", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .target(name: "CoachStorePostgres", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strictTests
         ),
@@ -183,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CoachRPC", "CoachClient", "CoachFuzzing", "CoachSupport",
+                "CoachRPC", "CoachClient", "CoachFuzzing", "CoachSupport", "PostgresTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictTests

@@ -30,6 +30,21 @@ extension ConfigurationKeys {
                 "Left unset, it is $STATE_DIRECTORY under systemd (StateDirectory=coachd: /var/lib/coachd) and "
                     + "./.coachd elsewhere. This file is also installed as /etc/coachd/coachd.yaml, so do not set "
                     + "it here unless the daemon should ignore systemd's state directory.")),
+        .oneOf(
+            "store.backend", \.storeBackend, default: "sqlite", allowed: ["sqlite", "postgresql"], flag: nil,
+            reload: .restart,
+            "where the data lives: `sqlite`, the file `coachd.sqlite` in `state.directory`; or `postgresql`, a "
+                + "trust's database shared by its schools (`store.postgresql.url`; Docs/Operations.md)"),
+        .optionalText(
+            "store.postgresql.url", \.postgresqlURL, type: "URL", reload: .restart,
+            whenEmpty: "(none; required when `store.backend` is `postgresql`)",
+            "the trust's database: `postgresql://USER@HOST:PORT/DB`, or `postgresql://USER@/DB?host=/run/postgresql` "
+                + "over a Unix socket; never a password (see `store.postgresql.passwordFile`)"),
+        .optionalText(
+            "store.postgresql.passwordFile", \.postgresqlPasswordFile, type: "path", reload: .restart,
+            whenEmpty: "`$CREDENTIALS_DIRECTORY/postgresql-password` when it exists (systemd `LoadCredential=`); "
+                + "else no password",
+            "a file whose first line is the PostgreSQL user's password"),
         .optionalText(
             "socket.path", \.socketPath, type: "path", flag: "--socket", reload: .restart,
             whenEmpty: "`<state.directory>/coachd.sock`", "socket to bind when systemd passes none"),

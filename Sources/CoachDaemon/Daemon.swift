@@ -48,9 +48,12 @@ public struct Daemon: Sendable {
             logger.notice("\(narrowed)")
         }
         let lock = try StateDirectoryLock.acquire(configuration.stateDirectory)
-        try PrivateFiles.secureDatabase(configuration.databasePath)
-        let store = try SQLiteStore(path: configuration.databasePath)
-        if !StateDirectory.isWritable(configuration.stateDirectory) {
+        // Opening connects and migrates, blocking: on a store thread, never on the executor's event loops.
+        let environment = ProcessInfo.processInfo.environment
+        let (store, database) = try await StoreThreads.shared.run {
+            try StoreOpening.open(configuration, environment: environment)
+        }
+        if configuration.storeBackend == "sqlite", !StateDirectory.isWritable(configuration.stateDirectory) {
             // Reads are served from the open database; every change will fail with StoreUnavailable.
             logger.error(
                 "the state directory \(configuration.stateDirectory) is read-only: serving reads, refusing changes",
@@ -79,7 +82,7 @@ public struct Daemon: Sendable {
             "coachd listening on \(server.boundPath)",
             metadata: [
                 "coachd.event": "\(JournalEvent.daemonStarted.rawValue)", "coachd.socket": "\(server.boundPath)",
-                "coachd.socket_activated": "\(inheritedFD != nil)", "coachd.database": "\(configuration.databasePath)",
+                "coachd.socket_activated": "\(inheritedFD != nil)", "coachd.database": "\(database)",
                 "coachd.version": "\(coachdVersion)",
             ])
         return Daemon(

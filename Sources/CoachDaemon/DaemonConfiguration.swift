@@ -9,6 +9,12 @@ import Foundation
 public struct DaemonConfiguration: Sendable, Hashable {
     /// Where the database lives (`state.directory`).
     public var stateDirectory: String = ConfigurationKeys.default(\.stateDirectory)
+    /// Where the data lives (`store.backend`): `sqlite` or `postgresql` (issue 15).
+    public var storeBackend: String = ConfigurationKeys.default(\.storeBackend)
+    /// The trust's PostgreSQL database (`store.postgresql.url`), never with a password.
+    public var postgresqlURL: String? = ConfigurationKeys.default(\.postgresqlURL)
+    /// The file holding the PostgreSQL password (`store.postgresql.passwordFile`).
+    public var postgresqlPasswordFile: String? = ConfigurationKeys.default(\.postgresqlPasswordFile)
     /// The socket coachd binds when systemd passes none (`socket.path`; default `<state dir>/coachd.sock`).
     public var socketPath: String? = ConfigurationKeys.default(\.socketPath)
     /// Mode of a socket coachd binds itself (`socket.mode`, octal).
@@ -145,6 +151,15 @@ extension DaemonConfiguration {
                 key: "cycle.defaultDropInMinutes",
                 "\(policy.defaultDropInMinutes) is out of range 1…\(policy.maxDropInMinutes) (at most cycle.maxDropInMinutes)"
             )
+        }
+        if storeBackend == "postgresql" && postgresqlURL == nil {
+            throw ConfigurationError(
+                key: "store.postgresql.url", "is required when store.backend is postgresql (postgresql://USER@HOST/DB)")
+        }
+        if let url = postgresqlURL, URLComponents(string: url)?.password != nil {
+            throw ConfigurationError(
+                key: "store.postgresql.url",
+                "must not hold a password; put it in the file named by store.postgresql.passwordFile")
         }
         // A batch reply to a client that reads it must never close its connection: room for the
         // pause limit, the batch limit, and the one reply (up to a 1 MiB backup chunk in base64)

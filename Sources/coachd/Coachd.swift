@@ -90,6 +90,14 @@ struct Coachd: AsyncParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
         if let restoreDatabase {
+            guard configuration.storeBackend == "sqlite" else {
+                FileHandle.standardError.write(
+                    Data(
+                        ("coachd: nothing restored: store.backend is \(configuration.storeBackend); --restore-database "
+                            + "replaces an SQLite file. Restore a PostgreSQL database with pg_restore or psql "
+                            + "(Docs/Operations.md)\n").utf8))
+                throw ExitCode.failure
+            }
             do {
                 print(
                     try DatabaseRestore.restore(from: restoreDatabase, into: configuration.stateDirectory),

@@ -1,6 +1,10 @@
 import CoachStore
-import CoachStorePostgres
 import Testing
+
+#if PostgreSQL
+    import CoachStorePostgres
+    import PostgresTestSupport
+#endif
 
 /// The store conformance suite's backends. A test that takes a `StoreBackend` argument uses only
 /// the `CoachStore` protocol and runs once for each case, so every backend must pass the same tests
@@ -12,8 +16,10 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteFile
     /// In memory: one `DatabaseQueue` (reads and writes in turn), as the tools and fixtures run.
     case sqliteMemory
-    /// A database of its own on a real PostgreSQL server the tests start (`PostgresTestServer`).
-    case postgresql
+    #if PostgreSQL
+        /// A database of its own on a real PostgreSQL server the tests start (`PostgresTestServer`).
+        case postgresql
+    #endif
 
     var testDescription: String { rawValue }
 
@@ -22,7 +28,9 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .sqliteFile: try SQLiteStore(path: directory.database)
         case .sqliteMemory: try SQLiteStore()
-        case .postgresql: try PostgresStore(configuration: try PostgresTestServer.shared.get().newDatabase())
+        #if PostgreSQL
+            case .postgresql: try PostgresStore(configuration: try PostgresTestServer.shared.get().newDatabase())
+        #endif
         }
     }
 }

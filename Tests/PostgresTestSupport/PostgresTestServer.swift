@@ -1,12 +1,10 @@
-import CoachStore
-import CoachStorePostgres
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A real PostgreSQL server for the conformance suite (issue 15): Debian's `postgresql` package,
+/// A real PostgreSQL server for the store conformance suite and the end-to-end tests (issue 15): Debian's `postgresql` package,
 /// `initdb` into a temporary directory, listening on a Unix socket in that directory only
 /// (`listen_addresses=''`), `fsync` on. One per test process, started by the first test that needs
 /// it and stopped by its PID when the process exits; each store gets a database of its own.
@@ -15,26 +13,26 @@ import Foundation
 /// package creates (`setpriv`, which execs, so the PID started is the postmaster's). `make check`
 /// installs the package when it is missing (Makefile: `postgresql-deps`). When the server cannot be
 /// started the tests that need it fail, naming what is missing: nothing is skipped.
-final class PostgresTestServer: @unchecked Sendable {
-    let directory: String
-    private(set) var process: Process
-    let binaries: String
+public final class PostgresTestServer: @unchecked Sendable {
+    public let directory: String
+    public private(set) var process: Process
+    public let binaries: String
     private let lock = NSLock()
     private var databases = 0
 
     /// The process's server, started once.
-    static let shared: Result<PostgresTestServer, any Error> = Result {
+    public static let shared: Result<PostgresTestServer, any Error> = Result {
         let server = try PostgresTestServer()
         atexit { PostgresTestServer.stopShared() }
         return server
     }
 
-    static func stopShared() {
+    public static func stopShared() {
         if case .success(let server) = shared { server.stop() }
     }
 
     /// The newest installed PostgreSQL's programs (`/usr/lib/postgresql/N/bin`).
-    static func findBinaries() throws -> String {
+    public static func findBinaries() throws -> String {
         let root = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
         guard let newest = versions.max(), FileManager.default.fileExists(atPath: "\(root)/\(newest)/bin/initdb")
@@ -46,13 +44,13 @@ final class PostgresTestServer: @unchecked Sendable {
         return "\(root)/\(newest)/bin"
     }
 
-    struct ServerError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    public struct ServerError: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 
     /// A server of its own (a crash test kills and restarts it); other tests share `shared`.
-    init() throws {
+    public init() throws {
         let binaries = try Self.findBinaries()
         self.binaries = binaries
         let template = NSTemporaryDirectory() + "coachd-pg-XXXXXX"
@@ -149,7 +147,7 @@ final class PostgresTestServer: @unchecked Sendable {
     /// of the machine or systemd's SIGKILL of the unit's cgroup would (crash tests). Killing only the
     /// postmaster would leave its children to exit one by one, and one may leave a shared-memory lock
     /// held that an orphaned backend then waits on forever: not a failure coachd could meet.
-    func killServer() {
+    public func killServer() {
         lock.lock()
         defer { lock.unlock() }
         let postmaster = process.processIdentifier
@@ -163,7 +161,7 @@ final class PostgresTestServer: @unchecked Sendable {
     }
 
     /// The processes whose parent is `pid` (from /proc/N/stat: the field after the state is the parent).
-    static func children(of pid: Int32) -> [Int32] {
+    public static func children(of pid: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { candidate in
             guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
@@ -175,14 +173,14 @@ final class PostgresTestServer: @unchecked Sendable {
     }
 
     /// Starts the server again on the same data (it recovers from its WAL).
-    func restart() throws {
+    public func restart() throws {
         lock.lock()
         defer { lock.unlock() }
         process = try Self.startServer(serverCommand, directory: directory, binaries: binaries)
     }
 
     /// Runs SQL in database `database` as the server's superuser (for tests below the store).
-    func psql(_ database: String, _ sql: String) throws -> String {
+    public func psql(_ database: String, _ sql: String) throws -> String {
         try Self.runToEnd(
             "\(binaries)/psql",
             [
@@ -191,8 +189,8 @@ final class PostgresTestServer: @unchecked Sendable {
             ])
     }
 
-    /// A new, empty database of its own for one store.
-    func newDatabase() throws -> PostgresStoreConfiguration {
+    /// A new, empty database of its own (for one store, or one daemon); its name.
+    public func newDatabaseName() throws -> String {
         lock.lock()
         databases += 1
         let name = "t\(databases)"
@@ -200,14 +198,16 @@ final class PostgresTestServer: @unchecked Sendable {
         try Self.runToEnd(
             "\(binaries)/psql",
             ["-q", "-h", directory, "-U", "postgres", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
-        return PostgresStoreConfiguration(
-            endpoint: .unixSocket(directory: directory, port: 5432), user: "postgres", database: name)
+        return name
     }
+
+    /// The `store.postgresql.url` of a database on this server (its Unix socket).
+    public func url(database: String) -> String { "postgresql://postgres@/\(database)?host=\(directory)" }
 
     deinit { stop() }
 
     /// Stops the server by its PID (SIGINT: PostgreSQL's fast shutdown) and removes its directory.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGINT)
             let deadline = Date().addingTimeInterval(20)
@@ -218,7 +218,7 @@ final class PostgresTestServer: @unchecked Sendable {
     }
 
     @discardableResult
-    static func runToEnd(_ program: String, _ arguments: [String]) throws -> String {
+    public static func runToEnd(_ program: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
