@@ -60,7 +60,7 @@ public struct Daemon: Sendable {
                 metadata: ["coachd.event": "\(JournalEvent.storeError.rawValue)"])
         }
         // Several instances on one PostgreSQL database: only the lease's holder raises (issue 15).
-        let lease = (store as any CoachStore as? any SharedStore)?.makeSchedulerLease()
+        let lease = (store as? any SharedStore)?.makeSchedulerLease()
         let timer = DueTimer(store: store, logger: logger, now: now, lease: lease)
         // Reads the next transition time only; what was missed while down is raised by the timer
         // service as soon as the daemon runs (after READY), so a long catch-up never delays it.

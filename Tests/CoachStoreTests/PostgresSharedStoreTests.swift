@@ -1,7 +1,10 @@
+// Built with the PostgreSQL trait only (the default; `--disable-default-traits` leaves it out).
+#if PostgreSQL
 import CoachDomain
 import CoachStore
 import CoachStorePostgres
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// Several coachd instances on one PostgreSQL database (issue 15), at the store: the scheduler's
@@ -234,3 +237,4 @@ private func waitFor(_ what: String, _ condition: () throws -> Bool) async throw
     }
     Issue.record("timed out waiting for \(what)")
 }
+#endif
