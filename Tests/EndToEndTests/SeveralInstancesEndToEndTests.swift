@@ -102,9 +102,10 @@ extension EndToEnd {
             var pairs: [Int64] = []
             for index in 0..<4 {
                 let teacher = try client.call(
-                    PeopleAdd.self, .init(name: "Teacher \(index)", school: school, roles: ["teacher"])
+                    PeopleAdd.self,
+                    .init(name: "Teacher \(index)", school: school, roles: ["teacher"], uid: Int64(62_100 + index))
                 ).id
-                let coach = try client.call(PeopleAdd.self, .init(name: "Coach \(index)", school: school, roles: ["coach"]))
+                let coach = try client.call(PeopleAdd.self, .init(name: "Coach \(index)", school: school, roles: ["coach"], uid: Int64(62_200 + index)))
                     .id
                 pairs.append(try client.call(PairsCreate.self, .init(teacher: teacher, coach: coach)).id)
             }
@@ -124,6 +125,7 @@ extension EndToEnd {
             let boundary = Date(timeIntervalSince1970: ((now + 20) / 60).rounded(.up) * 60)
             var booked: [Int64] = []
             for pair in pairs {
+                _ = try client.call(CyclesStart.self, .init(pair: pair, focus: "wait time"))
                 booked.append(
                     try client.call(
                         DropInsSchedule.self, .init(pair: pair, start: Self.local(boundary, in: zone), minutes: 10)
