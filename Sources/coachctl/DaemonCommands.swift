@@ -21,8 +21,14 @@ struct DaemonCommand: ParsableCommand {
                         ("Connections", "\(status.connections)"),
                         ("Schema", status.schemaVersion),
                         ("Next wake", status.nextTransition ?? "-"),
-                    ])
+                    ] + Self.scheduler(status.scheduler))
             }
+        }
+
+        /// Which instance raises due transitions (level 15; none from an older daemon).
+        static func scheduler(_ isScheduler: Bool?) -> [(String, String)] {
+            guard let isScheduler else { return [] }
+            return [("Scheduler", isScheduler ? "this instance" : "another instance (shared PostgreSQL store)")]
         }
 
         static func uptime(_ seconds: Int) -> String {

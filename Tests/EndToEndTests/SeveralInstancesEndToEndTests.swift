@@ -86,6 +86,8 @@ extension EndToEnd {
                     return roles.filter { $0 == true }.count == 1 && roles.filter { $0 == false }.count == 2
                 }, "daemon.status scheduler of the three: \(roles)")
             let holder = try #require(roles.firstIndex { $0 == true })
+            let status = try daemons[holder].ctl(["daemon", "status"])
+            #expect(status.stdout.contains("Scheduler:") && status.stdout.contains("this instance"), "\(status.stdout)")
             let a = daemons[(holder + 1) % 3]  // changes go through this one
             let c = daemons[(holder + 2) % 3]  // this one is watched and read
             // A subscriber of C, before anything happens: it must see what A and the scheduler cause.
