@@ -126,7 +126,8 @@ actor DueTimer {
         isScheduler = held
         if held {
             logger.notice(
-                "this instance runs the scheduler now", metadata: ["coachd.event": "\(JournalEvent.schedulerTaken.rawValue)"])
+                "this instance runs the scheduler now",
+                metadata: ["coachd.event": "\(JournalEvent.schedulerTaken.rawValue)"])
             // Everything that fell due while another held it (or none did) is raised now, once.
             scheduler.wake(at: now())
         } else {

@@ -13,15 +13,16 @@ struct DaemonCommand: ParsableCommand {
         func run() throws {
             try global.session().run(DaemonStatus.self, NoParams()) { status in
                 "coachd \(status.version): \(status.status)\n"
-                    + Output.fields([
-                        ("Started", "\(status.startedAt) (up \(Self.uptime(status.uptimeSeconds)))"),
-                        ("Pairs", "\(status.pairs)"),
-                        ("Due today", "\(status.dueToday)"),
-                        ("Overdue", "\(status.overdue)"),
-                        ("Connections", "\(status.connections)"),
-                        ("Schema", status.schemaVersion),
-                        ("Next wake", status.nextTransition ?? "-"),
-                    ] + Self.scheduler(status.scheduler))
+                    + Output.fields(
+                        [
+                            ("Started", "\(status.startedAt) (up \(Self.uptime(status.uptimeSeconds)))"),
+                            ("Pairs", "\(status.pairs)"),
+                            ("Due today", "\(status.dueToday)"),
+                            ("Overdue", "\(status.overdue)"),
+                            ("Connections", "\(status.connections)"),
+                            ("Schema", status.schemaVersion),
+                            ("Next wake", status.nextTransition ?? "-"),
+                        ] + Self.scheduler(status.scheduler))
             }
         }
 

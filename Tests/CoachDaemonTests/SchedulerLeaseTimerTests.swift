@@ -1,7 +1,7 @@
 import CoachDomain
+import CoachRPC
 import CoachStore
 import Foundation
-import CoachRPC
 import Logging
 import Testing
 
