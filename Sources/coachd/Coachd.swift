@@ -97,6 +97,10 @@ struct Coachd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
+        if migrateToPostgresql == nil, let problem = configuration.storeProblem {
+            FileHandle.standardError.write(Data("coachd: \(problem)\n".utf8))
+            throw ExitCode(78)
+        }
         if let migrateToPostgresql {
             do {
                 print(
