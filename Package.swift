@@ -60,6 +60,8 @@ let package = Package(
             dependencies: [
                 "CoachDomain", "CoachStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Reads a school's SQLite file for `coachd --migrate-to-postgresql`.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

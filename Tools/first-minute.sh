@@ -14,7 +14,7 @@ start=$(date +%s.%N)
 MAKE_PID=$!
 answered=""
 while kill -0 $MAKE_PID 2>/dev/null; do
-    if [ -x .build-run/debug/coachctl ] && [ -S .coachd/coachd.sock ] && .build-run/debug/coachctl --socket .coachd/coachd.sock --timeout 2 daemon ping >/dev/null 2>&1; then
+    if [ -x .build/debug/coachctl ] && [ -S .coachd/coachd.sock ] && .build/debug/coachctl --socket .coachd/coachd.sock --timeout 2 daemon ping >/dev/null 2>&1; then
         answered=$(date +%s.%N); break
     fi
     sleep 0.2

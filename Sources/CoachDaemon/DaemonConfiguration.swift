@@ -80,6 +80,18 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("coachd.sqlite") }
 }
 
+extension DaemonConfiguration {
+    /// What stops the configured store from being opened, checked when coachd starts (not on every
+    /// load: the store's keys need a restart, and each may be given on its own).
+    public var storeProblem: ConfigurationError? {
+        if storeBackend == "postgresql" && postgresqlURL == nil {
+            return ConfigurationError(
+                key: "store.postgresql.url", "is required when store.backend is postgresql (postgresql://USER@HOST/DB)")
+        }
+        return nil
+    }
+}
+
 /// A configuration value that cannot be used, named by its key.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var key: String
@@ -151,10 +163,6 @@ extension DaemonConfiguration {
                 key: "cycle.defaultDropInMinutes",
                 "\(policy.defaultDropInMinutes) is out of range 1…\(policy.maxDropInMinutes) (at most cycle.maxDropInMinutes)"
             )
-        }
-        if storeBackend == "postgresql" && postgresqlURL == nil {
-            throw ConfigurationError(
-                key: "store.postgresql.url", "is required when store.backend is postgresql (postgresql://USER@HOST/DB)")
         }
         if let url = postgresqlURL, URLComponents(string: url)?.password != nil {
             throw ConfigurationError(

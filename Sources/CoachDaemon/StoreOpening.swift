@@ -7,7 +7,7 @@ import Foundation
 
 /// Opens the store `store.backend` names (issue 15): the SQLite file in the state directory, or the
 /// trust's PostgreSQL database. Blocks while it connects and migrates: call it at start-up.
-enum StoreOpening {
+public enum StoreOpening {
     /// Why the configured store cannot be opened, in words an operator acts on.
     struct Refused: Error, CustomStringConvertible {
         let description: String
@@ -91,4 +91,26 @@ enum StoreOpening {
             return parsed
         }
     #endif
+
+    /// `coachd --migrate-to-postgresql URL`: with coachd stopped (the state directory's lock is taken
+    /// as the daemon takes it), copies the state directory's SQLite database into the trust database
+    /// at `url` (Docs/Operations.md). The password comes as for the daemon (`store.postgresql.passwordFile`
+    /// or the `postgresql-password` credential).
+    public static func migrateToPostgreSQL(url: String, configuration: DaemonConfiguration) async throws -> String {
+        #if PostgreSQL
+            let environment = ProcessInfo.processInfo.environment
+            return try await StoreThreads.shared.run {
+                let lock = try StateDirectoryLock.acquire(configuration.stateDirectory)
+                return try withExtendedLifetime(lock) {
+                    var target = configuration
+                    target.storeBackend = "postgresql"
+                    target.postgresqlURL = url
+                    return try SQLiteToPostgres.copy(
+                        sqlitePath: configuration.databasePath, into: try postgres(target, environment: environment))
+                }
+            }
+        #else
+            throw Refused(description: withoutPostgreSQL)
+        #endif
+    }
 }

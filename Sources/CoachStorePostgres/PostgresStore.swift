@@ -18,7 +18,7 @@ import PostgresNIO
 public final class PostgresStore: CoachStore, @unchecked Sendable {
     public let configuration: PostgresStoreConfiguration
     private let logger: Logger
-    private let writer: ConnectionSlot
+    let writer: ConnectionSlot
     private let readers: ReaderPool
     /// School calendars, read once per change of the school's `calendar_stamp`.
     private let calendars = CalendarCache()
