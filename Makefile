@@ -29,15 +29,17 @@ deps: ## Install what the build needs and is missing (Debian: libsystemd-dev, li
 build: deps ## Build daemon and CLI (debug), warnings as errors, import check on
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-# Only the two programs a newcomer uses: not the tests, benchmarks or fuzz tools (Docs/Performance.md).
-run: deps ## Build coachd and coachctl (debug) and start coachd in the foreground on ./.coachd (socket .coachd/coachd.sock); extra flags in RUN_FLAGS
-	$(SWIFT) build $(SWIFT_FLAGS) --product coachd
-	$(SWIFT) build $(SWIFT_FLAGS) --product coachctl
+# Only the two programs a newcomer uses: not the tests, benchmarks or fuzz tools (Docs/Performance.md);
+# and without the PostgreSQL trait (postgres-nio and two BoringSSLs: ~11 CPU-minutes; Decisions, issue 15).
+RUN_BUILD := $(SWIFT_FLAGS) --disable-default-traits
+run: deps ## Build coachd and coachctl (debug, SQLite only: no PostgreSQL trait) and start coachd in the foreground on ./.coachd (socket .coachd/coachd.sock); extra flags in RUN_FLAGS
+	$(SWIFT) build $(RUN_BUILD) --product coachd
+	$(SWIFT) build $(RUN_BUILD) --product coachctl
 	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd $(RUN_FLAGS)
 
 COACHD_SOCKET ?= .coachd/coachd.sock
 demo: ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) with a demonstration trust
-	$(SWIFT) build $(SWIFT_FLAGS) --product coachctl
+	$(SWIFT) build $(RUN_BUILD) --product coachctl
 	$(BIN)/coachctl --socket $(COACHD_SOCKET) demo seed
 
 # The socket tests and the end-to-end tests each run on their own. The end-to-end tests block a

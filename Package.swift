@@ -19,6 +19,12 @@ let package = Package(
         .executable(name: "coachd", targets: ["coachd"]),
         .executable(name: "coachctl", targets: ["coachctl"]),
     ],
+    // The PostgreSQL store costs ~11 CPU-minutes of build (postgres-nio, two BoringSSLs): `make run` and
+    // the TSan and fuzz builds leave it out with --disable-default-traits (Docs/Decisions.md, issue 15).
+    traits: [
+        .trait(name: "PostgreSQL", description: "coachd can keep its data on PostgreSQL (store.backend: postgresql)"),
+        .default(enabledTraits: ["PostgreSQL"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
@@ -32,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         // HTML for `coachctl report --html` (coachctl only): elements built, text escaped, no string concatenation.
         .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
+        // The PostgreSQL store (issue 15): only CoachStorePostgres links it, never coachctl.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // Pure model and scheduler: no I/O, no clock; time is passed in.
@@ -43,6 +51,21 @@ let package = Package(
         .target(
             name: "CoachStore",
             dependencies: ["CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL store (issue 15), behind the same protocol; a target of its own so that what
+        // does not use it (coachctl, the SQLite-only daemon build) does not build postgres-nio.
+        .target(
+            name: "CoachStorePostgres",
+            dependencies: [
+                "CoachDomain", "CoachStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Reads a school's SQLite file for `coachd --migrate-to-postgresql`.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // The build's version and git commit, stamped on every build (Plugins/VersionStamp).
@@ -89,6 +112,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 // The staff list of `people.import` is parsed in the daemon: the method takes the file's text.
                 .product(name: "CSV", package: "CSV.swift"),
+                .target(name: "CoachStorePostgres", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strict
         ),
@@ -129,12 +153,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A real PostgreSQL server for the store and end-to-end tests (issue 15); no dependencies.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strictTests),
         .testTarget(name: "CoachSupportTests", dependencies: ["CoachSupport"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachDomainTests", dependencies: ["CoachDomain", "CoachSupport"], swiftSettings: strictTests),
         .testTarget(
             name: "CoachStoreTests",
-            dependencies: ["CoachStore", "CoachDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CoachStore", "CoachDomain", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .target(name: "CoachStorePostgres", condition: .when(traits: ["PostgreSQL"])),
+            ],
             swiftSettings: strictTests
         ),
         .testTarget(name: "CoachRPCTests", dependencies: ["CoachRPC"], swiftSettings: strictTests),
@@ -166,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CoachRPC", "CoachClient", "CoachFuzzing", "CoachSupport",
+                "CoachRPC", "CoachClient", "CoachFuzzing", "CoachSupport", "PostgresTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictTests

@@ -265,7 +265,7 @@ extension CoachService {
             uptimeSeconds: Int(instant.timeIntervalSince(startedAt)), pairs: counts.pairs, dueToday: counts.dueToday,
             overdue: counts.overdue, connections: connections, schemaVersion: try await store.schemaVersion(),
             nextTransition: next.map { InstantFormat.rfc3339($0, offsetSeconds: 0, zulu: true) },
-            status: Self.statusLine(counts))
+            status: Self.statusLine(counts), scheduler: await timer.isScheduler)
     }
 
     /// `12 pairs · 3 due today · 1 overdue`, as systemd's STATUS= shows it.

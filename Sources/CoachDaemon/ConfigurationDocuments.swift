@@ -35,13 +35,18 @@ extension ConfigurationKeys {
             # Docs/Configuration.md describes every key. Written by `coachd --print-config-sample`.
 
             """
-        var section = ""
+        // Sections nest as the key's name does (`store.postgresql.url`: `store:`, then `postgresql:`).
+        var open: [String] = []
         for key in all {
-            let parts = key.name.split(separator: ".", maxSplits: 1).map(String.init)
-            if parts[0] != section {
-                section = parts[0]
-                text += "\n\(section):\n"
+            let parts = key.name.split(separator: ".").map(String.init)
+            let sections = Array(parts.dropLast())
+            var common = 0
+            while common < min(open.count, sections.count) && open[common] == sections[common] { common += 1 }
+            for depth in common..<sections.count {
+                text += (depth == 0 ? "\n" : "") + String(repeating: "  ", count: depth) + "\(sections[depth]):\n"
             }
+            open = sections
+            let indent = String(repeating: "  ", count: sections.count)
             var comment = plain(key.doc).capitalizedFirst + "."
             var facts: [String] = []
             if let range = key.range { facts.append("\(range.lowerBound) to \(range.upperBound) \(key.unit ?? "")") }
@@ -51,10 +56,10 @@ extension ConfigurationKeys {
             facts.append(key.reload == .live ? "applied on SIGHUP" : "needs a restart")
             comment += " " + facts.joined(separator: "; ").capitalizedFirst + "."
             if case .commentedOut(let why) = key.sample { comment += " " + why }
-            for line in wrap(comment, width: 100 - 4) { text += "  # \(line)\n" }
+            for line in wrap(comment, width: 100 - indent.count - 2) { text += "\(indent)# \(line)\n" }
             switch key.sample {
-            case .shown: text += "  \(parts[1]): \(key.defaultYAML)\n"
-            case .commentedOut: text += "  # \(parts[1]): \(key.defaultYAML)\n"
+            case .shown: text += "\(indent)\(parts[parts.count - 1]): \(key.defaultYAML)\n"
+            case .commentedOut: text += "\(indent)# \(parts[parts.count - 1]): \(key.defaultYAML)\n"
             }
         }
         return text

@@ -30,6 +30,21 @@ extension ConfigurationKeys {
                 "Left unset, it is $STATE_DIRECTORY under systemd (StateDirectory=coachd: /var/lib/coachd) and "
                     + "./.coachd elsewhere. This file is also installed as /etc/coachd/coachd.yaml, so do not set "
                     + "it here unless the daemon should ignore systemd's state directory.")),
+        .oneOf(
+            "store.backend", \.storeBackend, default: "sqlite", allowed: ["sqlite", "postgresql"], flag: nil,
+            reload: .restart,
+            "where the data lives: `sqlite`, the file `coachd.sqlite` in `state.directory`; or `postgresql`, a "
+                + "trust's database shared by its schools (`store.postgresql.url`; Docs/Operations.md)"),
+        .optionalText(
+            "store.postgresql.url", \.postgresqlURL, type: "URL", reload: .restart,
+            whenEmpty: "(none; required when `store.backend` is `postgresql`)",
+            "the trust's database: `postgresql://USER@HOST:PORT/DB`, or `postgresql://USER@/DB?host=/run/postgresql` "
+                + "over a Unix socket; never a password (see `store.postgresql.passwordFile`)"),
+        .optionalText(
+            "store.postgresql.passwordFile", \.postgresqlPasswordFile, type: "path", reload: .restart,
+            whenEmpty: "`$CREDENTIALS_DIRECTORY/postgresql-password` when it exists (systemd `LoadCredential=`); "
+                + "else no password",
+            "a file whose first line is the PostgreSQL user's password"),
         .optionalText(
             "socket.path", \.socketPath, type: "path", flag: "--socket", reload: .restart,
             whenEmpty: "`<state.directory>/coachd.sock`", "socket to bind when systemd passes none"),
@@ -160,6 +175,12 @@ extension ConfigurationKeys {
             "events a subscriber may hold unread (written, not taken by its socket); past it the subscriber gets "
                 + "`events.overflow` and is closed, and the others are not slowed. A reload applies to "
                 + "subscriptions made after it"),
+        .int(
+            "scheduler.takeoverSeconds", \.schedulerTakeoverSeconds, default: 5, in: 1...300, unit: "seconds",
+            reload: .restart,
+            "with several coachd instances on one PostgreSQL database (issue 15): how often an instance that is not "
+                + "the scheduler tries to take over (and the scheduler checks its lock's connection), so a dead "
+                + "scheduler's transitions are raised by another within about this long. No effect on SQLite"),
         .int(
             "peer.sessionMinutes", \.peerSessionMinutes, default: 120, in: 30...480, unit: "minutes", reload: .live,
             "the length of a peer session (the heads' programme) when `sessions.schedule` gives no `minutes`: the "

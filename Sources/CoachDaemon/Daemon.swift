@@ -48,15 +48,20 @@ public struct Daemon: Sendable {
             logger.notice("\(narrowed)")
         }
         let lock = try StateDirectoryLock.acquire(configuration.stateDirectory)
-        try PrivateFiles.secureDatabase(configuration.databasePath)
-        let store = try SQLiteStore(path: configuration.databasePath)
-        if !StateDirectory.isWritable(configuration.stateDirectory) {
+        // Opening connects and migrates, blocking: on a store thread, never on the executor's event loops.
+        let environment = ProcessInfo.processInfo.environment
+        let (store, database) = try await StoreThreads.shared.run {
+            try StoreOpening.open(configuration, environment: environment)
+        }
+        if configuration.storeBackend == "sqlite", !StateDirectory.isWritable(configuration.stateDirectory) {
             // Reads are served from the open database; every change will fail with StoreUnavailable.
             logger.error(
                 "the state directory \(configuration.stateDirectory) is read-only: serving reads, refusing changes",
                 metadata: ["coachd.event": "\(JournalEvent.storeError.rawValue)"])
         }
-        let timer = DueTimer(store: store, logger: logger, now: now)
+        // Several instances on one PostgreSQL database: only the lease's holder raises (issue 15).
+        let lease = (store as? any SharedStore)?.makeSchedulerLease()
+        let timer = DueTimer(store: store, logger: logger, now: now, lease: lease)
         // Reads the next transition time only; what was missed while down is raised by the timer
         // service as soon as the daemon runs (after READY), so a long catch-up never delays it.
         try await timer.load(policy: configuration.policy)
@@ -77,7 +82,7 @@ public struct Daemon: Sendable {
             "coachd listening on \(server.boundPath)",
             metadata: [
                 "coachd.event": "\(JournalEvent.daemonStarted.rawValue)", "coachd.socket": "\(server.boundPath)",
-                "coachd.socket_activated": "\(inheritedFD != nil)", "coachd.database": "\(configuration.databasePath)",
+                "coachd.socket_activated": "\(inheritedFD != nil)", "coachd.database": "\(database)",
                 "coachd.version": "\(coachdVersion)",
             ])
         return Daemon(
@@ -101,6 +106,13 @@ public struct Daemon: Sendable {
             .init(service: status),
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]
+        if let shared = service.store as? any SharedStore {
+            services.append(
+                .init(
+                    service: SchedulerLeaseService(
+                        timer: timer, interval: .seconds(configuration.schedulerTakeoverSeconds))))
+            services.append(.init(service: ChangeListenerService(store: shared, service: service, logger: logger)))
+        }
         if let interval = notifier.watchdogInterval {
             let watchdog = WatchdogService(
                 interval: interval, timer: timer, ping: { [notifier] in notifier.watchdog() })

@@ -9,6 +9,12 @@ import Foundation
 public struct DaemonConfiguration: Sendable, Hashable {
     /// Where the database lives (`state.directory`).
     public var stateDirectory: String = ConfigurationKeys.default(\.stateDirectory)
+    /// Where the data lives (`store.backend`): `sqlite` or `postgresql` (issue 15).
+    public var storeBackend: String = ConfigurationKeys.default(\.storeBackend)
+    /// The trust's PostgreSQL database (`store.postgresql.url`), never with a password.
+    public var postgresqlURL: String? = ConfigurationKeys.default(\.postgresqlURL)
+    /// The file holding the PostgreSQL password (`store.postgresql.passwordFile`).
+    public var postgresqlPasswordFile: String? = ConfigurationKeys.default(\.postgresqlPasswordFile)
     /// The socket coachd binds when systemd passes none (`socket.path`; default `<state dir>/coachd.sock`).
     public var socketPath: String? = ConfigurationKeys.default(\.socketPath)
     /// Mode of a socket coachd binds itself (`socket.mode`, octal).
@@ -57,6 +63,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var cacheLeadsView: Bool = ConfigurationKeys.default(\.cacheLeadsView)
     /// Days live events are kept for clients reconnecting with `since` (`events.retentionDays`).
     public var eventRetentionDays: Int = ConfigurationKeys.default(\.eventRetentionDays)
+    /// Seconds between an instance's tries to become the scheduler on a shared store (`scheduler.takeoverSeconds`).
+    public var schedulerTakeoverSeconds: Int = ConfigurationKeys.default(\.schedulerTakeoverSeconds)
     /// Events a subscriber may hold unread before it is sent `events.overflow` and closed (`events.queueLimit`).
     public var eventQueueLimit: Int = ConfigurationKeys.default(\.eventQueueLimit)
     /// A peer session's length when `sessions.schedule` gives none (`peer.sessionMinutes`, issue 14).
@@ -71,6 +79,18 @@ public struct DaemonConfiguration: Sendable, Hashable {
 
     /// The database file.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("coachd.sqlite") }
+}
+
+extension DaemonConfiguration {
+    /// What stops the configured store from being opened, checked when coachd starts (not on every
+    /// load: the store's keys need a restart, and each may be given on its own).
+    public var storeProblem: ConfigurationError? {
+        if storeBackend == "postgresql" && postgresqlURL == nil {
+            return ConfigurationError(
+                key: "store.postgresql.url", "is required when store.backend is postgresql (postgresql://USER@HOST/DB)")
+        }
+        return nil
+    }
 }
 
 /// A configuration value that cannot be used, named by its key.
@@ -144,6 +164,11 @@ extension DaemonConfiguration {
                 key: "cycle.defaultDropInMinutes",
                 "\(policy.defaultDropInMinutes) is out of range 1…\(policy.maxDropInMinutes) (at most cycle.maxDropInMinutes)"
             )
+        }
+        if let url = postgresqlURL, URLComponents(string: url)?.password != nil {
+            throw ConfigurationError(
+                key: "store.postgresql.url",
+                "must not hold a password; put it in the file named by store.postgresql.passwordFile")
         }
         // A batch reply to a client that reads it must never close its connection: room for the
         // pause limit, the batch limit, and the one reply (up to a 1 MiB backup chunk in base64)

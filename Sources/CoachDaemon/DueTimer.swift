@@ -30,14 +30,24 @@ actor DueTimer {
     private(set) var raisedCount = 0
     /// Called with every raised transition (journal hook, event stream).
     private let onTransition: @Sendable (Transition) -> Void
+    /// On a store several instances share (issue 15): the lease only one of them holds. Nil: this
+    /// instance is the only one (SQLite), always the scheduler.
+    private let lease: (any SchedulerLease)?
+    /// Whether this instance runs the scheduler: always without a lease, else while it holds it.
+    private(set) var isScheduler: Bool
+    /// Another instance committed a change: read when the next transition falls before sleeping.
+    private var needsRefresh = false
 
     /// - Parameters:
     ///   - now: the wall clock; `alarm` must sleep on the same clock.
     ///   - alarm: the timerfd alarm in production; tests pass one they drive by hand.
     init(
         store: any CoachStore, logger: Logger, now: @escaping @Sendable () -> Date,
-        alarm: any WallClockAlarm = TimerFDAlarm(), onTransition: @escaping @Sendable (Transition) -> Void = { _ in }
+        alarm: any WallClockAlarm = TimerFDAlarm(), lease: (any SchedulerLease)? = nil,
+        onTransition: @escaping @Sendable (Transition) -> Void = { _ in }
     ) {
+        self.lease = lease
+        self.isScheduler = lease == nil
         self.store = store
         self.logger = logger
         self.now = now
@@ -103,6 +113,47 @@ actor DueTimer {
         observer?()
     }
 
+    /// Tries to take (or checks) the scheduler's lease; starts raising on taking it (what fell due
+    /// meanwhile first), stops on losing it. Without a lease: nothing to do.
+    func contendForLease() async {
+        guard let lease else { return }
+        let held = await lease.tryAcquire()
+        setScheduler(held)
+    }
+
+    private func setScheduler(_ held: Bool) {
+        guard held != isScheduler else { return }
+        isScheduler = held
+        if held {
+            logger.notice(
+                "this instance runs the scheduler now",
+                metadata: ["coachd.event": "\(JournalEvent.schedulerTaken.rawValue)"])
+            // Everything that fell due while another held it (or none did) is raised now, once.
+            scheduler.wake(at: now())
+        } else {
+            logger.notice(
+                "this instance no longer runs the scheduler (its lock's connection was lost)",
+                metadata: ["coachd.event": "\(JournalEvent.schedulerLost.rawValue)"])
+        }
+        sleeper?.cancel()
+        observer?()
+    }
+
+    /// Another instance committed a change (issue 15): the next transition may now fall sooner.
+    func otherInstanceChanged() {
+        guard isScheduler else { return }
+        needsRefresh = true
+        sleeper?.cancel()
+    }
+
+    /// Gives the lease up (graceful shutdown), so another instance takes over at its next try.
+    func releaseLease() async {
+        guard let lease else { return }
+        isScheduler = false
+        sleeper?.cancel()
+        await lease.release()
+    }
+
     /// Every current item (tests, diagnostics): read from the store.
     nonisolated func items() async throws -> [Int64: DueItem] {
         try await store.read { store in
@@ -141,8 +192,17 @@ actor DueTimer {
     /// cancelled. No polling: with nothing due it sleeps until something changes.
     func run() async {
         while !Task.isCancelled {
+            if needsRefresh && isScheduler {
+                needsRefresh = false
+                if let next = try? await store.read({ store in
+                    Self.sooner(try store.nextTransitionTime(), try store.nextSessionTransitionTime())
+                }) {
+                    scheduler.reschedule(Self.sooner(scheduler.nextWake, next))
+                }
+            }
             await fire()
-            let next = scheduler.nextWake
+            // Not the scheduler: sleep until this instance takes the lease (or the clock is set).
+            let next = isScheduler ? scheduler.nextWake : nil
             let alarm = self.alarm
             let task = Task { await alarm.sleep(until: next) }
             sleeper = task
@@ -165,10 +225,16 @@ actor DueTimer {
     /// Raises every transition due by now, once each: recorded first, then logged.
     func fire() async {
         let instant = now()
-        guard scheduler.isDue(at: instant) else { return }
+        guard isScheduler, scheduler.isDue(at: instant) else { return }
         do {
             // In batches, so a long catch-up neither holds the writer for long nor fills memory.
             while true {
+                // A lost lease stops raising at once; a batch already sent is harmless: each
+                // transition is recorded once (`raised_transition`, in a serializable transaction).
+                if let lease, !lease.isHeld {
+                    setScheduler(false)
+                    return
+                }
                 let (fresh, next) = try await store.write { tx in
                     (try tx.raiseTransitions(until: instant, limit: Self.raiseBatch), try tx.nextTransitionTime())
                 }
@@ -177,7 +243,17 @@ actor DueTimer {
                 scheduler.reschedule(next)
                 if next.map({ $0 > instant }) ?? true { break }
             }
+            if let lease, !lease.isHeld {
+                setScheduler(false)
+                return
+            }
             scheduler.reschedule(Self.sooner(scheduler.nextWake, try await raiseProgrammeDues(at: instant)))
+        } catch let error as StoreError where error.kind == .conflict {
+            // Another instance's commit kept conflicting (issue 15): nothing was recorded; soon again.
+            logger.warning(
+                "raising transitions conflicted with another instance's change; trying again in a second",
+                metadata: ["coachd.event": "store.error", "coachd.error": "\(error)"])
+            scheduler.reschedule(instant.addingTimeInterval(1))
         } catch {
             logger.error(
                 "could not record raised transitions; trying again later",

@@ -26,6 +26,11 @@ extension RPCError {
                 .storeUnavailable, error.message, hint: "nothing was changed; the operator should check the journal")
         case .schemaTooNew:
             self.init(.storeUnavailable, error.message)
+        case .conflict:
+            // Another instance on the same PostgreSQL database changed it at the same moment (issue 15).
+            self.init(
+                .conflict, error.message,
+                hint: "read it again (it may have changed) and, if your change still applies, try again")
         }
     }
 

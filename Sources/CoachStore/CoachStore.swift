@@ -312,6 +312,9 @@ public enum StoreTable: String, Sendable, CaseIterable {
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case unavailable, schemaTooNew, corrupt
+        /// Another instance on the same database changed what this transaction read, at the same
+        /// moment (PostgreSQL's serialization failure or deadlock, issue 15): nothing was changed.
+        case conflict
     }
 
     public var kind: Kind

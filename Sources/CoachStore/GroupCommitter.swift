@@ -1,4 +1,4 @@
-import CoachDomain
+package import CoachDomain
 import Foundation
 import GRDB
 
@@ -122,18 +122,20 @@ final class Locked<Value>: @unchecked Sendable {
 }
 
 /// School calendars by school, each with the `calendar_stamp` it was read under. One entry per
-/// school: bounded by the number of schools.
-final class CalendarCache: Sendable {
+/// school: bounded by the number of schools. The PostgreSQL store keeps one too.
+package final class CalendarCache: Sendable {
     private let entries = Locked<[Int64: (stamp: Int64, calendar: SchoolCalendar)]>([:])
 
-    func calendar(school: Int64, stamp: Int64) -> SchoolCalendar? {
+    package init() {}
+
+    package func calendar(school: Int64, stamp: Int64) -> SchoolCalendar? {
         entries.withLockedValue { entries in
             guard let entry = entries[school], entry.stamp == stamp else { return nil }
             return entry.calendar
         }
     }
 
-    func store(_ calendar: SchoolCalendar, school: Int64, stamp: Int64) {
+    package func store(_ calendar: SchoolCalendar, school: Int64, stamp: Int64) {
         entries.withLockedValue { $0[school] = (stamp, calendar) }
     }
 }

@@ -7,11 +7,12 @@ import Foundation
 /// starts libdispatch's pool monitor, a 1 s timer that then wakes the process every second for as
 /// long as it lives (issue 9, B8 in Docs/Performance.md). GRDB's synchronous `read`/`write`, called
 /// from one of these threads, run inline on it (a `DispatchQueue.sync` on an idle serial queue
-/// starts no worker thread). One pool per process: every store shares it, so tests that open many
+/// starts no worker thread). One pool per process: every store shares it (the PostgreSQL store
+/// too, which blocks there on its connection), so tests that open many
 /// stores do not leave threads behind per store.
-final class StoreThreads: @unchecked Sendable {
+package final class StoreThreads: @unchecked Sendable {
     /// Readers (GRDB's pool keeps at most 5 reader connections) and the group committer's writer.
-    static let shared = StoreThreads(limit: 6)
+    package static let shared = StoreThreads(limit: 6)
 
     private let condition = NSCondition()
     private let limit: Int
@@ -42,7 +43,7 @@ final class StoreThreads: @unchecked Sendable {
     }
 
     /// Runs `body` on one of the threads and returns what it returns (or throws what it throws).
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             submit { continuation.resume(with: Result { try body() }) }
         }

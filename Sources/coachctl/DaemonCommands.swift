@@ -13,16 +13,23 @@ struct DaemonCommand: ParsableCommand {
         func run() throws {
             try global.session().run(DaemonStatus.self, NoParams()) { status in
                 "coachd \(status.version): \(status.status)\n"
-                    + Output.fields([
-                        ("Started", "\(status.startedAt) (up \(Self.uptime(status.uptimeSeconds)))"),
-                        ("Pairs", "\(status.pairs)"),
-                        ("Due today", "\(status.dueToday)"),
-                        ("Overdue", "\(status.overdue)"),
-                        ("Connections", "\(status.connections)"),
-                        ("Schema", status.schemaVersion),
-                        ("Next wake", status.nextTransition ?? "-"),
-                    ])
+                    + Output.fields(
+                        [
+                            ("Started", "\(status.startedAt) (up \(Self.uptime(status.uptimeSeconds)))"),
+                            ("Pairs", "\(status.pairs)"),
+                            ("Due today", "\(status.dueToday)"),
+                            ("Overdue", "\(status.overdue)"),
+                            ("Connections", "\(status.connections)"),
+                            ("Schema", status.schemaVersion),
+                            ("Next wake", status.nextTransition ?? "-"),
+                        ] + Self.scheduler(status.scheduler))
             }
+        }
+
+        /// Which instance raises due transitions (level 15; none from an older daemon).
+        static func scheduler(_ isScheduler: Bool?) -> [(String, String)] {
+            guard let isScheduler else { return [] }
+            return [("Scheduler", isScheduler ? "this instance" : "another instance (shared PostgreSQL store)")]
         }
 
         static func uptime(_ seconds: Int) -> String {

@@ -52,6 +52,14 @@ struct Coachd: AsyncParsableCommand {
             "With coachd stopped: check FILE (a `coachctl backup`) and put it in place of the state directory's "
                 + "database, keeping the old one under a dated name; then exit.", valueName: "FILE"))
     var restoreDatabase: String?
+    @Option(
+        name: .customLong("migrate-to-postgresql"),
+        help: ArgumentHelp(
+            "With coachd stopped: copy the state directory's SQLite database into the PostgreSQL database at URL "
+                + "(postgresql://USER@HOST:PORT/DB; the password from store.postgresql.passwordFile), in one "
+                + "transaction, refusing with nothing written when one of its ids is already there; then exit.",
+            valueName: "URL"))
+    var migrateToPostgresql: String?
 
     func run() async throws {
         if printOpenRPC {
@@ -89,7 +97,30 @@ struct Coachd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
+        if migrateToPostgresql == nil, let problem = configuration.storeProblem {
+            FileHandle.standardError.write(Data("coachd: \(problem)\n".utf8))
+            throw ExitCode(78)
+        }
+        if let migrateToPostgresql {
+            do {
+                print(
+                    try await StoreOpening.migrateToPostgreSQL(url: migrateToPostgresql, configuration: configuration),
+                    terminator: "")
+            } catch {
+                FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            return
+        }
         if let restoreDatabase {
+            guard configuration.storeBackend == "sqlite" else {
+                FileHandle.standardError.write(
+                    Data(
+                        ("coachd: nothing restored: store.backend is \(configuration.storeBackend); --restore-database "
+                            + "replaces an SQLite file. Restore a PostgreSQL database with pg_restore or psql "
+                            + "(Docs/Operations.md)\n").utf8))
+                throw ExitCode.failure
+            }
             do {
                 print(
                     try DatabaseRestore.restore(from: restoreDatabase, into: configuration.stateDirectory),

@@ -39,7 +39,7 @@ struct ConfigurationKeysTests {
     @Test func names_areUnique_sectionDotCamelCase_andCellsHoldNoBar() throws {
         let names = ConfigurationKeys.all.map(\.name)
         #expect(Set(names).count == names.count)
-        let shape = try Regex("^[a-z]+\\.[a-z][a-zA-Z]*$")
+        let shape = try Regex("^[a-z]+(\\.[a-z][a-zA-Z]*)+$")
         for key in ConfigurationKeys.all {
             #expect(key.name.wholeMatch(of: shape) != nil, "\(key.name)")
             for text in [key.doc, key.type, key.rule ?? "", key.defaultNote ?? "", key.defaultYAML] {

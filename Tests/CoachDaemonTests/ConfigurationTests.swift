@@ -108,13 +108,21 @@ struct ConfigurationTests {
             .deletingLastPathComponent()
         let yaml = try String(contentsOf: root.appendingPathComponent("Config/coachd.yaml"), encoding: .utf8)
         let page = try String(contentsOf: root.appendingPathComponent("Docs/Configuration.md"), encoding: .utf8)
-        var section = ""
+        // Sections nest by two spaces (`store:`, `  postgresql:`, `    url: ""`); a line with a value is a key.
+        var sections: [String] = []
         var keys: [String] = []
         for line in yaml.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix(" ") { keys.append("\(section).\(name)") } else { section = name }
+            let depth = line.prefix { $0 == " " }.count / 2
+            sections = Array(sections.prefix(depth))
+            if line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces).isEmpty {
+                sections.append(name)
+            } else {
+                keys.append((sections + [name]).joined(separator: "."))
+            }
         }
+        #expect(keys.contains("store.postgresql.url"))
         #expect(keys.contains("limits.reservedAdminConnections"))
         for key in keys { #expect(page.contains("| `\(key)` |"), "Docs/Configuration.md has no row for \(key)") }
     }

@@ -44,7 +44,7 @@ struct ContractFilesTests {
     /// declared keys, which are the keys DaemonConfiguration reads: the table lists exactly those.
     @Test func configurationTable_listsExactlyTheKeysTheDaemonReads() throws {
         let declared = Set(ConfigurationKeys.all.map(\.name))
-        let table = try Regex(#"(?m)^\| `([a-zA-Z]+\.[a-zA-Z]+)` \|"#)
+        let table = try Regex(#"(?m)^\| `([a-zA-Z]+(?:\.[a-zA-Z]+)+)` \|"#)
         let documented = Set(
             try self.read("Docs/Configuration.md").matches(of: table).compactMap {
                 $0.output[1].substring.map(String.init)

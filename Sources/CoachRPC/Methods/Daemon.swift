@@ -48,11 +48,14 @@ public struct DaemonStatusResult: Codable, Sendable, Hashable, RPCDescribed {
     public var schemaVersion: String
     public var nextTransition: String?
     public var status: String
+    /// Whether this instance runs the scheduler (level 15; absent from older daemons).
+    public var scheduler: Bool?
 
     public init(
         version: String, startedAt: String, uptimeSeconds: Int, pairs: Int, dueToday: Int, overdue: Int,
-        connections: Int, schemaVersion: String, nextTransition: String?, status: String
+        connections: Int, schemaVersion: String, nextTransition: String?, status: String, scheduler: Bool? = nil
     ) {
+        self.scheduler = scheduler
         self.version = version
         self.startedAt = startedAt
         self.uptimeSeconds = uptimeSeconds
@@ -76,6 +79,10 @@ public struct DaemonStatusResult: Codable, Sendable, Hashable, RPCDescribed {
         RPCField("schemaVersion", .string(), "the last applied store migration"),
         RPCField("nextTransition", .string(format: "date-time"), required: false, "when the scheduler next wakes"),
         RPCField("status", .string(), "the one-line status, as systemd shows it"),
+        RPCField(
+            "scheduler", .boolean, required: false,
+            "whether this instance raises due transitions: always on SQLite; on PostgreSQL, the one instance "
+                + "holding the scheduler's lock (level 15)"),
     ])
 }
 
