@@ -184,7 +184,7 @@ extension CoachService {
     }
 
     /// A school's coverage as of `day`, and until when it holds (the first of its next items to turn
-    /// overdue, at most `LeadsViewCache.maxAge` away).
+    /// overdue, at most the cache's `maxAge` away).
     private func coverage(
         _ school: Int64, calendar: SchoolCalendar, day: LocalDate, instant: Date, _ store: any StoreReading
     ) throws -> (list: CoverageList, validUntil: Date) {
@@ -229,7 +229,7 @@ extension CoachService {
             let kb = b.schoolDaysSince.map { -$0 } ?? Int.min
             return (ka, a.teacherName, a.teacher) < (kb, b.teacherName, b.teacher)
         }
-        var validUntil = instant.addingTimeInterval(LeadsViewCache.maxAge)
+        var validUntil = instant.addingTimeInterval(self.leadsViewCache.maxAge)
         for item in items {
             if let pair = item.next?.pair, let item = due[pair], item.overdueAt > instant {
                 validUntil = min(validUntil, item.overdueAt)
@@ -268,7 +268,7 @@ extension CoachService {
             let data = try self.report(school, pairs, calendar: calendar, range: range, instant: instant, store)
                 .encodedJSON()
             self.leadsViewCache.store(
-                key, data, generation: generation, validUntil: instant.addingTimeInterval(LeadsViewCache.maxAge))
+                key, data, generation: generation, validUntil: instant.addingTimeInterval(self.leadsViewCache.maxAge))
             return data
         }
     }

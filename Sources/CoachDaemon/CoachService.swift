@@ -40,7 +40,7 @@ final class CoachService: Sendable {
         self.backups = BackupSnapshots(
             stateDirectory: configuration.stateDirectory, store: store, logger: logger, now: now)
         self.dueListCache = DueListCache(enabled: configuration.cacheDueList)
-        self.leadsViewCache = LeadsViewCache(enabled: configuration.cacheLeadsView)
+        self.leadsViewCache = LeadsViewCache(enabled: configuration.cacheLeadsView, shared: store is any SharedStore)
         self.events = EventHub(store: store, logger: logger, now: now)
     }
 
@@ -58,9 +58,15 @@ final class CoachService: Sendable {
         if new.policy != old.policy {
             try await timer.load(policy: new.policy)
         }
+        dropCachedAnswers()
+        return needsRestart
+    }
+
+    /// Every cached answer (`due.list`, the lead's view) is stale: after a committed change, a
+    /// reload, or a change another instance on the same database committed.
+    func dropCachedAnswers() {
         dueListCache.invalidate()
         leadsViewCache.invalidate()
-        return needsRestart
     }
 
     /// Resolves the caller inside the transaction that serves them.
@@ -86,8 +92,7 @@ final class CoachService: Sendable {
             return (result, changes)
         }
         // Committed: no cached answer may predate it once the caller hears back.
-        dueListCache.invalidate()
-        leadsViewCache.invalidate()
+        dropCachedAnswers()
         await timer.apply(changes)
         events.poke()
         for event in changes.events

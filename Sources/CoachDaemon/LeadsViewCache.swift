@@ -43,14 +43,21 @@ final class LeadsViewCache: Sendable {
 
     /// Longest an answer is served, in seconds: a bound on anything the generation does not see.
     static let maxAge: Double = 60
+    /// The bound when other instances share the database (PostgreSQL): their changes arrive by
+    /// notification, shortly after their callers hear back, so an answer is kept no longer than a
+    /// `due.list` answer is (Decisions, issue 15, several instances).
+    static let sharedMaxAge: Double = DueListCache.maxAge
     /// Most bytes kept (a school's year report is about 40 KB); past it the cache starts over.
     static let maxBytes = 8 << 20
 
     let enabled: Bool
+    /// `maxAge`, or `sharedMaxAge` when other instances may change the database.
+    let maxAge: Double
     private let state = NIOLockedValueBox(State())
 
-    init(enabled: Bool) {
+    init(enabled: Bool, shared: Bool = false) {
         self.enabled = enabled
+        self.maxAge = shared ? Self.sharedMaxAge : Self.maxAge
     }
 
     /// The current generation: read before the store read that computes an answer.

@@ -21,7 +21,7 @@ struct SchedulerLeaseService: Service {
     }
 }
 
-/// Hears what other instances committed (LISTEN/NOTIFY): drops the cached `due.list` answers,
+/// Hears what other instances committed (LISTEN/NOTIFY): drops the cached answers (`due.list`, the lead's view),
 /// delivers their live events to this instance's subscribers, and lets the scheduler (when this
 /// instance is it) look again for the next transition. After the listener reconnected, anything may
 /// have changed: the same, and the event hub catches up from the last seq it delivered.
@@ -37,7 +37,7 @@ struct ChangeListenerService: Service {
                 if case .resync = notice {
                     logger.notice("listening to other instances' changes again; caches dropped, events caught up")
                 }
-                service.dueListCache.invalidate()
+                service.dropCachedAnswers()
                 service.events.poke()
                 await service.timer.otherInstanceChanged()
             }

@@ -129,6 +129,9 @@
                 let before = try cClient.call(DueListMethod.self, .init(school: school))
                 #expect(before.items.count == 4)
                 #expect(before.items.allSatisfy { $0.dropin == nil })
+                // So does the lead's view (its whole-school answers are kept too).
+                let coverageBefore = try cClient.call(CoverageListMethod.self, .init(school: school))
+                #expect(coverageBefore.items.count == 4 && coverageBefore.items.allSatisfy { $0.next?.dropin == nil })
                 // Booked a minute boundary at least 20 s ahead: they fall due after the scheduler is killed.
                 let now = Date().timeIntervalSince1970
                 let boundary = Date(timeIntervalSince1970: ((now + 20) / 60).rounded(.up) * 60)
@@ -142,6 +145,10 @@
                 }
                 let after = try cClient.call(DueListMethod.self, .init(school: school))
                 #expect(Set(after.items.compactMap(\.dropin)) == Set(booked))
+                let coverageAfter = try cClient.call(CoverageListMethod.self, .init(school: school))
+                #expect(
+                    Set(coverageAfter.items.compactMap { $0.next?.dropin }) == Set(booked),
+                    "C's coverage after A's bookings")
 
                 // The scheduler's instance is killed before they fall; another takes over in time.
                 daemons[holder].stop(signal: SIGKILL)
