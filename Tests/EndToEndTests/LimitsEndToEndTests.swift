@@ -200,7 +200,8 @@ extension EndToEnd {
                 ((try? String(contentsOfFile: daemon.logFile, encoding: .utf8)) ?? "")
                     .split(separator: "\n").filter { $0.contains("connection") }.suffix(20).joined(separator: "\n")
             }
-            #expect(refused.status == 1, "\(refused.stdout)\n\(connections())")  // the daemon's answer, not a timeout (75)
+            // The daemon's answer (1), not a timeout (75).
+            #expect(refused.status == 1, "\(refused.stdout)\n\(connections())")
             #expect(refused.stderr.contains("too many connections (limit 4)"), "\(refused.stderr)")
             held.removeLast().close()
             var answered = false
