@@ -42,11 +42,12 @@ extension BenchRunner {
             "server: \(version), initdb'd for this run, Unix socket, fsync on, shared_buffers 16 MB, on the same "
             + "cores as coachd and the load generator; the trust copied in with `coachd --migrate-to-postgresql` in "
             + String(format: "%.1f s", Date().timeIntervalSince(started)) + " ("
-            + migrated.split(separator: "\n").joined(separator: "; ") + ")"
-        // Reads and restarts first; B18 writes (cycles.start), so it runs last.
+            + migrated.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            + ")"
+        // Reads and restarts first; B19 writes (cycles.start), so it runs last.
         if wanted("B17") { try b17(url, setup: setup) }
-        if wanted("B19") { try b19(url, setup: setup) }
         if wanted("B18") { try b18(url, setup: setup) }
+        if wanted("B19") { try b19(url, setup: setup) }
     }
 
     // MARK: B17 due.list on PostgreSQL vs SQLite
@@ -119,19 +120,19 @@ extension BenchRunner {
             ])
     }
 
-    // MARK: B18 durable changes on PostgreSQL vs SQLite
+    // MARK: B19 durable changes on PostgreSQL vs SQLite
 
     /// B6's `cycles.start` requests, 8 connections, on PostgreSQL and on a fresh copy of the trust on
     /// SQLite, alternated. Reported, not judged (the issue sets no target).
-    private func b18(_ url: String, setup: String) throws {
+    private func b19(_ url: String, setup: String) throws {
         let requests = (1...8).map { pair in
             #"{"jsonrpc":"2.0","method":"cycles.start","params":{"pair":\#(pair),"focus":"Questioning: wait time"},"id":\#(pair)}"#
         }
-        let file = work + "/b18-requests.jsonl"
+        let file = work + "/b19-requests.jsonl"
         try (requests.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let sqlite = try startCoachd(name: "b18-sqlite", database: dataset("trust"))
+        let sqlite = try startCoachd(name: "b19-sqlite", database: dataset("trust"))
         defer { sqlite.server.stop() }
-        let postgres = try startCoachd(name: "b18-pg", database: nil, environment: Self.onPostgres(url))
+        let postgres = try startCoachd(name: "b19-pg", database: nil, environment: Self.onPostgres(url))
         defer { postgres.server.stop() }
         let runs = try alternate([
             ("sqlite", { try self.load(sqlite.socket, connections: 8, file: file, expect: "\"result\"") }),
@@ -143,7 +144,7 @@ extension BenchRunner {
         let ratio = p.rps / s.rps
         report.add(
             Row(
-                id: "B18",
+                id: "B19",
                 what:
                     "acknowledged durable changes/s (`cycles.start`, B6's requests), 8 connections, coachd on PostgreSQL vs on SQLite",
                 coachd: "\(Format.rate(p.rps, unit: "changes/s")), p99 \(Format.micros(p.p99))",
@@ -155,15 +156,15 @@ extension BenchRunner {
             ])
     }
 
-    // MARK: B19 READY on PostgreSQL vs SQLite
+    // MARK: B18 READY on PostgreSQL vs SQLite
 
     /// Start to READY=1 on the trust, restarts alternated (after a first start each, which catches up
     /// and, on PostgreSQL, finds the schema current); medians. Reported, not judged.
-    private func b19(_ url: String, setup: String) throws {
+    private func b18(_ url: String, setup: String) throws {
         let environment = Self.onPostgres(url)
-        let firstSQLite = try startCoachd(name: "b19-sqlite", database: dataset("trust"))
+        let firstSQLite = try startCoachd(name: "b18-sqlite", database: dataset("trust"))
         firstSQLite.server.stop()
-        let firstPostgres = try startCoachd(name: "b19-pg", database: nil, environment: environment)
+        let firstPostgres = try startCoachd(name: "b18-pg", database: nil, environment: environment)
         firstPostgres.server.stop()
         var ready: [String: [Double]] = [:]
         var rss: [String: [Double]] = [:]
@@ -172,7 +173,7 @@ extension BenchRunner {
                 ("sqlite", firstSQLite.stateDirectory, [String: String]()),
                 ("postgresql", firstPostgres.stateDirectory, environment),
             ] {
-                let instance = try launchCoachd(name: "b19-\(label)", state: state, environment: more)
+                let instance = try launchCoachd(name: "b18-\(label)", state: state, environment: more)
                 ready[label, default: []].append(instance.readyMilliseconds)
                 rss[label, default: []].append(instance.rssKB)
                 instance.server.stop()
@@ -186,7 +187,7 @@ extension BenchRunner {
         }
         report.add(
             Row(
-                id: "B19", what: "start to `READY=1` on the trust (2,000 pairs), coachd on PostgreSQL vs on SQLite; RSS at READY",
+                id: "B18", what: "start to `READY=1` on the trust (2,000 pairs), coachd on PostgreSQL vs on SQLite; RSS at READY",
                 coachd: String(format: "%.0f ms; %.1f MB", p, median(rss["postgresql"]!) / 1024),
                 reference: String(format: "SQLite %.0f ms; %.1f MB", s, median(rss["sqlite"]!) / 1024), ratio: ratio,
                 ratioText: Format.ratio(ratio), target: "none (reported)", pass: p > 0, judged: false),
