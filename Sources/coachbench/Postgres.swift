@@ -73,7 +73,10 @@ extension BenchRunner {
                 answers[label] = try Data(contentsOf: URL(fileURLWithPath: saved))
             }
             served = try alternate([
-                ("sqlite", { try self.load(sqlite.socket, connections: 8, line: request, expect: "\"result\"", asUID: lead) }),
+                (
+                    "sqlite",
+                    { try self.load(sqlite.socket, connections: 8, line: request, expect: "\"result\"", asUID: lead) }
+                ),
                 (
                     "postgresql",
                     { try self.load(postgres.socket, connections: 8, line: request, expect: "\"result\"", asUID: lead) }
@@ -98,7 +101,9 @@ extension BenchRunner {
         ])
         let ratio = served["postgresql"]!.rps / served["sqlite"]!.rps
         let computedRatio = computed["postgresql"]!.rps / computed["sqlite"]!.rps
-        let items = { (data: Data?) in String(decoding: data ?? Data(), as: UTF8.self).components(separatedBy: "\"pair\":").count - 1 }
+        let items = { (data: Data?) in
+            String(decoding: data ?? Data(), as: UTF8.self).components(separatedBy: "\"pair\":").count - 1
+        }
         report.add(
             Row(
                 id: "B17",
@@ -187,7 +192,8 @@ extension BenchRunner {
         }
         report.add(
             Row(
-                id: "B18", what: "start to `READY=1` on the trust (2,000 pairs), coachd on PostgreSQL vs on SQLite; RSS at READY",
+                id: "B18",
+                what: "start to `READY=1` on the trust (2,000 pairs), coachd on PostgreSQL vs on SQLite; RSS at READY",
                 coachd: String(format: "%.0f ms; %.1f MB", p, median(rss["postgresql"]!) / 1024),
                 reference: String(format: "SQLite %.0f ms; %.1f MB", s, median(rss["sqlite"]!) / 1024), ratio: ratio,
                 ratioText: Format.ratio(ratio), target: "none (reported)", pass: p > 0, judged: false),
