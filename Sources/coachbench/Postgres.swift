@@ -45,7 +45,7 @@ extension BenchRunner {
             + migrated.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             + ")"
         // Reads and restarts first; B19 writes (cycles.start), so it runs last.
-        if wanted("B17") { try b17(url, setup: setup) }
+        if wanted("B17") { try b17(url, server: server, setup: setup) }
         if wanted("B18") { try b18(url, setup: setup) }
         if wanted("B19") { try b19(url, setup: setup) }
     }
@@ -55,7 +55,7 @@ extension BenchRunner {
     /// B2's request and caller against coachd on PostgreSQL and the trust coachd on SQLite, alternated;
     /// as served (the answer cache on, as B2) and computed every time (`COACHD_CACHE_DUE_LIST=false`,
     /// which is what reaches the store). Both must reach half SQLite's throughput.
-    private func b17(_ url: String, setup: String) throws {
+    private func b17(_ url: String, server: PostgresTestServer, setup: String) throws {
         let request = Self.dueListRequest
         let lead: Int? = getuid() == 0 ? 100_001 : nil
         var served: [String: LoadRun] = [:]
@@ -89,6 +89,13 @@ extension BenchRunner {
         let postgresCold = try startCoachd(
             name: "b17-pg-computed", database: nil, environment: Self.onPostgres(url, off))
         defer { postgresCold.server.stop() }
+        // Where the computed runs spend CPU: each coachd, and the server (postmaster and backends).
+        let postmaster = server.process.processIdentifier
+        func serverCPU() -> Double {
+            ([postmaster] + PostgresTestServer.children(of: postmaster)).map { cpuSeconds(of: $0) }.reduce(0, +)
+        }
+        let cpuBefore = (cpuSeconds(of: sqliteCold.pid), cpuSeconds(of: postgresCold.pid), serverCPU())
+        let wallBefore = Date()
         computed = try alternate([
             (
                 "sqlite",
@@ -99,6 +106,8 @@ extension BenchRunner {
                 { try self.load(postgresCold.socket, connections: 8, line: request, expect: "\"result\"", asUID: lead) }
             ),
         ])
+        let wall = Date().timeIntervalSince(wallBefore)
+        let cpuAfter = (cpuSeconds(of: sqliteCold.pid), cpuSeconds(of: postgresCold.pid), serverCPU())
         let ratio = served["postgresql"]!.rps / served["sqlite"]!.rps
         let computedRatio = computed["postgresql"]!.rps / computed["sqlite"]!.rps
         let items = { (data: Data?) in
@@ -122,6 +131,11 @@ extension BenchRunner {
                     + (answers["sqlite"] == answers["postgresql"] ? " (byte for byte the same)" : " (they differ)"),
                 "as served: PostgreSQL \(Format.run(served["postgresql"]!)); SQLite \(Format.run(served["sqlite"]!))",
                 "computed: PostgreSQL \(Format.run(computed["postgresql"]!)); SQLite \(Format.run(computed["sqlite"]!))",
+                String(
+                    format:
+                        "CPU over the computed runs (%.0f s wall, each contender about half of it): coachd on PostgreSQL %.1f s, "
+                        + "the PostgreSQL server %.1f s, coachd on SQLite %.1f s",
+                    wall, cpuAfter.1 - cpuBefore.1, cpuAfter.2 - cpuBefore.2, cpuAfter.0 - cpuBefore.0),
             ])
     }
 
@@ -206,4 +220,15 @@ extension BenchRunner {
                     + " ms (RSS " + list(rss["sqlite"]!, 1024, "%.1f") + " MB)",
             ])
     }
+}
+
+/// User plus system CPU seconds a process has used (/proc/PID/stat, fields 14 and 15); 0 when it is gone.
+func cpuSeconds(of pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return 0 }
+    // After the name: state is field 3, so utime (14) and stime (15) are the 12th and 13th here.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
