@@ -147,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "coachbench",
             dependencies: [
-                "CoachDomain", "CoachStore", "CoachSupport",
+                "CoachDomain", "CoachStore", "CoachSupport", "PostgresTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,6 +1,8 @@
 # Benchmarks (issue 5): B1–B8 side by side against redis-server and the socket floor; B13 (issue 10): peak RSS
 # under 64 clients that send batches and never read (Benchmarks/reply_flood.py); B14–B16 (issue 12): reports.summary,
-# coverage.list and one event to 1,000 subscribers (Benchmarks/lead_view.py, Benchmarks/event_fanout.py).
+# coverage.list and one event to 1,000 subscribers (Benchmarks/lead_view.py, Benchmarks/event_fanout.py);
+# B17–B19 (issue 15): due.list, durable changes/s and READY with coachd on PostgreSQL beside SQLite, on one
+# PostgreSQL server the runner starts (Debian's postgresql: postgresql-deps, mk/postgresql.mk) and stops.
 # `make bench` writes Docs/Performance.md; `make bench-smoke` (part of `make test`) runs each once on tiny data.
 BENCH_DIR := .bench
 BENCH_TOOLS := $(BENCH_DIR)/tools
@@ -32,12 +34,12 @@ $(BENCH_TOOLS)/%: Benchmarks/%.c
 
 bench-tools: bench-deps $(BENCH_PROGRAMS) ## Compile the C load generator, floor server, fsync ceiling and READY listener
 
-bench: deps bench-tools ## Build release, run B1–B8 against redis-server and the floor, B13 and B14–B16, write Docs/Performance.md
+bench: deps bench-tools postgresql-deps ## Build release, run B1–B8 against redis-server and the floor, B13, B14–B16 and B17–B19 (PostgreSQL beside SQLite), write Docs/Performance.md
 	$(SWIFT) build $(BENCH_SWIFT_FLAGS)
 	$(BENCH_BIN)/coachbench run --bin $(BENCH_BIN) --tools $(BENCH_TOOLS) --data $(BENCH_DIR)/data \
 	  --work $(BENCH_DIR)/run --out Docs/Performance.md --notes Benchmarks/Findings.md $(if $(ONLY),--only $(ONLY))
 
-bench-smoke: deps bench-tools ## Run every benchmark once on tiny data with the debug build (proves they work; judges no timing)
+bench-smoke: deps bench-tools postgresql-deps ## Run every benchmark once on tiny data with the debug build (proves they work; judges no timing)
 	$(SWIFT) build $(SWIFT_FLAGS)
 	$(BIN)/coachbench run --quick --bin $(BIN) --tools $(BENCH_TOOLS) --data $(BENCH_DIR)/smoke-data \
 	  --work $(BENCH_DIR)/smoke --out $(BENCH_DIR)/smoke/Performance.md

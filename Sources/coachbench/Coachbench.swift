@@ -7,7 +7,8 @@ import Foundation
 struct Coachbench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Generates benchmark datasets, runs B1–B8 side by side against redis-server and the socket floor, and B13.",
+            "Generates benchmark datasets, runs B1–B8 side by side against redis-server and the socket floor, B13–B16, "
+            + "and B17–B19 (coachd on PostgreSQL beside SQLite).",
         subcommands: [DatasetCommand.self, RunCommand.self])
 }
 

@@ -10,6 +10,8 @@ struct Row {
     var ratioText: String
     var target: String
     var pass: Bool
+    /// False for a row that reports a figure with no target (issue 15's ratios): shown as "(reported)".
+    var judged = true
 }
 
 /// Everything one run measured, and the Markdown written from it.
@@ -45,7 +47,7 @@ struct Report {
         out += "| redis | \(redisVersion) |\n\n"
         out += "| id | what | coachd | reference | ratio | target | result |\n|---|---|---|---|---|---|---|\n"
         for row in rows {
-            let verdict = quick ? "(smoke)" : row.pass ? "**pass**" : "**miss**"
+            let verdict = quick ? "(smoke)" : !row.judged ? "(reported)" : row.pass ? "**pass**" : "**miss**"
             out +=
                 "| \(row.id) | \(row.what) | \(row.coachd) | \(row.reference) | \(row.ratioText) | \(row.target) | \(verdict) |\n"
         }
@@ -62,7 +64,7 @@ struct Report {
 
     func summaryTable() -> String {
         rows.map { row in
-            "\(row.id)\t\(row.coachd)\tvs \(row.reference)\t\(row.ratioText)\t(target \(row.target))\t\(row.pass ? "pass" : "MISS")"
+            "\(row.id)\t\(row.coachd)\tvs \(row.reference)\t\(row.ratioText)\t(target \(row.target))\t\(!row.judged ? "reported" : row.pass ? "pass" : "MISS")"
         }.joined(separator: "\n")
     }
 }

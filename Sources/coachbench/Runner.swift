@@ -15,8 +15,8 @@ struct CoachdInstance {
 }
 
 /// Starts the servers, runs B1–B8 side by side with one load generator, B13 (issue 10's flood of
-/// clients that never read) and B14–B16 (issue 12: the lead's view and live events), and collects the
-/// figures.
+/// clients that never read), B14–B16 (issue 12: the lead's view and live events) and B17–B19
+/// (issue 15: coachd on PostgreSQL beside SQLite, Postgres.swift), and collects the figures.
 final class BenchRunner {
     let bin: String
     let tools: String
@@ -24,15 +24,15 @@ final class BenchRunner {
     let work: String
     let quick: Bool
     let only: Set<String>?
-    private var report = Report()
+    var report = Report()
     private var floor: Background?
     private var redis: Background?
-    private var trust: CoachdInstance?
+    var trust: CoachdInstance?
 
     /// Seconds per measured run and warm-up, and how many alternating rounds.
-    private var seconds: Double { quick ? 0.3 : 4 }
+    var seconds: Double { quick ? 0.3 : 4 }
     private var warmup: Double { quick ? 0 : 1 }
-    private var rounds: Int { quick ? 1 : 3 }
+    var rounds: Int { quick ? 1 : 3 }
     private let cores = ProcessInfo.processInfo.activeProcessorCount
 
     init(bin: String, tools: String, data: String, work: String, quick: Bool, only: Set<String>?) throws {
@@ -55,7 +55,7 @@ final class BenchRunner {
         try "log:\n  level: warning\n".write(toFile: self.work + "/coachd.yaml", atomically: true, encoding: .utf8)
     }
 
-    private func wanted(_ id: String) -> Bool { only.map { $0.contains(id) } ?? true }
+    func wanted(_ id: String) -> Bool { only.map { $0.contains(id) } ?? true }
 
     func runAll() async throws -> Report {
         report.machine = Self.machine()
@@ -77,6 +77,7 @@ final class BenchRunner {
         if wanted("B14") { try b14() }
         if wanted("B15") { try b15() }
         if wanted("B16") { try b16() }
+        try postgresRows()
         report.loadAfter = Self.loadAverage()
         return report
     }
@@ -95,7 +96,7 @@ final class BenchRunner {
             : ["trust": .trust, "small": .small, "national": .national]
     }
 
-    private func dataset(_ role: String) -> String {
+    func dataset(_ role: String) -> String {
         let profile = profiles[role]!
         return "\(data)/\(profile.name)-\(Self.datasetVersion).sqlite"
     }
