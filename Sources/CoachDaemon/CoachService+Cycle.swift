@@ -177,8 +177,11 @@ extension CoachService {
         try await dueListAnswer(params, peer).list
     }
 
-    /// The answer and how long it stays right: until the first listed item turns overdue.
-    func dueListAnswer(_ params: DueListMethod.Params, _ peer: Peer) async throws -> (list: DueList, validUntil: Date) {
+    /// The answer, how long it may be served from the cache (`validUntil`: `DueListCache.maxAge`, or sooner),
+    /// and when time alone changes it (`changesAt`: the first listed item turning overdue).
+    func dueListAnswer(_ params: DueListMethod.Params, _ peer: Peer) async throws -> (
+        list: DueList, validUntil: Date, changesAt: Date
+    ) {
         let instant = now()
         // `from`/`to` compare with each item's school-local due date (API level 4).
         let from = try params.from.map { try date($0, field: "from") }
@@ -207,29 +210,29 @@ extension CoachService {
             let names = try store.names(of: Set(visible.flatMap { [$0.pair.teacher, $0.pair.coach] }))
             var calendars: [Int64: SchoolCalendar] = [:]
             var out: [(Date, DueItemInfo)] = []
-            var validUntil = instant.addingTimeInterval(DueListCache.maxAge)
+            var changesAt = Date.distantFuture
             for (pair, item) in visible {
                 let calendar = try calendars[pair.school] ?? self.calendar(pair.school, store)
                 calendars[pair.school] = calendar
                 out.append((item.dueAt, DueItemInfo(item, pair: pair, names: names, calendar: calendar, now: instant)))
-                if item.overdueAt > instant { validUntil = min(validUntil, item.overdueAt) }
+                if item.overdueAt > instant { changesAt = min(changesAt, item.overdueAt) }
             }
             // Issue 14: peer sessions due, for their two heads, trust leads and admins.
             for (due, info) in try self.sessionDueItems(
                 caller, school: params.school, from: from, to: to, store, instant)
             where params.overdueOnly != true || due.isOverdue(at: instant) {
                 out.append((due.dueAt, info))
-                if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
+                if due.overdueAt > instant { changesAt = min(changesAt, due.overdueAt) }
             }
             // Supervision meetings due (level 13), for the group's members, trust leads and admins.
             for (due, info) in try self.supervisionDueItems(
                 caller, school: params.school, from: from, to: to, store, instant)
             where params.overdueOnly != true || due.isOverdue(at: instant) {
                 out.append((due.dueAt, info))
-                if due.overdueAt > instant { validUntil = min(validUntil, due.overdueAt) }
+                if due.overdueAt > instant { changesAt = min(changesAt, due.overdueAt) }
             }
             let list = DueList(items: out.sorted { ($0.0, $0.1.pair) < ($1.0, $1.1.pair) }.map(\.1))
-            return (list, validUntil)
+            return (list, min(instant.addingTimeInterval(DueListCache.maxAge), changesAt), changesAt)
         }
     }
 
@@ -239,11 +242,12 @@ extension CoachService {
         let key = DueListCache.Key(
             uid: peer.uid, gid: peer.gid, school: params.school, overdueOnly: params.overdueOnly == true)
         let generation = dueListCache.generation
-        let (list, validUntil) = try await dueListAnswer(params, peer)
-        let data = try RPCCodec.encoder.encode(list)
         // The cache's key has no dates: a ranged answer is never kept (the fast path never serves one either).
+        let answer = try await dueListAnswer(params, peer)
+        let data = try RPCCodec.encoder.encode(answer.list)
         if params.from == nil && params.to == nil {
-            dueListCache.store(key, data, generation: generation, validUntil: validUntil)
+            dueListCache.store(
+                key, data, generation: generation, validUntil: answer.validUntil, changesAt: answer.changesAt)
         }
         return data
     }
@@ -252,6 +256,18 @@ extension CoachService {
     func dueListCached(_ raw: [String: JSONValue], _ peer: Peer) -> Data? {
         guard let key = DueListCache.key(raw, peer: peer) else { return nil }
         return dueListCache.lookup(key, now: now())
+    }
+
+    /// While the database is unavailable (PostgreSQL, issue 15): the caller's last answer, which
+    /// nothing can have changed since but time (no commit is possible anywhere), or nil. Like
+    /// `dueListCached`, it answers without the gate: the answer was computed for this caller after
+    /// the gate let them in, and any commit since (a person deactivated, say) would have dropped it.
+    func dueListLastAnswer(_ raw: [String: JSONValue], _ peer: Peer) -> Data? {
+        guard let key = DueListCache.key(raw, peer: peer), let data = dueListCache.lastAnswer(key, now: now()) else {
+            return nil
+        }
+        logger.debug("due.list answered with the caller's last answer: the database is unavailable")
+        return data
     }
 
     func daemonStatus(_ peer: Peer, connections: Int) async throws -> DaemonStatusResult {
@@ -294,7 +310,8 @@ enum CycleFeature: ServiceFeature {
             try await service.adaptationsClose(params, peer)
         }
         table.onEncoded(
-            DueListMethod.self, access: .known, immediately: { raw, peer in service.dueListCached(raw, peer) }
+            DueListMethod.self, access: .known, immediately: { raw, peer in service.dueListCached(raw, peer) },
+            whenStoreUnavailable: { raw, peer in service.dueListLastAnswer(raw, peer) }
         ) { params, peer in
             try await service.dueListEncoded(params, peer)
         }

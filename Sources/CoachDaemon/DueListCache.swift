@@ -22,6 +22,8 @@ final class DueListCache: Sendable {
     private struct Entry {
         var generation: UInt64
         var validUntil: Date
+        /// When time alone changes the answer (an item turns overdue): `lastAnswer` serves it until then.
+        var changesAt: Date
         var data: Data
     }
 
@@ -63,14 +65,27 @@ final class DueListCache: Sendable {
         }
     }
 
+    /// The caller's last answer while the database is unavailable (issue 15: "keeps serving reads it
+    /// can"): past `maxAge`, but only if no change has committed since it was computed (as `lookup`)
+    /// and time alone has not changed it (`changesAt`).
+    func lastAnswer(_ key: Key, now: Date) -> Data? {
+        guard enabled else { return nil }
+        return state.withLockedValue { state in
+            guard let entry = state.entries[key], entry.generation == state.generation, now < entry.changesAt else {
+                return nil
+            }
+            return entry.data
+        }
+    }
+
     /// Keeps an answer computed from the store as of `generation`; dropped when a change has
     /// committed since (it may predate that change).
-    func store(_ key: Key, _ data: Data, generation: UInt64, validUntil: Date) {
+    func store(_ key: Key, _ data: Data, generation: UInt64, validUntil: Date, changesAt: Date = .distantFuture) {
         guard enabled else { return }
         state.withLockedValue { state in
             guard generation == state.generation else { return }
             if state.entries.count >= Self.maxEntries { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = Entry(generation: generation, validUntil: validUntil, data: data)
+            state.entries[key] = Entry(generation: generation, validUntil: validUntil, changesAt: changesAt, data: data)
         }
     }
 

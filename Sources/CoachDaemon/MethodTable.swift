@@ -1,4 +1,5 @@
 import CoachRPC
+import CoachStore
 import CoachVersion
 import Foundation
 
@@ -32,16 +33,23 @@ struct MethodTable: Sendable {
         }
     }
 
-    /// Registers a method that encodes its own result (to cache it), with an optional fast path.
+    /// Registers a method that encodes its own result (to cache it), with an optional fast path, and
+    /// an optional answer for when the store is unavailable (the gate's read or the body's failed).
     mutating func onEncoded<M: RPCMethod>(
         _ method: M.Type, access: Access, immediately: ImmediateHandler? = nil,
+        whenStoreUnavailable: ImmediateHandler? = nil,
         _ body: @escaping @Sendable (M.Params, Peer) async throws -> Data
     ) {
         precondition(handlers[M.name] == nil, "\(M.name) registered twice")
         self.access[M.name] = access
         handlers[M.name] = { [gate] raw, peer in
-            try await gate(access, M.name, peer)
-            return try await body(try RPCCodec.decodeParams(M.Params.self, from: raw), peer)
+            do {
+                try await gate(access, M.name, peer)
+                return try await body(try RPCCodec.decodeParams(M.Params.self, from: raw), peer)
+            } catch let error as StoreError where error.kind == .unavailable {
+                guard let answer = whenStoreUnavailable?(raw, peer) else { throw error }
+                return answer
+            }
         }
         immediate[M.name] = immediately
     }

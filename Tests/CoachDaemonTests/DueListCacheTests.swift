@@ -67,6 +67,29 @@ struct DueListCacheTests {
         #expect(after?.items.first?.overdue == true)
     }
 
+    /// While the database is unavailable (issue 15) the caller's last answer is served past `maxAge`,
+    /// but never one a committed change has made stale, nor one time alone has changed, nor anyone else's.
+    @Test func theLastAnswer_outlivesMaxAge_butNotAChangeNorTheTimeItChangesAt() {
+        let cache = DueListCache(enabled: true)
+        let key = DueListCache.Key(uid: 1001, gid: 1001, school: nil, overdueOnly: false)
+        let other = DueListCache.Key(uid: 1002, gid: 1002, school: nil, overdueOnly: false)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let changesAt = start.addingTimeInterval(3600)
+        cache.store(
+            key, Data("answer".utf8), generation: cache.generation, validUntil: start.addingTimeInterval(1),
+            changesAt: changesAt)
+        #expect(cache.lookup(key, now: start.addingTimeInterval(2)) == nil)
+        #expect(cache.lastAnswer(key, now: start.addingTimeInterval(2)) == Data("answer".utf8))
+        #expect(cache.lastAnswer(key, now: changesAt.addingTimeInterval(-0.001)) == Data("answer".utf8))
+        #expect(cache.lastAnswer(key, now: changesAt) == nil)
+        #expect(cache.lastAnswer(other, now: start.addingTimeInterval(2)) == nil)
+        cache.invalidate()
+        #expect(cache.lastAnswer(key, now: start.addingTimeInterval(2)) == nil)
+        let off = DueListCache(enabled: false)
+        off.store(key, Data("answer".utf8), generation: off.generation, validUntil: start, changesAt: changesAt)
+        #expect(off.lastAnswer(key, now: start) == nil)
+    }
+
     @Test func anAnswer_expiresAfterAtMostMaxAge() async throws {
         var f = try await ServiceFixture()
         try await f.seed()

@@ -113,6 +113,39 @@
                 daemon.stop()
             }
 
+            /// "Keeps serving reads it can": with the server down, `due.list` answers from the caller's last
+            /// answer (nothing can commit anywhere meanwhile); a read it has no answer for is refused.
+            @Test func serverDown_dueListAnswersFromTheLastAnswer_otherReadsStoreUnavailable() throws {
+                let server = try PostgresTestServer()  // its own: this test kills it
+                defer { server.stop() }
+                let (daemon, _) = try postgresDaemon(server: server)
+                defer { daemon.stop() }
+                let school = try School(daemon)
+                let client = try daemon.client()
+                _ = try client.call(CyclesStart.self, .init(pair: school.pair, focus: "questioning"))
+                // The scheduler raises the new drop-in's "due" in a commit of its own, which drops every
+                // cached answer: let it, so the answer below is the last one before the outage.
+                usleep(1_500_000)
+                let before = try client.call(DueListMethod.self, .init())
+                try #require(!before.items.isEmpty, "a started cycle has a drop-in due")
+                server.killServer()
+                // Past the cache's own age (`DueListCache.maxAge`, 1 s), so the answer can only be the last one.
+                usleep(1_300_000)
+                var refusal: RPCError?
+                let deadline = Date().addingTimeInterval(20)
+                while refusal == nil && Date() < deadline {
+                    do {
+                        _ = try client.call(DueListMethod.self, .init(school: school.id))
+                        usleep(50_000)
+                    } catch {
+                        refusal = error.rpcError
+                    }
+                }
+                #expect(refusal?.name == .storeUnavailable, "\(String(describing: refusal))")
+                #expect(try client.call(DueListMethod.self, .init()) == before)
+                try server.restart()
+            }
+
             @Test func serverKilledUnderLoad_writesAnswerStoreUnavailable_andTheDaemonRecovers() throws {
                 let server = try PostgresTestServer()  // its own: this test kills it
                 defer { server.stop() }
