@@ -56,66 +56,97 @@ public enum SchemaReferences {
 
     /// Every table that is copied, with every column.
     public static let tables: [Table] = [
-        table("school", ids: ["id": .id, "region": .reference("region")],
-              values: "name time_zone day_start day_end calendar_stamp"),
-        table("closure", ids: ["id": .id, "school": .reference("school")],
-              values: "from_day to_day reason source_feed source_uid source_recurrence"),
-        table("term", ids: ["id": .id, "school": .reference("school")],
-              values: "name from_day to_day source_feed source_uid source_recurrence"),
-        table("person", ids: ["id": .id, "school": .reference("school")],
-              values: "name roles uid login active deactivated_at deactivate_reason accredited_on"),
-        table("pair",
-              ids: ["id": .id, "school": .reference("school"), "teacher": .reference("person"),
-                    "coach": .reference("person")],
-              values: "active created_at ended_at end_reason"),
+        table(
+            "school", ids: ["id": .id, "region": .reference("region")],
+            values: "name time_zone day_start day_end calendar_stamp"),
+        table(
+            "closure", ids: ["id": .id, "school": .reference("school")],
+            values: "from_day to_day reason source_feed source_uid source_recurrence"),
+        table(
+            "term", ids: ["id": .id, "school": .reference("school")],
+            values: "name from_day to_day source_feed source_uid source_recurrence"),
+        table(
+            "person", ids: ["id": .id, "school": .reference("school")],
+            values: "name roles uid login active deactivated_at deactivate_reason accredited_on"),
+        table(
+            "pair",
+            ids: [
+                "id": .id, "school": .reference("school"), "teacher": .reference("person"),
+                "coach": .reference("person"),
+            ],
+            values: "active created_at ended_at end_reason"),
         table("cycle", ids: ["id": .id, "pair": .reference("pair")], values: "focus started_at"),
-        table("dropin",
-              ids: ["id": .id, "pair": .reference("pair"), "coach": .reference("person"),
-                    "cycle": .reference("cycle")],
-              values: "start minutes completed_at notes cancelled_at cancel_reason"),
-        table("followup", ids: ["id": .id, "dropin": .reference("dropin"), "pair": .reference("pair")],
-              values: "completed_at notes"),
-        table("adaptation", ids: ["id": .id, "pair": .reference("pair")],
-              values: "text set_at set_on school_days practise_until closed_at closed_on outcome"),
-        table("history",
-              ids: ["id": .id, "actor": .reference("person"), "school": .reference("school"),
-                    "pair": .reference("pair"), "subject": .historySubject],
-              values: "at actor_uid kind"),
+        table(
+            "dropin",
+            ids: [
+                "id": .id, "pair": .reference("pair"), "coach": .reference("person"),
+                "cycle": .reference("cycle"),
+            ],
+            values: "start minutes completed_at notes cancelled_at cancel_reason"),
+        table(
+            "followup", ids: ["id": .id, "dropin": .reference("dropin"), "pair": .reference("pair")],
+            values: "completed_at notes"),
+        table(
+            "adaptation", ids: ["id": .id, "pair": .reference("pair")],
+            values: "text set_at set_on school_days practise_until closed_at closed_on outcome"),
+        table(
+            "history",
+            ids: [
+                "id": .id, "actor": .reference("person"), "school": .reference("school"),
+                "pair": .reference("pair"), "subject": .historySubject,
+            ],
+            values: "at actor_uid kind"),
         table("raised_transition", ids: ["key": .transitionKey], values: "at"),
-        table("due_item",
-              ids: ["pair": .reference("pair"), "school": .reference("school"), "dropin": .reference("dropin")],
-              values: "kind due_day due_at overdue_at due_raised overdue_raised next_at"),
-        table("dropin_move", ids: ["id": .id, "dropin": .reference("dropin")],
-              values: "from_start from_minutes to_start to_minutes at"),
+        table(
+            "due_item",
+            ids: ["pair": .reference("pair"), "school": .reference("school"), "dropin": .reference("dropin")],
+            values: "kind due_day due_at overdue_at due_raised overdue_raised next_at"),
+        table(
+            "dropin_move", ids: ["id": .id, "dropin": .reference("dropin")],
+            values: "from_start from_minutes to_start to_minutes at"),
         table("region", .matched(by: ["name"]), ids: ["id": .id], values: "name"),
-        table("period", .matched(by: ["name", "term", "from_day", "to_day"]), ids: ["id": .id],
-              values: "name term from_day to_day"),
-        table("peer_pair", ids: ["id": .id, "a": .reference("person"), "b": .reference("person")],
-              values: "created_at active"),
-        table("peer_session",
-              ids: ["id": .id, "peer": .reference("peer_pair"), "first_coach": .reference("person")],
-              values: "start minutes mode notes completed_at cancelled_at cancel_reason"),
-        table("question", .matched(by: ["programme", "phase", "audience", "text"]), ids: ["id": .id],
-              values: "programme phase audience text"),
-        table("supervision_group", ids: ["id": .id, "region": .reference("region")],
-              values: "name created_at active"),
-        table("group_member",
-              ids: ["group_id": .reference("supervision_group"), "person": .reference("person")], values: ""),
-        table("group_meeting", ids: ["id": .id, "group_id": .reference("supervision_group")],
-              values: "start minutes completed_at"),
-        table("meeting_attendance",
-              ids: ["meeting": .reference("group_meeting"), "person": .reference("person")], values: ""),
-        table("agreement",
-              ids: ["id": .id, "peer": .reference("peer_pair"), "proposed_by": .reference("person")],
-              values: "version text coach_expectations learner_expectations created_at status"),
-        table("agreement_acceptance",
-              ids: ["agreement": .reference("agreement"), "person": .reference("person")], values: "at"),
-        table("theme",
-              ids: ["id": .id, "peer": .reference("peer_pair"), "group_id": .reference("supervision_group"),
-                    "meeting": .reference("group_meeting"), "added_by": .reference("person")],
-              values: "kind text added_at added_on"),
-        table("theme_consent", ids: ["theme": .reference("theme"), "person": .reference("person")],
-              values: "consent at"),
+        table(
+            "period", .matched(by: ["name", "term", "from_day", "to_day"]), ids: ["id": .id],
+            values: "name term from_day to_day"),
+        table(
+            "peer_pair", ids: ["id": .id, "a": .reference("person"), "b": .reference("person")],
+            values: "created_at active"),
+        table(
+            "peer_session",
+            ids: ["id": .id, "peer": .reference("peer_pair"), "first_coach": .reference("person")],
+            values: "start minutes mode notes completed_at cancelled_at cancel_reason"),
+        table(
+            "question", .matched(by: ["programme", "phase", "audience", "text"]), ids: ["id": .id],
+            values: "programme phase audience text"),
+        table(
+            "supervision_group", ids: ["id": .id, "region": .reference("region")],
+            values: "name created_at active"),
+        table(
+            "group_member",
+            ids: ["group_id": .reference("supervision_group"), "person": .reference("person")], values: ""),
+        table(
+            "group_meeting", ids: ["id": .id, "group_id": .reference("supervision_group")],
+            values: "start minutes completed_at"),
+        table(
+            "meeting_attendance",
+            ids: ["meeting": .reference("group_meeting"), "person": .reference("person")], values: ""),
+        table(
+            "agreement",
+            ids: ["id": .id, "peer": .reference("peer_pair"), "proposed_by": .reference("person")],
+            values: "version text coach_expectations learner_expectations created_at status"),
+        table(
+            "agreement_acceptance",
+            ids: ["agreement": .reference("agreement"), "person": .reference("person")], values: "at"),
+        table(
+            "theme",
+            ids: [
+                "id": .id, "peer": .reference("peer_pair"), "group_id": .reference("supervision_group"),
+                "meeting": .reference("group_meeting"), "added_by": .reference("person"),
+            ],
+            values: "kind text added_at added_on"),
+        table(
+            "theme_consent", ids: ["theme": .reference("theme"), "person": .reference("person")],
+            values: "consent at"),
     ]
 
     /// Columns whose names look like ids (a table's name, `…_id`, `…_uid`) but are not, and why.

@@ -38,7 +38,8 @@
                 try run(
                     "INSERT INTO closure (id, school, from_day, to_day, reason) VALUES (1, 1, 100, 101, 'Inset \(letter)'), (2, 1, 200, 204, 'Half term \(letter)')"
                 )
-                try run("INSERT INTO term (id, school, name, from_day, to_day) VALUES (1, 1, 'Autumn \(letter)', 90, 190)")
+                try run(
+                    "INSERT INTO term (id, school, name, from_day, to_day) VALUES (1, 1, 'Autumn \(letter)', 90, 190)")
                 try run(
                     """
                     INSERT INTO person (id, name, school, roles, uid) VALUES
@@ -54,7 +55,8 @@
                         (2, 1, 2, 1, 9000, 25, NULL, 'second visit \(letter)')
                     """)
                 try run(
-                    "INSERT INTO followup (id, dropin, pair, completed_at, notes) VALUES (1, 1, 1, 2200, 'talk \(letter)')")
+                    "INSERT INTO followup (id, dropin, pair, completed_at, notes) VALUES (1, 1, 1, 2200, 'talk \(letter)')"
+                )
                 try run(
                     """
                     INSERT INTO adaptation (id, pair, text, set_at, set_on, school_days, practise_until)
@@ -70,10 +72,12 @@
                     INSERT INTO due_item (pair, school, kind, dropin, due_day, due_at, overdue_at)
                     VALUES (1, 1, 'dropin', 2, 110, 9000, 9600)
                     """)
-                try run("INSERT INTO period (id, name, term, from_day, to_day) VALUES (1, 'Autumn 1', 'Autumn', 90, 130)")
+                try run(
+                    "INSERT INTO period (id, name, term, from_day, to_day) VALUES (1, 'Autumn 1', 'Autumn', 90, 130)")
                 if extra {
                     try run(
-                        "INSERT INTO period (id, name, term, from_day, to_day) VALUES (2, 'Autumn 2', 'Autumn', 131, 190)")
+                        "INSERT INTO period (id, name, term, from_day, to_day) VALUES (2, 'Autumn 2', 'Autumn', 131, 190)"
+                    )
                     // A closure added and removed since: the history names it; its row is gone.
                     try run(
                         "INSERT INTO closure (id, school, from_day, to_day, reason) VALUES (3, 1, 300, 300, 'gone')")
@@ -86,7 +90,8 @@
                         (1, 1, 5000, \(extra ? 90 : 60), 'video', 4)
                     """)
                 try run(
-                    "INSERT INTO supervision_group (id, region, name, created_at) VALUES (1, \(north), 'Group \(letter)', 1000)")
+                    "INSERT INTO supervision_group (id, region, name, created_at) VALUES (1, \(north), 'Group \(letter)', 1000)"
+                )
                 try run("INSERT INTO group_member (group_id, person) VALUES (1, 3), (1, 4)")
                 try run(
                     "INSERT INTO group_meeting (id, group_id, start, minutes, completed_at) VALUES (1, 1, 6000, \(extra ? 45 : 50), 6100)"
@@ -271,11 +276,14 @@
             // Nothing is duplicated or lost: two of each school row, the trust's rows matched.
             #expect(try Self.count(server, database, "SELECT count(*) FROM person") == "8")
             #expect(try Self.count(server, database, "SELECT count(*) FROM history") == "42")
-            #expect(try Self.count(server, database, "SELECT string_agg(name, ',' ORDER BY name) FROM region") == "North,South")
+            #expect(
+                try Self.count(server, database, "SELECT string_agg(name, ',' ORDER BY name) FROM region")
+                    == "North,South")
             #expect(try Self.count(server, database, "SELECT count(*) FROM period") == "2")
             #expect(
                 try Self.count(server, database, "SELECT count(*) FROM question")
-                    == "\(try Self.count(server, database, "SELECT count(DISTINCT (programme, phase, audience, text)) FROM question"))")
+                    == "\(try Self.count(server, database, "SELECT count(DISTINCT (programme, phase, audience, text)) FROM question"))"
+            )
             #expect(try Self.count(server, database, "SELECT count(*) FROM live_event") == "0")
 
             // The removed closure the history names took a fresh id nothing else has or will take.
@@ -309,8 +317,10 @@
             #expect(keys == expected)
 
             // New rows made after the move take ids past every school's.
-            let next = try Self.count(server, database, "INSERT INTO pair (school, teacher, coach, created_at) "
-                + "SELECT school, coach, teacher, 1 FROM pair WHERE id = \(pair) RETURNING id")
+            let next = try Self.count(
+                server, database,
+                "INSERT INTO pair (school, teacher, coach, created_at) "
+                    + "SELECT school, coach, teacher, 1 FROM pair WHERE id = \(pair) RETURNING id")
             #expect(Int64(next) ?? 0 > Int64(pair) ?? .max)
         }
 
@@ -337,7 +347,9 @@
             let clashing = try Self.school("C", uids: 1002)
             let uids = refusal(clashing)
             #expect(uids.contains("nothing was copied"), "\(uids)")
-            #expect(uids.contains("person 1 \"Ada C\" has uid 1003, which the trust database's person 3 \"Lee A\""), "\(uids)")
+            #expect(
+                uids.contains("person 1 \"Ada C\" has uid 1003, which the trust database's person 3 \"Lee A\""),
+                "\(uids)")
             #expect(uids.contains("person 2 \"Cy C\" has uid 1004"), "\(uids)")
             #expect(!uids.contains("\"Lee C\""), "\(uids)")
 
@@ -367,8 +379,11 @@
                 try SQLiteToPostgres.copy(sqlitePath: path, into: configuration, renumber: true)
             }
             let text = error?.description ?? ""
-            #expect(text.contains("history: kinds this build does not know the subject of: \"widget.added\""), "\(text)")
-            #expect(text.contains("raised_transition: keys of a form this build does not know: \"widget:7:due\""), "\(text)")
+            #expect(
+                text.contains("history: kinds this build does not know the subject of: \"widget.added\""), "\(text)")
+            #expect(
+                text.contains("raised_transition: keys of a form this build does not know: \"widget:7:due\""), "\(text)"
+            )
             #expect(try Self.count(server, configuration.database, "SELECT count(*) FROM school") == "0")
         }
 
@@ -470,9 +485,11 @@
                 DueItem(kind: kind, pair: pair, school: 1, dropIn: dropIn, dueDate: day, dueAt: now, overdueAt: now)
             }
             let booked = Transition(kind: .overdue, item: item(.dropIn, dropIn: 9, pair: 7), at: now).key
-            #expect(shifted(booked) == Transition(kind: .overdue, item: item(.dropIn, dropIn: 209, pair: 107), at: now).key)
+            #expect(
+                shifted(booked) == Transition(kind: .overdue, item: item(.dropIn, dropIn: 209, pair: 107), at: now).key)
             let toBook = Transition(kind: .due, item: item(.followUp, dropIn: nil, pair: 7), at: now).key
-            #expect(shifted(toBook) == Transition(kind: .due, item: item(.followUp, dropIn: nil, pair: 107), at: now).key)
+            #expect(
+                shifted(toBook) == Transition(kind: .due, item: item(.followUp, dropIn: nil, pair: 107), at: now).key)
             func session(_ peer: Int64, _ period: Int64) -> [String] {
                 SessionDue(
                     peer: peer, period: period, periodName: "P", dueDate: day, lastDay: day, dueAt: now, overdueAt: now,

@@ -98,9 +98,10 @@
                 let due = try client.call(DueListMethod.self, .init(school: school)).items
                 let coverage = try client.call(CoverageListMethod.self, .init(school: school)).items
                 return Seen(
-                    pairs: pairs.map { "\($0.teacherName)/\($0.coachName)/\($0.focus ?? "-")" }.sorted(),
+                    pairs: pairs.map { "\($0.teacherName)/\($0.coachName)/focus \($0.hasFocus)" }.sorted(),
                     due: due.map { "\($0.kind) \($0.teacherName)/\($0.coachName) \($0.dueDate)" }.sorted(),
-                    coverage: coverage.map { "\($0.teacherName) \($0.coachName ?? "-") \($0.next?.kind ?? "-")" }.sorted())
+                    coverage: coverage.map { "\($0.teacherName) \($0.coachName ?? "-") \($0.next?.kind ?? "-")" }
+                        .sorted())
             }
 
             @Test func twoSchools_moveIntoOneDatabase_withRenumber_andOneCoachdServesBoth() throws {
@@ -119,8 +120,8 @@
                 #expect(daleSchool.id == hillSchool.id && daleSchool.pair == hillSchool.pair)
                 let daleSeen = try seen(try dale.client(), school: daleSchool.id)
                 dale.stop()
-                #expect(hillSeen.pairs == ["Ada Teacher/Cy Coach/questioning"])
-                #expect(daleSeen.pairs == ["Di Teacher/Ed Coach/-"])
+                #expect(hillSeen.pairs == ["Ada Teacher/Cy Coach/focus true"])
+                #expect(daleSeen.pairs == ["Di Teacher/Ed Coach/focus false"])
                 #expect(!hillSeen.due.isEmpty && !daleSeen.due.isEmpty)
 
                 let first = try migrate(hill, to: url, renumber: true)
@@ -133,7 +134,8 @@
                 #expect(second.status == 0, "\(second.stderr)")
                 #expect(second.stdout.contains("every id renumbered"), "\(second.stdout)")
                 #expect(
-                    second.stdout.contains("school \(daleSchool.id) \"Dale Primary\" is now school"), "\(second.stdout)")
+                    second.stdout.contains("school \(daleSchool.id) \"Dale Primary\" is now school"), "\(second.stdout)"
+                )
                 // The same school again: refused, nothing copied twice.
                 let again = try migrate(dale, to: url, renumber: true)
                 #expect(again.status == 1)
