@@ -25,8 +25,8 @@ public enum SQLiteToPostgres {
         public let description: String
     }
 
-    /// Tables of the installation, not of a school: never copied.
-    static let notCopied: Set<String> = ["coachd_migration", "store_meta", "installation", "live_event"]
+    /// Tables of the installation, not of a school: never copied (one list, `SchemaReferences`'s).
+    static var notCopied: Set<String> { SchemaReferences.notCopied }
 
     /// Copies `sqlitePath` into the database of `configuration`; returns what was copied, one line a
     /// table. Blocks while it runs (a command-line tool's work, not the daemon's).
