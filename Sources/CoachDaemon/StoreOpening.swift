@@ -96,7 +96,10 @@ public enum StoreOpening {
     /// as the daemon takes it), copies the state directory's SQLite database into the trust database
     /// at `url` (Docs/Operations.md). The password comes as for the daemon (`store.postgresql.passwordFile`
     /// or the `postgresql-password` credential).
-    public static func migrateToPostgreSQL(url: String, configuration: DaemonConfiguration) async throws -> String {
+    /// With `renumber`, every copied row takes a fresh id (`SQLiteToPostgres`, `--renumber`).
+    public static func migrateToPostgreSQL(url: String, configuration: DaemonConfiguration, renumber: Bool = false)
+        async throws -> String
+    {
         #if PostgreSQL
             let environment = ProcessInfo.processInfo.environment
             return try await StoreThreads.shared.run {
@@ -106,7 +109,8 @@ public enum StoreOpening {
                     target.storeBackend = "postgresql"
                     target.postgresqlURL = url
                     return try SQLiteToPostgres.copy(
-                        sqlitePath: configuration.databasePath, into: try postgres(target, environment: environment))
+                        sqlitePath: configuration.databasePath, into: try postgres(target, environment: environment),
+                        renumber: renumber)
                 }
             }
         #else

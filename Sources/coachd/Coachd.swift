@@ -57,9 +57,23 @@ struct Coachd: AsyncParsableCommand {
         help: ArgumentHelp(
             "With coachd stopped: copy the state directory's SQLite database into the PostgreSQL database at URL "
                 + "(postgresql://USER@HOST:PORT/DB; the password from store.postgresql.passwordFile), in one "
-                + "transaction, refusing with nothing written when one of its ids is already there; then exit.",
+                + "transaction, refusing with nothing written when one of its ids is already there (see "
+                + "--renumber); then exit.",
             valueName: "URL"))
     var migrateToPostgresql: String?
+    @Flag(
+        name: .customLong("renumber"),
+        help: ArgumentHelp(
+            "With --migrate-to-postgresql: give every copied row a fresh id past the trust database's and carry "
+                + "every reference along, to move a further school into a shared database. Refused, nothing "
+                + "written, for a database moved in before, a school name or a Unix uid already there."))
+    var renumber = false
+
+    func validate() throws {
+        if renumber && migrateToPostgresql == nil {
+            throw ValidationError("--renumber goes with --migrate-to-postgresql URL")
+        }
+    }
 
     func run() async throws {
         if printOpenRPC {
@@ -104,7 +118,8 @@ struct Coachd: AsyncParsableCommand {
         if let migrateToPostgresql {
             do {
                 print(
-                    try await StoreOpening.migrateToPostgreSQL(url: migrateToPostgresql, configuration: configuration),
+                    try await StoreOpening.migrateToPostgreSQL(
+                        url: migrateToPostgresql, configuration: configuration, renumber: renumber),
                     terminator: "")
             } catch {
                 FileHandle.standardError.write(Data("coachd: \(error)\n".utf8))
