@@ -59,7 +59,8 @@ let package = Package(
             name: "CoachStorePostgres",
             dependencies: [
                 "CoachDomain", "CoachStore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only with the trait: a build without it (TSan, fuzz, `make run`) compiles no postgres-nio.
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
                 // Reads a school's SQLite file for `coachd --migrate-to-postgresql`.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

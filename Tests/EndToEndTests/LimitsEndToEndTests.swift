@@ -191,19 +191,21 @@ extension EndToEnd {
         @Test func totalLimitReached_givesBusyAtOnce_neverAHang_andServesAgainOnceFreed() throws {
             try #require(canSwitchUsers, "SKIPPED: acting as another uid needs root and setpriv")
             let daemon = try RunningDaemon(configuration: "limits:\n  maxConnections: 4\n  maxConnectionsPerUid: 4\n")
-            var held = try (0..<4).map { _ in try RawConnection(path: daemon.socket) }
-            for connection in held { #expect(try connection.call(Self.ping)?.objectValue?["result"] == "pong") }
+            // The four connections live in a child process: a flake seen twice under a full parallel run
+            // (the fifth connection served) fits a descriptor closed twice inside this test process, where
+            // other tests' Process and Pipe objects open and close descriptors all the time.
+            let held = try HeldConnections(socket: daemon.socket, count: 4, directory: daemon.directory)
+            try #require(held.wait(for: "held"), "the child did not hold 4 connections: \(held.state())")
             let refused = try daemon.ctl(["--timeout", "20", "daemon", "ping"], uid: UID.stranger)
-            // A flake seen twice under a full parallel run (the fifth connection served): the
-            // daemon's connection log says which connections it counted when it happens again.
+            // Should it happen again, the daemon's connection log says which connections it counted.
             let connections = {
                 ((try? String(contentsOfFile: daemon.logFile, encoding: .utf8)) ?? "")
                     .split(separator: "\n").filter { $0.contains("connection") }.suffix(20).joined(separator: "\n")
             }
             // The daemon's answer (1), not a timeout (75).
-            #expect(refused.status == 1, "\(refused.stdout)\n\(connections())")
+            #expect(refused.status == 1, "\(refused.stdout)\n\(connections())\nholder: \(held.state())")
             #expect(refused.stderr.contains("too many connections (limit 4)"), "\(refused.stderr)")
-            held.removeLast().close()
+            try #require(held.closeOne(), "the child did not close a connection: \(held.state())")
             var answered = false
             for _ in 0..<50 where !answered {
                 let retry = try daemon.ctl(["--timeout", "20", "daemon", "ping"], uid: UID.stranger)
@@ -213,4 +215,82 @@ extension EndToEnd {
             #expect(answered)
         }
     }
+}
+
+/// Connections held open by a child process (python3) until told to close one, then until it is stopped
+/// (or this process ends). It says where it is by renaming a state file: `held`, `closed`, or
+/// `failed: …` with the daemon's reply.
+final class HeldConnections {
+    private let process = Process()
+    private let directory: String
+
+    init(socket: String, count: Int, directory: String) throws {
+        self.directory = directory + "/holder"
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", Self.script, socket, String(count), self.directory, String(getpid())]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        _ = FileManager.default.createFile(atPath: directory + "/stop", contents: nil)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    func state() -> String { (try? String(contentsOfFile: directory + "/state", encoding: .utf8)) ?? "(none yet)" }
+
+    /// Waits up to `seconds` for the state `wanted`; false at once on a failure or the child's exit.
+    func wait(for wanted: String, seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let now = state()
+            if now == wanted { return true }
+            if now.hasPrefix("failed") || !process.isRunning { return false }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    func closeOne() -> Bool {
+        _ = FileManager.default.createFile(atPath: directory + "/close-one", contents: nil)
+        return wait(for: "closed")
+    }
+
+    private static let script = #"""
+        import os, socket, sys, time
+        path, count, folder, parent = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+        def say(state):
+            with open(folder + "/state.tmp", "w") as f:
+                f.write(state)
+            os.rename(folder + "/state.tmp", folder + "/state")
+        def until(name):
+            while not os.path.exists(folder + "/" + name):
+                if os.getppid() != parent:
+                    sys.exit(0)
+                time.sleep(0.02)
+        held = []
+        for _ in range(count):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.settimeout(20)
+            c.connect(path)
+            c.sendall(b'{"jsonrpc":"2.0","method":"daemon.ping","id":1}\n')
+            reply = b""
+            while not reply.endswith(b"\n"):
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+            if b'"pong"' not in reply:
+                say("failed: " + reply.decode("utf-8", "replace"))
+                sys.exit(1)
+            held.append(c)
+        say("held")
+        until("close-one")
+        held.pop().close()
+        say("closed")
+        until("stop")
+        """#
 }
