@@ -25,7 +25,7 @@ for s in subs:
 ctl = socket.socket(socket.AF_UNIX); ctl.connect(path); cf = ctl.makefile("rwb")
 sel = selectors.DefaultSelector()
 for s in subs: sel.register(s, selectors.EVENT_READ)
-lat = []
+lat, first, spread = [], [], []
 import datetime
 day0 = datetime.date(2032, 1, 5)
 for r in range(rounds):
@@ -33,14 +33,19 @@ for r in range(rounds):
     t0 = time.perf_counter()
     cf.write((json.dumps({"jsonrpc":"2.0","method":"calendar.addClosure","params":{"school":school,"from":d,"to":d,"reason":"bench"},"id":1})+"\n").encode()); cf.flush()
     pending = set(subs)
+    t1 = None
     while pending:
         if time.perf_counter() - t0 > 30: raise SystemExit(f"{len(pending)} subscribers got no event within 30 s")
         for key, _ in sel.select(timeout=5):
             data = key.fileobj.recv(65536)
-            if b"events.event" in data: pending.discard(key.fileobj)
-    lat.append((time.perf_counter() - t0) * 1000)
+            if b"events.event" in data:
+                pending.discard(key.fileobj)
+                if t1 is None: t1 = time.perf_counter()
+    t2 = time.perf_counter()
+    lat.append((t2 - t0) * 1000); first.append((t1 - t0) * 1000); spread.append((t2 - t1) * 1000)
     cf.readline()
-lat.sort()
-p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+for series in (lat, first, spread): series.sort()
+def p(q, series=lat): return series[min(len(series) - 1, int(q * len(series)))]
 print(f"one event to {n} subscribers, {rounds} rounds: p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, max {lat[-1]:.1f} ms (request sent -> last subscriber read it)")
-print(f"fanout p50_ms={p(0.5):.3f} p99_ms={p(0.99):.3f} max_ms={lat[-1]:.3f}")
+print(f"first subscriber read it: p50 {p(0.5, first):.1f} ms, p99 {p(0.99, first):.1f} ms; first to last read: p50 {p(0.5, spread):.1f} ms, p99 {p(0.99, spread):.1f} ms")
+print(f"fanout p50_ms={p(0.5):.3f} p99_ms={p(0.99):.3f} max_ms={lat[-1]:.3f} first_p50_ms={p(0.5, first):.3f} first_p99_ms={p(0.99, first):.3f} spread_p50_ms={p(0.5, spread):.3f} spread_p99_ms={p(0.99, spread):.3f}")

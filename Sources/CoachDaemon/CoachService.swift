@@ -91,10 +91,12 @@ final class CoachService: Sendable {
             let result = try body(tx, &changes)
             return (result, changes)
         }
-        // Committed: no cached answer may predate it once the caller hears back.
+        // Committed: the live events it recorded go out first (never waits: the hub's pump reads
+        // them), so no subscriber waits for the timer's actor or the journal (issue 12, B16).
+        events.poke()
+        // No cached answer may predate it once the caller hears back.
         dropCachedAnswers()
         await timer.apply(changes)
-        events.poke()
         for event in changes.events
         where event.kind == JournalEvent.personUpdated.rawValue
             || event.kind == JournalEvent.personDeactivated.rawValue

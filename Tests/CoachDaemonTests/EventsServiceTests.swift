@@ -202,6 +202,50 @@ struct EventsServiceTests {
         #expect(await f.service.events.subscriberCount == 0)
     }
 
+    /// What a subscriber may see follows the pairs as they are when each event happens, not as they
+    /// were when it subscribed: a pair created afterwards reaches its two people (and the school's
+    /// lead) at once, and once ended its people are told so and nothing of its people's next pairs
+    /// reaches anyone outside them.
+    @Test func aPairCreatedAfterSubscribing_isSeenByItsPeople_andEndedIsTheLastOfIt() async throws {
+        var f = try await ServiceFixture()
+        try await f.seed()
+        let eve = try await f.service.peopleAdd(
+            .init(name: "Eve", school: f.school, roles: ["teacher"], uid: 5006), Peers.admin
+        ).id
+        let evePeer = Peer(uid: 5006, gid: 5006)
+        // Eve has no pair yet when she subscribes; Bo, Cy and the lead are subscribed too.
+        let (eveSink, _) = try await subscribe(f, evePeer)
+        let (bo, _) = try await subscribe(f, Peers.otherTeacher)
+        let (cy, _) = try await subscribe(f, Peers.coach)
+        let (lead, _) = try await subscribe(f, Peers.lead)
+        let (otherLead, _) = try await subscribe(f, Peers.otherLead)
+        await f.service.events.pump(retention: Self.retention)
+
+        let pair = try await f.service.pairsCreate(.init(teacher: eve, coach: f.coach), Peers.lead).id
+        await f.service.events.pump(retention: Self.retention)
+        _ = try await f.service.cyclesStart(.init(pair: pair, focus: "SECRET-FOCUS"), evePeer)
+        _ = try await f.service.dropInsSchedule(.init(pair: pair, start: "2026-11-23T10:00"), evePeer)
+        await f.service.events.pump(retention: Self.retention)
+        _ = try await f.service.pairsEnd(.init(pair: pair, reason: "SECRET-REASON"), Peers.lead)
+        await f.service.events.pump(retention: Self.retention)
+        // After the end: Bo's pair books a drop-in; Eve is in neither pair any more.
+        _ = try await f.service.cyclesStart(.init(pair: f.pair, focus: "questioning"), Peers.teacher)
+        _ = try await f.service.dropInsSchedule(.init(pair: f.pair, start: "2026-11-24T10:00"), Peers.teacher)
+        await f.service.events.pump(retention: Self.retention)
+
+        // Ending the pair cancels its booked drop-in first.
+        let ofEvesPair = ["pair.created", "dropin.booked", "dropin.cancelled", "pair.ended"]
+        #expect(eveSink.notices.map(\.kind) == ofEvesPair)
+        #expect(eveSink.notices.allSatisfy { $0.pair == pair && $0.teacherName == "Eve" && $0.coachName == "Cy" })
+        #expect(cy.notices.filter { $0.pair == pair }.map(\.kind) == ofEvesPair)
+        #expect(lead.notices.filter { $0.pair == pair }.map(\.kind) == ofEvesPair)
+        #expect(bo.notices.isEmpty)
+        #expect(otherLead.notices.isEmpty)
+        // Ada's booking after Eve's pair ended reaches Ada's pair's people and the lead, not Eve.
+        #expect(cy.notices.last?.pair == f.pair && lead.notices.last?.pair == f.pair)
+        for sink in [eveSink, cy, lead] { #expect(!sink.texts.joined().contains("SECRET")) }
+    }
+
     @Test func aPersonWhoseRolesChange_isUnsubscribed_toSubscribeAgainAsWhoTheyAreNow() async throws {
         var f = try await ServiceFixture()
         try await f.seed()
