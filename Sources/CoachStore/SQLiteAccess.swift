@@ -295,7 +295,8 @@ struct SQLiteAccess: StoreWriting {
         // id order: ordered by `p.id` (not `t.pair`, the same values) SQLite sees the order the two indexes
         // already give and sorts nothing ("USE TEMP B-TREE FOR ORDER BY" is gone from the query plan).
         let statement = try db.cachedStatement(
-            sql: "SELECT \(columns) FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY p.id, t.id")
+            sql: "SELECT \(columns) FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY p.id, t.id"
+        )
         let columns = Columns(statement)
         let decode = decoder(columns)
         let pairColumn = columns["pair"]
@@ -966,7 +967,9 @@ struct SQLiteAccess: StoreWriting {
     static let countedFollowUpColumns = "t.id, t.dropin, t.pair, t.completed_at"
 
     static func countedFollowUp(_ columns: Columns) -> (Row) -> FollowUp {
-        let (id, dropIn, pair, completedAt) = (columns["id"], columns["dropin"], columns["pair"], columns["completed_at"])
+        let (id, dropIn, pair, completedAt) = (
+            columns["id"], columns["dropin"], columns["pair"], columns["completed_at"]
+        )
         return { row in
             FollowUp(
                 id: row[id], dropIn: row[dropIn], pair: row[pair],

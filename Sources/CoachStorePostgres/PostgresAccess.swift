@@ -297,7 +297,8 @@ struct PostgresAccess: StoreWriting {
         // The same query as the SQLite store's (ordered by `p.id`, the same values as `t.pair`, which spares
         // SQLite a sort); only the columns a count reads.
         let statement = try db.cachedStatement(
-            sql: "SELECT \(columns) FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY p.id, t.id")
+            sql: "SELECT \(columns) FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY p.id, t.id"
+        )
         let fetched = try Row.fetchAll(statement, arguments: [school])
         guard let first = fetched.first else { return [:] }
         let columns = first.columns
@@ -995,7 +996,9 @@ struct PostgresAccess: StoreWriting {
     static let countedFollowUpColumns = "t.id, t.dropin, t.pair, t.completed_at"
 
     static func countedFollowUp(_ columns: Columns) -> (Row) -> FollowUp {
-        let (id, dropIn, pair, completedAt) = (columns["id"], columns["dropin"], columns["pair"], columns["completed_at"])
+        let (id, dropIn, pair, completedAt) = (
+            columns["id"], columns["dropin"], columns["pair"], columns["completed_at"]
+        )
         return { row in
             FollowUp(
                 id: row[id], dropIn: row[dropIn], pair: row[pair],

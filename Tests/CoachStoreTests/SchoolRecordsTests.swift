@@ -32,7 +32,8 @@ struct SchoolRecordsTests {
                 dayEnd: LocalTime("15:30")!))
         let otherTeacher = try tx.insert(
             Person(id: 0, name: "Oz", school: other, roles: [.teacher], uid: 3100, login: nil))
-        let otherCoach = try tx.insert(Person(id: 0, name: "Pat", school: other, roles: [.coach], uid: 3101, login: nil))
+        let otherCoach = try tx.insert(
+            Person(id: 0, name: "Pat", school: other, roles: [.coach], uid: 3101, login: nil))
         let otherPair = try tx.insert(
             Pair(id: 0, school: other, teacher: otherTeacher, coach: otherCoach, active: true, createdAt: t0))
         // Rows of all pairs interleaved in time, as a school's history is.
@@ -57,7 +58,8 @@ struct SchoolRecordsTests {
                     try tx.completeDropIn(dropIn, at: start.addingTimeInterval(900), notes: "notes \(dropIn)")
                     _ = try tx.insert(
                         FollowUp(
-                            id: 0, dropIn: dropIn, pair: pair, completedAt: start.addingTimeInterval(Double(week % 3) * day),
+                            id: 0, dropIn: dropIn, pair: pair,
+                            completedAt: start.addingTimeInterval(Double(week % 3) * day),
                             notes: week % 2 == 0 ? "talk \(dropIn)" : nil))
                     let on = calendar.localDate(of: start)
                     let adaptation = try tx.insert(
