@@ -96,10 +96,12 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     func installationID() throws -> String?
     /// Changes to a person themself (`person.*` events about them, outside any pair), oldest first.
     func personHistory(person: Int64) throws -> [HistoryEvent]
-    /// Every drop-in, follow-up, adaptation and cycle of the school's pairs, grouped by pair: one
-    /// query per table instead of four per pair (reports and coverage read a whole school).
+    /// Every drop-in, follow-up, adaptation and cycle of the school's pairs, grouped by pair, without
+    /// their texts (`SchoolRecords`): one query per table instead of four per pair (reports and
+    /// coverage read a whole school).
     func records(school: Int64) throws -> SchoolRecords
-    /// The school's drop-ins by pair, in id order, in one query.
+    /// The school's drop-ins by pair, in id order, in one query, without their texts (notes and
+    /// cancel reasons nil): what coverage counts.
     func dropIns(school: Int64) throws -> [Int64: [DropIn]]
     /// Kept live events with a seq greater than `seq`, oldest first, at most `limit`.
     func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent]
@@ -146,7 +148,9 @@ public struct ErasedTexts: Sendable, Hashable {
     }
 }
 
-/// A school's coaching record by pair, each list in id order (`StoreReading.records(school:)`).
+/// A school's coaching record by pair, each list in id order (`StoreReading.records(school:)`), for
+/// counting: the texts are not read (notes and cancel reasons nil, adaptations' text and cycles' focus
+/// empty), so a report reads only the columns it counts and no text can reach it.
 public struct SchoolRecords: Sendable {
     public var dropIns: [Int64: [DropIn]] = [:]
     public var followUps: [Int64: [FollowUp]] = [:]
