@@ -1,1038 +1,1076 @@
-import CoachDomain
-import CoachStore
-import Foundation
+// Built with the PostgreSQL trait only (the default; `--disable-default-traits` leaves it out).
+#if PostgreSQL
+    import CoachDomain
+    import CoachStore
+    import Foundation
 
-/// Reads and writes over one PostgreSQL connection, inside the transaction `PostgresStore` opened.
-/// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
-/// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
-struct PostgresAccess: StoreWriting {
-    let db: Database
-    let calendars: CalendarCache
+    /// Reads and writes over one PostgreSQL connection, inside the transaction `PostgresStore` opened.
+    /// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
+    /// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
+    struct PostgresAccess: StoreWriting {
+        let db: Database
+        let calendars: CalendarCache
 
-    // MARK: Reading
+        // MARK: Reading
 
-    /// From the cache when the school's `calendar_stamp` is the one it was read under, as in the
-    /// SQLite store. The stamp is in the database and read in this transaction, so a change made
-    /// through another coachd instance on the same database is never served stale either.
-    func calendar(school id: Int64) throws -> SchoolCalendar? {
-        guard
-            let stamp = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), arguments: [id])
-        else { return nil }
-        if let cached = calendars.calendar(school: id, stamp: stamp) { return cached }
-        let calendar = try readCalendar(school: id)
-        if let calendar { calendars.store(calendar, school: id, stamp: stamp) }
-        return calendar
-    }
+        /// From the cache when the school's `calendar_stamp` is the one it was read under, as in the
+        /// SQLite store. The stamp is in the database and read in this transaction, so a change made
+        /// through another coachd instance on the same database is never served stale either.
+        func calendar(school id: Int64) throws -> SchoolCalendar? {
+            guard
+                let stamp = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), arguments: [id])
+            else { return nil }
+            if let cached = calendars.calendar(school: id, stamp: stamp) { return cached }
+            let calendar = try readCalendar(school: id)
+            if let calendar { calendars.store(calendar, school: id, stamp: stamp) }
+            return calendar
+        }
 
-    func school(_ id: Int64) throws -> School? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM school WHERE id = ?"), arguments: [id]).map(Self.school)
-    }
+        func school(_ id: Int64) throws -> School? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM school WHERE id = ?"), arguments: [id]).map(
+                Self.school)
+        }
 
-    func schools() throws -> [School] {
-        try decoded(db.cachedStatement(sql: "SELECT * FROM school ORDER BY id"), [], Self.school)
-    }
+        func schools() throws -> [School] {
+            try decoded(db.cachedStatement(sql: "SELECT * FROM school ORDER BY id"), [], Self.school)
+        }
 
-    func closures(school: Int64) throws -> [Closure] {
-        try decodedSome(
-            try db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), [school]
-        ) { _ in
-            { (row: Row) -> Closure? in
-                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                    Closure(
-                        id: row["id"], school: row["school"], range: $0, reason: row["reason"],
-                        source: Self.source(row))
+        func closures(school: Int64) throws -> [Closure] {
+            try decodedSome(
+                try db.cachedStatement(sql: "SELECT * FROM closure WHERE school = ? ORDER BY from_day"), [school]
+            ) { _ in
+                { (row: Row) -> Closure? in
+                    DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map
+                    {
+                        Closure(
+                            id: row["id"], school: row["school"], range: $0, reason: row["reason"],
+                            source: Self.source(row))
+                    }
                 }
             }
         }
-    }
 
-    func terms(school: Int64) throws -> [Term] {
-        try decodedSome(
-            try db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), [school]
-        ) { _ in
-            { (row: Row) -> Term? in
-                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
+        func terms(school: Int64) throws -> [Term] {
+            try decodedSome(
+                try db.cachedStatement(sql: "SELECT * FROM term WHERE school = ? ORDER BY from_day"), [school]
+            ) { _ in
+                { (row: Row) -> Term? in
+                    DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map
+                    {
+                        Term(
+                            id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row)
+                        )
+                    }
                 }
             }
         }
-    }
 
-    func person(_ id: Int64) throws -> Person? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE id = ?"), arguments: [id]).map(Self.person)
-    }
-
-    func person(uid: Int64) throws -> Person? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE uid = ?"), arguments: [uid]).map(
-            Self.person)
-    }
-
-    func people(school: Int64?) throws -> [Person] {
-        if let school {
-            return try decoded(
-                try db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), [school], Self.person)
+        func person(_ id: Int64) throws -> Person? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE id = ?"), arguments: [id]).map(
+                Self.person)
         }
-        return try decoded(db.cachedStatement(sql: "SELECT * FROM person ORDER BY id"), [], Self.person)
-    }
 
-    func pair(_ id: Int64) throws -> Pair? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM pair WHERE id = ?"), arguments: [id]).map(Self.pair)
-    }
-
-    func pairs(school: Int64?, person: Int64?) throws -> [Pair] {
-        var sql = "SELECT * FROM pair WHERE TRUE"
-        var arguments: StatementArguments = []
-        if let school {
-            sql += " AND school = ?"
-            arguments += [school]
+        func person(uid: Int64) throws -> Person? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE uid = ?"), arguments: [uid]).map(
+                Self.person)
         }
-        if let person {
-            sql += " AND (teacher = ? OR coach = ?)"
-            arguments += [person, person]
+
+        func people(school: Int64?) throws -> [Person] {
+            if let school {
+                return try decoded(
+                    try db.cachedStatement(sql: "SELECT * FROM person WHERE school = ? ORDER BY id"), [school],
+                    Self.person)
+            }
+            return try decoded(db.cachedStatement(sql: "SELECT * FROM person ORDER BY id"), [], Self.person)
         }
-        return try decoded(db.cachedStatement(sql: sql + " ORDER BY id"), arguments, Self.pair)
-    }
 
-    func activePair(teacher: Int64, coach: Int64) throws -> Pair? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM pair WHERE teacher = ? AND coach = ? AND active", arguments: [teacher, coach]
-        ).map(Self.pair)
-    }
+        func pair(_ id: Int64) throws -> Pair? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM pair WHERE id = ?"), arguments: [id]).map(Self.pair)
+        }
 
-    func cycles(pair: Int64) throws -> [Cycle] {
-        try decoded(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), [pair], Self.cycle)
-    }
+        func pairs(school: Int64?, person: Int64?) throws -> [Pair] {
+            var sql = "SELECT * FROM pair WHERE TRUE"
+            var arguments: StatementArguments = []
+            if let school {
+                sql += " AND school = ?"
+                arguments += [school]
+            }
+            if let person {
+                sql += " AND (teacher = ? OR coach = ?)"
+                arguments += [person, person]
+            }
+            return try decoded(db.cachedStatement(sql: sql + " ORDER BY id"), arguments, Self.pair)
+        }
 
-    func currentCycle(pair: Int64) throws -> Cycle? {
-        try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1"),
-            arguments: [pair]
-        )
-        .map(Self.cycle)
-    }
+        func activePair(teacher: Int64, coach: Int64) throws -> Pair? {
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM pair WHERE teacher = ? AND coach = ? AND active", arguments: [teacher, coach]
+            ).map(Self.pair)
+        }
 
-    func dropIn(_ id: Int64) throws -> DropIn? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dropin WHERE id = ?"), arguments: [id]).map(Self.dropIn)
-    }
+        func cycles(pair: Int64) throws -> [Cycle] {
+            try decoded(db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id"), [pair], Self.cycle)
+        }
 
-    func dropIns(pair: Int64) throws -> [DropIn] {
-        try decoded(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), [pair], Self.dropIn)
-    }
+        func currentCycle(pair: Int64) throws -> Cycle? {
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM cycle WHERE pair = ? ORDER BY id DESC LIMIT 1"),
+                arguments: [pair]
+            )
+            .map(Self.cycle)
+        }
 
-    func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
-        // Drop-ins last at most an hour (schema CHECK), so only starts within an hour before `from` can reach in.
-        try Row.fetchAll(
-            db,
-            sql:
-                "SELECT * FROM dropin WHERE coach = ? AND start > ? AND start < ? AND cancelled_at IS NULL ORDER BY start",
-            arguments: [coach, from.timeIntervalSince1970 - 3600, to.timeIntervalSince1970]
-        ).map(Self.dropIn).filter { $0.overlaps(start: from, end: to) }
-    }
+        func dropIn(_ id: Int64) throws -> DropIn? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dropin WHERE id = ?"), arguments: [id]).map(
+                Self.dropIn)
+        }
 
-    func followUp(dropIn: Int64) throws -> FollowUp? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE dropin = ?"), arguments: [dropIn]).map(
-            Self.followUp)
-    }
+        func dropIns(pair: Int64) throws -> [DropIn] {
+            try decoded(db.cachedStatement(sql: "SELECT * FROM dropin WHERE pair = ? ORDER BY id"), [pair], Self.dropIn)
+        }
 
-    func followUps(pair: Int64) throws -> [FollowUp] {
-        try decoded(db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), [pair], Self.followUp)
-    }
+        func dropIns(coach: Int64, overlapping from: Date, _ to: Date) throws -> [DropIn] {
+            // Drop-ins last at most an hour (schema CHECK), so only starts within an hour before `from` can reach in.
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM dropin WHERE coach = ? AND start > ? AND start < ? AND cancelled_at IS NULL ORDER BY start",
+                arguments: [coach, from.timeIntervalSince1970 - 3600, to.timeIntervalSince1970]
+            ).map(Self.dropIn).filter { $0.overlaps(start: from, end: to) }
+        }
 
-    func adaptation(_ id: Int64) throws -> Adaptation? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE id = ?"), arguments: [id]).map(
-            Self.adaptation)
-    }
+        func followUp(dropIn: Int64) throws -> FollowUp? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM followup WHERE dropin = ?"), arguments: [dropIn])
+                .map(
+                    Self.followUp)
+        }
 
-    func activeAdaptation(pair: Int64) throws -> Adaptation? {
-        try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL"),
-            arguments: [pair]
-        )
-        .map(Self.adaptation)
-    }
+        func followUps(pair: Int64) throws -> [FollowUp] {
+            try decoded(
+                db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id"), [pair], Self.followUp)
+        }
 
-    func adaptations(pair: Int64) throws -> [Adaptation] {
-        try decoded(
-            try db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), [pair], Self.adaptation)
-    }
+        func adaptation(_ id: Int64) throws -> Adaptation? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE id = ?"), arguments: [id]).map(
+                Self.adaptation)
+        }
 
-    func history(pair: Int64) throws -> [HistoryEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM history WHERE pair = ? ORDER BY id"), arguments: [pair])
+        func activeAdaptation(pair: Int64) throws -> Adaptation? {
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? AND outcome IS NULL"),
+                arguments: [pair]
+            )
+            .map(Self.adaptation)
+        }
+
+        func adaptations(pair: Int64) throws -> [Adaptation] {
+            try decoded(
+                try db.cachedStatement(sql: "SELECT * FROM adaptation WHERE pair = ? ORDER BY id"), [pair],
+                Self.adaptation)
+        }
+
+        func history(pair: Int64) throws -> [HistoryEvent] {
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM history WHERE pair = ? ORDER BY id"), arguments: [pair]
+            )
             .map { row in
                 HistoryEvent(
                     at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
                     school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
             }
-    }
+        }
 
-    func personHistory(person: Int64) throws -> [HistoryEvent] {
-        // No index on subject: this is read for an export, rarely, by an admin.
-        try Row.fetchAll(
-            try db.cachedStatement(
-                sql: "SELECT * FROM history WHERE pair IS NULL AND subject = ? AND kind LIKE 'person.%' ORDER BY id"),
-            arguments: [person]
-        ).map { row in
-            HistoryEvent(
-                at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
-                school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
+        func personHistory(person: Int64) throws -> [HistoryEvent] {
+            // No index on subject: this is read for an export, rarely, by an admin.
+            try Row.fetchAll(
+                try db.cachedStatement(
+                    sql: "SELECT * FROM history WHERE pair IS NULL AND subject = ? AND kind LIKE 'person.%' ORDER BY id"
+                ),
+                arguments: [person]
+            ).map { row in
+                HistoryEvent(
+                    at: Date(timeIntervalSince1970: row["at"]), actorUid: row["actor_uid"], actor: row["actor"],
+                    school: row["school"], pair: row["pair"], kind: row["kind"], subject: row["subject"])
+            }
         }
-    }
 
-    func allPairStates() throws -> [PairState] {
-        // Bulk reads keyed by pair, so start-up costs a handful of queries, not several per pair.
-        let pairs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pair WHERE active ORDER BY id")).map(
-            Self.pair)
-        var focus: [Int64: Cycle] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle GROUP BY pair)")
-        {
-            let cycle = Self.cycle(row)
-            focus[cycle.pair] = cycle
-        }
-        var lastDropIn: [Int64: DropIn] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin WHERE cancelled_at IS NULL GROUP BY pair)"
-        ) {
-            let dropIn = Self.dropIn(row)
-            lastDropIn[dropIn.pair] = dropIn
-        }
-        var lastCancelled: [Int64: Date] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT pair, max(cancelled_at) AS at FROM dropin AS d WHERE cancelled_at IS NOT NULL
-                AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = d.pair AND cancelled_at IS NULL), 0)
-                GROUP BY pair
-                """)
-        {
-            lastCancelled[row["pair"]] = Date(timeIntervalSince1970: row["at"])
-        }
-        var lastFollowUp: [Int64: FollowUp] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT * FROM followup WHERE id IN (SELECT max(id) FROM followup GROUP BY pair)")
-        {
-            let followUp = Self.followUp(row)
-            lastFollowUp[followUp.pair] = followUp
-        }
-        var active: [Int64: Adaptation] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE outcome IS NULL")) {
-            let adaptation = Self.adaptation(row)
-            active[adaptation.pair] = adaptation
-        }
-        return pairs.map { pair in
-            let last = lastDropIn[pair.id]
-            let followUp = lastFollowUp[pair.id]
-            return PairState(
-                pair: pair, focus: focus[pair.id], lastDropIn: last,
-                lastDropInFollowedUp: last != nil && followUp?.dropIn == last?.id,
-                lastFollowUpAt: followUp?.completedAt, activeAdaptation: active[pair.id],
-                lastCancelledAt: lastCancelled[pair.id])
-        }
-    }
-
-    func raisedTransitions() throws -> Set<String> {
-        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM raised_transition")))
-    }
-
-    func lastDropIn(pair: Int64) throws -> DropIn? {
-        try Row.fetchOne(
-            try db.cachedStatement(
-                sql: "SELECT * FROM dropin WHERE pair = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1"),
-            arguments: [pair]
-        ).map(Self.dropIn)
-    }
-
-    func lastCancelledAt(pair: Int64) throws -> Date? {
-        try Double.fetchOne(
-            try db.cachedStatement(
+        func allPairStates() throws -> [PairState] {
+            // Bulk reads keyed by pair, so start-up costs a handful of queries, not several per pair.
+            let pairs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pair WHERE active ORDER BY id")).map(
+                Self.pair)
+            var focus: [Int64: Cycle] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle GROUP BY pair)")
+            {
+                let cycle = Self.cycle(row)
+                focus[cycle.pair] = cycle
+            }
+            var lastDropIn: [Int64: DropIn] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM dropin WHERE id IN (SELECT max(id) FROM dropin WHERE cancelled_at IS NULL GROUP BY pair)"
+            ) {
+                let dropIn = Self.dropIn(row)
+                lastDropIn[dropIn.pair] = dropIn
+            }
+            var lastCancelled: [Int64: Date] = [:]
+            for row in try Row.fetchAll(
+                db,
                 sql: """
-                    SELECT max(cancelled_at) FROM dropin WHERE pair = ?1 AND cancelled_at IS NOT NULL
-                    AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = ?1 AND cancelled_at IS NULL), 0)
-                    """), arguments: [pair]
-        ).map(Date.init(timeIntervalSince1970:))
-    }
-
-    func closure(_ id: Int64) throws -> Closure? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [id]).flatMap {
-            row in
-            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Closure(
-                    id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row))
+                    SELECT pair, max(cancelled_at) AS at FROM dropin AS d WHERE cancelled_at IS NOT NULL
+                    AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = d.pair AND cancelled_at IS NULL), 0)
+                    GROUP BY pair
+                    """)
+            {
+                lastCancelled[row["pair"]] = Date(timeIntervalSince1970: row["at"])
+            }
+            var lastFollowUp: [Int64: FollowUp] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM followup WHERE id IN (SELECT max(id) FROM followup GROUP BY pair)")
+            {
+                let followUp = Self.followUp(row)
+                lastFollowUp[followUp.pair] = followUp
+            }
+            var active: [Int64: Adaptation] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM adaptation WHERE outcome IS NULL")) {
+                let adaptation = Self.adaptation(row)
+                active[adaptation.pair] = adaptation
+            }
+            return pairs.map { pair in
+                let last = lastDropIn[pair.id]
+                let followUp = lastFollowUp[pair.id]
+                return PairState(
+                    pair: pair, focus: focus[pair.id], lastDropIn: last,
+                    lastDropInFollowedUp: last != nil && followUp?.dropIn == last?.id,
+                    lastFollowUpAt: followUp?.completedAt, activeAdaptation: active[pair.id],
+                    lastCancelledAt: lastCancelled[pair.id])
             }
         }
-    }
 
-    func term(_ id: Int64) throws -> Term? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM term WHERE id = ?"), arguments: [id]).flatMap { row in
-            DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
-                Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
-            }
+        func raisedTransitions() throws -> Set<String> {
+            Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM raised_transition")))
         }
-    }
 
-    func dropInMoves(dropIn: Int64) throws -> [DropInMove] {
-        try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT * FROM dropin_move WHERE dropin = ? ORDER BY id"), arguments: [dropIn]
-        )
-        .map { row in
-            DropInMove(
-                dropIn: row["dropin"], fromStart: Date(timeIntervalSince1970: row["from_start"]),
-                fromMinutes: row["from_minutes"], toStart: Date(timeIntervalSince1970: row["to_start"]),
-                toMinutes: row["to_minutes"], at: Date(timeIntervalSince1970: row["at"]))
+        func lastDropIn(pair: Int64) throws -> DropIn? {
+            try Row.fetchOne(
+                try db.cachedStatement(
+                    sql: "SELECT * FROM dropin WHERE pair = ? AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1"),
+                arguments: [pair]
+            ).map(Self.dropIn)
         }
-    }
 
-    func dropIns(school: Int64) throws -> [Int64: [DropIn]] {
-        try schoolRows("dropin", Self.countedDropInColumns, school, Self.countedDropIn)
-    }
-
-    /// A school's rows of `table` (the `columns` of `t`), by pair.
-    private func schoolRows<T>(
-        _ table: String, _ columns: String, _ school: Int64, _ decoder: (Columns) -> (Row) -> T
-    ) throws -> [Int64: [T]] {
-        var out: [Int64: [T]] = [:]
-        // The same query as the SQLite store's (ordered by `p.id`, the same values as `t.pair`, which spares
-        // SQLite a sort); only the columns a count reads.
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(columns) FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY p.id, t.id"
-        )
-        let fetched = try Row.fetchAll(statement, arguments: [school])
-        guard let first = fetched.first else { return [:] }
-        let columns = first.columns
-        let decode = decoder(columns)
-        let pairColumn = columns["pair"]
-        var cursor = RowCursor(rows: fetched)
-        // Rows come ordered by pair: one dictionary write per pair, not per row.
-        var pair: Int64?
-        var rows: [T] = []
-        while let row = try cursor.next() {
-            let rowPair: Int64 = row[pairColumn]
-            if rowPair != pair {
-                if let pair { out[pair] = rows }
-                pair = rowPair
-                rows = []
-            }
-            rows.append(decode(row))
-        }
-        if let pair { out[pair] = rows }
-        return out
-    }
-
-    func records(school: Int64) throws -> SchoolRecords {
-        var records = SchoolRecords()
-        records.dropIns = try dropIns(school: school)
-        records.followUps = try schoolRows("followup", Self.countedFollowUpColumns, school, Self.countedFollowUp)
-        records.adaptations = try schoolRows(
-            "adaptation", Self.countedAdaptationColumns, school, Self.countedAdaptation)
-        records.cycles = try schoolRows("cycle", Self.countedCycleColumns, school, Self.countedCycle)
-        return records
-    }
-
-    func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent] {
-        try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT * FROM live_event WHERE seq > ? ORDER BY seq LIMIT ?"),
-            arguments: [seq, limit]
-        ).compactMap { row in
-            guard let kind = LiveEvent.Kind(rawValue: row["kind"]) else { return nil }
-            return LiveEvent(
-                seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), kind: kind, school: row["school"],
-                pair: row["pair"], teacher: row["teacher"], coach: row["coach"], dropIn: row["dropin"],
-                due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)), peer: row["peer"],
-                session: row["session"])
-        }
-    }
-
-    func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64) {
-        // The counter `record` takes each seq from (transactional: no seq is lost to a rollback).
-        let newest =
-            try String.fetchOne(
-                try db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'live_event.seq'")
-            ).flatMap { Int64($0) } ?? 0
-        let pruned =
-            try String.fetchOne(
-                try db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'live_event.pruned_through'")
-            ).flatMap { Int64($0) } ?? 0
-        return (newest, pruned)
-    }
-
-    func lastFollowUp(pair: Int64) throws -> FollowUp? {
-        try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1"),
-            arguments: [pair]
-        )
-        .map(Self.followUp)
-    }
-
-    func dueItem(pair: Int64) throws -> DueItem? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair]).flatMap(
-            Self.dueItem)
-    }
-
-    func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
-        var sql = """
-            SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
-                   due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
-            FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
-            """
-        var arguments: StatementArguments = []
-        if let school {
-            sql += " AND due_item.school = ?"
-            arguments += [school]
-        }
-        if let person {
-            sql +=
-                " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
-            arguments += [person, person]
-        }
-        return try decodedSome(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments) {
-            columns in
-            let decodePair = Self.pair(columns)
-            let (kindColumn, dropIn, day, dueAt, overdueAt) = (
-                columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
-            )
-            return { (row: Row) -> (pair: Pair, item: DueItem)? in
-                let pair = decodePair(row)
-                guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
-                let item = DueItem(
-                    kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
-                    dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
-                    overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
-                return (pair, item)
-            }
-        }
-    }
-
-    func names(of people: Set<Int64>) throws -> [Int64: String] {
-        var out: [Int64: String] = [:]
-        let ids = Array(people)
-        // Bounded chunks, as in the SQLite store (PostgreSQL takes at most 65535 parameters).
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            var cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, name FROM person WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
-            while let row = try cursor.next() { out[row[0]] = row[1] }
-        }
-        return out
-    }
-
-    func nextTransitionTime() throws -> Date? {
-        try Double.fetchOne(
-            db, sql: "SELECT next_at FROM due_item WHERE next_at IS NOT NULL ORDER BY next_at LIMIT 1"
-        ).map(Date.init(timeIntervalSince1970:))
-    }
-
-    func dueSchedule(pair: Int64) throws -> DueSchedule? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair])
-            .flatMap(Self.dueSchedule)
-    }
-
-    func dueSchedules(until instant: Date, limit: Int) throws -> [DueSchedule] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM due_item WHERE next_at <= ? ORDER BY next_at, pair LIMIT ?",
-            arguments: [instant.timeIntervalSince1970, limit]
-        ).compactMap(Self.dueSchedule)
-    }
-
-    func isRaised(_ key: String) throws -> Bool {
-        try Bool.fetchOne(
-            try db.cachedStatement(sql: "SELECT TRUE FROM raised_transition WHERE key = ?"), arguments: [key])
-            ?? false
-    }
-
-    func dueItemCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM due_item")) ?? 0
-    }
-
-    func overdueCount(at instant: Date) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM due_item WHERE overdue_at <= ?", arguments: [instant.timeIntervalSince1970]
-        ) ?? 0
-    }
-
-    func dueCount(on day: LocalDate, timeZone: String, notOverdueAt instant: Date) throws -> Int {
-        try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM due_item WHERE due_day = ? AND overdue_at > ?
-                AND school IN (SELECT id FROM school WHERE time_zone = ?)
-                """,
-            arguments: [day.dayNumber, instant.timeIntervalSince1970, timeZone]) ?? 0
-    }
-
-    func timeZones() throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT time_zone FROM school ORDER BY time_zone"))
-    }
-
-    func duePolicy() throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'"))
-    }
-
-    func count(of table: StoreTable) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table.rawValue)")) ?? 0
-    }
-
-    // MARK: Writing
-
-    func insert(_ school: School) throws -> Int64 {
-        try db.cachedStatement(
-            sql: "INSERT INTO school (name, time_zone, day_start, day_end, region) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes, school.region,
-        ])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ closure: Closure) throws -> Int64 {
-        try db.cachedStatement(
-            sql:
-                "INSERT INTO closure (school, from_day, to_day, reason, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason,
-            closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber,
-        ])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ term: Term) throws -> Int64 {
-        try db.cachedStatement(
-            sql:
-                "INSERT INTO term (school, name, from_day, to_day, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed,
-            term.source?.uid, term.source?.recurrence?.dayNumber,
-        ])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ person: Person) throws -> Int64 {
-        let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
-        try db.cachedStatement(sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [person.name, person.school, roles, person.uid, person.login])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ pair: Pair) throws -> Int64 {
-        try db.cachedStatement(
-            sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ cycle: Cycle) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)").execute(arguments: [
-            cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970,
-        ])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ dropIn: DropIn) throws -> Int64 {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO dropin (pair, coach, cycle, start, minutes, completed_at, notes)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            dropIn.pair, dropIn.coach, dropIn.cycle, dropIn.start.timeIntervalSince1970, dropIn.minutes,
-            dropIn.completedAt?.timeIntervalSince1970, dropIn.notes,
-        ])
-        return db.lastInsertedRowID
-    }
-
-    func completeDropIn(_ id: Int64, at: Date, notes: String?) throws {
-        try db.cachedStatement(
-            sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL"
-        ).execute(arguments: [at.timeIntervalSince1970, notes, id])
-    }
-
-    func insert(_ followUp: FollowUp) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [
-                followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes,
-            ])
-        return db.lastInsertedRowID
-    }
-
-    func insert(_ adaptation: Adaptation) throws -> Int64 {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO adaptation (pair, text, set_at, set_on, school_days, practise_until)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            adaptation.pair, adaptation.text, adaptation.setAt.timeIntervalSince1970,
-            adaptation.setOn.dayNumber, adaptation.schoolDays, adaptation.practiseUntil.dayNumber,
-        ])
-        return db.lastInsertedRowID
-    }
-
-    func closeAdaptation(_ id: Int64, at: Date, on: LocalDate, outcome: Outcome) throws {
-        try db.cachedStatement(
-            sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL"
-        ).execute(arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
-    }
-
-    func cancelDropIn(_ id: Int64, at: Date, reason: String) throws {
-        try db.cachedStatement(
-            sql:
-                "UPDATE dropin SET cancelled_at = ?, cancel_reason = ? WHERE id = ? AND cancelled_at IS NULL AND completed_at IS NULL"
-        ).execute(arguments: [at.timeIntervalSince1970, reason, id])
-    }
-
-    func moveDropIn(_ id: Int64, start: Date, minutes: Int, at: Date) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO dropin_move (dropin, from_start, from_minutes, to_start, to_minutes, at)
-                SELECT id, start, minutes, ?, ?, ? FROM dropin WHERE id = ?
-                """
-        ).execute(arguments: [start.timeIntervalSince1970, minutes, at.timeIntervalSince1970, id])
-        try db.cachedStatement(sql: "UPDATE dropin SET start = ?, minutes = ? WHERE id = ?").execute(arguments: [
-            start.timeIntervalSince1970, minutes, id,
-        ])
-    }
-
-    func endPair(_ id: Int64, at: Date, reason: String) throws {
-        try db.cachedStatement(
-            sql: "UPDATE pair SET active = FALSE, ended_at = ?, end_reason = ? WHERE id = ? AND active"
-        )
-        .execute(arguments: [at.timeIntervalSince1970, reason, id])
-    }
-
-    func update(_ person: Person) throws {
-        let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
-        try db.cachedStatement(sql: "UPDATE person SET name = ?, roles = ?, uid = ?, login = ? WHERE id = ?").execute(
-            arguments: [person.name, roles, person.uid, person.login, person.id])
-    }
-
-    func deactivatePerson(_ id: Int64, at: Date, reason: String) throws {
-        try db.cachedStatement(
-            sql: "UPDATE person SET active = FALSE, deactivated_at = ?, deactivate_reason = ? WHERE id = ? AND active"
-        ).execute(arguments: [at.timeIntervalSince1970, reason, id])
-    }
-
-    func update(_ closure: Closure) throws {
-        try db.cachedStatement(
-            sql:
-                "UPDATE closure SET from_day = ?, to_day = ?, reason = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?"
-        ).execute(arguments: [
-            closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed,
-            closure.source?.uid, closure.source?.recurrence?.dayNumber, closure.id,
-        ])
-    }
-
-    func update(_ term: Term) throws {
-        try db.cachedStatement(
-            sql:
-                "UPDATE term SET name = ?, from_day = ?, to_day = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?"
-        ).execute(arguments: [
-            term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid,
-            term.source?.recurrence?.dayNumber, term.id,
-        ])
-    }
-
-    func installationID() throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT uid_domain FROM installation WHERE id = 1"))
-    }
-
-    /// An imported row's feed, UID and occurrence (nil for one typed in).
-    static func source(_ row: Row) -> CalendarSource? {
-        guard let feed: String = row["source_feed"], let uid: String = row["source_uid"] else { return nil }
-        let recurrence: Int? = row["source_recurrence"]
-        return CalendarSource(feed: feed, uid: uid, recurrence: recurrence.map(LocalDate.init(dayNumber:)))
-    }
-
-    func eraseTexts(pair: Int64, placeholder: String) throws -> ErasedTexts {
-        var erased = ErasedTexts()
-        func run(_ sql: String, _ arguments: StatementArguments) throws -> Int {
-            try db.execute(sql: sql, arguments: arguments)
-            return db.changesCount
-        }
-        // Only texts people wrote are counted: erasing the same pair again finds none.
-        erased.focuses = try run(
-            "UPDATE cycle SET focus = ? WHERE pair = ? AND focus <> ?", [placeholder, pair, placeholder])
-        erased.dropInNotes = try run("UPDATE dropin SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
-        erased.reasons = try run(
-            "UPDATE dropin SET cancel_reason = ? WHERE pair = ? AND cancel_reason IS NOT NULL AND cancel_reason <> ?",
-            [placeholder, pair, placeholder])
-        erased.reasons += try run(
-            "UPDATE pair SET end_reason = ? WHERE id = ? AND end_reason IS NOT NULL AND end_reason <> ?",
-            [placeholder, pair, placeholder])
-        erased.followUpNotes = try run("UPDATE followup SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
-        erased.adaptations = try run(
-            "UPDATE adaptation SET text = ? WHERE pair = ? AND text <> ?", [placeholder, pair, placeholder])
-        return erased
-    }
-
-    func erasePerson(_ id: Int64, name: String, reason: String, at: Date) throws -> Bool {
-        let hadReason =
-            try Bool.fetchOne(
-                db, sql: "SELECT deactivate_reason IS NOT NULL AND deactivate_reason <> ? FROM person WHERE id = ?",
-                arguments: [reason, id])
-            ?? false
-        try db.execute(
-            sql: """
-                UPDATE person SET name = ?, uid = NULL, login = NULL, deactivate_reason = ?,
-                    deactivated_at = COALESCE(deactivated_at, ?), active = FALSE WHERE id = ?
-                """, arguments: [name, reason, at.timeIntervalSince1970, id])
-        return hadReason
-    }
-
-    @discardableResult
-    func deleteClosure(_ id: Int64) throws -> Bool {
-        try db.cachedStatement(sql: "DELETE FROM closure WHERE id = ?").execute(arguments: [id])
-        return db.changesCount > 0
-    }
-
-    @discardableResult
-    func deleteTerm(_ id: Int64) throws -> Bool {
-        try db.cachedStatement(sql: "DELETE FROM term WHERE id = ?").execute(arguments: [id])
-        return db.changesCount > 0
-    }
-
-    func append(_ event: HistoryEvent) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
-            event.subject,
-        ])
-    }
-
-    func markRaised(_ keys: [String], at: Date) throws -> [String] {
-        var fresh: [String] = []
-        for key in keys {
-            try db.cachedStatement(
-                sql: "INSERT INTO raised_transition (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
-            ).execute(
-                arguments: [key, at.timeIntervalSince1970])
-            if db.changesCount > 0 { fresh.append(key) }
-        }
-        return fresh
-    }
-
-    func setDueSchedule(pair: Int64, _ schedule: DueSchedule?) throws {
-        guard let schedule else {
-            try db.cachedStatement(sql: "DELETE FROM due_item WHERE pair = ?").execute(arguments: [pair])
-            return
-        }
-        let item = schedule.item
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO due_item
-                (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (pair) DO UPDATE SET school = excluded.school, kind = excluded.kind,
-                    dropin = excluded.dropin, due_day = excluded.due_day, due_at = excluded.due_at,
-                    overdue_at = excluded.overdue_at, due_raised = excluded.due_raised,
-                    overdue_raised = excluded.overdue_raised, next_at = excluded.next_at
-                """
-        ).execute(arguments: [
-            pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber,
-            item.dueAt.timeIntervalSince1970, item.overdueAt.timeIntervalSince1970, schedule.dueRaised,
-            schedule.overdueRaised, schedule.nextAt?.timeIntervalSince1970,
-        ])
-    }
-
-    func removeAllDueItems() throws {
-        try db.cachedStatement(sql: "DELETE FROM due_item").execute()
-    }
-
-    func setDuePolicy(_ fingerprint: String) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO store_meta (key, value) VALUES ('due_item.policy', ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """
-        )
-        .execute(arguments: [fingerprint])
-    }
-
-    func recordLiveEvent(raising transition: Transition) throws {
-        let item = transition.item
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
-                SELECT ?, ?, ?, school, id, teacher, coach, CAST(? AS BIGINT), CAST(? AS TEXT) FROM pair WHERE id = ?
-                """
-        ).execute(arguments: [
-            try nextLiveEventSeq(), transition.at.timeIntervalSince1970, transition.kind == .due ? "due" : "overdue",
-            item.dropIn, item.kind.rawValue, item.pair,
-        ])
-    }
-
-    /// The next live-event seq, from a counter row in `store_meta`: taken in the transaction that
-    /// records the event, so a rolled-back change leaves no gap (a sequence would), and the row lock
-    /// orders the events of concurrent writers as they commit.
-    private func nextLiveEventSeq() throws -> Int64 {
-        guard
-            let seq = try Int64.fetchOne(
+        func lastCancelledAt(pair: Int64) throws -> Date? {
+            try Double.fetchOne(
                 try db.cachedStatement(
                     sql: """
-                        UPDATE store_meta SET value = (value::bigint + 1)::text WHERE key = 'live_event.seq'
-                        RETURNING value::bigint
-                        """))
-        else { throw StoreError(.corrupt, "the live-event counter (store_meta live_event.seq) is missing") }
-        return seq
-    }
+                        SELECT max(cancelled_at) FROM dropin WHERE pair = ?1 AND cancelled_at IS NOT NULL
+                        AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = ?1 AND cancelled_at IS NULL), 0)
+                        """), arguments: [pair]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
 
-    @discardableResult
-    func record(_ event: LiveEvent) throws -> Int64 {
-        let seq = try nextLiveEventSeq()
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due, peer, session)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        func closure(_ id: Int64) throws -> Closure? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM closure WHERE id = ?"), arguments: [id]).flatMap {
+                row in
+                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                    Closure(
+                        id: row["id"], school: row["school"], range: $0, reason: row["reason"], source: Self.source(row)
+                    )
+                }
+            }
+        }
+
+        func term(_ id: Int64) throws -> Term? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM term WHERE id = ?"), arguments: [id]).flatMap {
+                row in
+                DateRange(from: LocalDate(dayNumber: row["from_day"]), to: LocalDate(dayNumber: row["to_day"])).map {
+                    Term(id: row["id"], school: row["school"], name: row["name"], range: $0, source: Self.source(row))
+                }
+            }
+        }
+
+        func dropInMoves(dropIn: Int64) throws -> [DropInMove] {
+            try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM dropin_move WHERE dropin = ? ORDER BY id"),
+                arguments: [dropIn]
+            )
+            .map { row in
+                DropInMove(
+                    dropIn: row["dropin"], fromStart: Date(timeIntervalSince1970: row["from_start"]),
+                    fromMinutes: row["from_minutes"], toStart: Date(timeIntervalSince1970: row["to_start"]),
+                    toMinutes: row["to_minutes"], at: Date(timeIntervalSince1970: row["at"]))
+            }
+        }
+
+        func dropIns(school: Int64) throws -> [Int64: [DropIn]] {
+            try schoolRows("dropin", Self.countedDropInColumns, school, Self.countedDropIn)
+        }
+
+        /// A school's rows of `table` (the `columns` of `t`), by pair.
+        private func schoolRows<T>(
+            _ table: String, _ columns: String, _ school: Int64, _ decoder: (Columns) -> (Row) -> T
+        ) throws -> [Int64: [T]] {
+            var out: [Int64: [T]] = [:]
+            // The same query as the SQLite store's (ordered by `p.id`, the same values as `t.pair`, which spares
+            // SQLite a sort); only the columns a count reads.
+            let statement = try db.cachedStatement(
+                sql:
+                    "SELECT \(columns) FROM pair p JOIN \(table) t ON t.pair = p.id WHERE p.school = ? ORDER BY p.id, t.id"
+            )
+            let fetched = try Row.fetchAll(statement, arguments: [school])
+            guard let first = fetched.first else { return [:] }
+            let columns = first.columns
+            let decode = decoder(columns)
+            let pairColumn = columns["pair"]
+            var cursor = RowCursor(rows: fetched)
+            // Rows come ordered by pair: one dictionary write per pair, not per row.
+            var pair: Int64?
+            var rows: [T] = []
+            while let row = try cursor.next() {
+                let rowPair: Int64 = row[pairColumn]
+                if rowPair != pair {
+                    if let pair { out[pair] = rows }
+                    pair = rowPair
+                    rows = []
+                }
+                rows.append(decode(row))
+            }
+            if let pair { out[pair] = rows }
+            return out
+        }
+
+        func records(school: Int64) throws -> SchoolRecords {
+            var records = SchoolRecords()
+            records.dropIns = try dropIns(school: school)
+            records.followUps = try schoolRows("followup", Self.countedFollowUpColumns, school, Self.countedFollowUp)
+            records.adaptations = try schoolRows(
+                "adaptation", Self.countedAdaptationColumns, school, Self.countedAdaptation)
+            records.cycles = try schoolRows("cycle", Self.countedCycleColumns, school, Self.countedCycle)
+            return records
+        }
+
+        func liveEvents(after seq: Int64, limit: Int) throws -> [LiveEvent] {
+            try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM live_event WHERE seq > ? ORDER BY seq LIMIT ?"),
+                arguments: [seq, limit]
+            ).compactMap { row in
+                guard let kind = LiveEvent.Kind(rawValue: row["kind"]) else { return nil }
+                return LiveEvent(
+                    seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), kind: kind, school: row["school"],
+                    pair: row["pair"], teacher: row["teacher"], coach: row["coach"], dropIn: row["dropin"],
+                    due: (row["due"] as String?).flatMap(DueKind.init(rawValue:)), peer: row["peer"],
+                    session: row["session"])
+            }
+        }
+
+        func liveEventBounds() throws -> (newest: Int64, prunedThrough: Int64) {
+            // The counter `record` takes each seq from (transactional: no seq is lost to a rollback).
+            let newest =
+                try String.fetchOne(
+                    try db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'live_event.seq'")
+                ).flatMap { Int64($0) } ?? 0
+            let pruned =
+                try String.fetchOne(
+                    try db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'live_event.pruned_through'")
+                ).flatMap { Int64($0) } ?? 0
+            return (newest, pruned)
+        }
+
+        func lastFollowUp(pair: Int64) throws -> FollowUp? {
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM followup WHERE pair = ? ORDER BY id DESC LIMIT 1"),
+                arguments: [pair]
+            )
+            .map(Self.followUp)
+        }
+
+        func dueItem(pair: Int64) throws -> DueItem? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair])
+                .flatMap(
+                    Self.dueItem)
+        }
+
+        func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
+            var sql = """
+                SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
+                       due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
+                FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
                 """
-        ).execute(arguments: [
-            seq, event.at.timeIntervalSince1970, event.kind.rawValue, event.school, event.pair, event.teacher,
-            event.coach, event.dropIn, event.due?.rawValue, event.peer, event.session,
-        ])
-        return seq
-    }
+            var arguments: StatementArguments = []
+            if let school {
+                sql += " AND due_item.school = ?"
+                arguments += [school]
+            }
+            if let person {
+                sql +=
+                    " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
+                arguments += [person, person]
+            }
+            return try decodedSome(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments)
+            {
+                columns in
+                let decodePair = Self.pair(columns)
+                let (kindColumn, dropIn, day, dueAt, overdueAt) = (
+                    columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
+                )
+                return { (row: Row) -> (pair: Pair, item: DueItem)? in
+                    let pair = decodePair(row)
+                    guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
+                    let item = DueItem(
+                        kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
+                        dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
+                        overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+                    return (pair, item)
+                }
+            }
+        }
 
-    @discardableResult
-    func pruneLiveEvents(before cutoff: Date) throws -> Int {
-        guard
-            let last = try Int64.fetchOne(
-                try db.cachedStatement(sql: "SELECT max(seq) FROM live_event WHERE at < ?"),
-                arguments: [cutoff.timeIntervalSince1970])
-        else { return 0 }
-        try db.cachedStatement(sql: "DELETE FROM live_event WHERE seq <= ?").execute(arguments: [last])
-        let count = db.changesCount
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO store_meta (key, value) VALUES ('live_event.pruned_through', ?)
-                ON CONFLICT (key) DO UPDATE SET value = greatest(store_meta.value::bigint, excluded.value::bigint)::text
-                """
-        ).execute(arguments: [String(last)])
-        return count
-    }
+        func names(of people: Set<Int64>) throws -> [Int64: String] {
+            var out: [Int64: String] = [:]
+            let ids = Array(people)
+            // Bounded chunks, as in the SQLite store (PostgreSQL takes at most 65535 parameters).
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                var cursor = try Row.fetchCursor(
+                    db, sql: "SELECT id, name FROM person WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+                while let row = try cursor.next() { out[row[0]] = row[1] }
+            }
+            return out
+        }
 
-    // MARK: Rows to entities
+        func nextTransitionTime() throws -> Date? {
+            try Double.fetchOne(
+                db, sql: "SELECT next_at FROM due_item WHERE next_at IS NOT NULL ORDER BY next_at LIMIT 1"
+            ).map(Date.init(timeIntervalSince1970:))
+        }
 
-    /// Each row of `statement` made into a value while the statement stands on it. Not `Row.fetchAll`:
-    /// that copies every row first, and a copied GRDB row finds a column by name by lowercasing every
-    /// column name on every lookup, which was most of `reports.summary`'s and `coverage.list`'s time
-    /// (Decisions, issue 12: performance). `decoder` is told where each column stands, once per
-    /// statement, and answers the function that reads a row by those positions (Decisions, issue 12:
-    /// performance, second pass). That function must not run another query.
-    func decoded<T>(
-        _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T
-    ) throws -> [T] {
-        let rows = try Row.fetchAll(statement, arguments: arguments)
-        guard let first = rows.first else { return [] }
-        let decode = try decoder(first.columns)
-        return try rows.map(decode)
-    }
+        func dueSchedule(pair: Int64) throws -> DueSchedule? {
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair])
+                .flatMap(Self.dueSchedule)
+        }
 
-    /// As `decoded`, leaving out the rows the decoder answers nil for.
-    func decodedSome<T>(
-        _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T?
-    ) throws -> [T] {
-        let rows = try Row.fetchAll(statement, arguments: arguments)
-        guard let first = rows.first else { return [] }
-        let decode = try decoder(first.columns)
-        return try rows.compactMap(decode)
-    }
+        func dueSchedules(until instant: Date, limit: Int) throws -> [DueSchedule] {
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM due_item WHERE next_at <= ? ORDER BY next_at, pair LIMIT ?",
+                arguments: [instant.timeIntervalSince1970, limit]
+            ).compactMap(Self.dueSchedule)
+        }
 
-    // Each entity has two decoders: `(Row) -> T` for a single row (it finds that row's columns), and
-    // `(Columns) -> (Row) -> T` for lists, which finds them once per statement.
+        func isRaised(_ key: String) throws -> Bool {
+            try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT TRUE FROM raised_transition WHERE key = ?"), arguments: [key])
+                ?? false
+        }
 
-    static func dueItem(_ row: Row) -> DueItem? { dueItem(Columns(row))(row) }
+        func dueItemCount() throws -> Int {
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM due_item")) ?? 0
+        }
 
-    static func dueSchedule(_ row: Row) -> DueSchedule? {
-        dueItem(row).map { DueSchedule(item: $0, dueRaised: row["due_raised"], overdueRaised: row["overdue_raised"]) }
-    }
+        func overdueCount(at instant: Date) throws -> Int {
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM due_item WHERE overdue_at <= ?",
+                arguments: [instant.timeIntervalSince1970]
+            ) ?? 0
+        }
 
-    static func dueItem(_ columns: Columns) -> (Row) -> DueItem? {
-        let (kind, pair, school, dropIn, dueDay, dueAt, overdueAt) = (
-            columns["kind"], columns["pair"], columns["school"], columns["dropin"], columns["due_day"],
-            columns["due_at"], columns["overdue_at"]
-        )
-        return { row in
-            guard let kind = DueKind(rawValue: row[kind]) else { return nil }
-            return DueItem(
-                kind: kind, pair: row[pair], school: row[school], dropIn: row[dropIn],
-                dueDate: LocalDate(dayNumber: row[dueDay]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
-                overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+        func dueCount(on day: LocalDate, timeZone: String, notOverdueAt instant: Date) throws -> Int {
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM due_item WHERE due_day = ? AND overdue_at > ?
+                    AND school IN (SELECT id FROM school WHERE time_zone = ?)
+                    """,
+                arguments: [day.dayNumber, instant.timeIntervalSince1970, timeZone]) ?? 0
+        }
+
+        func timeZones() throws -> [String] {
+            try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT time_zone FROM school ORDER BY time_zone"))
+        }
+
+        func duePolicy() throws -> String? {
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'"))
+        }
+
+        func count(of table: StoreTable) throws -> Int {
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table.rawValue)")) ?? 0
+        }
+
+        // MARK: Writing
+
+        func insert(_ school: School) throws -> Int64 {
+            try db.cachedStatement(
+                sql: "INSERT INTO school (name, time_zone, day_start, day_end, region) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                school.name, school.timeZone, school.dayStart.minutes, school.dayEnd.minutes, school.region,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ closure: Closure) throws -> Int64 {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO closure (school, from_day, to_day, reason, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                closure.school, closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason,
+                closure.source?.feed, closure.source?.uid, closure.source?.recurrence?.dayNumber,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ term: Term) throws -> Int64 {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO term (school, name, from_day, to_day, source_feed, source_uid, source_recurrence) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                term.school, term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed,
+                term.source?.uid, term.source?.recurrence?.dayNumber,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ person: Person) throws -> Int64 {
+            let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
+            try db.cachedStatement(sql: "INSERT INTO person (name, school, roles, uid, login) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [person.name, person.school, roles, person.uid, person.login])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ pair: Pair) throws -> Int64 {
+            try db.cachedStatement(
+                sql: "INSERT INTO pair (school, teacher, coach, active, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                pair.school, pair.teacher, pair.coach, pair.active, pair.createdAt.timeIntervalSince1970,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ cycle: Cycle) throws -> Int64 {
+            try db.cachedStatement(sql: "INSERT INTO cycle (pair, focus, started_at) VALUES (?, ?, ?)").execute(
+                arguments: [
+                    cycle.pair, cycle.focus, cycle.startedAt.timeIntervalSince1970,
+                ])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ dropIn: DropIn) throws -> Int64 {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO dropin (pair, coach, cycle, start, minutes, completed_at, notes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                dropIn.pair, dropIn.coach, dropIn.cycle, dropIn.start.timeIntervalSince1970, dropIn.minutes,
+                dropIn.completedAt?.timeIntervalSince1970, dropIn.notes,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func completeDropIn(_ id: Int64, at: Date, notes: String?) throws {
+            try db.cachedStatement(
+                sql: "UPDATE dropin SET completed_at = ?, notes = ? WHERE id = ? AND completed_at IS NULL"
+            ).execute(arguments: [at.timeIntervalSince1970, notes, id])
+        }
+
+        func insert(_ followUp: FollowUp) throws -> Int64 {
+            try db.cachedStatement(sql: "INSERT INTO followup (dropin, pair, completed_at, notes) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [
+                    followUp.dropIn, followUp.pair, followUp.completedAt.timeIntervalSince1970, followUp.notes,
+                ])
+            return db.lastInsertedRowID
+        }
+
+        func insert(_ adaptation: Adaptation) throws -> Int64 {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO adaptation (pair, text, set_at, set_on, school_days, practise_until)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                adaptation.pair, adaptation.text, adaptation.setAt.timeIntervalSince1970,
+                adaptation.setOn.dayNumber, adaptation.schoolDays, adaptation.practiseUntil.dayNumber,
+            ])
+            return db.lastInsertedRowID
+        }
+
+        func closeAdaptation(_ id: Int64, at: Date, on: LocalDate, outcome: Outcome) throws {
+            try db.cachedStatement(
+                sql: "UPDATE adaptation SET closed_at = ?, closed_on = ?, outcome = ? WHERE id = ? AND outcome IS NULL"
+            ).execute(arguments: [at.timeIntervalSince1970, on.dayNumber, outcome.rawValue, id])
+        }
+
+        func cancelDropIn(_ id: Int64, at: Date, reason: String) throws {
+            try db.cachedStatement(
+                sql:
+                    "UPDATE dropin SET cancelled_at = ?, cancel_reason = ? WHERE id = ? AND cancelled_at IS NULL AND completed_at IS NULL"
+            ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+        }
+
+        func moveDropIn(_ id: Int64, start: Date, minutes: Int, at: Date) throws {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO dropin_move (dropin, from_start, from_minutes, to_start, to_minutes, at)
+                    SELECT id, start, minutes, ?, ?, ? FROM dropin WHERE id = ?
+                    """
+            ).execute(arguments: [start.timeIntervalSince1970, minutes, at.timeIntervalSince1970, id])
+            try db.cachedStatement(sql: "UPDATE dropin SET start = ?, minutes = ? WHERE id = ?").execute(arguments: [
+                start.timeIntervalSince1970, minutes, id,
+            ])
+        }
+
+        func endPair(_ id: Int64, at: Date, reason: String) throws {
+            try db.cachedStatement(
+                sql: "UPDATE pair SET active = FALSE, ended_at = ?, end_reason = ? WHERE id = ? AND active"
+            )
+            .execute(arguments: [at.timeIntervalSince1970, reason, id])
+        }
+
+        func update(_ person: Person) throws {
+            let roles = Role.allCases.filter(person.roles.contains).map(\.rawValue).joined(separator: ",")
+            try db.cachedStatement(sql: "UPDATE person SET name = ?, roles = ?, uid = ?, login = ? WHERE id = ?")
+                .execute(
+                    arguments: [person.name, roles, person.uid, person.login, person.id])
+        }
+
+        func deactivatePerson(_ id: Int64, at: Date, reason: String) throws {
+            try db.cachedStatement(
+                sql:
+                    "UPDATE person SET active = FALSE, deactivated_at = ?, deactivate_reason = ? WHERE id = ? AND active"
+            ).execute(arguments: [at.timeIntervalSince1970, reason, id])
+        }
+
+        func update(_ closure: Closure) throws {
+            try db.cachedStatement(
+                sql:
+                    "UPDATE closure SET from_day = ?, to_day = ?, reason = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?"
+            ).execute(arguments: [
+                closure.range.from.dayNumber, closure.range.to.dayNumber, closure.reason, closure.source?.feed,
+                closure.source?.uid, closure.source?.recurrence?.dayNumber, closure.id,
+            ])
+        }
+
+        func update(_ term: Term) throws {
+            try db.cachedStatement(
+                sql:
+                    "UPDATE term SET name = ?, from_day = ?, to_day = ?, source_feed = ?, source_uid = ?, source_recurrence = ? WHERE id = ?"
+            ).execute(arguments: [
+                term.name, term.range.from.dayNumber, term.range.to.dayNumber, term.source?.feed, term.source?.uid,
+                term.source?.recurrence?.dayNumber, term.id,
+            ])
+        }
+
+        func installationID() throws -> String? {
+            try String.fetchOne(db.cachedStatement(sql: "SELECT uid_domain FROM installation WHERE id = 1"))
+        }
+
+        /// An imported row's feed, UID and occurrence (nil for one typed in).
+        static func source(_ row: Row) -> CalendarSource? {
+            guard let feed: String = row["source_feed"], let uid: String = row["source_uid"] else { return nil }
+            let recurrence: Int? = row["source_recurrence"]
+            return CalendarSource(feed: feed, uid: uid, recurrence: recurrence.map(LocalDate.init(dayNumber:)))
+        }
+
+        func eraseTexts(pair: Int64, placeholder: String) throws -> ErasedTexts {
+            var erased = ErasedTexts()
+            func run(_ sql: String, _ arguments: StatementArguments) throws -> Int {
+                try db.execute(sql: sql, arguments: arguments)
+                return db.changesCount
+            }
+            // Only texts people wrote are counted: erasing the same pair again finds none.
+            erased.focuses = try run(
+                "UPDATE cycle SET focus = ? WHERE pair = ? AND focus <> ?", [placeholder, pair, placeholder])
+            erased.dropInNotes = try run("UPDATE dropin SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
+            erased.reasons = try run(
+                "UPDATE dropin SET cancel_reason = ? WHERE pair = ? AND cancel_reason IS NOT NULL AND cancel_reason <> ?",
+                [placeholder, pair, placeholder])
+            erased.reasons += try run(
+                "UPDATE pair SET end_reason = ? WHERE id = ? AND end_reason IS NOT NULL AND end_reason <> ?",
+                [placeholder, pair, placeholder])
+            erased.followUpNotes = try run(
+                "UPDATE followup SET notes = NULL WHERE pair = ? AND notes IS NOT NULL", [pair])
+            erased.adaptations = try run(
+                "UPDATE adaptation SET text = ? WHERE pair = ? AND text <> ?", [placeholder, pair, placeholder])
+            return erased
+        }
+
+        func erasePerson(_ id: Int64, name: String, reason: String, at: Date) throws -> Bool {
+            let hadReason =
+                try Bool.fetchOne(
+                    db, sql: "SELECT deactivate_reason IS NOT NULL AND deactivate_reason <> ? FROM person WHERE id = ?",
+                    arguments: [reason, id])
+                ?? false
+            try db.execute(
+                sql: """
+                    UPDATE person SET name = ?, uid = NULL, login = NULL, deactivate_reason = ?,
+                        deactivated_at = COALESCE(deactivated_at, ?), active = FALSE WHERE id = ?
+                    """, arguments: [name, reason, at.timeIntervalSince1970, id])
+            return hadReason
+        }
+
+        @discardableResult
+        func deleteClosure(_ id: Int64) throws -> Bool {
+            try db.cachedStatement(sql: "DELETE FROM closure WHERE id = ?").execute(arguments: [id])
+            return db.changesCount > 0
+        }
+
+        @discardableResult
+        func deleteTerm(_ id: Int64) throws -> Bool {
+            try db.cachedStatement(sql: "DELETE FROM term WHERE id = ?").execute(arguments: [id])
+            return db.changesCount > 0
+        }
+
+        func append(_ event: HistoryEvent) throws {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO history (at, actor_uid, actor, school, pair, kind, subject) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                event.at.timeIntervalSince1970, event.actorUid, event.actor, event.school, event.pair, event.kind,
+                event.subject,
+            ])
+        }
+
+        func markRaised(_ keys: [String], at: Date) throws -> [String] {
+            var fresh: [String] = []
+            for key in keys {
+                try db.cachedStatement(
+                    sql: "INSERT INTO raised_transition (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+                ).execute(
+                    arguments: [key, at.timeIntervalSince1970])
+                if db.changesCount > 0 { fresh.append(key) }
+            }
+            return fresh
+        }
+
+        func setDueSchedule(pair: Int64, _ schedule: DueSchedule?) throws {
+            guard let schedule else {
+                try db.cachedStatement(sql: "DELETE FROM due_item WHERE pair = ?").execute(arguments: [pair])
+                return
+            }
+            let item = schedule.item
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO due_item
+                    (pair, school, kind, dropin, due_day, due_at, overdue_at, due_raised, overdue_raised, next_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (pair) DO UPDATE SET school = excluded.school, kind = excluded.kind,
+                        dropin = excluded.dropin, due_day = excluded.due_day, due_at = excluded.due_at,
+                        overdue_at = excluded.overdue_at, due_raised = excluded.due_raised,
+                        overdue_raised = excluded.overdue_raised, next_at = excluded.next_at
+                    """
+            ).execute(arguments: [
+                pair, item.school, item.kind.rawValue, item.dropIn, item.dueDate.dayNumber,
+                item.dueAt.timeIntervalSince1970, item.overdueAt.timeIntervalSince1970, schedule.dueRaised,
+                schedule.overdueRaised, schedule.nextAt?.timeIntervalSince1970,
+            ])
+        }
+
+        func removeAllDueItems() throws {
+            try db.cachedStatement(sql: "DELETE FROM due_item").execute()
+        }
+
+        func setDuePolicy(_ fingerprint: String) throws {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO store_meta (key, value) VALUES ('due_item.policy', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """
+            )
+            .execute(arguments: [fingerprint])
+        }
+
+        func recordLiveEvent(raising transition: Transition) throws {
+            let item = transition.item
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due)
+                    SELECT ?, ?, ?, school, id, teacher, coach, CAST(? AS BIGINT), CAST(? AS TEXT) FROM pair WHERE id = ?
+                    """
+            ).execute(arguments: [
+                try nextLiveEventSeq(), transition.at.timeIntervalSince1970,
+                transition.kind == .due ? "due" : "overdue",
+                item.dropIn, item.kind.rawValue, item.pair,
+            ])
+        }
+
+        /// The next live-event seq, from a counter row in `store_meta`: taken in the transaction that
+        /// records the event, so a rolled-back change leaves no gap (a sequence would), and the row lock
+        /// orders the events of concurrent writers as they commit.
+        private func nextLiveEventSeq() throws -> Int64 {
+            guard
+                let seq = try Int64.fetchOne(
+                    try db.cachedStatement(
+                        sql: """
+                            UPDATE store_meta SET value = (value::bigint + 1)::text WHERE key = 'live_event.seq'
+                            RETURNING value::bigint
+                            """))
+            else { throw StoreError(.corrupt, "the live-event counter (store_meta live_event.seq) is missing") }
+            return seq
+        }
+
+        @discardableResult
+        func record(_ event: LiveEvent) throws -> Int64 {
+            let seq = try nextLiveEventSeq()
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due, peer, session)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                seq, event.at.timeIntervalSince1970, event.kind.rawValue, event.school, event.pair, event.teacher,
+                event.coach, event.dropIn, event.due?.rawValue, event.peer, event.session,
+            ])
+            return seq
+        }
+
+        @discardableResult
+        func pruneLiveEvents(before cutoff: Date) throws -> Int {
+            guard
+                let last = try Int64.fetchOne(
+                    try db.cachedStatement(sql: "SELECT max(seq) FROM live_event WHERE at < ?"),
+                    arguments: [cutoff.timeIntervalSince1970])
+            else { return 0 }
+            try db.cachedStatement(sql: "DELETE FROM live_event WHERE seq <= ?").execute(arguments: [last])
+            let count = db.changesCount
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO store_meta (key, value) VALUES ('live_event.pruned_through', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = greatest(store_meta.value::bigint, excluded.value::bigint)::text
+                    """
+            ).execute(arguments: [String(last)])
+            return count
+        }
+
+        // MARK: Rows to entities
+
+        /// Each row of `statement` made into a value while the statement stands on it. Not `Row.fetchAll`:
+        /// that copies every row first, and a copied GRDB row finds a column by name by lowercasing every
+        /// column name on every lookup, which was most of `reports.summary`'s and `coverage.list`'s time
+        /// (Decisions, issue 12: performance). `decoder` is told where each column stands, once per
+        /// statement, and answers the function that reads a row by those positions (Decisions, issue 12:
+        /// performance, second pass). That function must not run another query.
+        func decoded<T>(
+            _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T
+        ) throws -> [T] {
+            let rows = try Row.fetchAll(statement, arguments: arguments)
+            guard let first = rows.first else { return [] }
+            let decode = try decoder(first.columns)
+            return try rows.map(decode)
+        }
+
+        /// As `decoded`, leaving out the rows the decoder answers nil for.
+        func decodedSome<T>(
+            _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T?
+        ) throws -> [T] {
+            let rows = try Row.fetchAll(statement, arguments: arguments)
+            guard let first = rows.first else { return [] }
+            let decode = try decoder(first.columns)
+            return try rows.compactMap(decode)
+        }
+
+        // Each entity has two decoders: `(Row) -> T` for a single row (it finds that row's columns), and
+        // `(Columns) -> (Row) -> T` for lists, which finds them once per statement.
+
+        static func dueItem(_ row: Row) -> DueItem? { dueItem(Columns(row))(row) }
+
+        static func dueSchedule(_ row: Row) -> DueSchedule? {
+            dueItem(row).map {
+                DueSchedule(item: $0, dueRaised: row["due_raised"], overdueRaised: row["overdue_raised"])
+            }
+        }
+
+        static func dueItem(_ columns: Columns) -> (Row) -> DueItem? {
+            let (kind, pair, school, dropIn, dueDay, dueAt, overdueAt) = (
+                columns["kind"], columns["pair"], columns["school"], columns["dropin"], columns["due_day"],
+                columns["due_at"], columns["overdue_at"]
+            )
+            return { row in
+                guard let kind = DueKind(rawValue: row[kind]) else { return nil }
+                return DueItem(
+                    kind: kind, pair: row[pair], school: row[school], dropIn: row[dropIn],
+                    dueDate: LocalDate(dayNumber: row[dueDay]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
+                    overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+            }
+        }
+
+        static func school(_ row: Row) -> School { school(Columns(row))(row) }
+
+        static func school(_ columns: Columns) -> (Row) -> School {
+            let (id, name, timeZone, dayStart, dayEnd, region) = (
+                columns["id"], columns["name"], columns["time_zone"], columns["day_start"], columns["day_end"],
+                columns["region"]
+            )
+            return { row in
+                School(
+                    id: row[id], name: row[name], timeZone: row[timeZone],
+                    dayStart: LocalTime(minutes: row[dayStart]) ?? LocalTime(minutes: 0)!,
+                    dayEnd: LocalTime(minutes: row[dayEnd]) ?? LocalTime(minutes: 0)!, region: row[region])
+            }
+        }
+
+        static func person(_ row: Row) -> Person { person(Columns(row))(row) }
+
+        static func person(_ columns: Columns) -> (Row) -> Person {
+            let (id, name, school, roles, uid, login, active, reason, accreditedOn) = (
+                columns["id"], columns["name"], columns["school"], columns["roles"], columns["uid"], columns["login"],
+                columns["active"], columns["deactivate_reason"], columns["accredited_on"]
+            )
+            return { row in
+                let roles = (row[roles] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
+                return Person(
+                    id: row[id], name: row[name], school: row[school], roles: Set(roles), uid: row[uid],
+                    login: row[login], active: row[active], deactivateReason: row[reason],
+                    accreditedOn: (row[accreditedOn] as Int?).map(LocalDate.init(dayNumber:)))
+            }
+        }
+
+        static func pair(_ row: Row) -> Pair { pair(Columns(row))(row) }
+
+        static func pair(_ columns: Columns) -> (Row) -> Pair {
+            let (id, school, teacher, coach, active, createdAt, endedAt, endReason) = (
+                columns["id"], columns["school"], columns["teacher"], columns["coach"], columns["active"],
+                columns["created_at"], columns["ended_at"], columns["end_reason"]
+            )
+            return { row in
+                Pair(
+                    id: row[id], school: row[school], teacher: row[teacher], coach: row[coach], active: row[active],
+                    createdAt: Date(timeIntervalSince1970: row[createdAt]),
+                    endedAt: (row[endedAt] as Double?).map(Date.init(timeIntervalSince1970:)), endReason: row[endReason]
+                )
+            }
+        }
+
+        static func cycle(_ row: Row) -> Cycle { cycle(Columns(row))(row) }
+
+        static func cycle(_ columns: Columns) -> (Row) -> Cycle {
+            let (id, pair, focus, startedAt) = (columns["id"], columns["pair"], columns["focus"], columns["started_at"])
+            return { row in
+                Cycle(
+                    id: row[id], pair: row[pair], focus: row[focus],
+                    startedAt: Date(timeIntervalSince1970: row[startedAt]))
+            }
+        }
+
+        static func dropIn(_ row: Row) -> DropIn { dropIn(Columns(row))(row) }
+
+        static func dropIn(_ columns: Columns) -> (Row) -> DropIn {
+            let (id, pair, coach, cycle, start, minutes) = (
+                columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
+            )
+            let (completedAt, notes, cancelledAt, cancelReason) = (
+                columns["completed_at"], columns["notes"], columns["cancelled_at"], columns["cancel_reason"]
+            )
+            return { row in
+                DropIn(
+                    id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
+                    start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
+                    completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    notes: row[notes],
+                    cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    cancelReason: row[cancelReason])
+            }
+        }
+
+        static func followUp(_ row: Row) -> FollowUp { followUp(Columns(row))(row) }
+
+        static func followUp(_ columns: Columns) -> (Row) -> FollowUp {
+            let (id, dropIn, pair, completedAt, notes) = (
+                columns["id"], columns["dropin"], columns["pair"], columns["completed_at"], columns["notes"]
+            )
+            return { row in
+                FollowUp(
+                    id: row[id], dropIn: row[dropIn], pair: row[pair],
+                    completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: row[notes])
+            }
+        }
+
+        static func adaptation(_ row: Row) -> Adaptation { adaptation(Columns(row))(row) }
+
+        static func adaptation(_ columns: Columns) -> (Row) -> Adaptation {
+            let (id, pair, text, setAt, setOn, schoolDays) = (
+                columns["id"], columns["pair"], columns["text"], columns["set_at"], columns["set_on"],
+                columns["school_days"]
+            )
+            let (practiseUntil, closedAt, closedOn, outcome) = (
+                columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
+            )
+            return { row in
+                Adaptation(
+                    id: row[id], pair: row[pair], text: row[text], setAt: Date(timeIntervalSince1970: row[setAt]),
+                    setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
+                    practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
+                    closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    closedOn: (row[closedOn] as Int?).map(LocalDate.init(dayNumber:)),
+                    outcome: (row[outcome] as String?).flatMap(Outcome.init(rawValue:)))
+            }
+        }
+
+        // MARK: Counted rows (issue 12, performance, third pass)
+
+        // What reports and coverage count (`records(school:)`, `dropIns(school:)`): every column but the
+        // texts, which are never read: notes and cancel reasons are nil, an adaptation's text and a cycle's
+        // focus empty. Nothing counted reads a text, so no text can leave through these reads either.
+
+        static let countedDropInColumns =
+            "t.id, t.pair, t.coach, t.cycle, t.start, t.minutes, t.completed_at, t.cancelled_at"
+
+        static func countedDropIn(_ columns: Columns) -> (Row) -> DropIn {
+            let (id, pair, coach, cycle, start, minutes) = (
+                columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
+            )
+            let (completedAt, cancelledAt) = (columns["completed_at"], columns["cancelled_at"])
+            return { row in
+                DropIn(
+                    id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
+                    start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
+                    completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)), notes: nil,
+                    cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)), cancelReason: nil
+                )
+            }
+        }
+
+        static let countedFollowUpColumns = "t.id, t.dropin, t.pair, t.completed_at"
+
+        static func countedFollowUp(_ columns: Columns) -> (Row) -> FollowUp {
+            let (id, dropIn, pair, completedAt) = (
+                columns["id"], columns["dropin"], columns["pair"], columns["completed_at"]
+            )
+            return { row in
+                FollowUp(
+                    id: row[id], dropIn: row[dropIn], pair: row[pair],
+                    completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: nil)
+            }
+        }
+
+        static let countedAdaptationColumns =
+            "t.id, t.pair, t.set_at, t.set_on, t.school_days, t.practise_until, t.closed_at, t.closed_on, t.outcome"
+
+        static func countedAdaptation(_ columns: Columns) -> (Row) -> Adaptation {
+            let (id, pair, setAt, setOn, schoolDays) = (
+                columns["id"], columns["pair"], columns["set_at"], columns["set_on"], columns["school_days"]
+            )
+            let (practiseUntil, closedAt, closedOn, outcome) = (
+                columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
+            )
+            return { row in
+                Adaptation(
+                    id: row[id], pair: row[pair], text: "", setAt: Date(timeIntervalSince1970: row[setAt]),
+                    setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
+                    practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
+                    closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    closedOn: (row[closedOn] as Int?).map(LocalDate.init(dayNumber:)),
+                    outcome: (row[outcome] as String?).flatMap(Outcome.init(rawValue:)))
+            }
+        }
+
+        static let countedCycleColumns = "t.id, t.pair, t.started_at"
+
+        static func countedCycle(_ columns: Columns) -> (Row) -> Cycle {
+            let (id, pair, startedAt) = (columns["id"], columns["pair"], columns["started_at"])
+            return { row in
+                Cycle(id: row[id], pair: row[pair], focus: "", startedAt: Date(timeIntervalSince1970: row[startedAt]))
+            }
         }
     }
-
-    static func school(_ row: Row) -> School { school(Columns(row))(row) }
-
-    static func school(_ columns: Columns) -> (Row) -> School {
-        let (id, name, timeZone, dayStart, dayEnd, region) = (
-            columns["id"], columns["name"], columns["time_zone"], columns["day_start"], columns["day_end"],
-            columns["region"]
-        )
-        return { row in
-            School(
-                id: row[id], name: row[name], timeZone: row[timeZone],
-                dayStart: LocalTime(minutes: row[dayStart]) ?? LocalTime(minutes: 0)!,
-                dayEnd: LocalTime(minutes: row[dayEnd]) ?? LocalTime(minutes: 0)!, region: row[region])
-        }
-    }
-
-    static func person(_ row: Row) -> Person { person(Columns(row))(row) }
-
-    static func person(_ columns: Columns) -> (Row) -> Person {
-        let (id, name, school, roles, uid, login, active, reason, accreditedOn) = (
-            columns["id"], columns["name"], columns["school"], columns["roles"], columns["uid"], columns["login"],
-            columns["active"], columns["deactivate_reason"], columns["accredited_on"]
-        )
-        return { row in
-            let roles = (row[roles] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
-            return Person(
-                id: row[id], name: row[name], school: row[school], roles: Set(roles), uid: row[uid],
-                login: row[login], active: row[active], deactivateReason: row[reason],
-                accreditedOn: (row[accreditedOn] as Int?).map(LocalDate.init(dayNumber:)))
-        }
-    }
-
-    static func pair(_ row: Row) -> Pair { pair(Columns(row))(row) }
-
-    static func pair(_ columns: Columns) -> (Row) -> Pair {
-        let (id, school, teacher, coach, active, createdAt, endedAt, endReason) = (
-            columns["id"], columns["school"], columns["teacher"], columns["coach"], columns["active"],
-            columns["created_at"], columns["ended_at"], columns["end_reason"]
-        )
-        return { row in
-            Pair(
-                id: row[id], school: row[school], teacher: row[teacher], coach: row[coach], active: row[active],
-                createdAt: Date(timeIntervalSince1970: row[createdAt]),
-                endedAt: (row[endedAt] as Double?).map(Date.init(timeIntervalSince1970:)), endReason: row[endReason])
-        }
-    }
-
-    static func cycle(_ row: Row) -> Cycle { cycle(Columns(row))(row) }
-
-    static func cycle(_ columns: Columns) -> (Row) -> Cycle {
-        let (id, pair, focus, startedAt) = (columns["id"], columns["pair"], columns["focus"], columns["started_at"])
-        return { row in
-            Cycle(
-                id: row[id], pair: row[pair], focus: row[focus], startedAt: Date(timeIntervalSince1970: row[startedAt]))
-        }
-    }
-
-    static func dropIn(_ row: Row) -> DropIn { dropIn(Columns(row))(row) }
-
-    static func dropIn(_ columns: Columns) -> (Row) -> DropIn {
-        let (id, pair, coach, cycle, start, minutes) = (
-            columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
-        )
-        let (completedAt, notes, cancelledAt, cancelReason) = (
-            columns["completed_at"], columns["notes"], columns["cancelled_at"], columns["cancel_reason"]
-        )
-        return { row in
-            DropIn(
-                id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
-                start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
-                completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)), notes: row[notes],
-                cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)),
-                cancelReason: row[cancelReason])
-        }
-    }
-
-    static func followUp(_ row: Row) -> FollowUp { followUp(Columns(row))(row) }
-
-    static func followUp(_ columns: Columns) -> (Row) -> FollowUp {
-        let (id, dropIn, pair, completedAt, notes) = (
-            columns["id"], columns["dropin"], columns["pair"], columns["completed_at"], columns["notes"]
-        )
-        return { row in
-            FollowUp(
-                id: row[id], dropIn: row[dropIn], pair: row[pair],
-                completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: row[notes])
-        }
-    }
-
-    static func adaptation(_ row: Row) -> Adaptation { adaptation(Columns(row))(row) }
-
-    static func adaptation(_ columns: Columns) -> (Row) -> Adaptation {
-        let (id, pair, text, setAt, setOn, schoolDays) = (
-            columns["id"], columns["pair"], columns["text"], columns["set_at"], columns["set_on"],
-            columns["school_days"]
-        )
-        let (practiseUntil, closedAt, closedOn, outcome) = (
-            columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
-        )
-        return { row in
-            Adaptation(
-                id: row[id], pair: row[pair], text: row[text], setAt: Date(timeIntervalSince1970: row[setAt]),
-                setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
-                practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
-                closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
-                closedOn: (row[closedOn] as Int?).map(LocalDate.init(dayNumber:)),
-                outcome: (row[outcome] as String?).flatMap(Outcome.init(rawValue:)))
-        }
-    }
-
-    // MARK: Counted rows (issue 12, performance, third pass)
-
-    // What reports and coverage count (`records(school:)`, `dropIns(school:)`): every column but the
-    // texts, which are never read: notes and cancel reasons are nil, an adaptation's text and a cycle's
-    // focus empty. Nothing counted reads a text, so no text can leave through these reads either.
-
-    static let countedDropInColumns =
-        "t.id, t.pair, t.coach, t.cycle, t.start, t.minutes, t.completed_at, t.cancelled_at"
-
-    static func countedDropIn(_ columns: Columns) -> (Row) -> DropIn {
-        let (id, pair, coach, cycle, start, minutes) = (
-            columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
-        )
-        let (completedAt, cancelledAt) = (columns["completed_at"], columns["cancelled_at"])
-        return { row in
-            DropIn(
-                id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
-                start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
-                completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)), notes: nil,
-                cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)), cancelReason: nil)
-        }
-    }
-
-    static let countedFollowUpColumns = "t.id, t.dropin, t.pair, t.completed_at"
-
-    static func countedFollowUp(_ columns: Columns) -> (Row) -> FollowUp {
-        let (id, dropIn, pair, completedAt) = (
-            columns["id"], columns["dropin"], columns["pair"], columns["completed_at"]
-        )
-        return { row in
-            FollowUp(
-                id: row[id], dropIn: row[dropIn], pair: row[pair],
-                completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: nil)
-        }
-    }
-
-    static let countedAdaptationColumns =
-        "t.id, t.pair, t.set_at, t.set_on, t.school_days, t.practise_until, t.closed_at, t.closed_on, t.outcome"
-
-    static func countedAdaptation(_ columns: Columns) -> (Row) -> Adaptation {
-        let (id, pair, setAt, setOn, schoolDays) = (
-            columns["id"], columns["pair"], columns["set_at"], columns["set_on"], columns["school_days"]
-        )
-        let (practiseUntil, closedAt, closedOn, outcome) = (
-            columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
-        )
-        return { row in
-            Adaptation(
-                id: row[id], pair: row[pair], text: "", setAt: Date(timeIntervalSince1970: row[setAt]),
-                setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
-                practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
-                closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
-                closedOn: (row[closedOn] as Int?).map(LocalDate.init(dayNumber:)),
-                outcome: (row[outcome] as String?).flatMap(Outcome.init(rawValue:)))
-        }
-    }
-
-    static let countedCycleColumns = "t.id, t.pair, t.started_at"
-
-    static func countedCycle(_ columns: Columns) -> (Row) -> Cycle {
-        let (id, pair, startedAt) = (columns["id"], columns["pair"], columns["started_at"])
-        return { row in
-            Cycle(id: row[id], pair: row[pair], focus: "", startedAt: Date(timeIntervalSince1970: row[startedAt]))
-        }
-    }
-}
+#endif

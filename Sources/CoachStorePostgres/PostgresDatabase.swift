@@ -1,435 +1,438 @@
-import CoachStore
-import Foundation
-import Logging
-import NIOCore
-import PostgresNIO
+// Built with the PostgreSQL trait only (the default; `--disable-default-traits` leaves it out).
+#if PostgreSQL
+    import CoachStore
+    import Foundation
+    import Logging
+    import NIOCore
+    import PostgresNIO
 
-// A small synchronous layer over one postgres-nio connection, shaped like the part of GRDB the
-// SQLite store uses (`Row.fetchAll(db, sql:arguments:)`, `db.cachedStatement(sql:)`, `row["name"]`,
-// `db.lastInsertedRowID`, `db.changesCount`), so `PostgresAccess` keeps the SQLite store's queries
-// side by side with its own and the two stay easy to compare. It runs on the store's own threads
-// and blocks there on postgres-nio's futures, never on an event loop.
+    // A small synchronous layer over one postgres-nio connection, shaped like the part of GRDB the
+    // SQLite store uses (`Row.fetchAll(db, sql:arguments:)`, `db.cachedStatement(sql:)`, `row["name"]`,
+    // `db.lastInsertedRowID`, `db.changesCount`), so `PostgresAccess` keeps the SQLite store's queries
+    // side by side with its own and the two stay easy to compare. It runs on the store's own threads
+    // and blocks there on postgres-nio's futures, never on an event loop.
 
-/// One value of a row or of a statement's arguments.
-enum DatabaseValue: Sendable, Hashable {
-    case null
-    case int(Int64)
-    case double(Double)
-    case text(String)
-    case bool(Bool)
-}
-
-/// A Swift value that can be bound as a statement argument.
-protocol DatabaseValueConvertible {
-    var databaseValue: DatabaseValue { get }
-}
-
-/// A Swift value a column can be read as (optionals: NULL reads as nil).
-protocol DatabaseValueDecodable {
-    static func decode(_ value: DatabaseValue) -> Self?
-}
-
-extension Int64: DatabaseValueConvertible, DatabaseValueDecodable {
-    var databaseValue: DatabaseValue { .int(self) }
-    static func decode(_ value: DatabaseValue) -> Int64? {
-        switch value {
-        case .int(let v): v
-        case .bool(let v): v ? 1 : 0
-        case .double(let v): Int64(exactly: v)
-        case .text(let v): Int64(v)
-        case .null: nil
-        }
-    }
-}
-
-extension Int: DatabaseValueConvertible, DatabaseValueDecodable {
-    var databaseValue: DatabaseValue { .int(Int64(self)) }
-    static func decode(_ value: DatabaseValue) -> Int? { Int64.decode(value).flatMap { Int(exactly: $0) } }
-}
-
-extension Double: DatabaseValueConvertible, DatabaseValueDecodable {
-    var databaseValue: DatabaseValue { .double(self) }
-    static func decode(_ value: DatabaseValue) -> Double? {
-        switch value {
-        case .double(let v): v
-        case .int(let v): Double(v)
-        case .text(let v): Double(v)
-        case .bool, .null: nil
-        }
-    }
-}
-
-extension String: DatabaseValueConvertible, DatabaseValueDecodable {
-    var databaseValue: DatabaseValue { .text(self) }
-    static func decode(_ value: DatabaseValue) -> String? {
-        if case .text(let v) = value { return v }
-        return nil
-    }
-}
-
-extension Bool: DatabaseValueConvertible, DatabaseValueDecodable {
-    var databaseValue: DatabaseValue { .bool(self) }
-    static func decode(_ value: DatabaseValue) -> Bool? {
-        switch value {
-        case .bool(let v): v
-        case .int(let v): v != 0
-        case .double, .text, .null: nil
-        }
-    }
-}
-
-extension Optional: DatabaseValueDecodable where Wrapped: DatabaseValueDecodable {
-    static func decode(_ value: DatabaseValue) -> Wrapped?? {
-        if case .null = value { return .some(nil) }
-        return Wrapped.decode(value).map { .some($0) }
-    }
-}
-
-/// A statement's arguments, in order (`?` or `?N` in the SQL).
-struct StatementArguments: ExpressibleByArrayLiteral, Sendable {
-    var values: [DatabaseValue]
-
-    init(arrayLiteral elements: (any DatabaseValueConvertible)?...) {
-        values = elements.map { $0?.databaseValue ?? .null }
+    /// One value of a row or of a statement's arguments.
+    enum DatabaseValue: Sendable, Hashable {
+        case null
+        case int(Int64)
+        case double(Double)
+        case text(String)
+        case bool(Bool)
     }
 
-    init(_ values: [some DatabaseValueConvertible]) { self.values = values.map(\.databaseValue) }
+    /// A Swift value that can be bound as a statement argument.
+    protocol DatabaseValueConvertible {
+        var databaseValue: DatabaseValue { get }
+    }
 
-    static func += (lhs: inout StatementArguments, rhs: StatementArguments) { lhs.values += rhs.values }
+    /// A Swift value a column can be read as (optionals: NULL reads as nil).
+    protocol DatabaseValueDecodable {
+        static func decode(_ value: DatabaseValue) -> Self?
+    }
 
-    var bindings: PostgresBindings {
-        var bindings = PostgresBindings(capacity: values.count)
-        for value in values {
+    extension Int64: DatabaseValueConvertible, DatabaseValueDecodable {
+        var databaseValue: DatabaseValue { .int(self) }
+        static func decode(_ value: DatabaseValue) -> Int64? {
             switch value {
-            case .null: bindings.appendNull()
-            case .int(let v): bindings.append(v)
-            case .double(let v): bindings.append(v)
-            case .text(let v): bindings.append(v)
-            case .bool(let v): bindings.append(v)
+            case .int(let v): v
+            case .bool(let v): v ? 1 : 0
+            case .double(let v): Int64(exactly: v)
+            case .text(let v): Int64(v)
+            case .null: nil
             }
         }
-        return bindings
     }
-}
 
-/// Where each column of a result stands, found once per result (as `Columns` in the SQLite store).
-struct Columns: Sendable {
-    private let positions: [String: Int]
+    extension Int: DatabaseValueConvertible, DatabaseValueDecodable {
+        var databaseValue: DatabaseValue { .int(Int64(self)) }
+        static func decode(_ value: DatabaseValue) -> Int? { Int64.decode(value).flatMap { Int(exactly: $0) } }
+    }
 
-    init(_ names: [String]) {
-        var positions: [String: Int] = [:]
-        for (index, name) in names.enumerated() where positions[name.lowercased()] == nil {
-            positions[name.lowercased()] = index
+    extension Double: DatabaseValueConvertible, DatabaseValueDecodable {
+        var databaseValue: DatabaseValue { .double(self) }
+        static func decode(_ value: DatabaseValue) -> Double? {
+            switch value {
+            case .double(let v): v
+            case .int(let v): Double(v)
+            case .text(let v): Double(v)
+            case .bool, .null: nil
+            }
         }
-        self.positions = positions
     }
 
-    init(_ row: Row) { self = row.columns }
-
-    /// The position of the column `name`. Decoders name the columns of their own table, so a
-    /// missing one is a programming error (as in the SQLite store); the conformance suite reads
-    /// every decoder.
-    subscript(_ name: String) -> Int {
-        guard let position = positions[name] else { preconditionFailure("the result has no column \(name)") }
-        return position
-    }
-
-    func contains(_ name: String) -> Bool { positions[name] != nil }
-}
-
-/// One row of a result, decoded from PostgreSQL's binary format into plain values.
-struct Row: Sendable {
-    let values: [DatabaseValue]
-    let columns: Columns
-
-    /// The column at `index` as `T`. A value of another type than the column's is a programming
-    /// error of the query (as GRDB's conversion failure is).
-    subscript<T: DatabaseValueDecodable>(_ index: Int) -> T {
-        guard index < values.count, let value = T.decode(values[index]) else {
-            preconditionFailure("column \(index) cannot be read as \(T.self)")
-        }
-        return value
-    }
-
-    subscript<T: DatabaseValueDecodable>(_ name: String) -> T { self[columns[name]] }
-
-    /// The rows of `statement`.
-    static func fetchAll(_ statement: Statement, arguments: StatementArguments = []) throws -> [Row] {
-        try statement.db.run(statement.postgresSQL, arguments).rows
-    }
-
-    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Row] {
-        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-
-    static func fetchOne(_ statement: Statement, arguments: StatementArguments = []) throws -> Row? {
-        try fetchAll(statement, arguments: arguments).first
-    }
-
-    static func fetchOne(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> Row? {
-        try fetchAll(db, sql: sql, arguments: arguments).first
-    }
-
-    static func fetchCursor(_ statement: Statement, arguments: StatementArguments = []) throws -> RowCursor {
-        RowCursor(rows: try fetchAll(statement, arguments: arguments))
-    }
-
-    static func fetchCursor(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> RowCursor {
-        RowCursor(rows: try fetchAll(db, sql: sql, arguments: arguments))
-    }
-}
-
-/// The rows of a result, one at a time (already all read: PostgreSQL sends the whole result).
-struct RowCursor {
-    private var iterator: IndexingIterator<[Row]>
-    init(rows: [Row]) { iterator = rows.makeIterator() }
-    mutating func next() throws -> Row? { iterator.next() }
-}
-
-extension DatabaseValueDecodable {
-    /// The first column of the first row, nil when there is no row or it is NULL.
-    static func fetchOne(_ statement: Statement, arguments: StatementArguments = []) throws -> Self? {
-        guard let row = try Row.fetchOne(statement, arguments: arguments), let first = row.values.first else {
+    extension String: DatabaseValueConvertible, DatabaseValueDecodable {
+        var databaseValue: DatabaseValue { .text(self) }
+        static func decode(_ value: DatabaseValue) -> String? {
+            if case .text(let v) = value { return v }
             return nil
         }
-        if case .null = first { return nil }
-        return row[0] as Self
     }
 
-    static func fetchOne(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> Self? {
-        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-
-    /// The first column of every row.
-    static func fetchAll(_ statement: Statement, arguments: StatementArguments = []) throws -> [Self] {
-        try Row.fetchAll(statement, arguments: arguments).map { $0[0] as Self }
-    }
-
-    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Self] {
-        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-}
-
-/// A statement: its SQL with PostgreSQL's `$n` placeholders, converted once and kept.
-struct Statement {
-    let db: Database
-    let postgresSQL: String
-
-    func execute(arguments: StatementArguments = []) throws {
-        _ = try db.run(postgresSQL, arguments)
-    }
-}
-
-/// What a query answered.
-struct QueryOutcome {
-    var rows: [Row]
-    var affected: Int
-}
-
-/// One connection, used by one thread at a time (the store hands it out).
-final class Database: @unchecked Sendable {
-    let connection: PostgresConnection
-    private let logger: Logger
-    /// Converted SQL by the SQLite-style text it came from.
-    private var statements: [String: String] = [:]
-    /// The id of the row the last INSERT added (its `id` column, or its first), as SQLite's rowid.
-    private(set) var lastInsertedRowID: Int64 = 0
-    /// How many rows the last INSERT, UPDATE or DELETE changed.
-    private(set) var changesCount = 0
-
-    init(connection: PostgresConnection, logger: Logger) {
-        self.connection = connection
-        self.logger = logger
-    }
-
-    /// Closed and waited for: postgres-nio requires a connection to be closed before it goes. This
-    /// runs where the store drops its last reference (its own threads or a task), never on an event loop.
-    deinit { try? connection.close().wait() }
-
-    func cachedStatement(sql: String) throws -> Statement {
-        if let converted = statements[sql] { return Statement(db: self, postgresSQL: converted) }
-        let converted = Self.convert(sql)
-        statements[sql] = converted
-        return Statement(db: self, postgresSQL: converted)
-    }
-
-    /// Runs SQL that may hold several statements and no arguments (migrations), or one with arguments.
-    func execute(sql: String, arguments: StatementArguments = []) throws {
-        if arguments.values.isEmpty && sql.contains(";") {
-            _ = try simple(sql)
-        } else {
-            _ = try run(try cachedStatement(sql: sql).postgresSQL, arguments)
-        }
-    }
-
-    /// Runs one statement with arguments, waiting for its whole result.
-    func run(_ sql: String, _ arguments: StatementArguments) throws -> QueryOutcome {
-        let query = PostgresQuery(unsafeSQL: sql, binds: arguments.bindings)
-        let result = try wait(for: connection.query(query, logger: logger))
-        let rows = result.rows.map(Self.row)
-        let affected = result.metadata.rows ?? rows.count
-        if sql.hasPrefix("INSERT") {
-            changesCount = rows.count
-            if let last = rows.last {
-                let position = last.columns.contains("id") ? last.columns["id"] : 0
-                lastInsertedRowID = Int64.decode(last.values[position]) ?? 0
+    extension Bool: DatabaseValueConvertible, DatabaseValueDecodable {
+        var databaseValue: DatabaseValue { .bool(self) }
+        static func decode(_ value: DatabaseValue) -> Bool? {
+            switch value {
+            case .bool(let v): v
+            case .int(let v): v != 0
+            case .double, .text, .null: nil
             }
-        } else if sql.hasPrefix("UPDATE") || sql.hasPrefix("DELETE") {
-            changesCount = affected
-        }
-        return QueryOutcome(rows: rows, affected: affected)
-    }
-
-    /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).
-    func simple(_ sql: String) throws {
-        for statement in Self.statements(sql) {
-            _ = try wait(for: connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
         }
     }
 
-    /// The statements of SQL text, split at the semicolons outside quotes and `$$` bodies.
-    static func statements(_ sql: String) -> [String] {
-        var out: [String] = []
-        var current = ""
-        var quote: Character?
-        var dollar = false
-        var previous: Character = " "
-        for c in sql {
-            current.append(c)
-            if dollar {
-                if c == "$" && previous == "$" {
-                    dollar = false
+    extension Optional: DatabaseValueDecodable where Wrapped: DatabaseValueDecodable {
+        static func decode(_ value: DatabaseValue) -> Wrapped?? {
+            if case .null = value { return .some(nil) }
+            return Wrapped.decode(value).map { .some($0) }
+        }
+    }
+
+    /// A statement's arguments, in order (`?` or `?N` in the SQL).
+    struct StatementArguments: ExpressibleByArrayLiteral, Sendable {
+        var values: [DatabaseValue]
+
+        init(arrayLiteral elements: (any DatabaseValueConvertible)?...) {
+            values = elements.map { $0?.databaseValue ?? .null }
+        }
+
+        init(_ values: [some DatabaseValueConvertible]) { self.values = values.map(\.databaseValue) }
+
+        static func += (lhs: inout StatementArguments, rhs: StatementArguments) { lhs.values += rhs.values }
+
+        var bindings: PostgresBindings {
+            var bindings = PostgresBindings(capacity: values.count)
+            for value in values {
+                switch value {
+                case .null: bindings.appendNull()
+                case .int(let v): bindings.append(v)
+                case .double(let v): bindings.append(v)
+                case .text(let v): bindings.append(v)
+                case .bool(let v): bindings.append(v)
+                }
+            }
+            return bindings
+        }
+    }
+
+    /// Where each column of a result stands, found once per result (as `Columns` in the SQLite store).
+    struct Columns: Sendable {
+        private let positions: [String: Int]
+
+        init(_ names: [String]) {
+            var positions: [String: Int] = [:]
+            for (index, name) in names.enumerated() where positions[name.lowercased()] == nil {
+                positions[name.lowercased()] = index
+            }
+            self.positions = positions
+        }
+
+        init(_ row: Row) { self = row.columns }
+
+        /// The position of the column `name`. Decoders name the columns of their own table, so a
+        /// missing one is a programming error (as in the SQLite store); the conformance suite reads
+        /// every decoder.
+        subscript(_ name: String) -> Int {
+            guard let position = positions[name] else { preconditionFailure("the result has no column \(name)") }
+            return position
+        }
+
+        func contains(_ name: String) -> Bool { positions[name] != nil }
+    }
+
+    /// One row of a result, decoded from PostgreSQL's binary format into plain values.
+    struct Row: Sendable {
+        let values: [DatabaseValue]
+        let columns: Columns
+
+        /// The column at `index` as `T`. A value of another type than the column's is a programming
+        /// error of the query (as GRDB's conversion failure is).
+        subscript<T: DatabaseValueDecodable>(_ index: Int) -> T {
+            guard index < values.count, let value = T.decode(values[index]) else {
+                preconditionFailure("column \(index) cannot be read as \(T.self)")
+            }
+            return value
+        }
+
+        subscript<T: DatabaseValueDecodable>(_ name: String) -> T { self[columns[name]] }
+
+        /// The rows of `statement`.
+        static func fetchAll(_ statement: Statement, arguments: StatementArguments = []) throws -> [Row] {
+            try statement.db.run(statement.postgresSQL, arguments).rows
+        }
+
+        static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Row] {
+            try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+
+        static func fetchOne(_ statement: Statement, arguments: StatementArguments = []) throws -> Row? {
+            try fetchAll(statement, arguments: arguments).first
+        }
+
+        static func fetchOne(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> Row? {
+            try fetchAll(db, sql: sql, arguments: arguments).first
+        }
+
+        static func fetchCursor(_ statement: Statement, arguments: StatementArguments = []) throws -> RowCursor {
+            RowCursor(rows: try fetchAll(statement, arguments: arguments))
+        }
+
+        static func fetchCursor(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> RowCursor {
+            RowCursor(rows: try fetchAll(db, sql: sql, arguments: arguments))
+        }
+    }
+
+    /// The rows of a result, one at a time (already all read: PostgreSQL sends the whole result).
+    struct RowCursor {
+        private var iterator: IndexingIterator<[Row]>
+        init(rows: [Row]) { iterator = rows.makeIterator() }
+        mutating func next() throws -> Row? { iterator.next() }
+    }
+
+    extension DatabaseValueDecodable {
+        /// The first column of the first row, nil when there is no row or it is NULL.
+        static func fetchOne(_ statement: Statement, arguments: StatementArguments = []) throws -> Self? {
+            guard let row = try Row.fetchOne(statement, arguments: arguments), let first = row.values.first else {
+                return nil
+            }
+            if case .null = first { return nil }
+            return row[0] as Self
+        }
+
+        static func fetchOne(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> Self? {
+            try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+
+        /// The first column of every row.
+        static func fetchAll(_ statement: Statement, arguments: StatementArguments = []) throws -> [Self] {
+            try Row.fetchAll(statement, arguments: arguments).map { $0[0] as Self }
+        }
+
+        static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Self] {
+            try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+    }
+
+    /// A statement: its SQL with PostgreSQL's `$n` placeholders, converted once and kept.
+    struct Statement {
+        let db: Database
+        let postgresSQL: String
+
+        func execute(arguments: StatementArguments = []) throws {
+            _ = try db.run(postgresSQL, arguments)
+        }
+    }
+
+    /// What a query answered.
+    struct QueryOutcome {
+        var rows: [Row]
+        var affected: Int
+    }
+
+    /// One connection, used by one thread at a time (the store hands it out).
+    final class Database: @unchecked Sendable {
+        let connection: PostgresConnection
+        private let logger: Logger
+        /// Converted SQL by the SQLite-style text it came from.
+        private var statements: [String: String] = [:]
+        /// The id of the row the last INSERT added (its `id` column, or its first), as SQLite's rowid.
+        private(set) var lastInsertedRowID: Int64 = 0
+        /// How many rows the last INSERT, UPDATE or DELETE changed.
+        private(set) var changesCount = 0
+
+        init(connection: PostgresConnection, logger: Logger) {
+            self.connection = connection
+            self.logger = logger
+        }
+
+        /// Closed and waited for: postgres-nio requires a connection to be closed before it goes. This
+        /// runs where the store drops its last reference (its own threads or a task), never on an event loop.
+        deinit { try? connection.close().wait() }
+
+        func cachedStatement(sql: String) throws -> Statement {
+            if let converted = statements[sql] { return Statement(db: self, postgresSQL: converted) }
+            let converted = Self.convert(sql)
+            statements[sql] = converted
+            return Statement(db: self, postgresSQL: converted)
+        }
+
+        /// Runs SQL that may hold several statements and no arguments (migrations), or one with arguments.
+        func execute(sql: String, arguments: StatementArguments = []) throws {
+            if arguments.values.isEmpty && sql.contains(";") {
+                _ = try simple(sql)
+            } else {
+                _ = try run(try cachedStatement(sql: sql).postgresSQL, arguments)
+            }
+        }
+
+        /// Runs one statement with arguments, waiting for its whole result.
+        func run(_ sql: String, _ arguments: StatementArguments) throws -> QueryOutcome {
+            let query = PostgresQuery(unsafeSQL: sql, binds: arguments.bindings)
+            let result = try wait(for: connection.query(query, logger: logger))
+            let rows = result.rows.map(Self.row)
+            let affected = result.metadata.rows ?? rows.count
+            if sql.hasPrefix("INSERT") {
+                changesCount = rows.count
+                if let last = rows.last {
+                    let position = last.columns.contains("id") ? last.columns["id"] : 0
+                    lastInsertedRowID = Int64.decode(last.values[position]) ?? 0
+                }
+            } else if sql.hasPrefix("UPDATE") || sql.hasPrefix("DELETE") {
+                changesCount = affected
+            }
+            return QueryOutcome(rows: rows, affected: affected)
+        }
+
+        /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).
+        func simple(_ sql: String) throws {
+            for statement in Self.statements(sql) {
+                _ = try wait(for: connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
+            }
+        }
+
+        /// The statements of SQL text, split at the semicolons outside quotes and `$$` bodies.
+        static func statements(_ sql: String) -> [String] {
+            var out: [String] = []
+            var current = ""
+            var quote: Character?
+            var dollar = false
+            var previous: Character = " "
+            for c in sql {
+                current.append(c)
+                if dollar {
+                    if c == "$" && previous == "$" {
+                        dollar = false
+                        previous = " "
+                        continue
+                    }
+                } else if let open = quote {
+                    if c == open { quote = nil }
+                } else if c == "$" && previous == "$" {
+                    dollar = true
                     previous = " "
                     continue
+                } else if c == "'" || c == "\"" {
+                    quote = c
+                } else if c == ";" {
+                    current.removeLast()
+                    let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !statement.isEmpty { out.append(statement) }
+                    current = ""
                 }
-            } else if let open = quote {
-                if c == open { quote = nil }
-            } else if c == "$" && previous == "$" {
-                dollar = true
-                previous = " "
-                continue
-            } else if c == "'" || c == "\"" {
-                quote = c
-            } else if c == ";" {
-                current.removeLast()
-                let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !statement.isEmpty { out.append(statement) }
-                current = ""
+                previous = c
             }
-            previous = c
+            let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !last.isEmpty { out.append(last) }
+            return out
         }
-        let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !last.isEmpty { out.append(last) }
-        return out
-    }
 
-    /// Waits for a query's answer. postgres-nio leaves the answer of a query written to a connection
-    /// that has just closed (the server killed between two statements) pending for ever, so the
-    /// wait also watches the connection: closed and still no answer a second later is an answer,
-    /// `StoreError(.unavailable)`, and the store opens a new connection for the next body. A query
-    /// that is merely slow (a lock wait, a long report) is waited for as long as it takes.
-    func wait<T: Sendable>(for future: EventLoopFuture<T>) throws -> T {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Outcome<T>()
-        future.whenComplete { result in
-            outcome.set(result)
-            done.signal()
-        }
-        var closedSince: Date?
-        while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            guard connection.isClosed else { continue }
-            if let since = closedSince {
-                if Date().timeIntervalSince(since) > 1 {
-                    throw StoreError(.unavailable, "the connection to PostgreSQL was lost; try again")
+        /// Waits for a query's answer. postgres-nio leaves the answer of a query written to a connection
+        /// that has just closed (the server killed between two statements) pending for ever, so the
+        /// wait also watches the connection: closed and still no answer a second later is an answer,
+        /// `StoreError(.unavailable)`, and the store opens a new connection for the next body. A query
+        /// that is merely slow (a lock wait, a long report) is waited for as long as it takes.
+        func wait<T: Sendable>(for future: EventLoopFuture<T>) throws -> T {
+            let done = DispatchSemaphore(value: 0)
+            let outcome = Outcome<T>()
+            future.whenComplete { result in
+                outcome.set(result)
+                done.signal()
+            }
+            var closedSince: Date?
+            while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                guard connection.isClosed else { continue }
+                if let since = closedSince {
+                    if Date().timeIntervalSince(since) > 1 {
+                        throw StoreError(.unavailable, "the connection to PostgreSQL was lost; try again")
+                    }
+                } else {
+                    closedSince = Date()
                 }
-            } else {
-                closedSince = Date()
+            }
+            guard let result = outcome.get() else {
+                throw StoreError(.unavailable, "the connection to PostgreSQL was lost; try again")
+            }
+            return try result.get()
+        }
+
+        /// `?` and `?N` placeholders as `$n`, outside quoted text; an INSERT returns what it added,
+        /// for `lastInsertedRowID` and `changesCount`.
+        static func convert(_ sql: String) -> String {
+            var out = ""
+            var next = 1
+            var quote: Character?
+            var characters = Array(sql)[...]
+            while let c = characters.popFirst() {
+                if let open = quote {
+                    out.append(c)
+                    if c == open { quote = nil }
+                    continue
+                }
+                if c == "'" || c == "\"" {
+                    quote = c
+                    out.append(c)
+                    continue
+                }
+                guard c == "?" else {
+                    out.append(c)
+                    continue
+                }
+                var digits = ""
+                while let d = characters.first, d.isASCII, d.isNumber {
+                    digits.append(d)
+                    characters = characters.dropFirst()
+                }
+                if digits.isEmpty {
+                    out += "$\(next)"
+                    next += 1
+                } else {
+                    out += "$\(digits)"
+                }
+            }
+            let trimmed = out.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("INSERT") && !trimmed.contains("RETURNING") { return trimmed + " RETURNING *" }
+            return trimmed
+        }
+
+        private static func row(_ row: PostgresRow) -> Row {
+            var names: [String] = []
+            var values: [DatabaseValue] = []
+            for cell in row {
+                names.append(cell.columnName)
+                values.append(value(cell))
+            }
+            return Row(values: values, columns: Columns(names))
+        }
+
+        private static func value(_ cell: PostgresCell) -> DatabaseValue {
+            guard cell.bytes != nil else { return .null }
+            switch cell.dataType {
+            case .int2, .int4, .int8, .oid:
+                return (try? cell.decode(Int64.self)).map(DatabaseValue.int) ?? .null
+            case .float4, .float8:
+                return (try? cell.decode(Double.self)).map(DatabaseValue.double) ?? .null
+            case .bool:
+                return (try? cell.decode(Bool.self)).map(DatabaseValue.bool) ?? .null
+            default:
+                return (try? cell.decode(String.self)).map(DatabaseValue.text) ?? .null
             }
         }
-        guard let result = outcome.get() else {
-            throw StoreError(.unavailable, "the connection to PostgreSQL was lost; try again")
-        }
-        return try result.get()
     }
 
-    /// `?` and `?N` placeholders as `$n`, outside quoted text; an INSERT returns what it added,
-    /// for `lastInsertedRowID` and `changesCount`.
-    static func convert(_ sql: String) -> String {
-        var out = ""
-        var next = 1
-        var quote: Character?
-        var characters = Array(sql)[...]
-        while let c = characters.popFirst() {
-            if let open = quote {
-                out.append(c)
-                if c == open { quote = nil }
-                continue
-            }
-            if c == "'" || c == "\"" {
-                quote = c
-                out.append(c)
-                continue
-            }
-            guard c == "?" else {
-                out.append(c)
-                continue
-            }
-            var digits = ""
-            while let d = characters.first, d.isASCII, d.isNumber {
-                digits.append(d)
-                characters = characters.dropFirst()
-            }
-            if digits.isEmpty {
-                out += "$\(next)"
-                next += 1
-            } else {
-                out += "$\(digits)"
-            }
-        }
-        let trimmed = out.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("INSERT") && !trimmed.contains("RETURNING") { return trimmed + " RETURNING *" }
-        return trimmed
-    }
+    /// A future's result, handed from the event loop to the waiting store thread.
+    private final class Outcome<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<T, any Error>?
 
-    private static func row(_ row: PostgresRow) -> Row {
-        var names: [String] = []
-        var values: [DatabaseValue] = []
-        for cell in row {
-            names.append(cell.columnName)
-            values.append(value(cell))
+        func set(_ value: Result<T, any Error>) {
+            lock.lock()
+            result = value
+            lock.unlock()
         }
-        return Row(values: values, columns: Columns(names))
-    }
 
-    private static func value(_ cell: PostgresCell) -> DatabaseValue {
-        guard cell.bytes != nil else { return .null }
-        switch cell.dataType {
-        case .int2, .int4, .int8, .oid:
-            return (try? cell.decode(Int64.self)).map(DatabaseValue.int) ?? .null
-        case .float4, .float8:
-            return (try? cell.decode(Double.self)).map(DatabaseValue.double) ?? .null
-        case .bool:
-            return (try? cell.decode(Bool.self)).map(DatabaseValue.bool) ?? .null
-        default:
-            return (try? cell.decode(String.self)).map(DatabaseValue.text) ?? .null
+        func get() -> Result<T, any Error>? {
+            lock.lock()
+            defer { lock.unlock() }
+            return result
         }
     }
-}
-
-/// A future's result, handed from the event loop to the waiting store thread.
-private final class Outcome<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<T, any Error>?
-
-    func set(_ value: Result<T, any Error>) {
-        lock.lock()
-        result = value
-        lock.unlock()
-    }
-
-    func get() -> Result<T, any Error>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return result
-    }
-}
+#endif
