@@ -305,7 +305,7 @@
         }
 
         func dropIns(school: Int64) throws -> [Int64: [DropIn]] {
-            try schoolRows("dropin", Self.countedDropInColumns, school, Self.countedDropIn)
+            try schoolRows("dropin", Self.countedDropInColumns, school, { Self.dropIn($0, texts: false) })
         }
 
         /// A school's rows of `table` (the `columns` of `t`), by pair.
@@ -344,10 +344,11 @@
         func records(school: Int64) throws -> SchoolRecords {
             var records = SchoolRecords()
             records.dropIns = try dropIns(school: school)
-            records.followUps = try schoolRows("followup", Self.countedFollowUpColumns, school, Self.countedFollowUp)
+            records.followUps = try schoolRows(
+                "followup", Self.countedFollowUpColumns, school, { Self.followUp($0, texts: false) })
             records.adaptations = try schoolRows(
-                "adaptation", Self.countedAdaptationColumns, school, Self.countedAdaptation)
-            records.cycles = try schoolRows("cycle", Self.countedCycleColumns, school, Self.countedCycle)
+                "adaptation", Self.countedAdaptationColumns, school, { Self.adaptation($0, texts: false) })
+            records.cycles = try schoolRows("cycle", Self.countedCycleColumns, school, { Self.cycle($0, texts: false) })
             return records
         }
 
@@ -943,61 +944,78 @@
 
         static func cycle(_ row: Row) -> Cycle { cycle(Columns(row))(row) }
 
-        static func cycle(_ columns: Columns) -> (Row) -> Cycle {
-            let (id, pair, focus, startedAt) = (columns["id"], columns["pair"], columns["focus"], columns["started_at"])
+        static func cycle(_ columns: Columns) -> (Row) -> Cycle { cycle(columns, texts: true) }
+
+        /// With `texts: false`, for a statement that leaves the focus out (`countedCycleColumns`): "".
+        static func cycle(_ columns: Columns, texts: Bool) -> (Row) -> Cycle {
+            let (id, pair, startedAt) = (columns["id"], columns["pair"], columns["started_at"])
+            let focus: Int? = texts ? columns["focus"] : nil
             return { row in
                 Cycle(
-                    id: row[id], pair: row[pair], focus: row[focus],
+                    id: row[id], pair: row[pair], focus: focus.map { row[$0] as String } ?? "",
                     startedAt: Date(timeIntervalSince1970: row[startedAt]))
             }
         }
 
         static func dropIn(_ row: Row) -> DropIn { dropIn(Columns(row))(row) }
 
-        static func dropIn(_ columns: Columns) -> (Row) -> DropIn {
+        static func dropIn(_ columns: Columns) -> (Row) -> DropIn { dropIn(columns, texts: true) }
+
+        /// With `texts: false`, for a statement that leaves the texts out (`countedDropInColumns`): notes
+        /// and cancel reason nil.
+        static func dropIn(_ columns: Columns, texts: Bool) -> (Row) -> DropIn {
             let (id, pair, coach, cycle, start, minutes) = (
                 columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
             )
-            let (completedAt, notes, cancelledAt, cancelReason) = (
-                columns["completed_at"], columns["notes"], columns["cancelled_at"], columns["cancel_reason"]
-            )
+            let (completedAt, cancelledAt) = (columns["completed_at"], columns["cancelled_at"])
+            let notes: Int? = texts ? columns["notes"] : nil
+            let cancelReason: Int? = texts ? columns["cancel_reason"] : nil
             return { row in
                 DropIn(
                     id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
                     start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
                     completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    notes: row[notes],
+                    notes: notes.flatMap { row[$0] as String? },
                     cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    cancelReason: row[cancelReason])
+                    cancelReason: cancelReason.flatMap { row[$0] as String? })
             }
         }
 
         static func followUp(_ row: Row) -> FollowUp { followUp(Columns(row))(row) }
 
-        static func followUp(_ columns: Columns) -> (Row) -> FollowUp {
-            let (id, dropIn, pair, completedAt, notes) = (
-                columns["id"], columns["dropin"], columns["pair"], columns["completed_at"], columns["notes"]
+        static func followUp(_ columns: Columns) -> (Row) -> FollowUp { followUp(columns, texts: true) }
+
+        /// With `texts: false`, for a statement that leaves the notes out (`countedFollowUpColumns`): nil.
+        static func followUp(_ columns: Columns, texts: Bool) -> (Row) -> FollowUp {
+            let (id, dropIn, pair, completedAt) = (
+                columns["id"], columns["dropin"], columns["pair"], columns["completed_at"]
             )
+            let notes: Int? = texts ? columns["notes"] : nil
             return { row in
                 FollowUp(
                     id: row[id], dropIn: row[dropIn], pair: row[pair],
-                    completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: row[notes])
+                    completedAt: Date(timeIntervalSince1970: row[completedAt]),
+                    notes: notes.flatMap { row[$0] as String? })
             }
         }
 
         static func adaptation(_ row: Row) -> Adaptation { adaptation(Columns(row))(row) }
 
-        static func adaptation(_ columns: Columns) -> (Row) -> Adaptation {
-            let (id, pair, text, setAt, setOn, schoolDays) = (
-                columns["id"], columns["pair"], columns["text"], columns["set_at"], columns["set_on"],
-                columns["school_days"]
+        static func adaptation(_ columns: Columns) -> (Row) -> Adaptation { adaptation(columns, texts: true) }
+
+        /// With `texts: false`, for a statement that leaves the text out (`countedAdaptationColumns`): "".
+        static func adaptation(_ columns: Columns, texts: Bool) -> (Row) -> Adaptation {
+            let (id, pair, setAt, setOn, schoolDays) = (
+                columns["id"], columns["pair"], columns["set_at"], columns["set_on"], columns["school_days"]
             )
+            let text: Int? = texts ? columns["text"] : nil
             let (practiseUntil, closedAt, closedOn, outcome) = (
                 columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
             )
             return { row in
                 Adaptation(
-                    id: row[id], pair: row[pair], text: row[text], setAt: Date(timeIntervalSince1970: row[setAt]),
+                    id: row[id], pair: row[pair], text: text.map { row[$0] as String } ?? "",
+                    setAt: Date(timeIntervalSince1970: row[setAt]),
                     setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
                     practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
                     closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
@@ -1015,62 +1033,11 @@
         static let countedDropInColumns =
             "t.id, t.pair, t.coach, t.cycle, t.start, t.minutes, t.completed_at, t.cancelled_at"
 
-        static func countedDropIn(_ columns: Columns) -> (Row) -> DropIn {
-            let (id, pair, coach, cycle, start, minutes) = (
-                columns["id"], columns["pair"], columns["coach"], columns["cycle"], columns["start"], columns["minutes"]
-            )
-            let (completedAt, cancelledAt) = (columns["completed_at"], columns["cancelled_at"])
-            return { row in
-                DropIn(
-                    id: row[id], pair: row[pair], coach: row[coach], cycle: row[cycle],
-                    start: Date(timeIntervalSince1970: row[start]), minutes: row[minutes],
-                    completedAt: (row[completedAt] as Double?).map(Date.init(timeIntervalSince1970:)), notes: nil,
-                    cancelledAt: (row[cancelledAt] as Double?).map(Date.init(timeIntervalSince1970:)), cancelReason: nil
-                )
-            }
-        }
-
         static let countedFollowUpColumns = "t.id, t.dropin, t.pair, t.completed_at"
-
-        static func countedFollowUp(_ columns: Columns) -> (Row) -> FollowUp {
-            let (id, dropIn, pair, completedAt) = (
-                columns["id"], columns["dropin"], columns["pair"], columns["completed_at"]
-            )
-            return { row in
-                FollowUp(
-                    id: row[id], dropIn: row[dropIn], pair: row[pair],
-                    completedAt: Date(timeIntervalSince1970: row[completedAt]), notes: nil)
-            }
-        }
 
         static let countedAdaptationColumns =
             "t.id, t.pair, t.set_at, t.set_on, t.school_days, t.practise_until, t.closed_at, t.closed_on, t.outcome"
 
-        static func countedAdaptation(_ columns: Columns) -> (Row) -> Adaptation {
-            let (id, pair, setAt, setOn, schoolDays) = (
-                columns["id"], columns["pair"], columns["set_at"], columns["set_on"], columns["school_days"]
-            )
-            let (practiseUntil, closedAt, closedOn, outcome) = (
-                columns["practise_until"], columns["closed_at"], columns["closed_on"], columns["outcome"]
-            )
-            return { row in
-                Adaptation(
-                    id: row[id], pair: row[pair], text: "", setAt: Date(timeIntervalSince1970: row[setAt]),
-                    setOn: LocalDate(dayNumber: row[setOn]), schoolDays: row[schoolDays],
-                    practiseUntil: LocalDate(dayNumber: row[practiseUntil]),
-                    closedAt: (row[closedAt] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    closedOn: (row[closedOn] as Int?).map(LocalDate.init(dayNumber:)),
-                    outcome: (row[outcome] as String?).flatMap(Outcome.init(rawValue:)))
-            }
-        }
-
         static let countedCycleColumns = "t.id, t.pair, t.started_at"
-
-        static func countedCycle(_ columns: Columns) -> (Row) -> Cycle {
-            let (id, pair, startedAt) = (columns["id"], columns["pair"], columns["started_at"])
-            return { row in
-                Cycle(id: row[id], pair: row[pair], focus: "", startedAt: Date(timeIntervalSince1970: row[startedAt]))
-            }
-        }
     }
 #endif
