@@ -29,17 +29,19 @@ deps: ## Install what the build needs and is missing (Debian: libsystemd-dev, li
 build: deps ## Build daemon and CLI (debug), warnings as errors, import check on
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-# Only the two programs a newcomer uses: not the tests, benchmarks or fuzz tools (Docs/Performance.md);
-# and without the PostgreSQL trait (postgres-nio and two BoringSSLs: ~11 CPU-minutes; Decisions, issue 15).
+# Only what is run: `make run` builds coachd, `make coachctl`/`make demo` the CLI; not the tests,
+# benchmarks or fuzz tools (Docs/Performance.md, "A newcomer's first minute"); and without the
+# PostgreSQL trait (postgres-nio and two BoringSSLs: ~11 CPU-minutes; Decisions, issue 15).
 RUN_BUILD := $(SWIFT_FLAGS) --disable-default-traits
-run: deps ## Build coachd and coachctl (debug, SQLite only: no PostgreSQL trait) and start coachd in the foreground on ./.coachd (socket .coachd/coachd.sock); extra flags in RUN_FLAGS
+run: deps ## Build coachd only (debug, SQLite only: no PostgreSQL trait) and start it in the foreground on ./.coachd (socket .coachd/coachd.sock); extra flags in RUN_FLAGS. `make demo` or `make coachctl` builds the CLI
 	$(SWIFT) build $(RUN_BUILD) --product coachd
-	$(SWIFT) build $(RUN_BUILD) --product coachctl
 	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd $(RUN_FLAGS)
 
 COACHD_SOCKET ?= .coachd/coachd.sock
-demo: ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) with a demonstration trust
+coachctl: deps ## Build coachctl (debug, as `make run` builds coachd): .build/debug/coachctl
 	$(SWIFT) build $(RUN_BUILD) --product coachctl
+
+demo: coachctl ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) with a demonstration trust
 	$(BIN)/coachctl --socket $(COACHD_SOCKET) demo seed
 
 # The socket tests and the end-to-end tests each run on their own. The end-to-end tests block a
@@ -89,4 +91,4 @@ config-docs: ## Regenerate Config/coachd.yaml and the key table of Docs/Configur
 clean: ## Remove build products (keeps .coachd/)
 	rm -rf .build
 
-.PHONY: help deps build run demo test check check-imports docs config-docs format lint clean
+.PHONY: help deps build run coachctl demo test check check-imports docs config-docs format lint clean
