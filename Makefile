@@ -51,11 +51,19 @@ demo: coachctl ## Seed the daemon at COACHD_SOCKET (default: the one `make run` 
 UNIT_RUN := $(SWIFT) test $(SWIFT_FLAGS) --skip-build --skip EndToEndTests --skip CoachRPCSocketTests
 SOCKET_RUN := $(SWIFT) test $(SWIFT_FLAGS) --skip-build --filter CoachRPCSocketTests
 test: deps check-imports lint ## Build and run every test: unit, store, RPC, end to end, then the steps in mk/ (what CI runs)
+	@echo "== make test: build (started $$(date -u +%T) UTC)"
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+	@echo "== make test: unit tests (started $$(date -u +%T) UTC)"
 	$(UNIT_RUN)
+	@echo "== make test: socket tests (started $$(date -u +%T) UTC)"
 	$(SOCKET_RUN)
+	@echo "== make test: end-to-end tests (started $$(date -u +%T) UTC)"
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build --filter EndToEndTests
-	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
+	@for step in $(TEST_STEPS); do \
+	  start=$$(date +%s); echo "== make test: $$step (started $$(date -u +%T) UTC)"; \
+	  $(MAKE) --no-print-directory $$step || exit 1; \
+	  echo "== make test: $$step took $$(( $$(date +%s) - start )) s"; \
+	done
 
 check: deps check-imports lint ## The inner loop: build everything and run the unit, store and RPC tests (no end to end, fuzz, TSan or system test)
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
