@@ -4,6 +4,10 @@ import Foundation
 struct Table {
     var headers: [String]
     var rows: [[String]]
+    /// How far each column may be narrowed before the others are cut too, by header: by default a
+    /// date or time column not at all ("Mon 23 Nov 0…" hides what the line is for) and a NEXT column
+    /// (what is due and when) to 26 characters; any other column down to 6.
+    var keep: [String: Int]
 
     /// How tables are laid out in this run: `--wide` and `--no-headers`.
     struct Style {
@@ -16,9 +20,22 @@ struct Table {
     /// Set once from the global options before anything is printed (a one-threaded command line).
     nonisolated(unsafe) static var style = Style()
 
-    init(_ headers: [String], _ rows: [[String]]) {
+    /// Every table's date and time columns, and NEXT, by header.
+    static let timeHeaders: [String: Int] = {
+        var keep: [String: Int] = ["NEXT": 26]
+        for header in [
+            "DUE", "OVERDUE AT", "WHEN", "LAST VISIT", "UNTIL", "SET ON", "CLOSED ON", "STARTED", "AT", "FROM", "TO",
+            "DONE",
+        ] {
+            keep[header] = Int.max
+        }
+        return keep
+    }()
+
+    init(_ headers: [String], _ rows: [[String]], keep: [String: Int] = Table.timeHeaders) {
         self.headers = headers
         self.rows = rows
+        self.keep = keep
     }
 
     /// The table, two spaces between columns, no trailing blanks, at most `style.width` wide: the
@@ -33,7 +50,7 @@ struct Table {
             }
         }
         if let limit = style.width {
-            Self.fit(&widths, into: limit - indent.count)
+            Self.fit(&widths, into: limit - indent.count, floors: headers.map { keep[$0] ?? 6 })
         }
         let cut = all.map { row in
             row.enumerated().map { index, cell in
@@ -53,12 +70,21 @@ struct Table {
 }
 
 extension Table {
-    /// Narrows the widest columns, one character at a time, until the line fits `limit` (never a
-    /// column below 6 characters: a table that cannot fit is printed as narrow as that allows).
-    static func fit(_ widths: inout [Int], into limit: Int) {
+    /// Narrows the widest columns, one character at a time, until the line fits `limit`: first each
+    /// column only down to its floor (`floors`, by position), then, if that is not enough, any column;
+    /// never a column below 6 characters (a table that cannot fit is printed as narrow as that allows).
+    static func fit(_ widths: inout [Int], into limit: Int, floors: [Int] = []) {
         func total() -> Int { widths.reduce(0, +) + 2 * max(widths.count - 1, 0) }
-        while total() > limit, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
-            widths[widest] -= 1
+        let firstFloors = widths.indices.map { max(6, $0 < floors.count ? floors[$0] : 6) }
+        for floor in [firstFloors, [Int](repeating: 6, count: widths.count)] {
+            while total() > limit {
+                var widest: Int? = nil
+                for index in widths.indices where widths[index] > floor[index] {
+                    if widest.map({ widths[index] > widths[$0] }) ?? true { widest = index }
+                }
+                guard let widest else { break }
+                widths[widest] -= 1
+            }
         }
     }
 }

@@ -34,6 +34,27 @@ import Testing
         #expect(server.requests(for: "due.list").count == 1)
     }
 
+    @Test func due_at80Columns_cutsTheNames_neverTheTime() throws {
+        // Names long enough that the table must be narrowed: the due time stays whole (it is what the
+        // line is for), the teacher's and coach's names end in "…".
+        let long = Fixtures.dueList
+            .replacingOccurrences(of: "Ann Teacher", with: "Annabel Featherstonehaugh-Smythe")
+            .replacingOccurrences(of: "Bob Coach", with: "Robert Marchbanks-Cholmondeley")
+        let server = try FakeServer(["due.list": .result(long)])
+
+        let run = try Coachctl.run(["due", "--socket", server.path])
+
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines)")
+        let kindColumn = lines[0].distance(from: lines[0].startIndex, to: lines[0].range(of: "KIND")!.lowerBound)
+        for line in lines.prefix(3) {
+            #expect(!line.prefix(kindColumn).contains("…"), "the DUE column was cut: \(line)")
+        }
+        #expect(lines[1].contains("Annabel") && lines[1].contains("…"))
+        #expect(!run.stdout.contains("Annabel Featherstonehaugh-Smythe"))
+    }
+
     @Test func due_withOverdue_sendsOverdueOnly_andTakesTheSocketFromTheEnvironment() throws {
         let server = try FakeServer(["due.list": .result(#"{"items":[]}"#)])
 
