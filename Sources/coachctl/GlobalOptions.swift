@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachClient
+import CoachctlCore
 import CoachRPC
 import Foundation
 

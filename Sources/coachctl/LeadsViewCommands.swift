@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachctlCore
 import CoachRPC
 import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachctlCore
 import CoachRPC
 
 /// `coachctl pair …` and `coachctl my`: teacher–coach pairs.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachctlCore
 import CoachRPC
 
 // Issue 14, the heads' peer programme: `coachctl period`, `coachctl agreement`, `coachctl theme`,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachctlCore
 import CoachRPC
 
 /// `coachctl person …`: people, their roles and the Unix login they connect as.

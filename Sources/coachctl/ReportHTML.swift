@@ -1,3 +1,4 @@
+import CoachctlCore
 import CoachRPC
 import Foundation
 import Plot

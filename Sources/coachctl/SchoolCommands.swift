@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachctlCore
 import CoachRPC
 
 /// `coachctl school …`: schools and their school-day hours.

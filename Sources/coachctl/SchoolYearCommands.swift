@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoachctlCore
 import CoachRPC
 
 // Issue 11: the commands for a school year as it really goes. Each adds a subcommand to an

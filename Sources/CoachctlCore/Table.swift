@@ -1,0 +1,94 @@
+/// Aligned tables and the small words of the human output: Foundation-free, in CoachctlCore, so
+/// the `coachctl` front (Sources/CoachctlFront) and `coachctl-full` print them with the same code.
+/// Aligned columns with upper-case headers, like `systemctl list-timers`.
+public struct Table {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    /// How tables are laid out in this run: `--wide` and `--no-headers`.
+    public struct Style {
+        /// The widest a line may be; nil for no limit (`--wide`).
+        public var width: Int? = 80
+        /// Whether the header line is printed (`--no-headers` leaves it out, for scripts).
+        public var headers = true
+
+        public init(width: Int? = 80, headers: Bool = true) {
+            self.width = width
+            self.headers = headers
+        }
+    }
+
+    /// Set once from the global options before anything is printed (a one-threaded command line).
+    nonisolated(unsafe) public static var style = Style()
+
+    public init(_ headers: [String], _ rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
+
+    /// The table, two spaces between columns, no trailing blanks, at most `style.width` wide: the
+    /// widest columns are cut (ending in `…`) until it fits.
+    public func render(indent: String = "", style: Style = Table.style) -> String {
+        // Escaped before measuring, so a cell holding a control character keeps its column.
+        let all = ((style.headers ? [headers] : []) + rows).map { $0.map(Terminal.escape) }
+        var widths = [Int](repeating: 0, count: headers.count)
+        for row in all {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        if let limit = style.width {
+            Self.fit(&widths, into: limit - indent.count)
+        }
+        let cut = all.map { row in
+            row.enumerated().map { index, cell in
+                index < widths.count && cell.count > widths[index]
+                    ? String(cell.prefix(max(widths[index] - 1, 0))) + "…" : cell
+            }
+        }
+        return cut.map { row in
+            var line = indent
+            for (index, cell) in row.enumerated() {
+                let isLast = index == row.count - 1
+                line += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }
+            return line.trimmingTrailingBlanks
+        }.joined(separator: "\n")
+    }
+}
+
+extension Table {
+    /// Narrows the widest columns, one character at a time, until the line fits `limit` (never a
+    /// column below 6 characters: a table that cannot fit is printed as narrow as that allows).
+    public static func fit(_ widths: inout [Int], into limit: Int) {
+        func total() -> Int { widths.reduce(0, +) + 2 * max(widths.count - 1, 0) }
+        while total() > limit, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
+            widths[widest] -= 1
+        }
+    }
+}
+
+/// Words shared by the human output (`Output.count`, `Output.kind` in coachctl-full call these).
+public enum Words {
+    /// "1 item", "3 items".
+    public static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(number) \(number == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// `dropin` → `drop-in`, `followup` → `follow-up`.
+    public static func kind(_ wire: String) -> String {
+        switch wire {
+        case "dropin": "drop-in"
+        case "followup": "follow-up"
+        default: wire
+        }
+    }
+}
+
+extension String {
+    public var trimmingTrailingBlanks: String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
