@@ -35,11 +35,13 @@ RUN_BUILD := $(SWIFT_FLAGS) --disable-default-traits
 run: deps ## Build coachd and coachctl (debug, SQLite only: no PostgreSQL trait) and start coachd in the foreground on ./.coachd (socket .coachd/coachd.sock); extra flags in RUN_FLAGS
 	$(SWIFT) build $(RUN_BUILD) --product coachd
 	$(SWIFT) build $(RUN_BUILD) --product coachctl
+	$(SWIFT) build $(RUN_BUILD) --product coachctl-full
 	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd $(RUN_FLAGS)
 
 COACHD_SOCKET ?= .coachd/coachd.sock
 demo: ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) with a demonstration trust
 	$(SWIFT) build $(RUN_BUILD) --product coachctl
+	$(SWIFT) build $(RUN_BUILD) --product coachctl-full
 	$(BIN)/coachctl --socket $(COACHD_SOCKET) demo seed
 
 # The socket tests and the end-to-end tests each run on their own. The end-to-end tests block a

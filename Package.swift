@@ -90,7 +90,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // A small blocking client over the same contract: what coachctl and tests link (fast start-up).
-        .target(name: "CoachClient", dependencies: ["CoachRPC", "CoachSupport", "CoachctlCore"], swiftSettings: strict),
+        .target(
+            name: "CoachClient", dependencies: ["CoachRPC", "CoachSupport", "CoachctlCore"], swiftSettings: strict),
         // What `coachctl due` needs, without Foundation: argv, the request and reply, the table, the
         // times, escaping. Linked by the front (`coachctl`) and by coachctl-full: one implementation.
         .target(name: "CoachctlCore", swiftSettings: strict),

@@ -19,7 +19,9 @@ public struct DueItem: Equatable, Sendable {
     public var term: String?
 
     public init(
-        kind: String, pair: Int64, school: Int64, teacher: Int64, teacherName: String, coach: Int64, coachName: String, dropin: Int64? = nil, dueDate: String, dueAt: String, overdueAt: String, overdue: Bool, period: Int64? = nil, group: Int64? = nil, groupName: String? = nil, term: String? = nil
+        kind: String, pair: Int64, school: Int64, teacher: Int64, teacherName: String, coach: Int64, coachName: String,
+        dropin: Int64? = nil, dueDate: String, dueAt: String, overdueAt: String, overdue: Bool, period: Int64? = nil,
+        group: Int64? = nil, groupName: String? = nil, term: String? = nil
     ) {
         self.kind = kind
         self.pair = pair

@@ -138,9 +138,11 @@ guard getenv("COACHCTL_NO_FAST_PATH") == nil, let options = DueArguments.parse(a
 else { runFull() }
 
 let seconds = Int(time(nil))
-guard items.allSatisfy({ DueTime.show($0.dueAt, secondsSince1970: seconds) != nil
-        && DueTime.show($0.overdueAt, secondsSince1970: seconds) != nil
-})
+guard
+    items.allSatisfy({
+        DueTime.show($0.dueAt, secondsSince1970: seconds) != nil
+            && DueTime.show($0.overdueAt, secondsSince1970: seconds) != nil
+    })
 else { runFull() }
 
 if getenv("COACHCTL_FAST_PATH_TRACE") != nil { writeAll(STDERR_FILENO, "coachctl: fast path\n") }

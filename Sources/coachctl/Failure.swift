@@ -1,7 +1,7 @@
 import ArgumentParser
 import CoachClient
-import CoachctlCore
 import CoachRPC
+import CoachctlCore
 import Foundation
 
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
 import ArgumentParser
-import CoachctlCore
 import CSV
 import CoachRPC
+import CoachctlCore
 import Foundation
 import Plot
 

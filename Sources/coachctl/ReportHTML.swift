@@ -1,5 +1,5 @@
-import CoachctlCore
 import CoachRPC
+import CoachctlCore
 import Foundation
 import Plot
 

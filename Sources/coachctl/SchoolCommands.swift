@@ -1,6 +1,6 @@
 import ArgumentParser
-import CoachctlCore
 import CoachRPC
+import CoachctlCore
 
 /// `coachctl school …`: schools and their school-day hours.
 struct SchoolCommand: ParsableCommand {
