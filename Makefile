@@ -38,8 +38,9 @@ run: deps ## Build coachd only (debug, SQLite only: no PostgreSQL trait) and sta
 	$(BIN)/coachd --config $(CONFIG) --state-dir .coachd $(RUN_FLAGS)
 
 COACHD_SOCKET ?= .coachd/coachd.sock
-coachctl: deps ## Build coachctl (debug, as `make run` builds coachd): .build/debug/coachctl
+coachctl: deps ## Build coachctl and coachctl-full (debug, as `make run` builds coachd): .build/debug/coachctl
 	$(SWIFT) build $(RUN_BUILD) --product coachctl
+	$(SWIFT) build $(RUN_BUILD) --product coachctl-full
 
 demo: coachctl ## Seed the daemon at COACHD_SOCKET (default: the one `make run` serves) with a demonstration trust
 	$(BIN)/coachctl --socket $(COACHD_SOCKET) demo seed

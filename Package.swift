@@ -17,7 +17,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "coachd", targets: ["coachd"]),
-        .executable(name: "coachctl", targets: ["coachctl"]),
+        // `coachctl` is the small Foundation-free front (plain `coachctl due` itself, all else by
+        // execv of coachctl-full, found next to it or in ../libexec/coachd; Docs/Decisions.md, issue 16).
+        .executable(name: "coachctl", targets: ["CoachctlFront"]),
+        .executable(name: "coachctl-full", targets: ["coachctl"]),
     ],
     // The PostgreSQL store costs ~11 CPU-minutes of build (postgres-nio, two BoringSSLs): `make run` and
     // the TSan and fuzz builds leave it out with --disable-default-traits (Docs/Decisions.md, issue 15).
@@ -87,7 +90,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // A small blocking client over the same contract: what coachctl and tests link (fast start-up).
-        .target(name: "CoachClient", dependencies: ["CoachRPC", "CoachSupport"], swiftSettings: strict),
+        .target(
+            name: "CoachClient", dependencies: ["CoachRPC", "CoachSupport", "CoachctlCore"], swiftSettings: strict),
+        // What `coachctl due` needs, without Foundation: argv, the request and reply, the table, the
+        // times, escaping. Linked by the front (`coachctl`) and by coachctl-full: one implementation.
+        .target(name: "CoachctlCore", swiftSettings: strict),
+        .executableTarget(name: "CoachctlFront", dependencies: ["CoachctlCore"], swiftSettings: strict),
         // libsystemd, as a system library (Debian: libsystemd-dev).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // sd_notify, socket activation and a journald log handler; quiet no-ops off systemd.
@@ -129,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "coachctl",
             dependencies: [
-                "CoachRPC", "CoachClient", "CoachVersion",
+                "CoachRPC", "CoachClient", "CoachVersion", "CoachctlCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Plot", package: "Plot"),

@@ -4,6 +4,9 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
+# coachctl-full, which the `coachctl` front runs for all but a plain `coachctl due`; the front
+# looks for it in ../libexec/coachd from its own directory, so LIBEXECDIR stays BINDIR/../libexec.
+LIBEXECDIR ?= $(PREFIX)/libexec
 # coachd itself; the Debian package puts the daemon in /usr/sbin (its page is coachd(8)).
 SBINDIR ?= $(BINDIR)
 MANDIR ?= $(PREFIX)/share/man
@@ -26,6 +29,7 @@ UNIT_PATHS := -e 's|/usr/local/bin/coachd |$(SBINDIR)/coachd |g' -e 's|/usr/loca
 release: deps ## Build release coachd and coachctl with the static Swift standard library (no toolchain needed to run them)
 	$(SWIFT) build $(RELEASE_FLAGS) --product coachd
 	$(SWIFT) build $(RELEASE_FLAGS) --product coachctl
+	$(SWIFT) build $(RELEASE_FLAGS) --product coachctl-full
 
 # The pages are made from the release binaries by swift-argument-parser's generate-manual (the tool
 # its generate-manual plugin runs; the plugin itself would first build every product in release)
@@ -40,8 +44,9 @@ install: release man ## Install binaries, units, sysusers, catalog, config (kept
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \
 		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/coachd $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(LIBEXECDIR)/coachd
 	install -m 0755 -s $(RELEASE_BIN)/coachctl $(DESTDIR)$(BINDIR)/
+	install -m 0755 -s $(RELEASE_BIN)/coachctl-full $(DESTDIR)$(LIBEXECDIR)/coachd/
 	install -m 0755 -s $(RELEASE_BIN)/coachd $(DESTDIR)$(SBINDIR)/
 	for page in $(MAN_PAGES); do \
 		install -m 0644 $(MAN_DIR)/$$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$$page || exit 1; \
@@ -73,12 +78,14 @@ install: release man ## Install binaries, units, sysusers, catalog, config (kept
 	@echo "installed; next: systemctl enable --now coachd.socket coachd.service (Docs/Operations.md)"
 
 uninstall: ## Remove what install put in place, except the configuration and /var/lib/coachd
-	rm -f $(DESTDIR)$(SBINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl $(DESTDIR)$(MANDIR)/man1/coachctl.1 \
+	rm -f $(DESTDIR)$(SBINDIR)/coachd $(DESTDIR)$(BINDIR)/coachctl $(DESTDIR)$(LIBEXECDIR)/coachd/coachctl-full \
+		$(DESTDIR)$(MANDIR)/man1/coachctl.1 \
 		$(DESTDIR)$(MANDIR)/man8/coachd.8 $(DESTDIR)$(MANDIR)/man5/coachd.yaml.5 $(DESTDIR)$(UNITDIR)/coachd.service \
 		$(DESTDIR)$(UNITDIR)/coachd.socket $(DESTDIR)$(SYSUSERSDIR)/coachd.conf \
 		$(DESTDIR)$(CATALOGDIR)/coachd.catalog $(DESTDIR)$(BASHCOMPDIR)/coachctl $(DESTDIR)$(ZSHCOMPDIR)/_coachctl \
 		$(DESTDIR)$(FISHCOMPDIR)/coachctl.fish
 	rm -rf $(DESTDIR)$(DOCDIR)
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/coachd
 	if [ -z "$(DESTDIR)" ]; then journalctl --update-catalog; \
 		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; fi
 

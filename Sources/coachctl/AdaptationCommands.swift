@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoachClient
 import CoachRPC
+import CoachctlCore
 import Foundation
 
 /// `coachctl adaptation …`: the teacher's one small adaptation, and how it went.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 import Foundation
 
 // Issue 13: calendars in (`coachctl calendar import`) and out (`coachctl calendar export`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoachClient
 import CoachRPC
+import CoachctlCore
 import Foundation
 
 /// `coachctl due`: what is due, soonest first, with names.
@@ -50,63 +51,14 @@ struct DueCommand: ParsableCommand {
     }
 
     static func render(_ items: [DueItemInfo], overdueOnly: Bool, fast: Bool = false) -> String {
-        guard !items.isEmpty else { return overdueOnly ? "Nothing overdue." : "Nothing due." }
-        // Within 80 columns the overdue time is left out (the state says whether it has passed); --wide shows it.
-        let wide = Table.style.width == nil
         let now = Date()
-        func state(_ item: DueItemInfo) -> [String] {
-            (wide ? [HumanTime.show(item.overdueAt, now: now, fast: fast)] : []) + [item.overdue ? "overdue" : "due"]
-        }
-        let end = (wide ? ["OVERDUE AT"] : []) + ["STATE"]
-        // One table per programme, each under its own headings: a session's two heads are never
-        // shown as a teacher and a coach, nor a group's meeting as a pair's.
-        let coaching = items.filter { $0.kind != "session" && $0.kind != "supervision" }
-        let sessions = items.filter { $0.kind == "session" }
-        let meetings = items.filter { $0.kind == "supervision" }
-        var sections: [String] = []
-        if !coaching.isEmpty {
-            sections.append(
-                Table(
-                    ["DUE", "KIND", "TEACHER", "COACH", "PAIR", "DROP-IN"] + end,
-                    coaching.map { item in
-                        [
-                            HumanTime.show(item.dueAt, now: now, fast: fast), Output.kind(item.kind), item.teacherName,
-                            item.coachName,
-                            "\(item.pair)", item.dropin.map { "\($0)" } ?? "-",
-                        ] + state(item)
-                    }
-                ).render())
-        }
-        if !sessions.isEmpty {
-            sections.append(
-                (coaching.isEmpty ? "" : "Peer sessions:\n")
-                    + Table(
-                        ["DUE", "PEER SESSION OF", "AND", "PEER"] + end,
-                        sessions.map { item in
-                            [
-                                HumanTime.show(item.dueAt, now: now, fast: fast), item.teacherName, item.coachName,
-                                "\(item.pair)",
-                            ]
-                                + state(item)
-                        }
-                    ).render())
-        }
-        if !meetings.isEmpty {
-            sections.append(
-                (coaching.isEmpty && sessions.isEmpty ? "" : "Supervision meetings:\n")
-                    + Table(
-                        ["DUE", "SUPERVISION GROUP", "TERM", "GROUP"] + end,
-                        meetings.map { item in
-                            [
-                                HumanTime.show(item.dueAt, now: now, fast: fast), item.groupName ?? "", item.term ?? "",
-                                "\(item.group ?? item.pair)",
-                            ] + state(item)
-                        }
-                    ).render())
-        }
-        let overdueCount = items.filter(\.overdue).count
-        var footer = Output.count(items.count, "item") + " listed"
-        if overdueCount > 0 && !overdueOnly { footer += ", \(overdueCount) overdue" }
-        return sections.joined(separator: "\n\n") + "\n\n" + footer + "."
+        return DueTable.render(
+            items.map {
+                DueItem(
+                    kind: $0.kind, pair: $0.pair, school: $0.school, teacher: $0.teacher, teacherName: $0.teacherName,
+                    coach: $0.coach, coachName: $0.coachName, dropin: $0.dropin, dueDate: $0.dueDate, dueAt: $0.dueAt,
+                    overdueAt: $0.overdueAt, overdue: $0.overdue, period: $0.period, group: $0.group,
+                    groupName: $0.groupName, term: $0.term)
+            }, overdueOnly: overdueOnly, show: { HumanTime.show($0, now: now, fast: fast) })
     }
 }

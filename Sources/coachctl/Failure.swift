@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoachClient
 import CoachRPC
+import CoachctlCore
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import CoachctlCore
 import Foundation
 
 /// Times as people read and type them. The daemon sends RFC 3339 with the school's offset, so a
@@ -35,43 +36,12 @@ enum HumanTime {
     /// sure to agree: years before 1600 (Foundation's Gregorian calendar is Julian before 1582) or
     /// after 9999, and offsets that are not whole minutes within ±18 hours.
     static func dayWordFast(_ date: DateComponents, offset: Int, now: Date) -> String {
-        guard let year = date.year, let month = date.month, let day = date.day, (1600...9999).contains(year),
-            abs(offset) <= 18 * 3600, offset % 60 == 0, now.timeIntervalSince1970.isFinite,
+        guard let year = date.year, let month = date.month, let day = date.day,
+            DueTime.covers(year: year, offset: offset), now.timeIntervalSince1970.isFinite,
             abs(now.timeIntervalSince1970) < 1e11
         else { return dayWord(date, offset: offset, now: now) }
         let local = (now.timeIntervalSince1970 + Double(offset)) / 86_400
-        let today = Int(local.rounded(.down))
-        let number = dayNumber(year: year, month: month, day: day)
-        let days = number - today
-        if days == 0 { return "today" }
-        if days == 1 { return "tomorrow" }
-        let weekday = ((number + 3) % 7 + 7) % 7  // 1970-01-01 was a Thursday; Monday = 0
-        let name = weekdays[weekday].prefix(1).uppercased() + weekdays[weekday].dropFirst()
-        var text = "\(name) \(day) \(monthNames[month - 1])"
-        if year != civilYear(dayNumber: today) { text += " \(year)" }
-        return text
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The year of a day number (`civil_from_days`, year only).
-    static func civilYear(dayNumber: Int) -> Int {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return DueTime.dayWord(year: year, month: month, day: day, today: Int(local.rounded(.down)))
     }
 
     /// `2026-12-07` → `Mon 7 Dec` (or `today`, `tomorrow`), in the zone `offset` seconds from UTC.
@@ -119,54 +89,13 @@ enum HumanTime {
         return (date, hour, minute, offset)
     }
 
-    /// `parse` on the text's bytes, for `coachctl due`'s fast path: the same answer for every text.
-    /// What it does not read here goes to `parse` itself: anything but plain ASCII digits where
-    /// `parse` reads numbers, non-ASCII text or a carriage return (where Characters and bytes part
-    /// ways), and texts that are no time at all.
+    /// `parse` on the text's bytes (CoachctlCore's `DueTime.parse`), for `coachctl due`'s fast path:
+    /// the same answer for every text; what it does not read goes to `parse` itself.
     static func parseFast(_ text: String) -> (date: DateComponents, hour: Int, minute: Int, offset: Int)? {
-        var text = text
-        return text.withUTF8 { bytes -> (date: DateComponents, hour: Int, minute: Int, offset: Int)? in
-            func digit(_ i: Int) -> Int? {
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) ? Int(bytes[i] - UInt8(ascii: "0")) : nil
-            }
-            /// `Int(String)` of two ASCII bytes: digits, or a sign and a digit.
-            func int2(_ i: Int) -> Int? {
-                guard let low = digit(i + 1) else { return nil }
-                if let high = digit(i) { return high * 10 + low }
-                if bytes[i] == UInt8(ascii: "+") { return low }
-                if bytes[i] == UInt8(ascii: "-") { return -low }
-                return nil
-            }
-            guard bytes.count >= 20, !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D }),
-                let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-                bytes[4] == UInt8(ascii: "-"),
-                let mo0 = digit(5), let mo1 = digit(6), bytes[7] == UInt8(ascii: "-"), let d0 = digit(8),
-                let d1 = digit(9), let h0 = digit(11), let h1 = digit(12), let mi0 = digit(14), let mi1 = digit(15)
-            else { return nil }
-            guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":")
-            else {
-                return nil
-            }
-            let year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
-            let month = mo0 * 10 + mo1
-            let day = d0 * 10 + d1
-            guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
-            var start = 19
-            while start < bytes.count, bytes[start] != UInt8(ascii: "Z"), bytes[start] != UInt8(ascii: "+"),
-                bytes[start] != UInt8(ascii: "-")
-            {
-                start += 1
-            }
-            let zoneCount = bytes.count - start
-            let offset: Int
-            if zoneCount == 1 && bytes[start] == UInt8(ascii: "Z") {
-                offset = 0
-            } else {
-                guard zoneCount == 6, let h = int2(start + 1), let m = int2(start + 4) else { return nil }
-                offset = (bytes[start] == UInt8(ascii: "-") ? -1 : 1) * (h * 3600 + m * 60)
-            }
-            return (DateComponents(year: year, month: month, day: day), h0 * 10 + h1, mi0 * 10 + mi1, offset)
-        } ?? parse(text)
+        guard let parts = DueTime.parse(text) else { return parse(text) }
+        return (
+            DateComponents(year: parts.year, month: parts.month, day: parts.day), parts.hour, parts.minute, parts.offset
+        )
     }
 
     static func ymd(_ text: String) -> DateComponents? {
@@ -178,13 +107,7 @@ enum HumanTime {
         return DateComponents(year: year, month: month, day: day)
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    static func daysIn(month: Int, year: Int) -> Int { DueTime.daysIn(month: month, year: year) }
 
     private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 import Foundation
 
 /// Issue 12's commands: the lead's Monday (`status`, `coverage`, `report`) and anyone's `agenda`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 
 /// `coachctl pair …` and `coachctl my`: teacher–coach pairs.
 struct PairCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 
 // Issue 14, the heads' peer programme: `coachctl region`, `coachctl peer`, `coachctl session`.
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 
 // Issue 14, the heads' peer programme: `coachctl period`, `coachctl agreement`, `coachctl theme`,
 // `coachctl group` (and `coachctl person accredit`, in PersonCommands.swift).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 
 /// `coachctl person …`: people, their roles and the Unix login they connect as.
 struct PersonCommand: ParsableCommand {

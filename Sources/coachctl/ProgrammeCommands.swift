@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSV
 import CoachRPC
+import CoachctlCore
 import Foundation
 import Plot
 

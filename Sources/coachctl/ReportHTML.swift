@@ -1,4 +1,5 @@
 import CoachRPC
+import CoachctlCore
 import Foundation
 import Plot
 

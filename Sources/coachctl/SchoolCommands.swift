@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 
 /// `coachctl school …`: schools and their school-day hours.
 struct SchoolCommand: ParsableCommand {

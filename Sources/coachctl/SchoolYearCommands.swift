@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachRPC
+import CoachctlCore
 
 // Issue 11: the commands for a school year as it really goes. Each adds a subcommand to an
 // existing group (registered in that group's configuration).

@@ -220,8 +220,10 @@ else
     # as the package left it: deb-systemd-invoke restarts only enabled units on upgrade).
     inside systemctl stop coachd.service coachd.socket >/dev/null 2>&1 || fail "stopping what the package started"
 fi
-insh "test -x $sbin/coachd && test -x $bin/coachctl" || fail "binaries not installed"
-insh "! ldd $sbin/coachd | grep -q libswift && ! ldd $bin/coachctl | grep -q libswift" ||
+insh "test -x $sbin/coachd && test -x $bin/coachctl && test -x $bin/../libexec/coachd/coachctl-full" ||
+    fail "binaries not installed"
+insh "! ldd $sbin/coachd | grep -q libswift && ! ldd $bin/coachctl | grep -q libswift &&
+    ! ldd $bin/../libexec/coachd/coachctl-full | grep -q libswift" ||
     fail "the installed binaries link the Swift runtime dynamically"
 insh "getent group coaching && getent passwd coachd" >/dev/null || fail "sysusers did not create coaching and coachd"
 insh "systemd-analyze verify $units/coachd.socket $units/coachd.service" ||
@@ -510,7 +512,8 @@ if [ "$mode" = deb ]; then
     insh "DEBIAN_FRONTEND=noninteractive apt-get remove -y coachd" >>"$work/install.log" 2>&1 || fail "apt-get remove"
     [ "$(prop ActiveState coachd.service) $(prop ActiveState coachd.socket)" = "inactive inactive" ] ||
         fail "remove left coachd running: $(prop ActiveState coachd.service) $(prop ActiveState coachd.socket)"
-    insh "test ! -e /usr/sbin/coachd && test ! -e /usr/bin/coachctl && test ! -e /lib/systemd/system/coachd.service" ||
+    insh "test ! -e /usr/sbin/coachd && test ! -e /usr/bin/coachctl && test ! -e /usr/libexec/coachd/coachctl-full &&
+    test ! -e /lib/systemd/system/coachd.service" ||
         fail "remove left the binaries or units"
     insh "test -s /var/lib/coachd/coachd.sqlite && test -s /etc/coachd/coachd.yaml" || fail "remove deleted the data or the configuration"
     insh "DEBIAN_FRONTEND=noninteractive apt-get purge -y coachd" >>"$work/install.log" 2>&1 || fail "apt-get purge"

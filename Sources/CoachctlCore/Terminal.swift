@@ -1,20 +1,19 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
+/// Foundation-free: part of CoachctlCore, which both the `coachctl` front and `coachctl-full` link.
 /// Stored text (names, reasons, notes) reaches the terminal only through `Terminal.escape`: a
 /// control character in a name must never move the cursor, clear the screen or retitle the window.
-enum Terminal {
+public enum Terminal {
     /// `text` with every control character shown as a Swift-style escape, `\u{1B}` for ESC: the C0
     /// controls (tab included), DEL, the C1 controls (U+0080–U+009F, where CSI U+009B starts a
     /// sequence on its own) and the bidirectional overrides that reorder what is shown. A newline
     /// stays a newline, since the output is laid out in lines; any other character is kept as is.
     /// Idempotent: escaping escaped text changes nothing, so a cell escaped for a table may pass again.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -29,7 +28,7 @@ enum Terminal {
 
     /// Colour only for a person at a terminal: stdout is a tty, `NO_COLOR` is not set (no-color.org)
     /// and `TERM` is not `dumb`.
-    static let colour: Bool = {
+    public static let colour: Bool = {
         // getenv, not ProcessInfo's environment dictionary: built for two keys, it cost `due` 0.2 ms.
         isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
             && getenv("TERM").map { String(cString: $0) } != "dumb"
@@ -37,7 +36,7 @@ enum Terminal {
 
     /// Escaped text with what needs attention in colour when `colour` allows: a state column's
     /// `overdue` in red. Runs after `escape`, so the only escape sequences are the ones added here.
-    static func paint(_ escaped: String, colour: Bool = Terminal.colour) -> String {
+    public static func paint(_ escaped: String, colour: Bool = Terminal.colour) -> String {
         guard colour else { return escaped }
         return escaped.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             guard line.hasSuffix("  overdue") else { return String(line) }
@@ -46,7 +45,7 @@ enum Terminal {
     }
 
     /// Whether a character must not reach a terminal as it is.
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A: false
         case 0x00...0x1F, 0x7F...0x9F: true
