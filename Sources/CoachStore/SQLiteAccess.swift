@@ -239,7 +239,8 @@ struct SQLiteAccess: StoreWriting {
         var focus: [Int64: Cycle] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
+                sql:
+                    "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
             ), arguments: [school])
         {
             let cycle = Self.cycle(row)
@@ -290,7 +291,8 @@ struct SQLiteAccess: StoreWriting {
         return pairs.map { pair in
             let last = lastDropIn[pair.id]
             return PairState(
-                pair: pair, focus: focus[pair.id], lastDropIn: last?.dropIn, lastDropInFollowedUp: last?.followedUp ?? false,
+                pair: pair, focus: focus[pair.id], lastDropIn: last?.dropIn,
+                lastDropInFollowedUp: last?.followedUp ?? false,
                 lastFollowUpAt: lastFollowUp[pair.id]?.completedAt, activeAdaptation: active[pair.id],
                 lastCancelledAt: lastCancelled[pair.id])
         }

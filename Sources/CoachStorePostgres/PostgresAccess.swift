@@ -253,12 +253,14 @@
             // The same reads as `pairState(_:)`, each for the whole school in one query (its pairs by the
             // pair_school index, then each table's (pair, id) index).
             let pairs = try decoded(
-                try db.cachedStatement(sql: "SELECT * FROM pair WHERE school = ? AND active ORDER BY id"), [school], Self.pair)
+                try db.cachedStatement(sql: "SELECT * FROM pair WHERE school = ? AND active ORDER BY id"), [school],
+                Self.pair)
             let ofSchool = "SELECT p.id FROM pair p WHERE p.school = ? AND p.active"
             var focus: [Int64: Cycle] = [:]
             for row in try Row.fetchAll(
                 try db.cachedStatement(
-                    sql: "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
+                    sql:
+                        "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
                 ), arguments: [school])
             {
                 let cycle = Self.cycle(row)
@@ -301,7 +303,8 @@
             var active: [Int64: Adaptation] = [:]
             for row in try Row.fetchAll(
                 try db.cachedStatement(
-                    sql: "SELECT * FROM adaptation WHERE pair IN (\(ofSchool)) AND outcome IS NULL"), arguments: [school])
+                    sql: "SELECT * FROM adaptation WHERE pair IN (\(ofSchool)) AND outcome IS NULL"),
+                arguments: [school])
             {
                 let adaptation = Self.adaptation(row)
                 active[adaptation.pair] = adaptation
@@ -309,7 +312,8 @@
             return pairs.map { pair in
                 let last = lastDropIn[pair.id]
                 return PairState(
-                    pair: pair, focus: focus[pair.id], lastDropIn: last?.dropIn, lastDropInFollowedUp: last?.followedUp ?? false,
+                    pair: pair, focus: focus[pair.id], lastDropIn: last?.dropIn,
+                    lastDropInFollowedUp: last?.followedUp ?? false,
                     lastFollowUpAt: lastFollowUp[pair.id]?.completedAt, activeAdaptation: active[pair.id],
                     lastCancelledAt: lastCancelled[pair.id])
             }

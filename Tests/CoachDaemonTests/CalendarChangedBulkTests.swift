@@ -58,7 +58,8 @@ struct CalendarChangedBulkTests {
     /// answer and the transaction's changes.
     static func close(
         _ f: ServiceFixture,
-        _ recompute: @escaping @Sendable (CoachService, Int64, Caller, any StoreWriting, inout DueChanges) throws ->
+        _ recompute:
+            @escaping @Sendable (CoachService, Int64, Caller, any StoreWriting, inout DueChanges) throws ->
             CalendarAffected
     ) async throws -> (CalendarAffected, DueChanges) {
         let service = f.service
@@ -87,8 +88,10 @@ struct CalendarChangedBulkTests {
         var record = try await f.store.read { r in
             let pairs = try r.pairs(school: school, person: nil)
             return Record(
-                history: try pairs.map { try r.history(pair: $0.id) }, dropIns: try pairs.map { try r.dropIns(pair: $0.id) },
-                schedules: try pairs.map { try r.dueSchedule(pair: $0.id) }, states: try pairs.map { try r.pairState($0) },
+                history: try pairs.map { try r.history(pair: $0.id) },
+                dropIns: try pairs.map { try r.dropIns(pair: $0.id) },
+                schedules: try pairs.map { try r.dueSchedule(pair: $0.id) },
+                states: try pairs.map { try r.pairState($0) },
                 live: try r.liveEvents(after: 0, limit: 10_000), timer: [:])
         }
         record.timer = try await f.timer.items()

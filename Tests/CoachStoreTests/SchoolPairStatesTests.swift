@@ -28,7 +28,8 @@ struct SchoolPairStatesTests {
         }
         func followUp(_ pair: Int64, _ dropIn: Int64, day: Double) throws {
             _ = try tx.insert(
-                FollowUp(id: 0, dropIn: dropIn, pair: pair, completedAt: t0.addingTimeInterval(86_400 * day), notes: "x"))
+                FollowUp(
+                    id: 0, dropIn: dropIn, pair: pair, completedAt: t0.addingTimeInterval(86_400 * day), notes: "x"))
         }
         // ids.pair: nothing at all (just created).
         // A focus and a booked drop-in.
