@@ -259,21 +259,26 @@ extension CoachService {
 
     /// A school's calendar changed in this transaction: booked drop-ins now on a day that is not a
     /// school day are cancelled ("school closed: REASON"), every active pair's due item is
-    /// recomputed, and what moved is recorded and returned.
+    /// recomputed, and what moved is recorded and returned. The school is read at once (its pairs'
+    /// states and schedules, one query per table); a pair whose last drop-in is cancelled here is
+    /// read again, as its state changed.
     func calendarChanged(
         _ school: Int64, reason: String, _ caller: Caller, _ tx: any StoreWriting, _ changes: inout DueChanges
     ) throws -> CalendarAffected {
-        var before: [Int64: DueItem] = [:]
-        for (_, item) in try tx.dueItems(school: school, person: nil) { before[item.pair] = item }
+        let schedules = try tx.dueSchedules(school: school)
+        let before = schedules.mapValues(\.item)
         let calendar = try self.calendar(school, tx)
         changes.calendars[school] = calendar
         let instant = now()
         let why = "school closed: \(reason)"
         var cancelled: [CancelledDropIn] = []
         var after: [Int64: DueItem?] = [:]
-        for pair in try tx.pairs(school: school, person: nil) where pair.active {
-            if let last = try tx.lastDropIn(pair: pair.id) {
-                for dropIn in SchoolYearRules.dropInsToCancel([last], calendar: calendar) {
+        for read in try tx.pairStates(school: school) {
+            var state = read
+            let pair = state.pair
+            if let last = state.lastDropIn {
+                let toCancel = SchoolYearRules.dropInsToCancel([last], calendar: calendar)
+                for dropIn in toCancel {
                     try tx.cancelDropIn(dropIn.id, at: instant, reason: why)
                     try history(
                         tx, &changes, caller, .dropInCancelled, school: school, pair: pair.id, subject: dropIn.id)
@@ -281,8 +286,9 @@ extension CoachService {
                         CancelledDropIn(
                             dropin: dropIn.id, pair: pair.id, start: calendar.format(dropIn.start), reason: why))
                 }
+                if !toCancel.isEmpty { state = try tx.pairState(pair) }
             }
-            try changes.recompute(pair, in: tx, policy: policy)
+            try changes.recompute(state, over: schedules[pair.id], calendar: calendar, in: tx, policy: policy)
             after[pair.id] = changes.items[pair.id] ?? nil
         }
         let moves = SchoolYearRules.moves(before: before, after: after)

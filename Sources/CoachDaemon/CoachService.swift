@@ -271,4 +271,15 @@ struct DueChanges: Sendable {
         nextTransitions[pair.id] = try store.setDueItem(pair: pair.id, item)
     }
 
+    /// The same over a state and schedule already read in this transaction (a whole school read at
+    /// once, `StoreReading.pairStates(school:)`), in the pair's school's `calendar`.
+    mutating func recompute(
+        _ state: PairState, over schedule: DueSchedule?, calendar: SchoolCalendar, in store: any StoreWriting,
+        policy: CyclePolicy
+    ) throws {
+        let item = DueCalculator.next(for: state, calendar: calendar, policy: policy)
+        items[state.pair.id] = item
+        nextTransitions[state.pair.id] = try store.setDueItem(pair: state.pair.id, item, over: schedule)
+    }
+
 }

@@ -50,6 +50,9 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     func pairState(_ pair: Pair) throws -> PairState
     /// Every active pair's state, read in bulk (start-up, catch-up).
     func allPairStates() throws -> [PairState]
+    /// The active pairs of one school, by id, each with exactly what `pairState(_:)` reads for it,
+    /// in one query per table instead of several per pair (a calendar change recomputes a school).
+    func pairStates(school: Int64) throws -> [PairState]
     /// Keys of transitions already raised.
     func raisedTransitions() throws -> Set<String>
     /// The pair's most recent drop-in, done or not, leaving out cancelled ones.
@@ -68,6 +71,8 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     func nextTransitionTime() throws -> Date?
     /// The pair's persisted schedule: its item and what of it was raised.
     func dueSchedule(pair: Int64) throws -> DueSchedule?
+    /// The school's persisted schedules (`due_item.school`), by pair, in one query.
+    func dueSchedules(school: Int64) throws -> [Int64: DueSchedule]
     /// At most `limit` schedules whose next transition falls by `instant`, soonest first.
     func dueSchedules(until instant: Date, limit: Int) throws -> [DueSchedule]
     /// Whether a transition (by `Transition.key`) was recorded as raised.
@@ -259,7 +264,12 @@ extension StoreWriting {
     /// record), and persists it when it changed. Returns when its next transition not yet raised falls.
     @discardableResult
     public func setDueItem(pair: Int64, _ item: DueItem?) throws -> Date? {
-        let current = try dueSchedule(pair: pair)
+        try setDueItem(pair: pair, item, over: try dueSchedule(pair: pair))
+    }
+
+    /// The same, over the pair's schedule as already read in this transaction (`current`, nil: none).
+    @discardableResult
+    public func setDueItem(pair: Int64, _ item: DueItem?, over current: DueSchedule?) throws -> Date? {
         let schedule = try DueSchedule.setting(item, over: current, isRaised: isRaised)
         if schedule != current { try setDueSchedule(pair: pair, schedule) }
         return schedule?.nextAt

@@ -230,6 +230,74 @@ struct SQLiteAccess: StoreWriting {
         }
     }
 
+    func pairStates(school: Int64) throws -> [PairState] {
+        // The same reads as `pairState(_:)`, each for the whole school in one query (its pairs by the
+        // pair_school index, then each table's (pair, id) index).
+        let pairs = try decoded(
+            db.cachedStatement(sql: "SELECT * FROM pair WHERE school = ? AND active ORDER BY id"), [school], Self.pair)
+        let ofSchool = "SELECT p.id FROM pair p WHERE p.school = ? AND p.active"
+        var focus: [Int64: Cycle] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql:
+                    "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
+            ), arguments: [school])
+        {
+            let cycle = Self.cycle(row)
+            focus[cycle.pair] = cycle
+        }
+        var lastDropIn: [Int64: (dropIn: DropIn, followedUp: Bool)] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT d.*, (SELECT f.id FROM followup f WHERE f.dropin = d.id) AS followup_id FROM dropin d
+                    WHERE d.id IN (SELECT max(id) FROM dropin WHERE pair IN (\(ofSchool)) AND cancelled_at IS NULL
+                    GROUP BY pair)
+                    """), arguments: [school])
+        {
+            let dropIn = Self.dropIn(row)
+            lastDropIn[dropIn.pair] = (dropIn, (row["followup_id"] as Int64?) != nil)
+        }
+        var lastCancelled: [Int64: Date] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT pair, max(cancelled_at) AS at FROM dropin AS d WHERE pair IN (\(ofSchool))
+                    AND cancelled_at IS NOT NULL
+                    AND id > coalesce((SELECT max(id) FROM dropin WHERE pair = d.pair AND cancelled_at IS NULL), 0)
+                    GROUP BY pair
+                    """), arguments: [school])
+        {
+            lastCancelled[row["pair"]] = Date(timeIntervalSince1970: row["at"])
+        }
+        var lastFollowUp: [Int64: FollowUp] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql:
+                    "SELECT * FROM followup WHERE id IN (SELECT max(id) FROM followup WHERE pair IN (\(ofSchool)) GROUP BY pair)"
+            ), arguments: [school])
+        {
+            let followUp = Self.followUp(row)
+            lastFollowUp[followUp.pair] = followUp
+        }
+        var active: [Int64: Adaptation] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM adaptation WHERE pair IN (\(ofSchool)) AND outcome IS NULL"), arguments: [school])
+        {
+            let adaptation = Self.adaptation(row)
+            active[adaptation.pair] = adaptation
+        }
+        return pairs.map { pair in
+            let last = lastDropIn[pair.id]
+            return PairState(
+                pair: pair, focus: focus[pair.id], lastDropIn: last?.dropIn,
+                lastDropInFollowedUp: last?.followedUp ?? false,
+                lastFollowUpAt: lastFollowUp[pair.id]?.completedAt, activeAdaptation: active[pair.id],
+                lastCancelledAt: lastCancelled[pair.id])
+        }
+    }
+
     func raisedTransitions() throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM raised_transition")))
     }
@@ -422,6 +490,16 @@ struct SQLiteAccess: StoreWriting {
     func dueSchedule(pair: Int64) throws -> DueSchedule? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM due_item WHERE pair = ?"), arguments: [pair])
             .flatMap(Self.dueSchedule)
+    }
+
+    func dueSchedules(school: Int64) throws -> [Int64: DueSchedule] {
+        var out: [Int64: DueSchedule] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM due_item WHERE school = ?"), arguments: [school])
+        {
+            if let schedule = Self.dueSchedule(row) { out[schedule.item.pair] = schedule }
+        }
+        return out
     }
 
     func dueSchedules(until instant: Date, limit: Int) throws -> [DueSchedule] {
