@@ -150,7 +150,9 @@ import Testing
 
     /// A due list around `now`: with `spread`, a year either side in many offsets.
     static func dueReply(now: Date, spread: Bool = false, ascii: Bool = false, oddYears: Bool = true) -> String {
-        let offsets = spread ? [-720, -570, -300, -1, 0, 1, 59, 330, 345, 600, 780, 840, 1439, 1500] : [0, 60]
+        // Without `oddYears`, nothing the integer arithmetic leaves to `Calendar` (offsets beyond ±18 h).
+        let offsets = (spread ? [-720, -570, -300, -1, 0, 1, 59, 330, 345, 600, 780, 840, 1439, 1500] : [0, 60])
+            .filter { oddYears || abs($0) <= 18 * 60 }
         let dayOffsets = spread ? Array(stride(from: -370, through: 370, by: 13)) + [-2, -1, 0, 1, 2] : [-3, 0, 1, 5]
         var items: [String] = []
         var n = 0
