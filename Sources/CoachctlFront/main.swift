@@ -10,7 +10,7 @@ import CoachctlCore
 // `coachctl due` itself (benchmark B7, Docs/Performance.md "fourth pass") and hands every other
 // command line, unchanged, to coachctl-full by execv. It also hands over any `due` it cannot answer
 // exactly as coachctl-full would: `--json`, `--today`/`--week` (they need the school's zone), an
-// error or unusual reply, non-ASCII text, a time outside the integer arithmetic, a socket it cannot
+// error or unusual reply, a `\u` escape in a text, a time outside the integer arithmetic, a socket it cannot
 // reach or a daemon that does not answer in time. `due.list` is a read, so asking again is harmless.
 // The table, the times, the escaping and argv are CoachctlCore's, the code coachctl-full prints
 // `due` with. Docs/Decisions.md, issue 16 (fourth pass).
@@ -136,7 +136,6 @@ func front() {
         let request = DueReply.request(
             school: options.school, overdueOnly: options.overdue ? true : nil, from: nil, to: nil, id: 1),
         let line = exchange(path: socketPath(flag: options.socket), request: request, timeout: options.timeout),
-        !line.contains(where: { $0 >= 0x80 }),
         let items = line.withUnsafeBytes({ DueReply.items(line: $0, id: 1) })
     else { runFull() }
 
