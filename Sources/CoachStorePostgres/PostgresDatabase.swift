@@ -238,6 +238,8 @@
         private(set) var lastInsertedRowID: Int64 = 0
         /// How many rows the last INSERT, UPDATE or DELETE changed.
         private(set) var changesCount = 0
+        /// A read transaction's BEGIN, sent and not yet waited for (`beginPipelined`).
+        private var pendingBegin: EventLoopFuture<PostgresQueryResult>?
 
         init(connection: PostgresConnection, logger: Logger) {
             self.connection = connection
@@ -264,11 +266,34 @@
             }
         }
 
+        /// Sends a read transaction's BEGIN without waiting for it: the body's first statement is queued
+        /// right behind it on the connection, and both answers are waited for together, so a read costs
+        /// this thread one wake-up less (issue 15, B17). The next statement (the body's first, or the
+        /// COMMIT or ROLLBACK) waits for it first and throws `BeginFailed` when it failed. Only for
+        /// read-only transactions: a statement that ran after a failed BEGIN ran outside any
+        /// transaction, harmless for a read, never acceptable for a write.
+        func beginPipelined(_ sql: String) {
+            pendingBegin = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+
+        /// Waits for the BEGIN `beginPipelined` sent, if any (once).
+        private func settleBegin() throws {
+            guard let begin = pendingBegin else { return }
+            pendingBegin = nil
+            do {
+                _ = try wait(for: begin)
+            } catch {
+                throw BeginFailed(error: error)
+            }
+        }
+
         /// Runs one statement with arguments, waiting for its whole result.
         func run(_ sql: String, _ arguments: StatementArguments) throws -> QueryOutcome {
             let query = PostgresQuery(unsafeSQL: sql, binds: arguments.bindings)
-            let result = try wait(for: connection.query(query, logger: logger))
-            let rows = result.rows.map(Self.row)
+            let future = connection.query(query, logger: logger)
+            try settleBegin()
+            let result = try wait(for: future)
+            let rows = Self.rows(result.rows)
             let affected = result.metadata.rows ?? rows.count
             if sql.hasPrefix("INSERT") {
                 changesCount = rows.count
@@ -285,7 +310,9 @@
         /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).
         func simple(_ sql: String) throws {
             for statement in Self.statements(sql) {
-                _ = try wait(for: connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
+                let future = connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                try settleBegin()
+                _ = try wait(for: future)
             }
         }
 
@@ -393,14 +420,25 @@
             return trimmed
         }
 
-        private static func row(_ row: PostgresRow) -> Row {
+        /// A result's rows as plain values. Every row of one result has the same columns (one row
+        /// description per query), so where each column stands is found once, from the first row, and
+        /// shared by all of them: finding it per row (a dictionary of lowercased names for every row) was
+        /// most of the cost of decoding a `due.list` read (issue 15, B17).
+        private static func rows(_ result: [PostgresRow]) -> [Row] {
+            guard let first = result.first else { return [] }
             var names: [String] = []
-            var values: [DatabaseValue] = []
-            for cell in row {
-                names.append(cell.columnName)
-                values.append(value(cell))
+            names.reserveCapacity(first.count)
+            for cell in first { names.append(cell.columnName) }
+            let columns = Columns(names)
+            var rows: [Row] = []
+            rows.reserveCapacity(result.count)
+            for row in result {
+                var values: [DatabaseValue] = []
+                values.reserveCapacity(names.count)
+                for cell in row { values.append(value(cell)) }
+                rows.append(Row(values: values, columns: columns))
             }
-            return Row(values: values, columns: Columns(names))
+            return rows
         }
 
         private static func value(_ cell: PostgresCell) -> DatabaseValue {
@@ -416,6 +454,11 @@
                 return (try? cell.decode(String.self)).map(DatabaseValue.text) ?? .null
             }
         }
+    }
+
+    /// A pipelined BEGIN failed (`Database.beginPipelined`): the transaction never started.
+    struct BeginFailed: Error {
+        let error: any Error
     }
 
     /// A future's result, handed from the event loop to the waiting store thread.

@@ -55,10 +55,13 @@
         /// The migrations this build knows, in order (as `SQLiteStore.migrationNames`).
         public static var migrationNames: [String] { PostgresSchema.names }
 
+        /// A read's transaction: one snapshot for the whole body, never a write.
+        static let readBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
         public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
             try await StoreThreads.shared.run { [readers, calendars] in
                 try readers.with { db in
-                    try Self.transaction(db, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                    try Self.transaction(db, begin: Self.readBegin, pipelined: true) {
                         try body(PostgresAccess(db: db, calendars: calendars))
                     }
                 }
@@ -125,23 +128,33 @@
 
         /// Runs `body` between `begin` and COMMIT; rolls back when it throws. Server errors become
         /// `StoreError`s in words an operator acts on; the body's own errors pass through.
-        static func transaction<T>(_ db: Database, begin: String, _ body: () throws -> T) throws -> T {
-            do {
-                try db.simple(begin)
-            } catch {
-                throw storeError(error, doing: "start a transaction")
+        /// `pipelined` (read-only transactions only): BEGIN is sent without waiting for it, and waited for
+        /// with the body's first statement (`Database.beginPipelined`).
+        static func transaction<T>(_ db: Database, begin: String, pipelined: Bool = false, _ body: () throws -> T)
+            throws -> T
+        {
+            if pipelined {
+                db.beginPipelined(begin)
+            } else {
+                do {
+                    try db.simple(begin)
+                } catch {
+                    throw storeError(error, doing: "start a transaction")
+                }
             }
             let result: T
             do {
                 result = try body()
             } catch {
                 try? db.simple("ROLLBACK")
+                if let failed = error as? BeginFailed { throw storeError(failed.error, doing: "start a transaction") }
                 if error is PSQLError { throw storeError(error, doing: "store the change") }
                 throw error
             }
             do {
                 try db.simple("COMMIT")
             } catch {
+                if let failed = error as? BeginFailed { throw storeError(failed.error, doing: "start a transaction") }
                 throw storeError(error, doing: "commit the change")
             }
             return result

@@ -68,6 +68,32 @@
             #expect(try await two.read { try $0.pair(ids.pair)?.teacher } == ids.teacher)
         }
 
+        /// A read's BEGIN is sent without waiting for it (issue 15, B17): its body still runs in one
+        /// snapshot from its first statement, and a body that throws, before or after its first
+        /// statement, leaves the connection clean for the next read (one reader: the same connection).
+        @Test func aReadsPipelinedBegin_keepsOneSnapshot_andABodyThatThrowsLeavesTheConnectionClean() async throws {
+            let server = try PostgresTestServer.shared.get()
+            let configuration = try server.newDatabase()
+            let store = try PostgresStore(configuration: configuration, readers: 1)
+            let ids = try await store.write { tx in try seed(tx) }
+            await #expect(throws: Boom.self) { try await store.read { _ in throw Boom() } }
+            await #expect(throws: Boom.self) {
+                try await store.read { store in
+                    _ = try store.person(ids.teacher)
+                    throw Boom()
+                }
+            }
+            let (before, after) = try await store.read { store in
+                let before = try store.person(ids.teacher)?.name
+                // Committed by another connection in the middle of this read: not in its snapshot.
+                _ = try server.psql(
+                    configuration.database, "UPDATE person SET name = 'Ada Lovelace' WHERE id = \(ids.teacher)")
+                return (before, try store.person(ids.teacher)?.name)
+            }
+            #expect(before == "Ada" && after == "Ada")
+            #expect(try await store.read { try $0.person(ids.teacher)?.name } == "Ada Lovelace")
+        }
+
         @Test func anUnreachableServer_isStoreUnavailable_namingTheDatabase() throws {
             let configuration = PostgresStoreConfiguration(
                 endpoint: .unixSocket(directory: "/nonexistent-coachd-socket-dir", port: 5432), user: "coachd",
