@@ -5,8 +5,8 @@ public struct Table {
     public var headers: [String]
     public var rows: [[String]]
     /// How far each column may be narrowed before the others are cut too, by header: by default a
-    /// date or time column not at all ("Mon 23 Nov 0…" hides what the line is for) and a NEXT column
-    /// (what is due and when) to 26 characters; any other column down to 6.
+    /// date or time column not at all ("Mon 23 Nov 0…" hides what the line is for); any other column
+    /// down to 6.
     public var keep: [String: Int]
 
     /// How tables are laid out in this run: `--wide` and `--no-headers`.
@@ -25,9 +25,10 @@ public struct Table {
     /// Set once from the global options before anything is printed (a one-threaded command line).
     nonisolated(unsafe) public static var style = Style()
 
-    /// Every table's date and time columns, and NEXT, by header.
+    /// Every table's date and time columns, by header (not NEXT, a sentence that ends in a time:
+    /// kept whole it left a pair list's names six characters wide).
     public static let timeHeaders: [String: Int] = {
-        var keep: [String: Int] = ["NEXT": 26]
+        var keep: [String: Int] = [:]
         for header in [
             "DUE", "OVERDUE AT", "WHEN", "LAST VISIT", "UNTIL", "SET ON", "CLOSED ON", "STARTED", "AT", "FROM", "TO",
             "DONE",
