@@ -256,16 +256,13 @@
                 try db.cachedStatement(sql: "SELECT * FROM pair WHERE school = ? AND active ORDER BY id"), [school],
                 Self.pair)
             let ofSchool = "SELECT p.id FROM pair p WHERE p.school = ? AND p.active"
-            var focus: [Int64: Cycle] = [:]
-            for row in try Row.fetchAll(
-                try db.cachedStatement(
-                    sql:
-                        "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
-                ), arguments: [school])
-            {
-                let cycle = Self.cycle(row)
-                focus[cycle.pair] = cycle
-            }
+            // Each list decoded with its columns found once per statement; the last row of a pair wins.
+            let focus = byPair(
+                try decoded(
+                    try db.cachedStatement(
+                        sql:
+                            "SELECT * FROM cycle WHERE id IN (SELECT max(id) FROM cycle WHERE pair IN (\(ofSchool)) GROUP BY pair)"
+                    ), [school], Self.cycle), \.pair)
             var lastDropIn: [Int64: (dropIn: DropIn, followedUp: Bool)] = [:]
             for row in try Row.fetchAll(
                 try db.cachedStatement(
@@ -290,25 +287,17 @@
             {
                 lastCancelled[row["pair"]] = Date(timeIntervalSince1970: row["at"])
             }
-            var lastFollowUp: [Int64: FollowUp] = [:]
-            for row in try Row.fetchAll(
-                try db.cachedStatement(
-                    sql:
-                        "SELECT * FROM followup WHERE id IN (SELECT max(id) FROM followup WHERE pair IN (\(ofSchool)) GROUP BY pair)"
-                ), arguments: [school])
-            {
-                let followUp = Self.followUp(row)
-                lastFollowUp[followUp.pair] = followUp
-            }
-            var active: [Int64: Adaptation] = [:]
-            for row in try Row.fetchAll(
-                try db.cachedStatement(
-                    sql: "SELECT * FROM adaptation WHERE pair IN (\(ofSchool)) AND outcome IS NULL"),
-                arguments: [school])
-            {
-                let adaptation = Self.adaptation(row)
-                active[adaptation.pair] = adaptation
-            }
+            let lastFollowUp = byPair(
+                try decoded(
+                    try db.cachedStatement(
+                        sql:
+                            "SELECT * FROM followup WHERE id IN (SELECT max(id) FROM followup WHERE pair IN (\(ofSchool)) GROUP BY pair)"
+                    ), [school], Self.followUp), \.pair)
+            let active = byPair(
+                try decoded(
+                    try db.cachedStatement(
+                        sql: "SELECT * FROM adaptation WHERE pair IN (\(ofSchool)) AND outcome IS NULL"),
+                    [school], Self.adaptation), \.pair)
             return pairs.map { pair in
                 let last = lastDropIn[pair.id]
                 return PairState(
@@ -317,6 +306,11 @@
                     lastFollowUpAt: lastFollowUp[pair.id]?.completedAt, activeAdaptation: active[pair.id],
                     lastCancelledAt: lastCancelled[pair.id])
             }
+        }
+
+        /// `values` by the pair each belongs to; of two for one pair, the later in `values` wins.
+        private func byPair<T>(_ values: [T], _ pair: (T) -> Int64) -> [Int64: T] {
+            Dictionary(values.map { (pair($0), $0) }, uniquingKeysWith: { _, later in later })
         }
 
         func raisedTransitions() throws -> Set<String> {
