@@ -208,12 +208,14 @@ enum Coachctl {
         var stderr: String
     }
 
-    /// `environment` sets (a value) or removes (nil) variables beside `COACHD_SOCKET`.
+    /// `environment` sets (a value) or removes (nil) variables beside `COACHD_SOCKET`; `executable`
+    /// runs another program than the built `coachctl` (coachctl-full, an installed copy).
     static func run(
-        _ arguments: [String], socketEnvironment: String? = nil, environment changes: [String: String?] = [:]
+        _ arguments: [String], socketEnvironment: String? = nil, environment changes: [String: String?] = [:],
+        executable: URL? = nil
     ) throws -> Run {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try executable ?? binary()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COACHD_SOCKET"] = socketEnvironment

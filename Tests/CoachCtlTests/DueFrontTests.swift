@@ -151,7 +151,7 @@ import Testing
         let full = try Self.fullBinary()
         for line in lines {
             let front = try Coachctl.run(line)
-            let direct = try Self.run(executable: full, line)
+            let direct = try Coachctl.run(line, executable: full)
             #expect(front.status == direct.status, "\(line)")
             #expect(front.stdout == direct.stdout, "\(line)")
             #expect(front.stderr == direct.stderr, "\(line)")
@@ -164,7 +164,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let copy = directory.appendingPathComponent("coachctl")
         try FileManager.default.copyItem(at: try Coachctl.binary(), to: copy)
-        let run = try Self.run(executable: copy, ["--version"])
+        let run = try Coachctl.run(["--version"], executable: copy)
         #expect(run.status == 70)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("coachctl-full is not installed beside coachctl"), "\(run.stderr)")
@@ -176,7 +176,7 @@ import Testing
         try FileManager.default.copyItem(at: copy, to: bin.appendingPathComponent("coachctl"))
         try FileManager.default.createSymbolicLink(
             at: libexec.appendingPathComponent("coachctl-full"), withDestinationURL: try Self.fullBinary())
-        let installed = try Self.run(executable: bin.appendingPathComponent("coachctl"), ["--version"])
+        let installed = try Coachctl.run(["--version"], executable: bin.appendingPathComponent("coachctl"))
         let reference = try Coachctl.run(["--version"])
         #expect(installed.status == 0, "\(installed.stderr)")
         #expect(installed.stdout == reference.stdout)
@@ -191,26 +191,5 @@ import Testing
     /// coachctl-full, next to the front under test.
     static func fullBinary() throws -> URL {
         try Coachctl.binary().deletingLastPathComponent().appendingPathComponent("coachctl-full")
-    }
-
-    static func run(executable: URL, _ arguments: [String]) throws -> Coachctl.Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COACHD_SOCKET"] = nil
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Coachctl.Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
     }
 }
