@@ -7,9 +7,21 @@
     /// Reads and writes over one PostgreSQL connection, inside the transaction `PostgresStore` opened.
     /// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
     /// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
+    /// What a read transaction's statements learned on the way that a later statement of the same
+    /// transaction would ask again: people's names and schools' calendar stamps, which `dueItems` reads
+    /// with the items. The transaction is one snapshot (REPEATABLE READ, READ ONLY), so what was read is
+    /// what the later statement would read; a `due.list` then costs two round trips instead of four
+    /// (issue 15, B17). Never in a write transaction, whose body may change what was learned.
+    final class ReadMemo: @unchecked Sendable {
+        var names: [Int64: String] = [:]
+        var stamps: [Int64: Int64] = [:]
+    }
+
     struct PostgresAccess: StoreWriting {
         let db: Database
         let calendars: CalendarCache
+        /// A read transaction's memo; nil in a write.
+        var memo: ReadMemo? = nil
 
         // MARK: Reading
 
@@ -18,8 +30,9 @@
         /// through another coachd instance on the same database is never served stale either.
         func calendar(school id: Int64) throws -> SchoolCalendar? {
             guard
-                let stamp = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), arguments: [id])
+                let stamp = try memo?.stamps[id]
+                    ?? Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), arguments: [id])
             else { return nil }
             if let cached = calendars.calendar(school: id, stamp: stamp) { return cached }
             let calendar = try readCalendar(school: id)
@@ -460,8 +473,11 @@
         func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
             var sql = """
                 SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
-                       due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
-                FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
+                       due_item.due_at AS d_due, due_item.overdue_at AS d_overdue,
+                       (SELECT name FROM person WHERE person.id = pair.teacher) AS d_teacher_name,
+                       (SELECT name FROM person WHERE person.id = pair.coach) AS d_coach_name,
+                       school.calendar_stamp AS d_stamp
+                FROM due_item JOIN pair ON pair.id = due_item.pair JOIN school ON school.id = pair.school WHERE TRUE
                 """
             var arguments: StatementArguments = []
             if let school {
@@ -480,8 +496,20 @@
                 let (kindColumn, dropIn, day, dueAt, overdueAt) = (
                     columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
                 )
+                let (teacherName, coachName, stamp) = (
+                    columns["d_teacher_name"], columns["d_coach_name"], columns["d_stamp"]
+                )
+                let memo = self.memo
                 return { (row: Row) -> (pair: Pair, item: DueItem)? in
                     let pair = decodePair(row)
+                    if let memo {
+                        // What `names(of:)` and `calendar(school:)` would read next, in this snapshot.
+                        let (teacher, coach): (String?, String?) = (row[teacherName], row[coachName])
+                        let calendarStamp: Int64 = row[stamp]
+                        if let teacher { memo.names[pair.teacher] = teacher }
+                        if let coach { memo.names[pair.coach] = coach }
+                        memo.stamps[pair.school] = calendarStamp
+                    }
                     guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
                     let item = DueItem(
                         kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
@@ -494,7 +522,15 @@
 
         func names(of people: Set<Int64>) throws -> [Int64: String] {
             var out: [Int64: String] = [:]
-            let ids = Array(people)
+            var ids = Array(people)
+            if let memo, !memo.names.isEmpty {
+                // Those this transaction has read already (`dueItems`), then the rest.
+                ids = ids.filter { id in
+                    guard let name = memo.names[id] else { return true }
+                    out[id] = name
+                    return false
+                }
+            }
             // Bounded chunks, as in the SQLite store (PostgreSQL takes at most 65535 parameters).
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])

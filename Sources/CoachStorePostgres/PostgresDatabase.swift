@@ -276,6 +276,14 @@
             pendingBegin = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
 
+        /// Ends a read-only transaction without waiting: COMMIT is queued on the connection and its
+        /// answer dropped (issue 15, B17). Only for read-only transactions, whose COMMIT neither changes
+        /// nor reports anything; a lost connection shows on its next use, as for any statement.
+        func commitPipelined() {
+            pendingBegin = nil
+            _ = connection.query(PostgresQuery(unsafeSQL: "COMMIT"), logger: logger)
+        }
+
         /// Waits for the BEGIN `beginPipelined` sent, if any (once).
         private func settleBegin() throws {
             guard let begin = pendingBegin else { return }

@@ -62,7 +62,7 @@
             try await StoreThreads.shared.run { [readers, calendars] in
                 try readers.with { db in
                     try Self.transaction(db, begin: Self.readBegin, pipelined: true) {
-                        try body(PostgresAccess(db: db, calendars: calendars))
+                        try body(PostgresAccess(db: db, calendars: calendars, memo: ReadMemo()))
                     }
                 }
             }
@@ -129,7 +129,7 @@
         /// Runs `body` between `begin` and COMMIT; rolls back when it throws. Server errors become
         /// `StoreError`s in words an operator acts on; the body's own errors pass through.
         /// `pipelined` (read-only transactions only): BEGIN is sent without waiting for it, and waited for
-        /// with the body's first statement (`Database.beginPipelined`).
+        /// with the body's first statement (`Database.beginPipelined`); COMMIT is sent and not waited for.
         static func transaction<T>(_ db: Database, begin: String, pipelined: Bool = false, _ body: () throws -> T)
             throws -> T
         {
@@ -150,6 +150,13 @@
                 if let failed = error as? BeginFailed { throw storeError(failed.error, doing: "start a transaction") }
                 if error is PSQLError { throw storeError(error, doing: "store the change") }
                 throw error
+            }
+            if pipelined {
+                // A read-only transaction's COMMIT changes nothing and has nothing to report: it is sent
+                // and not waited for. The connection answers in order, so whatever runs on it next
+                // (the next read's BEGIN) comes after it.
+                db.commitPipelined()
+                return result
             }
             do {
                 try db.simple("COMMIT")

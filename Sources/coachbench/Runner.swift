@@ -677,8 +677,8 @@ final class BenchRunner {
     }
 
     /// One event (`calendar.changed`, from `calendar.addClosure`) delivered to 1,000 subscribers, all
-    /// admins: from sending the change to the last subscriber reading it (`Benchmarks/event_fanout.py`;
-    /// includes the commit and a Python client reading 1,000 sockets, so an upper bound).
+    /// admins: from sending the change to the last subscriber reading it (`Benchmarks/fanout.c`;
+    /// includes the commit and one client reading 1,000 sockets with epoll, so an upper bound).
     private func b16() throws {
         let subscribers = quick ? 20 : 1000
         let instance = try startCoachd(
@@ -689,7 +689,7 @@ final class BenchRunner {
             ])
         defer { instance.server.stop() }
         let output = try Shell.check([
-            "python3", "Benchmarks/event_fanout.py", instance.socket, "\(subscribers)", quick ? "5" : "100", "1",
+            "\(tools)/fanout", instance.socket, "\(subscribers)", quick ? "5" : "100", "1",
         ])
         let lines = output.split(separator: "\n").map(String.init)
         let figures = lines.first { $0.hasPrefix("fanout ") }.map(Shell.values) ?? [:]

@@ -127,6 +127,47 @@ struct DueItemStoreTests {
             try await store.read { try $0.names(of: [ids.teacher, other, 999]) } == [ids.teacher: "Ada", other: "Bo"])
     }
 
+    /// Names and a calendar asked for after `dueItems` in the same read are those asked for alone (the
+    /// PostgreSQL store answers them from what the list read, in the same snapshot), also for a person
+    /// the list did not hold; and the next read sees a rename and a closure committed in between.
+    @Test(arguments: StoreBackend.allCases)
+    func namesAndCalendar_afterDueItemsInOneRead_areThoseReadAlone(_ backend: StoreBackend) async throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(dir)
+        let (ids, loner) = try await store.write { tx in
+            let ids = try seed(tx)
+            try tx.setDueItem(pair: ids.pair, item(pair: ids.pair, school: ids.school, dueIn: 100))
+            let loner = try tx.insert(
+                Person(id: 0, name: "Lou", school: ids.school, roles: [.teacher], uid: nil, login: nil))
+            return (ids, loner)
+        }
+        let people: Set<Int64> = [ids.teacher, ids.coach, loner, 999]
+        func readBothWays() async throws -> (alone: [Int64: String], after: [Int64: String], closures: [[DateRange]]) {
+            let alone = try await store.read { r in (try r.names(of: people), try r.calendar(school: ids.school)) }
+            let after = try await store.read { r in
+                let listed = try r.dueItems(school: nil, person: nil)
+                #expect(listed.map(\.pair.id) == [ids.pair])
+                return (try r.names(of: people), try r.calendar(school: ids.school))
+            }
+            return (alone.0, after.0, [alone.1?.closures ?? [], after.1?.closures ?? []])
+        }
+        let first = try await readBothWays()
+        #expect(first.after == [ids.teacher: "Ada", ids.coach: "Cy", loner: "Lou"])
+        #expect(first.after == first.alone)
+        #expect(first.closures == [[], []])
+        let closed = DateRange(from: LocalDate("2026-12-21")!, to: LocalDate("2027-01-01")!)!
+        try await store.write { tx in
+            var teacher = try #require(try tx.person(ids.teacher))
+            teacher.name = "Ada Lovelace"
+            try tx.update(teacher)
+            _ = try tx.insert(Closure(id: 0, school: ids.school, range: closed, reason: "Winter"))
+        }
+        let second = try await readBothWays()
+        #expect(second.after == [ids.teacher: "Ada Lovelace", ids.coach: "Cy", loner: "Lou"])
+        #expect(second.after == second.alone)
+        #expect(second.closures == [[closed], [closed]])
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func counts_forTheStatusLine(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
