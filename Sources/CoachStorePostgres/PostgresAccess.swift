@@ -470,53 +470,63 @@
                     Self.dueItem)
         }
 
+        /// The due items' columns with their pairs', the pairs' two names and the school's calendar stamp
+        /// (for `memo`). The pair's columns are named, not `pair.*`: a prepared statement's result must
+        /// keep its shape even if a newer coachd migrates the table while this one runs.
+        static let dueItemsSelect = """
+            SELECT pair.id, pair.school, pair.teacher, pair.coach, pair.active, pair.created_at, pair.ended_at,
+                   pair.end_reason, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
+                   due_item.due_at AS d_due, due_item.overdue_at AS d_overdue,
+                   (SELECT name FROM person WHERE person.id = pair.teacher) AS d_teacher_name,
+                   (SELECT name FROM person WHERE person.id = pair.coach) AS d_coach_name,
+                   (SELECT calendar_stamp FROM school WHERE school.id = pair.school) AS d_stamp
+            FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
+            """
+        static let dueItemsOrder = " ORDER BY due_item.due_at, due_item.pair"
+
         func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
-            var sql = """
-                SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
-                       due_item.due_at AS d_due, due_item.overdue_at AS d_overdue,
-                       (SELECT name FROM person WHERE person.id = pair.teacher) AS d_teacher_name,
-                       (SELECT name FROM person WHERE person.id = pair.coach) AS d_coach_name,
-                       school.calendar_stamp AS d_stamp
-                FROM due_item JOIN pair ON pair.id = due_item.pair JOIN school ON school.id = pair.school WHERE TRUE
-                """
-            var arguments: StatementArguments = []
-            if let school {
-                sql += " AND due_item.school = ?"
-                arguments += [school]
-            }
-            if let person {
-                sql +=
-                    " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
-                arguments += [person, person]
-            }
-            return try decodedSome(db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments)
-            {
-                columns in
-                let decodePair = Self.pair(columns)
-                let (kindColumn, dropIn, day, dueAt, overdueAt) = (
-                    columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
-                )
-                let (teacherName, coachName, stamp) = (
-                    columns["d_teacher_name"], columns["d_coach_name"], columns["d_stamp"]
-                )
-                let memo = self.memo
-                return { (row: Row) -> (pair: Pair, item: DueItem)? in
-                    let pair = decodePair(row)
-                    if let memo {
-                        // What `names(of:)` and `calendar(school:)` would read next, in this snapshot.
-                        let (teacher, coach): (String?, String?) = (row[teacherName], row[coachName])
-                        let calendarStamp: Int64 = row[stamp]
-                        if let teacher { memo.names[pair.teacher] = teacher }
-                        if let coach { memo.names[pair.coach] = coach }
-                        memo.stamps[pair.school] = calendarStamp
-                    }
-                    guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
-                    let item = DueItem(
-                        kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
-                        dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
-                        overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
-                    return (pair, item)
+            let rows: [Row]
+            if let school, person == nil {
+                // A school's items (every lead's and admin's `due.list`, `coverage.list`, `schools.status`):
+                // prepared once per connection, so the server plans it once, not on every call (B17).
+                rows = try db.runPrepared(SchoolDueItemsStatement(school: school))
+            } else {
+                var sql = Self.dueItemsSelect
+                var arguments: StatementArguments = []
+                if let school {
+                    sql += " AND due_item.school = ?"
+                    arguments += [school]
                 }
+                if let person {
+                    sql +=
+                        " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
+                    arguments += [person, person]
+                }
+                rows = try Row.fetchAll(db.cachedStatement(sql: sql + Self.dueItemsOrder), arguments: arguments)
+            }
+            guard let first = rows.first else { return [] }
+            let columns = first.columns
+            let decodePair = Self.pair(columns)
+            let (kindColumn, dropIn, day, dueAt, overdueAt) = (
+                columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
+            )
+            let (teacherName, coachName, stamp) = (columns["d_teacher_name"], columns["d_coach_name"], columns["d_stamp"])
+            return rows.compactMap { row -> (pair: Pair, item: DueItem)? in
+                let pair = decodePair(row)
+                if let memo {
+                    // What `names(of:)` and `calendar(school:)` would read next, in this snapshot.
+                    let (teacher, coach): (String?, String?) = (row[teacherName], row[coachName])
+                    let calendarStamp: Int64? = row[stamp]
+                    if let teacher { memo.names[pair.teacher] = teacher }
+                    if let coach { memo.names[pair.coach] = coach }
+                    if let calendarStamp { memo.stamps[pair.school] = calendarStamp }
+                }
+                guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
+                let item = DueItem(
+                    kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
+                    dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
+                    overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+                return (pair, item)
             }
         }
 

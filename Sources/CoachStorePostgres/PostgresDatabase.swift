@@ -315,6 +315,23 @@
             return QueryOutcome(rows: rows, affected: affected)
         }
 
+        /// Runs a statement prepared on this connection (postgres-nio prepares it the first time, by its
+        /// type's name, and the server keeps its plan for the connection's life). postgres-nio offers
+        /// prepared statements only as `async`: a task runs it and this thread waits for its rows like
+        /// any other statement's, after the pipelined BEGIN. Ordering holds: the task writes to the
+        /// connection after whatever this thread wrote before it, and this thread writes nothing more
+        /// until the rows are in.
+        func runPrepared<S: PostgresPreparedStatement>(_ statement: S) throws -> [Row] where S.Row == PostgresRow {
+            let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
+            promise.completeWithTask { [connection, logger] in
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            }
+            try settleBegin()
+            return Self.rows(try wait(for: promise.futureResult))
+        }
+
         /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).
         func simple(_ sql: String) throws {
             for statement in Self.statements(sql) {
@@ -462,6 +479,23 @@
                 return (try? cell.decode(String.self)).map(DatabaseValue.text) ?? .null
             }
         }
+    }
+
+    /// `PostgresAccess.dueItems(school:person: nil)`, prepared (`Database.runPrepared`).
+    struct SchoolDueItemsStatement: PostgresPreparedStatement {
+        static let name = "coachd_school_due_items"
+        static let sql = Database.convert(
+            PostgresAccess.dueItemsSelect + " AND due_item.school = ?" + PostgresAccess.dueItemsOrder)
+        typealias Row = PostgresRow
+        let school: Int64
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(school)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
     }
 
     /// A pipelined BEGIN failed (`Database.beginPipelined`): the transaction never started.
