@@ -8,10 +8,11 @@
     /// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
     /// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
     /// What a read transaction's statements learned on the way that a later statement of the same
-    /// transaction would ask again: people's names and schools' calendar stamps, which `dueItems` reads
-    /// with the items. The transaction is one snapshot (REPEATABLE READ, READ ONLY), so what was read is
-    /// what the later statement would read; a `due.list` then costs two round trips instead of four
-    /// (issue 15, B17). Never in a write transaction, whose body may change what was learned.
+    /// transaction would ask again: people's names and schools' calendar stamps, which `dueItems` of a
+    /// school reads with the items (sent together, waited for together). The transaction is one snapshot
+    /// (REPEATABLE READ, READ ONLY), so what was read is what the later statement would read; a lead's
+    /// `due.list` then waits twice instead of four times (issue 15, B17). Never in a write transaction,
+    /// whose body may change what was learned.
     final class ReadMemo: @unchecked Sendable {
         var names: [Int64: String] = [:]
         var stamps: [Int64: Int64] = [:]
@@ -470,16 +471,12 @@
                     Self.dueItem)
         }
 
-        /// The due items' columns with their pairs', the pairs' two names and the school's calendar stamp
-        /// (for `memo`). The pair's columns are named, not `pair.*`: a prepared statement's result must
-        /// keep its shape even if a newer coachd migrates the table while this one runs.
+        /// The due items' columns with their pairs'. The pair's columns are named, not `pair.*`: a prepared
+        /// statement's result must keep its shape even if a newer coachd migrates the table while this one runs.
         static let dueItemsSelect = """
             SELECT pair.id, pair.school, pair.teacher, pair.coach, pair.active, pair.created_at, pair.ended_at,
                    pair.end_reason, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
-                   due_item.due_at AS d_due, due_item.overdue_at AS d_overdue,
-                   (SELECT name FROM person WHERE person.id = pair.teacher) AS d_teacher_name,
-                   (SELECT name FROM person WHERE person.id = pair.coach) AS d_coach_name,
-                   (SELECT calendar_stamp FROM school WHERE school.id = pair.school) AS d_stamp
+                   due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
             FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
             """
         static let dueItemsOrder = " ORDER BY due_item.due_at, due_item.pair"
@@ -489,7 +486,20 @@
             if let school, person == nil {
                 // A school's items (every lead's and admin's `due.list`, `coverage.list`, `schools.status`):
                 // prepared once per connection, so the server plans it once, not on every call (B17).
-                rows = try db.runPrepared(SchoolDueItemsStatement(school: school))
+                let items = db.sendPrepared(SchoolDueItemsStatement(school: school))
+                if let memo {
+                    // In a read, what its next statements would ask, on the wire with the items and
+                    // waited for together: the school's people's names and its calendar stamp.
+                    let names = try db.send(
+                        db.cachedStatement(sql: "SELECT id, name FROM person WHERE school = ?"), [school])
+                    let stamp = try db.send(
+                        db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), [school])
+                    rows = try db.rows(of: items)
+                    for row in try db.rows(of: names) { memo.names[row[0]] = row[1] as String }
+                    if let found = try db.rows(of: stamp).first { memo.stamps[school] = found[0] as Int64 }
+                } else {
+                    rows = try db.rows(of: items)
+                }
             } else {
                 var sql = Self.dueItemsSelect
                 var arguments: StatementArguments = []
@@ -510,17 +520,8 @@
             let (kindColumn, dropIn, day, dueAt, overdueAt) = (
                 columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
             )
-            let (teacherName, coachName, stamp) = (columns["d_teacher_name"], columns["d_coach_name"], columns["d_stamp"])
             return rows.compactMap { row -> (pair: Pair, item: DueItem)? in
                 let pair = decodePair(row)
-                if let memo {
-                    // What `names(of:)` and `calendar(school:)` would read next, in this snapshot.
-                    let (teacher, coach): (String?, String?) = (row[teacherName], row[coachName])
-                    let calendarStamp: Int64? = row[stamp]
-                    if let teacher { memo.names[pair.teacher] = teacher }
-                    if let coach { memo.names[pair.coach] = coach }
-                    if let calendarStamp { memo.stamps[pair.school] = calendarStamp }
-                }
                 guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
                 let item = DueItem(
                     kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],

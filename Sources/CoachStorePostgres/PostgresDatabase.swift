@@ -315,21 +315,33 @@
             return QueryOutcome(rows: rows, affected: affected)
         }
 
-        /// Runs a statement prepared on this connection (postgres-nio prepares it the first time, by its
-        /// type's name, and the server keeps its plan for the connection's life). postgres-nio offers
-        /// prepared statements only as `async`: a task runs it and this thread waits for its rows like
-        /// any other statement's, after the pipelined BEGIN. Ordering holds: the task writes to the
-        /// connection after whatever this thread wrote before it, and this thread writes nothing more
-        /// until the rows are in.
-        func runPrepared<S: PostgresPreparedStatement>(_ statement: S) throws -> [Row] where S.Row == PostgresRow {
+        /// Sends a statement without waiting for it: `rows(of:)` waits. A read sends several statements that
+        /// do not depend on each other this way, so their round trips overlap (issue 15, B17).
+        func send(_ statement: Statement, _ arguments: StatementArguments) -> EventLoopFuture<[PostgresRow]> {
+            connection.query(PostgresQuery(unsafeSQL: statement.postgresSQL, binds: arguments.bindings), logger: logger)
+                .map(\.rows)
+        }
+
+        /// Sends a statement prepared on this connection (postgres-nio prepares it the first time, by its
+        /// type's name, and the server keeps its plan for the connection's life); `rows(of:)` waits.
+        /// postgres-nio offers prepared statements only as `async`, so a task runs it. The task writes to
+        /// the connection after this thread's earlier writes (the pipelined BEGIN); its order against
+        /// statements this thread sends while it runs is not fixed, which a read, one snapshot, allows.
+        func sendPrepared<S: PostgresPreparedStatement>(_ statement: S) -> EventLoopFuture<[PostgresRow]>
+        where S.Row == PostgresRow {
             let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
             promise.completeWithTask { [connection, logger] in
                 var rows: [PostgresRow] = []
                 for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
                 return rows
             }
+            return promise.futureResult
+        }
+
+        /// The rows of a statement `send` or `sendPrepared` sent (after the pipelined BEGIN, if any).
+        func rows(of sent: EventLoopFuture<[PostgresRow]>) throws -> [Row] {
             try settleBegin()
-            return Self.rows(try wait(for: promise.futureResult))
+            return Self.rows(try wait(for: sent))
         }
 
         /// Runs SQL text with no arguments, statement by statement (several allowed: a migration).

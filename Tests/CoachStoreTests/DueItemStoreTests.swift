@@ -127,9 +127,10 @@ struct DueItemStoreTests {
             try await store.read { try $0.names(of: [ids.teacher, other, 999]) } == [ids.teacher: "Ada", other: "Bo"])
     }
 
-    /// Names and a calendar asked for after `dueItems` in the same read are those asked for alone (the
-    /// PostgreSQL store answers them from what the list read, in the same snapshot), also for a person
-    /// the list did not hold; and the next read sees a rename and a closure committed in between.
+    /// Names and a calendar asked for after a school's `dueItems` in the same read are those asked for
+    /// alone (the PostgreSQL store answers them from what it read with the list, in the same snapshot),
+    /// also for a person the list did not hold and one it does not know; and the next read sees a rename
+    /// and a closure committed in between.
     @Test(arguments: StoreBackend.allCases)
     func namesAndCalendar_afterDueItemsInOneRead_areThoseReadAlone(_ backend: StoreBackend) async throws {
         let dir = try TemporaryDirectory()
@@ -145,7 +146,7 @@ struct DueItemStoreTests {
         func readBothWays() async throws -> (alone: [Int64: String], after: [Int64: String], closures: [[DateRange]]) {
             let alone = try await store.read { r in (try r.names(of: people), try r.calendar(school: ids.school)) }
             let after = try await store.read { r in
-                let listed = try r.dueItems(school: nil, person: nil)
+                let listed = try r.dueItems(school: ids.school, person: nil)
                 #expect(listed.map(\.pair.id) == [ids.pair])
                 return (try r.names(of: people), try r.calendar(school: ids.school))
             }
