@@ -471,11 +471,9 @@
                     Self.dueItem)
         }
 
-        /// The due items' columns with their pairs'. The pair's columns are named, not `pair.*`: a prepared
-        /// statement's result must keep its shape even if a newer coachd migrates the table while this one runs.
+        /// The due items' columns with their pairs'.
         static let dueItemsSelect = """
-            SELECT pair.id, pair.school, pair.teacher, pair.coach, pair.active, pair.created_at, pair.ended_at,
-                   pair.end_reason, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
+            SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
                    due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
             FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
             """
@@ -484,9 +482,10 @@
         func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
             let rows: [Row]
             if let school, person == nil {
-                // A school's items (every lead's and admin's `due.list`, `coverage.list`, `schools.status`):
-                // prepared once per connection, so the server plans it once, not on every call (B17).
-                let items = db.sendPrepared(SchoolDueItemsStatement(school: school))
+                // A school's items (every lead's and admin's `due.list`, `coverage.list`, `schools.status`).
+                let items = try db.send(
+                    db.cachedStatement(sql: Self.dueItemsSelect + " AND due_item.school = ?" + Self.dueItemsOrder),
+                    [school])
                 if let memo {
                     // In a read, what its next statements would ask, on the wire with the items and
                     // waited for together: the school's people's names and its calendar stamp.

@@ -322,23 +322,7 @@
                 .map(\.rows)
         }
 
-        /// Sends a statement prepared on this connection (postgres-nio prepares it the first time, by its
-        /// type's name, and the server keeps its plan for the connection's life); `rows(of:)` waits.
-        /// postgres-nio offers prepared statements only as `async`, so a task runs it. The task writes to
-        /// the connection after this thread's earlier writes (the pipelined BEGIN); its order against
-        /// statements this thread sends while it runs is not fixed, which a read, one snapshot, allows.
-        func sendPrepared<S: PostgresPreparedStatement>(_ statement: S) -> EventLoopFuture<[PostgresRow]>
-        where S.Row == PostgresRow {
-            let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
-            promise.completeWithTask { [connection, logger] in
-                var rows: [PostgresRow] = []
-                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-                return rows
-            }
-            return promise.futureResult
-        }
-
-        /// The rows of a statement `send` or `sendPrepared` sent (after the pipelined BEGIN, if any).
+        /// The rows of a statement `send` sent (after the pipelined BEGIN, if any).
         func rows(of sent: EventLoopFuture<[PostgresRow]>) throws -> [Row] {
             try settleBegin()
             return Self.rows(try wait(for: sent))
@@ -491,23 +475,6 @@
                 return (try? cell.decode(String.self)).map(DatabaseValue.text) ?? .null
             }
         }
-    }
-
-    /// `PostgresAccess.dueItems(school:person: nil)`, prepared (`Database.runPrepared`).
-    struct SchoolDueItemsStatement: PostgresPreparedStatement {
-        static let name = "coachd_school_due_items"
-        static let sql = Database.convert(
-            PostgresAccess.dueItemsSelect + " AND due_item.school = ?" + PostgresAccess.dueItemsOrder)
-        typealias Row = PostgresRow
-        let school: Int64
-
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(school)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
     }
 
     /// A pipelined BEGIN failed (`Database.beginPipelined`): the transaction never started.
