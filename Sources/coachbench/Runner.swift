@@ -106,8 +106,10 @@ final class BenchRunner {
 
     private func prepareDatasets() async throws {
         var done = Set<String>()
-        // Only B4 (small, national) and B5 (national) need the big ones: `--only B8` makes none.
-        let roles = wanted("B4") || wanted("B5") ? ["trust", "small", "national"] : ["trust"]
+        // Only B4 (small, national), B5, B14 and B15 (national) need the big ones: `--only B8` makes none.
+        // (`--only B15` alone used to make none and measure an empty national database.)
+        let roles =
+            ["B4", "B5", "B14", "B15"].contains(where: wanted) ? ["trust", "small", "national"] : ["trust"]
         for role in roles {
             let profile = profiles[role]!
             guard done.insert(profile.name).inserted else { continue }
