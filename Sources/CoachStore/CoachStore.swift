@@ -342,6 +342,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// `values` by the pair each belongs to; of two for one pair, the later in `values` wins. The school-wide
+/// reads of both stores (`pairStates(school:)`) key their rows this way.
+package func byPair<T>(_ values: [T], _ pair: (T) -> Int64) -> [Int64: T] {
+    Dictionary(values.map { (pair($0), $0) }, uniquingKeysWith: { _, later in later })
+}
+
 extension StoreReading {
     /// A handful of indexed lookups, whatever the length of the pair's history.
     public func pairState(_ pair: Pair) throws -> PairState {

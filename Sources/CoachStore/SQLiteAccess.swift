@@ -287,11 +287,6 @@ struct SQLiteAccess: StoreWriting {
         }
     }
 
-    /// `values` by the pair each belongs to; of two for one pair, the later in `values` wins.
-    private func byPair<T>(_ values: [T], _ pair: (T) -> Int64) -> [Int64: T] {
-        Dictionary(values.map { (pair($0), $0) }, uniquingKeysWith: { _, later in later })
-    }
-
     func raisedTransitions() throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM raised_transition")))
     }

@@ -4,20 +4,20 @@
     import CoachStore
     import Foundation
 
-    /// Reads and writes over one PostgreSQL connection, inside the transaction `PostgresStore` opened.
-    /// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
-    /// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
     /// What a read transaction's statements learned on the way that a later statement of the same
     /// transaction would ask again: people's names and schools' calendar stamps, which `dueItems` of a
     /// school reads with the items (sent together, waited for together). The transaction is one snapshot
     /// (REPEATABLE READ, READ ONLY), so what was read is what the later statement would read; a lead's
-    /// `due.list` then waits twice instead of four times (issue 15, B17). Never in a write transaction,
+    /// `due.list` then waits twice instead of five times (issue 15, B17). Never in a write transaction,
     /// whose body may change what was learned.
     final class ReadMemo: @unchecked Sendable {
         var names: [Int64: String] = [:]
         var stamps: [Int64: Int64] = [:]
     }
 
+    /// Reads and writes over one PostgreSQL connection, inside the transaction `PostgresStore` opened.
+    /// The queries are the SQLite store's (`SQLiteAccess`), in PostgreSQL's dialect where they differ
+    /// (booleans, upserts, `IS NOT DISTINCT FROM`, the live-event counter); keep the two in step.
     struct PostgresAccess: StoreWriting {
         let db: Database
         let calendars: CalendarCache
@@ -322,11 +322,6 @@
             }
         }
 
-        /// `values` by the pair each belongs to; of two for one pair, the later in `values` wins.
-        private func byPair<T>(_ values: [T], _ pair: (T) -> Int64) -> [Int64: T] {
-            Dictionary(values.map { (pair($0), $0) }, uniquingKeysWith: { _, later in later })
-        }
-
         func raisedTransitions() throws -> Set<String> {
             Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM raised_transition")))
         }
@@ -471,62 +466,53 @@
                     Self.dueItem)
         }
 
-        /// The due items' columns with their pairs'.
-        static let dueItemsSelect = """
-            SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
-                   due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
-            FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
-            """
-        static let dueItemsOrder = " ORDER BY due_item.due_at, due_item.pair"
-
         func dueItems(school: Int64?, person: Int64?) throws -> [(pair: Pair, item: DueItem)] {
-            let rows: [Row]
-            if let school, person == nil {
-                // A school's items (every lead's and admin's `due.list`, `coverage.list`, `schools.status`).
-                let items = try db.send(
-                    db.cachedStatement(sql: Self.dueItemsSelect + " AND due_item.school = ?" + Self.dueItemsOrder),
-                    [school])
-                if let memo {
-                    // In a read, what its next statements would ask, on the wire with the items and
-                    // waited for together: the school's people's names and its calendar stamp.
-                    let names = try db.send(
-                        db.cachedStatement(sql: "SELECT id, name FROM person WHERE school = ?"), [school])
-                    let stamp = try db.send(
-                        db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), [school])
-                    rows = try db.rows(of: items)
-                    for row in try db.rows(of: names) { memo.names[row[0]] = row[1] as String }
-                    if let found = try db.rows(of: stamp).first { memo.stamps[school] = found[0] as Int64 }
-                } else {
-                    rows = try db.rows(of: items)
-                }
-            } else {
-                var sql = Self.dueItemsSelect
-                var arguments: StatementArguments = []
-                if let school {
-                    sql += " AND due_item.school = ?"
-                    arguments += [school]
-                }
-                if let person {
-                    sql +=
-                        " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
-                    arguments += [person, person]
-                }
-                rows = try Row.fetchAll(db.cachedStatement(sql: sql + Self.dueItemsOrder), arguments: arguments)
+            var sql = """
+                SELECT pair.*, due_item.kind AS d_kind, due_item.dropin AS d_dropin, due_item.due_day AS d_day,
+                       due_item.due_at AS d_due, due_item.overdue_at AS d_overdue
+                FROM due_item JOIN pair ON pair.id = due_item.pair WHERE TRUE
+                """
+            var arguments: StatementArguments = []
+            if let school {
+                sql += " AND due_item.school = ?"
+                arguments += [school]
             }
-            guard let first = rows.first else { return [] }
-            let columns = first.columns
-            let decodePair = Self.pair(columns)
-            let (kindColumn, dropIn, day, dueAt, overdueAt) = (
-                columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
-            )
-            return rows.compactMap { row -> (pair: Pair, item: DueItem)? in
-                let pair = decodePair(row)
-                guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
-                let item = DueItem(
-                    kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
-                    dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
-                    overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
-                return (pair, item)
+            if let person {
+                sql +=
+                    " AND due_item.pair IN (SELECT id FROM pair WHERE teacher = ? UNION SELECT id FROM pair WHERE coach = ?)"
+                arguments += [person, person]
+            }
+            let items = try db.send(
+                db.cachedStatement(sql: sql + " ORDER BY due_item.due_at, due_item.pair"), arguments)
+            let rows: [Row]
+            if let memo, let school, person == nil {
+                // A school's items, in a read (every lead's and admin's `due.list`, `coverage.list`,
+                // `schools.status`): what its next statements would ask goes on the wire with the items
+                // and is waited for together, the school's people's names and its calendar stamp.
+                let names = try db.send(
+                    db.cachedStatement(sql: "SELECT id, name FROM person WHERE school = ?"), [school])
+                let stamp = try db.send(
+                    db.cachedStatement(sql: "SELECT calendar_stamp FROM school WHERE id = ?"), [school])
+                rows = try db.rows(of: items)
+                for row in try db.rows(of: names) { memo.names[row[0]] = row[1] as String }
+                if let found = try db.rows(of: stamp).first { memo.stamps[school] = found[0] as Int64 }
+            } else {
+                rows = try db.rows(of: items)
+            }
+            return try decodedSome(rows) { columns in
+                let decodePair = Self.pair(columns)
+                let (kindColumn, dropIn, day, dueAt, overdueAt) = (
+                    columns["d_kind"], columns["d_dropin"], columns["d_day"], columns["d_due"], columns["d_overdue"]
+                )
+                return { (row: Row) -> (pair: Pair, item: DueItem)? in
+                    let pair = decodePair(row)
+                    guard let kind = DueKind(rawValue: row[kindColumn]) else { return nil }
+                    let item = DueItem(
+                        kind: kind, pair: pair.id, school: pair.school, dropIn: row[dropIn],
+                        dueDate: LocalDate(dayNumber: row[day]), dueAt: Date(timeIntervalSince1970: row[dueAt]),
+                        overdueAt: Date(timeIntervalSince1970: row[overdueAt]))
+                    return (pair, item)
+                }
             }
         }
 
@@ -984,7 +970,11 @@
         func decodedSome<T>(
             _ statement: Statement, _ arguments: StatementArguments, _ decoder: (Columns) throws -> (Row) throws -> T?
         ) throws -> [T] {
-            let rows = try Row.fetchAll(statement, arguments: arguments)
+            try decodedSome(try Row.fetchAll(statement, arguments: arguments), decoder)
+        }
+
+        /// Rows already read (a statement sent with others: `Database.send`), decoded as `decodedSome` does.
+        func decodedSome<T>(_ rows: [Row], _ decoder: (Columns) throws -> (Row) throws -> T?) throws -> [T] {
             guard let first = rows.first else { return [] }
             let decode = try decoder(first.columns)
             return try rows.compactMap(decode)
