@@ -38,15 +38,16 @@ extension CoachService {
             // there is one).
             let span =
                 term.map { DateRange(from: min($0.range.from, week.from), to: max($0.range.to, week.to))! } ?? week
-            let records = try self.reportRecords(
-                pairs.filter { ReportCalculator.overlaps($0, span, calendar: calendar) }, store)
+            let facts = try self.reportFacts(
+                pairs.filter { ReportCalculator.overlaps($0, span, calendar: calendar) }, calendar: calendar,
+                around: span, policy: policy, store)
             let weekReport = ReportCalculator.report(
-                records.filter { ReportCalculator.overlaps($0.pair, week, calendar: calendar) }, calendar: calendar,
-                policy: policy, range: week, today: today)
+                facts: facts.filter { ReportCalculator.overlaps($0.pair, week, calendar: calendar) }, range: week,
+                today: today)
             let termRate = term.flatMap { term in
                 ReportCalculator.report(
-                    records.filter { ReportCalculator.overlaps($0.pair, term.range, calendar: calendar) },
-                    calendar: calendar, policy: policy, range: term.range, today: today
+                    facts: facts.filter { ReportCalculator.overlaps($0.pair, term.range, calendar: calendar) },
+                    range: term.range, today: today
                 ).totals.completionRate
             }
             return SchoolStatus(
@@ -294,8 +295,8 @@ extension CoachService {
             $0.school == school.id && ReportCalculator.overlaps($0, range, calendar: calendar)
         }
         let report = ReportCalculator.report(
-            try self.reportRecords(included, store), calendar: calendar, policy: self.policy, range: range,
-            today: calendar.localDate(of: instant))
+            facts: try self.reportFacts(included, calendar: calendar, around: range, policy: self.policy, store),
+            range: range, today: calendar.localDate(of: instant))
         let names = try store.names(of: Set(included.flatMap { [$0.teacher, $0.coach] }))
         func name(_ id: Int64) -> String { names[id] ?? "#\(id)" }
         let byCoach = report.byCoach.map { coach, figures in
@@ -342,6 +343,39 @@ extension CoachService {
         return (school, try store.pairs(school: school, person: nil))
     }
 
+    /// Each pair's report facts (all of one school), in `pairs`' order: the store's kept facts where
+    /// they are current (one read of the school's), the others counted from the pairs' records with
+    /// the same figures (issue 12, B14).
+    func reportFacts(
+        _ pairs: [Pair], calendar: SchoolCalendar, around range: DateRange, policy: CyclePolicy,
+        _ store: any StoreReading
+    ) throws -> [(pair: Pair, facts: ReportFacts)] {
+        let school = pairs.first?.school
+        let kept =
+            try school.map { school in
+                pairs.allSatisfy { $0.school == school }
+                    ? try store.reportFacts(school: school, policy: policy.reportFingerprint) : [:]
+            } ?? [:]
+        var facts: [Int64: ReportFacts] = [:]
+        facts.reserveCapacity(pairs.count)
+        var missing: [Pair] = []
+        for pair in pairs {
+            if let decoded = kept[pair.id] {
+                facts[pair.id] = decoded
+            } else {
+                missing.append(pair)
+            }
+        }
+        if !missing.isEmpty {
+            let days = ReportCalculator.dayIndex(
+                calendar: calendar, around: range, earliest: missing.map { calendar.localDate(of: $0.createdAt) }.min())
+            for record in try reportRecords(missing, store) {
+                facts[record.pair.id] = ReportCalculator.facts(record, days: days, policy: policy)
+            }
+        }
+        return pairs.compactMap { pair in facts[pair.id].map { (pair, $0) } }
+    }
+
     /// Each pair's rows, read by the pair's indexes.
     func reportRecords(_ pairs: [Pair], _ store: any StoreReading) throws -> [ReportPairRecord] {
         // A handful of pairs: four indexed reads each. A school's worth: one read per table.
@@ -375,8 +409,8 @@ extension ReportRow {
             followupsDone: figures.followupsDone, followupsInWindow: figures.followupsInWindow,
             adaptationsSet: figures.adaptationsSet,
             outcomes: OutcomeCounts(
-                embedded: figures.outcomes[.embedded] ?? 0, continuing: figures.outcomes[.continuing] ?? 0,
-                dropped: figures.outcomes[.dropped] ?? 0),
+                embedded: figures.outcomes[.embedded], continuing: figures.outcomes[.continuing],
+                dropped: figures.outcomes[.dropped]),
             cyclesStarted: figures.cyclesStarted, completionRate: figures.completionRate,
             onTimeRate: figures.onTimeRate,
             medianSchoolDaysBetweenDropins: figures.medianSchoolDaysBetweenDropins)

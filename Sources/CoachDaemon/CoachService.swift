@@ -24,6 +24,8 @@ final class CoachService: Sendable {
     let leadsViewCache: LeadsViewCache
     /// Live events to subscribers (`events.subscribe`).
     let events: EventHub
+    /// Counts the report facts a change made stale (issue 12, B14).
+    let reportFacts: ReportFactsKeeper
 
     init(
         store: any CoachStore, timer: DueTimer, configuration: DaemonConfiguration, admins: AdminPolicy,
@@ -31,7 +33,8 @@ final class CoachService: Sendable {
     ) {
         self.store = store
         self.timer = timer
-        self.settings = Settings(configuration)
+        let settings = Settings(configuration)
+        self.settings = settings
         self.admins = admins
         self.now = now
         self.logger = logger
@@ -42,6 +45,8 @@ final class CoachService: Sendable {
         self.dueListCache = DueListCache(enabled: configuration.cacheDueList)
         self.leadsViewCache = LeadsViewCache(enabled: configuration.cacheLeadsView, shared: store is any SharedStore)
         self.events = EventHub(store: store, logger: logger, now: now)
+        self.reportFacts = ReportFactsKeeper(
+            store: store, policy: { settings.current.policy }, now: now, logger: logger)
     }
 
     /// The configuration in effect (replaced on reload).
@@ -57,6 +62,9 @@ final class CoachService: Sendable {
         admins.set(group: new.adminGroup)
         if new.policy != old.policy {
             try await timer.load(policy: new.policy)
+        }
+        if new.policy.reportFingerprint != old.policy.reportFingerprint {
+            try await reportFacts.policyLoaded()
         }
         dropCachedAnswers()
         return needsRestart
@@ -94,6 +102,7 @@ final class CoachService: Sendable {
         // Committed: the live events it recorded go out first (never waits: the hub's pump reads
         // them), so no subscriber waits for the timer's actor or the journal (issue 12, B16).
         events.poke()
+        reportFacts.poke()
         // No cached answer may predate it once the caller hears back.
         dropCachedAnswers()
         await timer.apply(changes)

@@ -103,6 +103,7 @@ public struct Daemon: Sendable {
             .init(service: ServerService(server: server, dispatcher: dispatcher)),
             .init(service: TimerService(timer: timer)),
             .init(service: EventService(hub: service.events, service: service)),
+            .init(service: ReportFactsService(keeper: service.reportFacts)),
             .init(service: status),
             .init(service: ShutdownNotice(notifier: notifier, logger: logger)),
         ]

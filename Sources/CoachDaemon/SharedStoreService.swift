@@ -39,6 +39,7 @@ struct ChangeListenerService: Service {
                 }
                 service.dropCachedAnswers()
                 service.events.poke()
+                service.reportFacts.poke()
                 await service.timer.otherInstanceChanged()
             }
         }

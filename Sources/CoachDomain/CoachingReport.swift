@@ -29,7 +29,7 @@ public struct ReportFigures: Sendable, Hashable {
     public var followupsDone = 0
     public var followupsInWindow = 0
     public var adaptationsSet = 0
-    public var outcomes: [Outcome: Int] = [:]
+    public var outcomes = OutcomeTally()
     public var cyclesStarted = 0
     /// School days between consecutive done drop-ins of one pair, the later one in the range.
     public var gaps: [Int] = []
@@ -45,8 +45,27 @@ public struct ReportFigures: Sendable, Hashable {
     /// The median of `gaps` (the mean of the middle two for an even count); nil without any gap.
     public var medianSchoolDaysBetweenDropins: Double? {
         guard !gaps.isEmpty else { return nil }
+        let middle = gaps.count / 2
+        // Gaps are a few school days: count them by value (one pass, no sort) when they are small,
+        // as they are; sort otherwise.
+        if let smallest = gaps.min(), let largest = gaps.max(), smallest >= 0, largest < 256 {
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: largest + 1) { counts in
+                counts.initialize(repeating: 0)
+                for gap in gaps { counts[gap] += 1 }
+                // The value at sorted position `k`.
+                func value(at k: Int) -> Int {
+                    var seen = 0
+                    for gap in 0...largest {
+                        seen += counts[gap]
+                        if seen > k { return gap }
+                    }
+                    return largest
+                }
+                return gaps.count % 2 == 1
+                    ? Double(value(at: middle)) : Double(value(at: middle - 1) + value(at: middle)) / 2
+            }
+        }
         let sorted = gaps.sorted()
-        let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
     }
 
@@ -59,9 +78,45 @@ public struct ReportFigures: Sendable, Hashable {
         followupsDone += other.followupsDone
         followupsInWindow += other.followupsInWindow
         adaptationsSet += other.adaptationsSet
-        for (outcome, count) in other.outcomes { outcomes[outcome, default: 0] += count }
+        outcomes.add(other.outcomes)
         cyclesStarted += other.cyclesStarted
         gaps += other.gaps
+    }
+}
+
+/// Adaptations closed, by outcome: a count per outcome (0 when none), no hashing to add one.
+public struct OutcomeTally: Sendable, Hashable, ExpressibleByDictionaryLiteral {
+    public var embedded = 0
+    public var continuing = 0
+    public var dropped = 0
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (Outcome, Int)...) {
+        for (outcome, count) in elements { self[outcome] += count }
+    }
+
+    public subscript(outcome: Outcome) -> Int {
+        get {
+            switch outcome {
+            case .embedded: embedded
+            case .continuing: continuing
+            case .dropped: dropped
+            }
+        }
+        set {
+            switch outcome {
+            case .embedded: embedded = newValue
+            case .continuing: continuing = newValue
+            case .dropped: dropped = newValue
+            }
+        }
+    }
+
+    public mutating func add(_ other: OutcomeTally) {
+        embedded += other.embedded
+        continuing += other.continuing
+        dropped += other.dropped
     }
 }
 
@@ -95,23 +150,12 @@ public enum ReportCalculator {
     public static func report(
         _ records: [ReportPairRecord], calendar: SchoolCalendar, policy: CyclePolicy, range: DateRange, today: LocalDate
     ) -> CoachingReport {
-        let through = min(range.to, today)
         // Pairs' rhythms start before the range (at creation) and run past it: index generously once.
-        let earliest = records.map { calendar.localDate(of: $0.pair.createdAt) }.min().map { min($0, range.from) }
-        let days = SchoolDayIndex(
-            calendar: calendar,
-            span: DateRange(
-                from: max(earliest ?? range.from, range.from.adding(days: -800)), to: range.to.adding(days: 400))!)
-        var byPair: [Int64: ReportFigures] = [:]
-        var byCoach: [Int64: ReportFigures] = [:]
-        var totals = ReportFigures()
-        for record in records {
-            let figures = pairFigures(record, days: days, policy: policy, range: range, through: through)
-            byPair[record.pair.id] = figures
-            byCoach[record.pair.coach, default: ReportFigures()].add(figures)
-            totals.add(figures)
-        }
-        return CoachingReport(range: range, countedThrough: through, totals: totals, byCoach: byCoach, byPair: byPair)
+        let days = dayIndex(
+            calendar: calendar, around: range, earliest: records.map { calendar.localDate(of: $0.pair.createdAt) }.min()
+        )
+        return report(
+            facts: records.map { ($0.pair, facts($0, days: days, policy: policy)) }, range: range, today: today)
     }
 
     /// Whether a pair belongs in a report over `range`: created on or before its end and not ended before
@@ -134,44 +178,7 @@ public enum ReportCalculator {
     static func pairFigures(
         _ record: ReportPairRecord, days: SchoolDayIndex, policy: CyclePolicy, range: DateRange, through: LocalDate
     ) -> ReportFigures {
-        let calendar = days.calendar
-        var figures = ReportFigures()
-        // The done drop-ins and their school-local dates, found once for every count below.
-        let done = DoneDropIns(record, calendar: calendar)
-        for index in done.dates.indices where range.contains(done.dates[index]) {
-            figures.dropinsDone += 1
-            if index > 0 {
-                figures.gaps.append(days.schoolDays(after: done.dates[index - 1], through: done.dates[index]))
-            }
-        }
-        for planned in plannedDropIns(record, done: done, days: days, policy: policy)
-        where range.contains(planned.dueDate) && planned.dueDate <= through {
-            figures.dropinsDue += 1
-            if let doneOn = planned.doneOn {
-                if doneOn <= planned.onTimeThrough { figures.dropinsOnTime += 1 }
-                if doneOn <= through { figures.dropinsCompleted += 1 }
-            }
-        }
-        for followUp in record.followUps {
-            let on = calendar.localDate(of: followUp.completedAt)
-            guard range.contains(on) else { continue }
-            figures.followupsDone += 1
-            if let visited = done.date(of: followUp.dropIn),
-                on <= days.schoolDay(policy.followUpSchoolDays, after: visited)
-            {
-                figures.followupsInWindow += 1
-            }
-        }
-        for adaptation in record.adaptations {
-            if range.contains(adaptation.setOn) { figures.adaptationsSet += 1 }
-            if let closedOn = adaptation.closedOn, let outcome = adaptation.outcome, range.contains(closedOn) {
-                figures.outcomes[outcome, default: 0] += 1
-            }
-        }
-        for start in record.cycleStarts where range.contains(calendar.localDate(of: start)) {
-            figures.cyclesStarted += 1
-        }
-        return figures
+        figures(facts(record, days: days, policy: policy), range: range, through: through)
     }
 
     /// The drop-ins the pair's rhythm called for, in order, each matched with the done drop-in that

@@ -22,12 +22,32 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        // Exactly YYYY-MM-DD in ASCII digits, read byte by byte (no splitting, no Unicode properties).
+        var year = 0
+        var month = 0
+        var day = 0
+        var count = 0
+        for byte in text.utf8 {
+            defer { count += 1 }
+            switch count {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            case 0...9:
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                let digit = Int(byte - 0x30)
+                if count < 4 {
+                    year = year * 10 + digit
+                } else if count < 7 {
+                    month = month * 10 + digit
+                } else {
+                    day = day * 10 + digit
+                }
+            default:
+                return nil
+            }
+        }
+        guard count == 10 else { return nil }
+        self.init(year: year, month: month, day: day)
     }
 
     /// Year, month and day.

@@ -136,7 +136,18 @@ public struct ReplyWriter: Sendable {
             bytes.append(UInt8(ascii: "0") + UInt8(number))
             return
         }
-        bytes.append(contentsOf: String(number).utf8)
+        // Digits from the right into a small buffer on the stack: no String per number.
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
     }
 }
 

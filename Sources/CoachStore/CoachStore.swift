@@ -105,6 +105,16 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     /// their texts (`SchoolRecords`): one query per table instead of four per pair (reports and
     /// coverage read a whole school).
     func records(school: Int64) throws -> SchoolRecords
+    /// The school's kept report facts by pair: only those counted under `policy`
+    /// (`CyclePolicy.reportFingerprint`) and the school's current calendar, for pairs nothing has
+    /// changed since, and whose bytes read back as facts. A pair left out is counted from its records.
+    func reportFacts(school: Int64, policy: String) throws -> [Int64: ReportFacts]
+    /// How many pairs' report facts wait to be counted again.
+    func staleReportPairCount() throws -> Int
+    /// The policy pairs were last listed under (`markStaleReportFacts`); nil before the first time.
+    func reportFactsPolicy() throws -> String?
+    /// Pairs whose report facts wait to be counted again, lowest id first, at most `limit`.
+    func staleReportPairs(limit: Int) throws -> [Int64]
     /// The school's drop-ins by pair, in id order, in one query, without their texts (notes and
     /// cancel reasons nil): what coverage counts.
     func dropIns(school: Int64) throws -> [Int64: [DropIn]]
@@ -230,6 +240,15 @@ public protocol StoreWriting: StoreReading, QuestionWriting, PeerGroupWriting {
     func removeAllDueItems() throws
     /// Records the policy fingerprint the persisted items were computed with.
     func setDuePolicy(_ fingerprint: String) throws
+    /// Keeps a pair's report facts, counted in this transaction under `policy` and the school's
+    /// current calendar (nil: the pair has none, e.g. it is gone), and takes it off the stale list.
+    func putReportFacts(pair: Int64, school: Int64, policy: String, facts: [UInt8]?) throws
+    /// When `policy` is not the one pairs were last listed under (the first time after the
+    /// `v11-report-facts` migration, or after a change of `cycle.*`): lists every pair whose kept facts
+    /// are missing or counted under another policy or calendar, and records `policy`. Returns how many
+    /// pairs were added (0 without a change of policy: the triggers list everything else).
+    @discardableResult func markStaleReportFacts(policy: String) throws -> Int
+
     /// Records the live event of a raised transition (`due`/`overdue`, with the pair's people).
     func recordLiveEvent(raising transition: Transition) throws
     /// Records a live event in the transaction; returns its seq (increasing, never reused).
@@ -312,6 +331,43 @@ extension CoachStore {
             }
             try tx.setDuePolicy(policy.dueFingerprint)
             return count
+        }
+    }
+}
+
+extension CoachStore {
+    /// Counts again the report facts of at most `limit` stale pairs (lowest ids first), in one
+    /// transaction, so each is counted from rows no other write can change meanwhile; returns how many
+    /// pairs it took off the list (0: none waited). `now` only places the school-day index: the facts
+    /// are the same whatever it covers.
+    @discardableResult
+    public func refreshReportFacts(policy: CyclePolicy, limit: Int, now: Date) async throws -> Int {
+        let fingerprint = policy.reportFingerprint
+        return try await write { tx in
+            let stale = try tx.staleReportPairs(limit: limit)
+            var indexes: [Int64: SchoolDayIndex] = [:]
+            for id in stale {
+                guard let pair = try tx.pair(id), let calendar = try tx.calendar(school: pair.school) else {
+                    try tx.putReportFacts(pair: id, school: 0, policy: fingerprint, facts: nil)
+                    continue
+                }
+                let days =
+                    indexes[pair.school]
+                    ?? {
+                        let today = calendar.localDate(of: now)
+                        return SchoolDayIndex(
+                            calendar: calendar,
+                            span: DateRange(from: today.adding(days: -800), to: today.adding(days: 400))!)
+                    }()
+                indexes[pair.school] = days
+                let record = ReportPairRecord(
+                    pair: pair, dropIns: try tx.dropIns(pair: id), followUps: try tx.followUps(pair: id),
+                    adaptations: try tx.adaptations(pair: id), cycleStarts: try tx.cycles(pair: id).map(\.startedAt))
+                try tx.putReportFacts(
+                    pair: id, school: pair.school, policy: fingerprint,
+                    facts: ReportCalculator.facts(record, days: days, policy: policy).encoded)
+            }
+            return stale.count
         }
     }
 }

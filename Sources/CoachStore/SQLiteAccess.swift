@@ -458,15 +458,14 @@ struct SQLiteAccess: StoreWriting {
 
     func names(of people: Set<Int64>) throws -> [Int64: String] {
         var out: [Int64: String] = [:]
-        let ids = Array(people)
-        // Bounded chunks: SQLite caps the number of bound parameters.
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, name FROM person WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
-            while let row = try cursor.next() { out[row[0]] = row[1] }
-        }
+        out.reserveCapacity(people.count)
+        // The ids as one JSON array: one cached statement for any number of them (a report's or a
+        // coverage list's hundred people no longer parse a statement of a hundred parameters).
+        let list = "[" + people.map(String.init).joined(separator: ",") + "]"
+        let cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT id, name FROM person WHERE id IN (SELECT value FROM json_each(?))"),
+            arguments: [list])
+        while let row = try cursor.next() { out[row[0]] = row[1] }
         return out
     }
 
@@ -529,6 +528,35 @@ struct SQLiteAccess: StoreWriting {
 
     func duePolicy() throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'"))
+    }
+
+    func reportFacts(school: Int64, policy: String) throws -> [Int64: ReportFacts] {
+        var facts: [Int64: ReportFacts] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT f.pair, f.facts FROM report_fact f
+                    WHERE f.school = ? AND f.policy = ?
+                      AND f.calendar_stamp = (SELECT calendar_stamp FROM school WHERE id = ?)
+                      AND NOT EXISTS (SELECT 1 FROM report_stale r WHERE r.pair = f.pair)
+                    """), arguments: [school, policy, school])
+        while let row = try rows.next() {
+            // Decoded from the blob in place; bytes that are not facts are left out (counted again).
+            let decoded = try row.withUnsafeData(atIndex: 1) { data in
+                data?.withUnsafeBytes { ReportFacts(encoded: $0) }
+            }
+            if let decoded { facts[row[0]] = decoded }
+        }
+        return facts
+    }
+
+    func reportFactsPolicy() throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'report_fact.policy'"))
+    }
+
+    func staleReportPairCount() throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM report_stale")) ?? 0
     }
 
     func count(of table: StoreTable) throws -> Int {
@@ -796,6 +824,40 @@ struct SQLiteAccess: StoreWriting {
 
     func removeAllDueItems() throws {
         try db.cachedStatement(sql: "DELETE FROM due_item").execute()
+    }
+
+    func staleReportPairs(limit: Int) throws -> [Int64] {
+        try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT pair FROM report_stale ORDER BY pair LIMIT ?"), arguments: [limit])
+    }
+
+    func putReportFacts(pair: Int64, school: Int64, policy: String, facts: [UInt8]?) throws {
+        if let facts {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO report_fact (pair, school, calendar_stamp, policy, facts)
+                    SELECT ?, id, calendar_stamp, ?, ? FROM school WHERE id = ?
+                    """
+            ).execute(arguments: [pair, policy, Data(facts), school])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM report_fact WHERE pair = ?").execute(arguments: [pair])
+        }
+        try db.cachedStatement(sql: "DELETE FROM report_stale WHERE pair = ?").execute(arguments: [pair])
+    }
+
+    func markStaleReportFacts(policy: String) throws -> Int {
+        guard try reportFactsPolicy() != policy else { return 0 }
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('report_fact.policy', ?)"
+        ).execute(arguments: [policy])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO report_stale (pair)
+                SELECT p.id FROM pair p JOIN school s ON s.id = p.school LEFT JOIN report_fact f ON f.pair = p.id
+                WHERE f.pair IS NULL OR f.policy <> ? OR f.calendar_stamp <> s.calendar_stamp OR f.school <> p.school
+                """
+        ).execute(arguments: [policy])
+        return db.changesCount
     }
 
     func setDuePolicy(_ fingerprint: String) throws {

@@ -298,6 +298,45 @@ extension SQLiteStore {
                     ALTER TABLE live_event ADD COLUMN session INTEGER;
                     """)
         }
+        // Report facts kept per pair (issue 12, B14): `report_fact` holds each pair's facts
+        // (`ReportFacts.encoded`) with the calendar stamp and policy they were counted under;
+        // `report_stale` lists the pairs whose facts need counting again. Triggers fill it on every
+        // change a report counts (a pair's rows, the pair, its school's calendar), so no write path can
+        // forget; a reader uses a pair's facts only when it is not listed and both stamps match.
+        migrator.registerMigration("v11-report-facts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_fact (
+                        pair INTEGER PRIMARY KEY,
+                        school INTEGER NOT NULL,
+                        calendar_stamp INTEGER NOT NULL,
+                        policy TEXT NOT NULL,
+                        facts BLOB NOT NULL
+                    );
+                    CREATE INDEX report_fact_school ON report_fact(school);
+                    CREATE TABLE report_stale (pair INTEGER PRIMARY KEY);
+                    INSERT INTO report_stale (pair) SELECT id FROM pair;
+                    CREATE TRIGGER report_stale_pair_insert AFTER INSERT ON pair BEGIN
+                        INSERT OR IGNORE INTO report_stale (pair) VALUES (NEW.id); END;
+                    CREATE TRIGGER report_stale_pair_update AFTER UPDATE ON pair BEGIN
+                        INSERT OR IGNORE INTO report_stale (pair) VALUES (NEW.id); END;
+                    CREATE TRIGGER report_stale_school AFTER UPDATE OF calendar_stamp ON school
+                        WHEN OLD.calendar_stamp IS NOT NEW.calendar_stamp BEGIN
+                        INSERT OR IGNORE INTO report_stale (pair) SELECT id FROM pair WHERE school = NEW.id; END;
+
+                    """
+                        + ["dropin", "followup", "adaptation", "cycle"].map { table in
+                            """
+                            CREATE TRIGGER report_stale_\(table)_insert AFTER INSERT ON \(table) BEGIN
+                                INSERT OR IGNORE INTO report_stale (pair) VALUES (NEW.pair); END;
+                            CREATE TRIGGER report_stale_\(table)_update AFTER UPDATE ON \(table) BEGIN
+                                INSERT OR IGNORE INTO report_stale (pair) VALUES (OLD.pair), (NEW.pair); END;
+                            CREATE TRIGGER report_stale_\(table)_delete AFTER DELETE ON \(table) BEGIN
+                                INSERT OR IGNORE INTO report_stale (pair) VALUES (OLD.pair); END;
+
+                            """
+                        }.joined())
+        }
         return migrator
     }()
 }

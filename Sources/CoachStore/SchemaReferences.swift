@@ -44,6 +44,9 @@ public enum SchemaReferences {
     /// `coach`, `dropin`, `peer` and `session` are ids, which is why it must never be copied as is).
     public static let notCopied: Set<String> = [
         "grdb_migrations", "coachd_migration", "store_meta", "installation", "live_event",
+        // Derived from the copied rows: the trust database's triggers list every copied pair as stale,
+        // and its daemons count their report facts again.
+        "report_fact", "report_stale",
     ]
 
     private static func table(_ name: String, _ rows: Rows = .renumbered, ids: [String: Column], values: String)

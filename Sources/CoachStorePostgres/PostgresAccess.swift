@@ -601,6 +601,68 @@
             try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'due_item.policy'"))
         }
 
+        func reportFacts(school: Int64, policy: String) throws -> [Int64: ReportFacts] {
+            var facts: [Int64: ReportFacts] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT f.pair, f.facts FROM report_fact f JOIN school s ON s.id = f.school
+                        WHERE f.school = ? AND f.calendar_stamp = s.calendar_stamp AND f.policy = ?
+                          AND NOT EXISTS (SELECT 1 FROM report_stale r WHERE r.pair = f.pair)
+                        """), arguments: [school, policy])
+            {
+                if let bytes = Self.bytes(hex: row[1]), let decoded = ReportFacts(encoded: bytes) {
+                    facts[row[0]] = decoded
+                }
+            }
+            return facts
+        }
+
+        func reportFactsPolicy() throws -> String? {
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'report_fact.policy'"))
+        }
+
+        func staleReportPairCount() throws -> Int {
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM report_stale")) ?? 0
+        }
+
+        func staleReportPairs(limit: Int) throws -> [Int64] {
+            try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT pair FROM report_stale ORDER BY pair LIMIT ?"), arguments: [limit])
+        }
+
+        /// Bytes as lower-case hex text (report facts: this layer binds no binary values).
+        static func hex(_ bytes: [UInt8]) -> String {
+            let digits = Array("0123456789abcdef".utf8)
+            var text: [UInt8] = []
+            text.reserveCapacity(bytes.count * 2)
+            for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+            return String(decoding: text, as: UTF8.self)
+        }
+
+        /// `hex`'s bytes back; nil for anything that is not even-length lower-case hex.
+        static func bytes(hex text: String) -> [UInt8]? {
+            let utf8 = Array(text.utf8)
+            guard utf8.count % 2 == 0 else { return nil }
+            func nibble(_ c: UInt8) -> UInt8? {
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+                default: nil
+                }
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count / 2)
+            var index = 0
+            while index < utf8.count {
+                guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+                bytes.append(high << 4 | low)
+                index += 2
+            }
+            return bytes
+        }
+
         func count(of table: StoreTable) throws -> Int {
             try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table.rawValue)")) ?? 0
         }
@@ -875,6 +937,42 @@
 
         func removeAllDueItems() throws {
             try db.cachedStatement(sql: "DELETE FROM due_item").execute()
+        }
+
+        func putReportFacts(pair: Int64, school: Int64, policy: String, facts: [UInt8]?) throws {
+            if let facts {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO report_fact (pair, school, calendar_stamp, policy, facts)
+                        SELECT ?, id, calendar_stamp, ?, ? FROM school WHERE id = ?
+                        ON CONFLICT (pair) DO UPDATE SET school = excluded.school,
+                            calendar_stamp = excluded.calendar_stamp, policy = excluded.policy, facts = excluded.facts
+                        """
+                ).execute(arguments: [pair, policy, Self.hex(facts), school])
+            } else {
+                try db.cachedStatement(sql: "DELETE FROM report_fact WHERE pair = ?").execute(arguments: [pair])
+            }
+            try db.cachedStatement(sql: "DELETE FROM report_stale WHERE pair = ?").execute(arguments: [pair])
+        }
+
+        func markStaleReportFacts(policy: String) throws -> Int {
+            guard try reportFactsPolicy() != policy else { return 0 }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO store_meta (key, value) VALUES ('report_fact.policy', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """
+            ).execute(arguments: [policy])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO report_stale (pair)
+                    SELECT p.id FROM pair p JOIN school s ON s.id = p.school LEFT JOIN report_fact f ON f.pair = p.id
+                    WHERE f.pair IS NULL OR f.policy <> ? OR f.calendar_stamp <> s.calendar_stamp
+                        OR f.school <> p.school
+                    ON CONFLICT DO NOTHING
+                    """
+            ).execute(arguments: [policy])
+            return db.changesCount
         }
 
         func setDuePolicy(_ fingerprint: String) throws {

@@ -383,6 +383,58 @@
                     ALTER TABLE live_event ADD COLUMN peer BIGINT;
                     ALTER TABLE live_event ADD COLUMN session BIGINT;
                     """),
+            // As in SQLite (v11-report-facts): each pair's report facts with the calendar stamp and policy
+            // they were counted under, and the pairs whose facts wait to be counted again, listed by
+            // triggers on every change a report counts. The facts are hex text here (the SQLite store
+            // keeps the same bytes as a BLOB).
+            Migration(
+                name: "v11-report-facts",
+                sql: """
+                    CREATE TABLE report_fact (
+                        pair BIGINT PRIMARY KEY,
+                        school BIGINT NOT NULL,
+                        calendar_stamp BIGINT NOT NULL,
+                        policy TEXT NOT NULL,
+                        facts TEXT NOT NULL
+                    );
+                    CREATE INDEX report_fact_school ON report_fact(school);
+                    CREATE TABLE report_stale (pair BIGINT PRIMARY KEY);
+                    INSERT INTO report_stale (pair) SELECT id FROM pair;
+                    CREATE FUNCTION report_stale_row() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN
+                            IF TG_OP <> 'INSERT' THEN
+                                INSERT INTO report_stale (pair) VALUES (OLD.pair) ON CONFLICT DO NOTHING;
+                            END IF;
+                            IF TG_OP <> 'DELETE' THEN
+                                INSERT INTO report_stale (pair) VALUES (NEW.pair) ON CONFLICT DO NOTHING;
+                            END IF;
+                            RETURN NULL;
+                        END; $$;
+                    CREATE TRIGGER report_stale_dropin AFTER INSERT OR UPDATE OR DELETE ON dropin
+                        FOR EACH ROW EXECUTE FUNCTION report_stale_row();
+                    CREATE TRIGGER report_stale_followup AFTER INSERT OR UPDATE OR DELETE ON followup
+                        FOR EACH ROW EXECUTE FUNCTION report_stale_row();
+                    CREATE TRIGGER report_stale_adaptation AFTER INSERT OR UPDATE OR DELETE ON adaptation
+                        FOR EACH ROW EXECUTE FUNCTION report_stale_row();
+                    CREATE TRIGGER report_stale_cycle AFTER INSERT OR UPDATE OR DELETE ON cycle
+                        FOR EACH ROW EXECUTE FUNCTION report_stale_row();
+                    CREATE FUNCTION report_stale_pair() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN
+                            INSERT INTO report_stale (pair) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+                            RETURN NULL;
+                        END; $$;
+                    CREATE TRIGGER report_stale_pair AFTER INSERT OR UPDATE ON pair
+                        FOR EACH ROW EXECUTE FUNCTION report_stale_pair();
+                    CREATE FUNCTION report_stale_school() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN
+                            INSERT INTO report_stale (pair) SELECT id FROM pair WHERE school = NEW.id
+                                ON CONFLICT DO NOTHING;
+                            RETURN NULL;
+                        END; $$;
+                    CREATE TRIGGER report_stale_school AFTER UPDATE ON school FOR EACH ROW
+                        WHEN (OLD.calendar_stamp IS DISTINCT FROM NEW.calendar_stamp)
+                        EXECUTE FUNCTION report_stale_school();
+                    """),
         ]
 
         /// The migrations this build knows, in order (the same names as `SQLiteStore.migrationNames`).

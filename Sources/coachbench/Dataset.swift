@@ -125,6 +125,9 @@ struct DatasetGenerator {
         let store = try SQLiteStore(path: path)
         try await markRaised(store: store, before: cutoff)
         try await store.rebuildDueItems(policy: CyclePolicy())
+        // Every pair's report facts, as the daemon would have kept them (B14 measures a kept store).
+        _ = try await store.write { try $0.markStaleReportFacts(policy: CyclePolicy().reportFingerprint) }
+        while try await store.refreshReportFacts(policy: CyclePolicy(), limit: 5_000, now: Date()) > 0 {}
     }
 
     /// Records every transition at or before `cutoff` as raised, as the daemon that lived through the

@@ -16,6 +16,36 @@ struct LocalDateTests {
         #expect(LocalDate(text) == nil)
     }
 
+    @Test(arguments: [
+        "２０２６-01-01", "2026-01-0١", " 2026-01-01", "2026-01-01 ", "+026-01-01", "2026/01/01", "20260101",
+        "2026-01-01\u{0}", "2026--1-01", "0000-01-01", "2026-01-1\u{0301}",
+    ])
+    func date_rejectsAnythingButASCIIDigits(_ text: String) {
+        #expect(LocalDate(text) == nil)
+    }
+
+    /// The byte-wise parser accepts exactly what splitting on "-" and checking each part's characters
+    /// accepted, on random text over digits, dashes and look-alikes.
+    @Test func parser_agreesWithTheCharacterWiseReading_property() {
+        func reference(_ text: String) -> LocalDate? {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+            else { return nil }
+            return LocalDate(year: y, month: m, day: d)
+        }
+        let alphabet: [Character] = Array("0123456789-") + ["0", "1", "2", "-", "+", " ", "٣", "２", "\u{0301}", "x"]
+        var rng = SplitMix64(seed: 9)
+        for round in 0..<5000 {
+            let text =
+                round % 3 == 0
+                ? LocalDate(dayNumber: Int.random(in: -800_000...2_900_000, using: &rng)).description
+                : String((0..<Int.random(in: 8...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            #expect(LocalDate(text) == reference(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func weekday_isISO() {
         #expect(day("2026-11-23").isoWeekday == 1)  // Monday
         #expect(day("2026-11-22").isoWeekday == 7)  // Sunday

@@ -162,6 +162,84 @@ struct CoachingReportTests {
         #expect(figures.medianSchoolDaysBetweenDropins == 4.5)
     }
 
+    /// The facts a store keeps (issue 12, B14) give every figure of the hand-built term for any range,
+    /// whatever span the school-day index covered when they were counted, and read back from their bytes
+    /// as they were.
+    @Test func keptFacts_giveTheSameFigures_forEveryRange_andSurviveTheirEncoding() throws {
+        let narrow = SchoolDayIndex(calendar: calendar, span: range("2026-11-10", "2026-11-10"))
+        let wide = SchoolDayIndex(calendar: calendar, span: range("2025-01-01", "2027-12-31"))
+        let facts = records.map { ReportCalculator.facts($0, days: narrow, policy: policy) }
+        #expect(facts == records.map { ReportCalculator.facts($0, days: wide, policy: policy) })
+        let decoded = try facts.map { try #require(ReportFacts(encoded: $0.encoded)) }
+        #expect(decoded == facts)
+        #expect(facts[0].visits.map(\.gap) == [nil, 6])
+        #expect(facts[0].closed.map(\.outcome) == [.embedded])
+        let first = day("2026-10-26").dayNumber
+        for from in stride(from: first, to: first + 40, by: 3) {
+            for length in [0, 4, 11, 30] {
+                let range = DateRange(from: LocalDate(dayNumber: from), to: LocalDate(dayNumber: from + length))!
+                let today = LocalDate(dayNumber: from + length / 2)
+                let counted = ReportCalculator.report(
+                    records, calendar: calendar, policy: policy, range: range, today: today)
+                let kept = ReportCalculator.report(
+                    facts: zip(records, decoded).map { ($0.pair, $1) }, range: range, today: today)
+                #expect(kept.byPair == counted.byPair, "\(range)")
+                #expect(kept.totals == counted.totals, "\(range)")
+                for (pair, record) in zip(records.map(\.pair), records) {
+                    let alone = ReportCalculator.pairFigures(
+                        record, calendar: calendar, policy: policy, range: range, through: min(range.to, today))
+                    #expect(kept.byPair[pair.id] == alone, "\(pair.id) \(range)")
+                }
+            }
+        }
+    }
+
+    /// Bytes that are not facts of this version are refused (the store's facts are then counted again),
+    /// never read as something else.
+    @Test func factBytes_ofAnotherVersionOrShape_areRefused() {
+        let bytes = ReportCalculator.facts(
+            records[0], days: SchoolDayIndex(calendar: calendar, span: range("2026-11-02", "2026-11-27")),
+            policy: policy
+        ).encoded
+        #expect(ReportFacts(encoded: bytes) != nil)
+        #expect(ReportFacts(encoded: [UInt8]()) == nil)
+        #expect(ReportFacts(encoded: bytes.dropLast(4)) == nil)
+        #expect(ReportFacts(encoded: bytes + [0, 0, 0, 0]) == nil)
+        #expect(ReportFacts(encoded: bytes.dropLast()) == nil)
+        var otherVersion = bytes
+        otherVersion[0] = 2
+        #expect(ReportFacts(encoded: otherVersion) == nil)
+        var hugeCount = bytes
+        hugeCount[7] = 0x7F
+        #expect(ReportFacts(encoded: hugeCount) == nil)
+        var negativeCount = bytes
+        negativeCount[7] = 0xFF
+        #expect(ReportFacts(encoded: negativeCount) == nil)
+        // The one closed adaptation's outcome is the last word but the cycle starts'; 3 is no outcome.
+        var badOutcome = bytes
+        badOutcome[bytes.count - 4 * (1 + records[0].cycleStarts.count)] = 3
+        #expect(ReportFacts(encoded: badOutcome) == nil)
+    }
+
+    /// The median counted by value (small gaps) is the median of the sorted gaps, for odd and even
+    /// counts, repeated values, zero, and gaps too large to count by value.
+    @Test func median_isTheSortedMiddle_forSmallAndLargeGaps() {
+        var generator = SplitMix64(seed: 7)
+        for round in 0..<500 {
+            var figures = ReportFigures()
+            let largest = round % 5 == 0 ? 5_000 : 40
+            figures.gaps = (0..<Int.random(in: 1...60, using: &generator)).map { _ in
+                Int.random(in: 0...largest, using: &generator)
+            }
+            let sorted = figures.gaps.sorted()
+            let middle = sorted.count / 2
+            let expected =
+                sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+            #expect(figures.medianSchoolDaysBetweenDropins == expected, "\(figures.gaps)")
+        }
+        #expect(ReportFigures().medianSchoolDaysBetweenDropins == nil)
+    }
+
     @Test func pairsOutsideTheRange_areLeftOut() {
         let pairs = records.map(\.pair)
         let before = range("2026-10-01", "2026-10-30")

@@ -97,6 +97,11 @@ struct MigrationTests {
         INSERT INTO live_event (seq, at, kind, school, pair, teacher, coach, dropin, due, peer, session)
             VALUES (4, 1795150000, 'session.cancelled', 1, NULL, 4, 5, NULL, NULL, 1, 2);
         """,
+        "v11-report-facts": """
+        INSERT INTO report_fact (pair, school, calendar_stamp, policy, facts)
+            VALUES (1, 1, 7, 'report-v1 followUp=2 practise=5 grace=0', x'01000000000000000000000000000000000000000000000000000000');
+        INSERT OR IGNORE INTO report_stale (pair) VALUES (1);
+        """,
     ]
 
     @Test func everyMigration_hasASeed() {
