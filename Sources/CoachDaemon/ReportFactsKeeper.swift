@@ -86,7 +86,8 @@ final class ReportFactsKeeper: Sendable {
                 var seen: Int
                 repeat {
                     seen = changeCount
-                    try await Task.sleep(for: Self.quiet)
+                    // On an event loop's timer: `Task.sleep` would start Dispatch's pool (issue 9).
+                    try await sleepOnEventLoop(Self.quiet)
                 } while changeCount != seen
                 let started = ContinuousClock.now
                 let counted = try await drain(yielding: true)
@@ -101,9 +102,9 @@ final class ReportFactsKeeper: Sendable {
                                 "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
                         ])
                 }
-            } catch is CancellationError {
-                return
             } catch {
+                // Cancelled (shutdown): a cancelled event-loop timer fails with its own error.
+                if Task.isCancelled || error is CancellationError { return }
                 logFailure(error)
             }
         }
@@ -123,11 +124,10 @@ struct ReportFactsService: Service {
             // After start-up has settled: nothing here is needed to serve, so it never competes with
             // READY=1 (nor adds a reader connection to the footprint at READY, B5).
             do {
-                try await Task.sleep(for: ReportFactsKeeper.quiet)
+                try await sleepOnEventLoop(ReportFactsKeeper.quiet)
                 try await keeper.policyLoaded()
-            } catch is CancellationError {
-                return
             } catch {
+                if Task.isCancelled || error is CancellationError { return }
                 // A read-only state directory refuses the write: reports are counted from the records.
                 keeper.logFailure(error)
             }
