@@ -145,7 +145,9 @@ extension ReportCalculator {
         var figures = ReportFigures()
         let from = Int32(clamping: range.from.dayNumber)
         let to = Int32(clamping: range.to.dayNumber)
-        let counted = min(to, Int32(clamping: through.dayNumber))
+        let through = Int32(clamping: through.dayNumber)
+        // Due in the range and on or before `through`.
+        let dueBy = min(to, through)
         let words = facts.words
         let none = ReportFacts.none
         var index = ReportFacts.header
@@ -157,12 +159,12 @@ extension ReportCalculator {
             index += 2
         }
         for _ in 0..<Int(words[2]) {
-            if from <= words[index] && words[index] <= counted {
+            if from <= words[index] && words[index] <= dueBy {
                 figures.dropinsDue += 1
                 let doneOn = words[index + 1]
                 if doneOn != none {
                     if words[index + 2] != 0 { figures.dropinsOnTime += 1 }
-                    if doneOn <= counted { figures.dropinsCompleted += 1 }
+                    if doneOn <= through { figures.dropinsCompleted += 1 }
                 }
             }
             index += 3

@@ -194,6 +194,18 @@ struct CoachingReportTests {
         }
     }
 
+    /// `pairFigures` with `through` past the range's end (a caller's choice; reports pass the earlier of
+    /// the end and today): a drop-in due in the range counts as completed when it was answered by
+    /// `through`, even after the range ended, as the record-wise count did.
+    @Test func completedBy_through_evenPastTheRangesEnd() throws {
+        let one = ReportCalculator.pairFigures(
+            records[0], calendar: calendar, policy: policy, range: range("2026-11-02", "2026-11-02"),
+            through: day("2026-11-05"))
+        #expect(one.dropinsDue == 1)  // due 2 November
+        #expect(one.dropinsCompleted == 1)  // answered 3 November, by `through`
+        #expect(one.dropinsOnTime == 0)  // grace 0: only the due day itself is on time
+    }
+
     /// Bytes that are not facts of this version are refused (the store's facts are then counted again),
     /// never read as something else.
     @Test func factBytes_ofAnotherVersionOrShape_areRefused() {
