@@ -350,22 +350,12 @@ extension CoachService {
         _ pairs: [Pair], calendar: SchoolCalendar, around range: DateRange, policy: CyclePolicy,
         _ store: any StoreReading
     ) throws -> [(pair: Pair, facts: ReportFacts)] {
-        let school = pairs.first?.school
-        let kept =
-            try school.map { school in
-                pairs.allSatisfy { $0.school == school }
-                    ? try store.reportFacts(school: school, policy: policy.reportFingerprint) : [:]
-            } ?? [:]
+        // The kept ones, then the others counted from their records.
         var facts: [Int64: ReportFacts] = [:]
-        facts.reserveCapacity(pairs.count)
-        var missing: [Pair] = []
-        for pair in pairs {
-            if let decoded = kept[pair.id] {
-                facts[pair.id] = decoded
-            } else {
-                missing.append(pair)
-            }
+        if let school = pairs.first?.school, pairs.allSatisfy({ $0.school == school }) {
+            facts = try store.reportFacts(school: school, policy: policy.reportFingerprint)
         }
+        let missing = pairs.filter { facts[$0.id] == nil }
         if !missing.isEmpty {
             let days = ReportCalculator.dayIndex(
                 calendar: calendar, around: range, earliest: missing.map { calendar.localDate(of: $0.createdAt) }.min())

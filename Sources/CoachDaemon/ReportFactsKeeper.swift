@@ -68,11 +68,14 @@ final class ReportFactsKeeper: Sendable {
     @discardableResult
     func drain(yielding: Bool = false) async throws -> Int {
         let seen = changeCount
+        // A read first: with nothing stale, no write (on a shared database every write notifies the
+        // other instances, whose keepers would then look too).
+        guard try await store.read({ try !$0.staleReportPairs(limit: 1).isEmpty }) else { return 0 }
         var counted = 0
-        while !Task.isCancelled, !yielding || changeCount == seen,
-            try await store.read({ try !$0.staleReportPairs(limit: 1).isEmpty })
-        {
-            counted += try await store.refreshReportFacts(policy: policy(), limit: Self.batch, now: now())
+        while !Task.isCancelled, !yielding || changeCount == seen {
+            let batch = try await store.refreshReportFacts(policy: policy(), limit: Self.batch, now: now())
+            counted += batch
+            if batch < Self.batch { break }  // the list is empty
         }
         return counted
     }

@@ -240,12 +240,7 @@ extension ReportFacts {
 
     /// Reads `encoded`'s bytes; nil for anything else (another version, a wrong length, a bad value).
     public init?(encoded bytes: some Collection<UInt8>) {
-        self.init(encoded: Array(bytes))
-    }
-
-    /// Reads `encoded`'s bytes; nil for anything else (another version, a wrong length, a bad value).
-    public init?(encoded bytes: [UInt8]) {
-        guard let facts = bytes.withUnsafeBytes({ ReportFacts(encoded: $0) }) else { return nil }
+        guard let facts = Array(bytes).withUnsafeBytes({ ReportFacts(encoded: $0) }) else { return nil }
         self = facts
     }
 

@@ -109,8 +109,6 @@ public protocol StoreReading: QuestionReading, PeerGroupReading {
     /// (`CyclePolicy.reportFingerprint`) and the school's current calendar, for pairs nothing has
     /// changed since, and whose bytes read back as facts. A pair left out is counted from its records.
     func reportFacts(school: Int64, policy: String) throws -> [Int64: ReportFacts]
-    /// How many pairs' report facts wait to be counted again.
-    func staleReportPairCount() throws -> Int
     /// The policy pairs were last listed under (`markStaleReportFacts`); nil before the first time.
     func reportFactsPolicy() throws -> String?
     /// Pairs whose report facts wait to be counted again, lowest id first, at most `limit`.
@@ -351,14 +349,11 @@ extension CoachStore {
                     try tx.putReportFacts(pair: id, school: 0, policy: fingerprint, facts: nil)
                     continue
                 }
+                let today = calendar.localDate(of: now)
                 let days =
                     indexes[pair.school]
-                    ?? {
-                        let today = calendar.localDate(of: now)
-                        return SchoolDayIndex(
-                            calendar: calendar,
-                            span: DateRange(from: today.adding(days: -800), to: today.adding(days: 400))!)
-                    }()
+                    ?? ReportCalculator.dayIndex(
+                        calendar: calendar, around: DateRange(from: today, to: today)!, earliest: nil)
                 indexes[pair.school] = days
                 let record = ReportPairRecord(
                     pair: pair, dropIns: try tx.dropIns(pair: id), followUps: try tx.followUps(pair: id),

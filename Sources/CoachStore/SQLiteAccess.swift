@@ -555,10 +555,6 @@ struct SQLiteAccess: StoreWriting {
             db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'report_fact.policy'"))
     }
 
-    func staleReportPairCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM report_stale")) ?? 0
-    }
-
     func count(of table: StoreTable) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table.rawValue)")) ?? 0
     }

@@ -623,10 +623,6 @@
                 db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'report_fact.policy'"))
         }
 
-        func staleReportPairCount() throws -> Int {
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM report_stale")) ?? 0
-        }
-
         func staleReportPairs(limit: Int) throws -> [Int64] {
             try Int64.fetchAll(
                 db.cachedStatement(sql: "SELECT pair FROM report_stale ORDER BY pair LIMIT ?"), arguments: [limit])
