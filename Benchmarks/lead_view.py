@@ -8,7 +8,9 @@ then one `METHOD total_ms=… p50_ms=… p99_ms=… max_ms=…` line each for co
 A call is timed from sending the request to receiving the whole reply line; the reply is parsed and
 checked (a result, not an error) after the clock stops, so Python's own JSON parsing of a 40 KB reply
 (about 0.5 ms) is not counted as the daemon's time.
-METHODS: `reports.summary`, `coverage.list` or both, comma-separated (default both).
+METHODS: `reports.summary`, `coverage.list`, `reports.summary.all`, comma-separated (default the first two).
+`reports.summary.all` is one `reports.summary` with `allSchools` per round (every school in one report,
+B14): its `total_ms` is the median call, not a sum.
 Standard library only.
 """
 import socket, json, time, sys, statistics
@@ -35,3 +37,12 @@ for name, method, mk in [("reports.summary", "reports.summary", lambda i: {"scho
     print(f"{name}: all {schools} schools median {statistics.median(totals):.1f} ms; per school p50 {statistics.median(per):.2f} ms, max {max(per):.2f} ms")
     per.sort(); p99 = per[min(len(per) - 1, int(0.99 * len(per)))]
     print(f"{name} total_ms={statistics.median(totals):.3f} p50_ms={statistics.median(per):.3f} p99_ms={p99:.3f} max_ms={per[-1]:.3f}")
+if "reports.summary.all" in methods:
+    calls = []
+    for r in range(rounds):
+        a = time.perf_counter(); line = send("reports.summary", {"from": frm, "to": to, "allSchools": True}); ms = (time.perf_counter() - a) * 1000
+        result = check(line); calls.append(ms)
+        if len(result.get("bySchool", [])) < schools: raise SystemExit(f"allSchools: {len(result.get('bySchool', []))} schools, expected {schools}")
+    calls.sort(); p99 = calls[min(len(calls) - 1, int(0.99 * len(calls)))]
+    print(f"reports.summary.all: every school ({schools}) in one call, {rounds} call(s): median {statistics.median(calls):.1f} ms, fastest {calls[0]:.1f} ms")
+    print(f"reports.summary.all total_ms={statistics.median(calls):.3f} p50_ms={statistics.median(calls):.3f} p99_ms={p99:.3f} max_ms={calls[-1]:.3f}")

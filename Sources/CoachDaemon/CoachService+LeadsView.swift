@@ -245,6 +245,10 @@ extension CoachService {
         let range = try self.range(params.from, params.to, maxDays: Self.maxReportDays)
         let instant = now()
         return try await store.read { store in
+            if params.allSchools == true {
+                try self.allSchoolsScope(params, peer, store)
+                return try self.allSchoolsReport(range: range, instant: instant, store)
+            }
             let (school, pairs, calendar) = try self.reportScope(params, peer, store)
             return try self.report(school, pairs, calendar: calendar, range: range, instant: instant, store)
         }
@@ -257,6 +261,23 @@ extension CoachService {
         let instant = now()
         let generation = leadsViewCache.generation
         return try await store.read { store in
+            if params.allSchools == true {
+                try self.allSchoolsScope(params, peer, store)
+                // Kept while no change commits and every school's today stays the same.
+                let key = LeadsViewCache.Key(
+                    kind: .allSchoolsReport, school: 0, from: "\(range.from)", to: "\(range.to)",
+                    day: try store.timeZones().map { zone in
+                        // The local day number in each of the schools' zones.
+                        let offset = TimeZone(identifier: zone)?.secondsFromGMT(for: instant) ?? 0
+                        return "\(zone):\(Int((instant.timeIntervalSince1970 + Double(offset)) / 86_400))"
+                    }.joined(separator: ","))
+                if let data = self.leadsViewCache.lookup(key, now: instant) { return data }
+                let data = try self.allSchoolsReport(range: range, instant: instant, store).encodedJSON()
+                self.leadsViewCache.store(
+                    key, data, generation: generation,
+                    validUntil: instant.addingTimeInterval(self.leadsViewCache.maxAge))
+                return data
+            }
             let (school, pairs, calendar) = try self.reportScope(params, peer, store)
             guard params.coach == nil, params.pair == nil else {
                 return try self.report(school, pairs, calendar: calendar, range: range, instant: instant, store)
@@ -314,6 +335,51 @@ extension CoachService {
             school: school.id, schoolName: school.name, from: "\(range.from)", to: "\(range.to)",
             countedThrough: "\(report.countedThrough)", totals: ReportRow(report.totals), byCoach: byCoach,
             byPair: byPair)
+    }
+
+    /// `allSchools` is for admins, and covers every school: it takes no school, coach or pair.
+    private func allSchoolsScope(_ params: ReportsSummary.Params, _ peer: Peer, _ store: any StoreReading) throws {
+        guard try self.knownCaller(peer.uid, gid: peer.gid, in: store).isAdmin else {
+            throw DomainError.denied("report on every school: allSchools is for admins")
+        }
+        for (field, given) in [
+            ("school", params.school != nil), ("coach", params.coach != nil), ("pair", params.pair != nil),
+        ]
+        where given {
+            throw DomainError.invalid(
+                "allSchools reports on every school, so \(field) cannot be given with it", field: field,
+                hint: "drop \(field), or drop allSchools to report on one school, coach or pair")
+        }
+    }
+
+    /// Every school's figures over `range` in one report: the totals and a row per school (by name),
+    /// each school counted in its own calendar through its own today, exactly as its own report. No
+    /// coach or pair rows: a national deployment's would be 100,000 rows, past what one reply may hold
+    /// (`closeAtUnsentReplyBytes`); each school's report has them.
+    private func allSchoolsReport(range: DateRange, instant: Date, _ store: any StoreReading) throws -> ReportSummary {
+        let schools = try store.schools().sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        let pairs = Dictionary(grouping: try store.pairs(school: nil, person: nil), by: \.school)
+        var parts: [SchoolReportFacts] = []
+        parts.reserveCapacity(schools.count)
+        for school in schools {
+            let calendar = try self.calendar(school.id, store)
+            let included = (pairs[school.id] ?? []).filter { ReportCalculator.overlaps($0, range, calendar: calendar) }
+            parts.append(
+                SchoolReportFacts(
+                    school: school.id, today: calendar.localDate(of: instant),
+                    facts: try self.reportFacts(included, calendar: calendar, around: range, policy: self.policy, store)
+                ))
+        }
+        let report = ReportCalculator.report(schools: parts, range: range)
+        let bySchool = schools.compactMap { school in
+            report.bySchool[school.id].map {
+                ReportRow($0.totals, school: school.id, schoolName: school.name, countedThrough: "\($0.countedThrough)")
+            }
+        }
+        return ReportSummary(
+            school: nil, schoolName: nil, from: "\(range.from)", to: "\(range.to)",
+            countedThrough: "\(report.countedThrough)", totals: ReportRow(report.totals), bySchool: bySchool,
+            byCoach: [], byPair: [])
     }
 
     /// The school and pairs a report may cover for this caller: a pair (its two people, or whoever
@@ -390,11 +456,13 @@ extension CoachService {
 
 extension ReportRow {
     init(
-        _ figures: ReportFigures, coach: Int64? = nil, coachName: String? = nil, pair: Int64? = nil,
-        teacher: Int64? = nil, teacherName: String? = nil
+        _ figures: ReportFigures, school: Int64? = nil, schoolName: String? = nil, countedThrough: String? = nil,
+        coach: Int64? = nil, coachName: String? = nil, pair: Int64? = nil, teacher: Int64? = nil,
+        teacherName: String? = nil
     ) {
         self.init(
-            coach: coach, coachName: coachName, pair: pair, teacher: teacher, teacherName: teacherName,
+            school: school, schoolName: schoolName, countedThrough: countedThrough, coach: coach, coachName: coachName,
+            pair: pair, teacher: teacher, teacherName: teacherName,
             dropinsDue: figures.dropinsDue, dropinsDone: figures.dropinsDone, dropinsOnTime: figures.dropinsOnTime,
             followupsDone: figures.followupsDone, followupsInWindow: figures.followupsInWindow,
             adaptationsSet: figures.adaptationsSet,

@@ -17,7 +17,7 @@ import NIOConcurrencyHelpers
 /// and every answer after `maxAge` at most.
 final class LeadsViewCache: Sendable {
     enum Kind: UInt8, Sendable {
-        case report, coverage
+        case report, coverage, allSchoolsReport
     }
 
     struct Key: Hashable, Sendable {

@@ -143,6 +143,13 @@ extension ReportCalculator {
     /// The figures of one pair's facts over `range`, planned drop-ins counted through `through`.
     public static func figures(_ facts: ReportFacts, range: DateRange, through: LocalDate) -> ReportFigures {
         var figures = ReportFigures()
+        add(facts, range: range, through: through, to: &figures)
+        return figures
+    }
+
+    /// Adds one pair's figures to `figures` (a group's, counted in place: no pair's own figures are
+    /// built).
+    static func add(_ facts: ReportFacts, range: DateRange, through: LocalDate, to figures: inout ReportFigures) {
         let from = Int32(clamping: range.from.dayNumber)
         let to = Int32(clamping: range.to.dayNumber)
         let through = Int32(clamping: through.dayNumber)
@@ -190,7 +197,6 @@ extension ReportCalculator {
             if from <= words[index] && words[index] <= to { figures.cyclesStarted += 1 }
             index += 1
         }
-        return figures
     }
 
     /// A report from the pairs' facts (all of one school) over `range`, counted through `today`.
@@ -209,6 +215,26 @@ extension ReportCalculator {
             totals.add(figures)
         }
         return CoachingReport(range: range, countedThrough: through, totals: totals, byCoach: byCoach, byPair: byPair)
+    }
+
+    /// A report over several schools (`reports.summary` with `allSchools`): each school counted in its
+    /// own calendar through its own today, exactly as its own report; the totals add every school's.
+    public static func report(schools: [SchoolReportFacts], range: DateRange) -> SchoolsReport {
+        var totals = ReportFigures()
+        var bySchool: [Int64: (countedThrough: LocalDate, totals: ReportFigures)] = [:]
+        bySchool.reserveCapacity(schools.count)
+        // Without any school nothing is counted: the range's first day stands.
+        var countedThrough = range.from
+        for school in schools {
+            // The school's totals, as its own report counts them, without its pairs' and coaches' rows.
+            let through = min(range.to, school.today)
+            var figures = ReportFigures()
+            for (_, facts) in school.facts { add(facts, range: range, through: through, to: &figures) }
+            totals.add(figures)
+            countedThrough = max(countedThrough, through)
+            bySchool[school.school] = (through, figures)
+        }
+        return SchoolsReport(range: range, countedThrough: countedThrough, totals: totals, bySchool: bySchool)
     }
 
     /// The school days a report around `range` reads, indexed once (a pair's rhythm starts before the
@@ -267,4 +293,28 @@ extension ReportFacts {
             return nil
         }
     }
+}
+
+/// One school's part of a report over several schools: its pairs' facts and its own today.
+public struct SchoolReportFacts: Sendable {
+    public var school: Int64
+    public var today: LocalDate
+    public var facts: [(pair: Pair, facts: ReportFacts)]
+
+    public init(school: Int64, today: LocalDate, facts: [(pair: Pair, facts: ReportFacts)]) {
+        self.school = school
+        self.today = today
+        self.facts = facts
+    }
+}
+
+/// A report over several schools: every school's totals (as its own report's), and all of them.
+public struct SchoolsReport: Sendable {
+    public var range: DateRange
+    /// The latest of the schools' counted-through days.
+    public var countedThrough: LocalDate
+    public var totals: ReportFigures
+    /// By school id: the last day the school's due drop-ins count (its today, or the range's end), and
+    /// its totals.
+    public var bySchool: [Int64: (countedThrough: LocalDate, totals: ReportFigures)]
 }

@@ -172,6 +172,7 @@ extension ReportRow {
         out.member("coach", coach)
         out.member("coachName", coachName)
         out.member("completionRate", completionRate)
+        out.member("countedThrough", countedThrough)
         out.key("cyclesStarted")
         out.value(cyclesStarted)
         out.key("dropinsDone")
@@ -189,6 +190,8 @@ extension ReportRow {
         out.key("outcomes")
         outcomes.write(to: &out)
         out.member("pair", pair)
+        out.member("school", school)
+        out.member("schoolName", schoolName)
         out.member("teacher", teacher)
         out.member("teacherName", teacherName)
         out.endObject()
@@ -198,30 +201,26 @@ extension ReportRow {
 extension ReportSummary {
     /// The reply's bytes, the same as `RPCCodec.encoder.encode(self)`.
     public func encodedJSON() -> Data {
-        var out = ReplyWriter(capacity: 512 + 420 * (byPair.count + byCoach.count))
+        var out = ReplyWriter(capacity: 512 + 440 * (byPair.count + byCoach.count + (bySchool?.count ?? 0)))
+        func rows(_ name: StaticString, _ rows: [ReportRow]) {
+            out.key(name)
+            out.beginArray()
+            for row in rows {
+                out.element()
+                row.write(to: &out)
+            }
+            out.endArray()
+        }
         out.beginObject()
-        out.key("byCoach")
-        out.beginArray()
-        for row in byCoach {
-            out.element()
-            row.write(to: &out)
-        }
-        out.endArray()
-        out.key("byPair")
-        out.beginArray()
-        for row in byPair {
-            out.element()
-            row.write(to: &out)
-        }
-        out.endArray()
+        rows("byCoach", byCoach)
+        rows("byPair", byPair)
+        if let bySchool { rows("bySchool", bySchool) }
         out.key("countedThrough")
         out.value(countedThrough)
         out.key("from")
         out.value(from)
-        out.key("school")
-        out.value(school)
-        out.key("schoolName")
-        out.value(schoolName)
+        out.member("school", school)
+        out.member("schoolName", schoolName)
         out.key("to")
         out.value(to)
         out.key("totals")

@@ -627,35 +627,41 @@ final class BenchRunner {
     /// The daemon's kept whole-school answers off: the rows judge answers computed every time.
     private static let computeEveryAnswer = ["COACHD_CACHE_LEADS_VIEW": "false"]
 
-    /// `reports.summary` over the last year for every school in turn (a report is one school's: its
-    /// calendar), on the trust (20 schools, 2,000 pairs) and the national dataset (1,000 schools,
-    /// 100,000 pairs), one connection; each answer computed (`cache.leadsView=false`). The trust's
-    /// kept answers (the cache on, as served) are shown beside.
+    /// `reports.summary` over the last year for every school in one call (`allSchools`, each school in
+    /// its own calendar), on the trust (20 schools, 2,000 pairs) and the national dataset (1,000
+    /// schools, 100,000 pairs): the median call, each answer computed (`cache.leadsView=false`). Beside
+    /// it, every school's own report in turn (the sum of 20 and 1,000 calls), and the trust's as served.
     private func b14() throws {
-        var totals: [String: Double] = [:]
+        var medians: [String: Double] = [:]
         var details: [String] = []
         for role in ["trust", "national"] {
             let instance = try startCoachd(
                 name: "b14-\(role)", database: dataset(role), environment: Self.computeEveryAnswer, copy: false)
             defer { instance.server.stop() }
             let schools = profiles[role]!.schools
+            let all = try leadView(
+                instance.socket, schools: schools, rounds: quick ? 1 : 5, method: "reports.summary.all")
+            medians[role] = all.figures["total_ms"] ?? -1
+            details.append("\(role), computed: " + all.lines.joined(separator: "; "))
             let rounds = quick || role == "national" ? 1 : 3
-            let run = try leadView(instance.socket, schools: schools, rounds: rounds, method: "reports.summary")
-            totals[role] = run.figures["total_ms"] ?? -1
+            let each = try leadView(instance.socket, schools: schools, rounds: rounds, method: "reports.summary")
             details.append(
-                "\(role) (\(schools) schools, \(rounds) round(s), computed): " + run.lines.joined(separator: "; "))
+                "\(role), each school's report in turn (\(rounds) round(s), computed): "
+                    + each.lines.joined(separator: "; "))
         }
         let served = try leadView(
             trust!.socket, schools: profiles["trust"]!.schools, rounds: quick ? 2 : 4, method: "reports.summary")
-        details.append("trust as served (answers kept after the first round): " + served.lines.joined(separator: "; "))
-        let trustMs = totals["trust"]!
-        let nationalMs = totals["national"]!
+        details.append(
+            "trust, each school's report as served (answers kept after the first round): "
+                + served.lines.joined(separator: "; "))
+        let trustMs = medians["trust"]!
+        let nationalMs = medians["national"]!
         report.add(
             Row(
                 id: "B14",
                 what:
-                    "`reports.summary` over a year, every school in turn: the trust (2,000 pairs), the nation (100,000)",
-                coachd: String(format: "trust %.0f ms; national %.0f ms", trustMs, nationalMs), reference: "—",
+                    "`reports.summary` over a year, every school in one report: the trust (2,000 pairs), the nation (100,000)",
+                coachd: String(format: "trust %.1f ms; national %.0f ms", trustMs, nationalMs), reference: "—",
                 ratio: nil, ratioText: "—", target: "≤ 50 ms; ≤ 1 s",
                 pass: trustMs >= 0 && nationalMs >= 0 && trustMs <= 50 && nationalMs <= 1000),
             details: details)

@@ -161,6 +161,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ReportsSummary.help("school", valueName: "ID"), completion: IDCompletion.schools) var school: Int64?
     @Option(help: ReportsSummary.help("coach", valueName: "ID"), completion: IDCompletion.people) var coach: Int64?
     @Option(help: ReportsSummary.help("pair", valueName: "ID"), completion: IDCompletion.pairs) var pair: Int64?
+    @Flag(
+        help:
+            "Every school in one report, each in its own calendar (admins): totals and a row per school; --csv gives every pair."
+    )
+    var allSchools = false
     @Flag(help: "One row per pair as CSV (RFC 4180, with a header row).") var csv = false
     @Option(
         help: ArgumentHelp(
@@ -177,6 +182,17 @@ struct ReportCommand: ParsableCommand {
         }
         if csv && global.json { throw ValidationError("give either --csv or --json, not both") }
         if html?.isEmpty == true { throw ValidationError("--html needs a file name") }
+        if allSchools {
+            if school != nil || coach != nil || pair != nil {
+                throw ValidationError("--all-schools covers every school: give it without --school, --coach or --pair")
+            }
+            if term != nil {
+                throw ValidationError("--term names one school's term: give --from and --to with --all-schools")
+            }
+            if html != nil {
+                throw ValidationError("--html draws one school's report: give --school ID instead of --all-schools")
+            }
+        }
     }
 
     func run() throws {
@@ -194,7 +210,9 @@ struct ReportCommand: ParsableCommand {
             }
             range = (found.from, found.to)
         }
-        let params = ReportsSummary.Params(from: range.from, to: range.to, school: school, coach: coach, pair: pair)
+        let params = ReportsSummary.Params(
+            from: range.from, to: range.to, school: school, coach: coach, pair: pair,
+            allSchools: allSchools ? true : nil)
         let report = try session.call(ReportsSummary.self, params)
         if let html {
             let data = try Self.chartData(report, params, session)
@@ -209,7 +227,12 @@ struct ReportCommand: ParsableCommand {
         }
         if csv {
             // CSV is data for a spreadsheet, not terminal text: written as it is, quoted by the CSV rules.
-            print(try ReportCSV.render(report), terminator: "")
+            // Every school's pairs: each school's own report (an `allSchools` report has no pair rows).
+            let reports = try (report.bySchool ?? []).compactMap(\.school).map { school in
+                try session.call(
+                    ReportsSummary.self, ReportsSummary.Params(from: range.from, to: range.to, school: school))
+            }
+            print(try ReportCSV.render(report.bySchool == nil ? [report] : reports), terminator: "")
         } else {
             session.show(report, human: Self.render)
         }
@@ -221,8 +244,11 @@ struct ReportCommand: ParsableCommand {
     static func chartData(_ report: ReportSummary, _ params: ReportsSummary.Params, _ session: Session) throws
         -> ReportChartData
     {
+        guard let school = report.school else {
+            throw UsageError(message: "the HTML report draws one school", hint: "give --school ID")
+        }
         let days = try session.call(
-            CalendarSchoolDays.self, CalendarSchoolDays.Params(school: report.school, from: report.from, to: report.to)
+            CalendarSchoolDays.self, CalendarSchoolDays.Params(school: school, from: report.from, to: report.to)
         ).days
         let spans = ReportChartData.weeks(ofSchoolDays: days)
         var weeks: [ReportChartData.Week] = []
@@ -261,12 +287,21 @@ struct ReportCommand: ParsableCommand {
             ]
         }
         let total = report.totals
-        var text = "\(report.schoolName), \(report.from) to \(report.to)"
+        var text = "\(report.schoolName ?? "Every school"), \(report.from) to \(report.to)"
         if report.countedThrough != report.to { text += " (due counted through \(report.countedThrough))" }
         text += "\n\n" + Table(["TOTAL"] + headers, [["all"] + figures(total)]).render()
         text +=
             "\n\nOutcomes: \(total.outcomes.embedded) embedded, \(total.outcomes.continuing) continuing, "
             + "\(total.outcomes.dropped) dropped; \(total.cyclesStarted) foci agreed."
+        if let bySchool = report.bySchool {
+            // Every school: a row each here; a coach's and a pair's rows are in --csv and --json.
+            if !bySchool.isEmpty {
+                text +=
+                    "\n\n" + Table(["SCHOOL"] + headers, bySchool.map { [$0.schoolName ?? "-"] + figures($0) }).render()
+            }
+            text += "\n\nOne row per pair, every school's: --csv."
+            return text
+        }
         if !report.byCoach.isEmpty {
             text +=
                 "\n\n" + Table(["COACH"] + headers, report.byCoach.map { [$0.coachName ?? "-"] + figures($0) }).render()

@@ -13,20 +13,25 @@ enum ReportCSV {
         "dropped", "cyclesStarted", "completionRate", "onTimeRate", "medianSchoolDaysBetweenDropins",
     ]
 
-    /// The report's pairs as CSV text, ending with a line break.
-    static func render(_ report: ReportSummary) throws -> String {
+    /// The reports' pairs (one school's report each) as CSV text under one header row, ending with a
+    /// line break.
+    static func render(_ reports: [ReportSummary]) throws -> String {
         let stream = OutputStream(toMemory: ())
         let writer = try CSVWriter(stream: stream, newline: .crlf)
         try writer.write(row: header)
-        for row in report.byPair {
-            try writer.write(row: [
-                "\(report.school)", report.schoolName, report.from, report.to, row.pair.map { "\($0)" } ?? "",
-                row.teacher.map { "\($0)" } ?? "", row.teacherName ?? "", row.coach.map { "\($0)" } ?? "",
-                row.coachName ?? "", "\(row.dropinsDue)", "\(row.dropinsDone)", "\(row.dropinsOnTime)",
-                "\(row.followupsDone)", "\(row.followupsInWindow)", "\(row.adaptationsSet)", "\(row.outcomes.embedded)",
-                "\(row.outcomes.continuing)", "\(row.outcomes.dropped)", "\(row.cyclesStarted)",
-                number(row.completionRate), number(row.onTimeRate), number(row.medianSchoolDaysBetweenDropins),
-            ])
+        for report in reports {
+            for row in report.byPair {
+                let school: String = report.school.map { "\($0)" } ?? ""
+                try writer.write(row: [
+                    school, report.schoolName ?? "", report.from, report.to, row.pair.map { "\($0)" } ?? "",
+                    row.teacher.map { "\($0)" } ?? "", row.teacherName ?? "", row.coach.map { "\($0)" } ?? "",
+                    row.coachName ?? "", "\(row.dropinsDue)", "\(row.dropinsDone)", "\(row.dropinsOnTime)",
+                    "\(row.followupsDone)", "\(row.followupsInWindow)", "\(row.adaptationsSet)",
+                    "\(row.outcomes.embedded)", "\(row.outcomes.continuing)", "\(row.outcomes.dropped)",
+                    "\(row.cyclesStarted)", number(row.completionRate), number(row.onTimeRate),
+                    number(row.medianSchoolDaysBetweenDropins),
+                ])
+            }
         }
         writer.stream.close()
         guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {

@@ -74,7 +74,7 @@ enum ReportHTML {
 
     static func render(_ data: ReportChartData, generated: String) -> String {
         let report = data.report
-        let title = "Coaching report: \(safe(report.schoolName)), \(report.from) to \(report.to)"
+        let title = "Coaching report: \(safe(report.schoolName ?? "every school")), \(report.from) to \(report.to)"
         let html = HTML(
             .head(.title(title), .meta(.charset(.utf8)), .style(css)),
             .body(

@@ -67,6 +67,60 @@ import Testing
         #expect(rows[1][column("medianSchoolDaysBetweenDropins")] == "5.5")
     }
 
+    /// `--all-schools`: totals and a row per school in 80 columns; `--csv` asks each school's report
+    /// and gives every pair under one header row.
+    @Test func reportAllSchools_showsEachSchool_andCSVHasEverySchoolsPairs() throws {
+        let allSchools = """
+            {"from":"2026-09-02","to":"2026-12-18","countedThrough":"2026-11-30","totals":\(Self.totals),\
+            "bySchool":[\(Self.school(1, #"Hill, \"Primary\""#)),\(Self.school(2, #"Dale \u001b[2J Academy"#))],\
+            "byCoach":[],"byPair":[]}
+            """
+        let server = try FakeServer(respond: { line in
+            let request = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let params = request?["params"] as? [String: Any]
+            let result =
+                params?["allSchools"] as? Bool == true
+                ? allSchools
+                : Self.report.replacingOccurrences(of: #""school":1,"#, with: #""school":\#(params?["school"] ?? 0),"#)
+            let id = (request?["id"] as? NSNumber)?.int64Value ?? 0
+            return .lines([#"{"jsonrpc":"2.0","result":\#(result),"id":\#(id)}"#])
+        })
+        let human = try Coachctl.run([
+            "report", "--from", "2026-09-02", "--to", "2026-12-18", "--all-schools", "--socket", server.path,
+        ])
+        #expect(human.status == 0, "\(human.stderr)")
+        for line in human.stdout.split(separator: "\n") { #expect(line.count <= 80, "\(line.count): \(line)") }
+        #expect(human.stdout.hasPrefix("Every school, 2026-09-02 to 2026-12-18"))
+        #expect(human.stdout.contains("SCHOOL") && human.stdout.contains("Hill, \"Primary\""))
+        #expect(!human.stdout.unicodeScalars.contains { $0.value == 0x1B })
+        let sent = server.requests(for: "reports.summary").first?["params"] as? [String: Any]
+        #expect(sent?["allSchools"] as? Bool == true && sent?["school"] == nil)
+
+        let csv = try Coachctl.run([
+            "report", "--from", "2026-09-02", "--to", "2026-12-18", "--all-schools", "--csv", "--socket", server.path,
+        ])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 1 + 4)  // the header, two pairs of each school (a name's line break is LF, not CRLF)
+        #expect(lines.filter { $0.hasPrefix("1,") }.count == 2 && lines.filter { $0.hasPrefix("2,") }.count == 2)
+        let schools = server.requests(for: "reports.summary").compactMap { ($0["params"] as? [String: Any])?["school"] }
+        #expect(schools.map { "\($0)" } == ["1", "2"])
+
+        for wrong in [["--school", "1"], ["--term", "Autumn"], ["--html", "/tmp/x.html"]] {
+            let refused = try Coachctl.run(["report", "--all-schools", "--socket", server.path] + wrong)
+            #expect(refused.status == 64, "\(wrong): \(refused.stderr)")
+        }
+    }
+
+    static let totals = """
+        {"dropinsDue":5,"dropinsDone":3,"dropinsOnTime":2,"followupsDone":4,"followupsInWindow":2,\
+        "adaptationsSet":2,"outcomes":{"embedded":2,"continuing":0,"dropped":0},"cyclesStarted":2,"completionRate":0.6}
+        """
+
+    static func school(_ id: Int, _ name: String) -> String {
+        String(Self.totals.dropLast()) + #","school":\#(id),"schoolName":"\#(name)","countedThrough":"2026-11-30"}"#
+    }
+
     @Test func reportTables_fit80Columns_andShowNamesInert() throws {
         let server = try FakeServer(["reports.summary": .result(Self.report)])
         let run = try Coachctl.run(["report", "--from", "2026-09-02", "--to", "2026-12-18", "--socket", server.path])

@@ -102,4 +102,71 @@ struct LeadsViewServiceTests {
         }
         #expect(tooLong?.data?.field == "to")
     }
+
+    /// `allSchools` (issue 12, B14): every school in one report, each school's rows and figures exactly
+    /// its own report's, each counted through its own today; for admins alone.
+    @Test func allSchools_isEverySchoolsOwnReport_inOne_forAdminsAlone() async throws {
+        let f = try await fixture()
+        // A third school twelve hours ahead: at 21:00 in London it is already Tuesday there.
+        let ash = try await f.service.schoolsAdd(.init(name: "Ash", timeZone: "Pacific/Auckland"), Peers.admin).id
+        let dale = try await f.service.schoolsList(Peers.admin).schools.first { $0.name == "Dale" }!.id
+        for (school, teacher, coach, uid) in [(ash, "Tui", "Rua", Int64(5101)), (dale, "Dot", "Del", 5201)] {
+            let t = try await f.service.peopleAdd(
+                .init(name: teacher, school: school, roles: ["teacher"], uid: uid), Peers.admin)
+            let c = try await f.service.peopleAdd(
+                .init(name: coach, school: school, roles: ["coach"], uid: uid + 1), Peers.admin)
+            _ = try await f.service.pairsCreate(.init(teacher: t.id, coach: c.id), Peers.admin)
+        }
+        f.clock.set(ServiceFixture.monday.addingTimeInterval(12 * 3600))
+        _ = try await f.service.dropInsLog(.init(pair: f.pair, start: "2026-11-23T10:00", minutes: 10), Peers.coach)
+        let range = (from: "2026-11-16", to: "2026-11-27")
+
+        let all = try await f.service.reportsSummary(
+            .init(from: range.from, to: range.to, allSchools: true), Peers.admin)
+        #expect(all.school == nil && all.schoolName == nil)
+        #expect(all.bySchool?.map(\.schoolName) == ["Ash", "Dale", "Hill"])
+        #expect(all.bySchool?.map(\.countedThrough) == ["2026-11-24", "2026-11-23", "2026-11-23"])
+        #expect(all.countedThrough == "2026-11-24")
+        var due = 0
+        for row in all.bySchool ?? [] {
+            let school = try #require(row.school)
+            let own = try await f.service.reportsSummary(
+                .init(from: range.from, to: range.to, school: school), Peers.admin)
+            var figures = row
+            figures.school = nil
+            figures.schoolName = nil
+            figures.countedThrough = nil
+            #expect(figures == own.totals)
+            #expect(row.schoolName == own.schoolName && row.countedThrough == own.countedThrough)
+            due += own.totals.dropinsDue
+        }
+        // No coach or pair rows (each school's report has them): the totals add the schools'.
+        #expect(all.byCoach.isEmpty && all.byPair.isEmpty)
+        #expect(all.totals.dropinsDue == due && due == 4)
+        #expect(all.totals.dropinsDone == 1 && all.totals.completionRate == 0.25)
+        // The written reply is the same report, and `allSchools: false` is a school's report.
+        let encoded = try await f.service.reportsSummaryEncoded(
+            .init(from: range.from, to: range.to, allSchools: true), Peers.admin)
+        #expect(try JSONDecoder().decode(ReportSummary.self, from: encoded) == all)
+        let lead = try await f.service.reportsSummary(
+            .init(from: range.from, to: range.to, allSchools: false), Peers.lead)
+        #expect(lead.school == f.school && lead.bySchool == nil)
+
+        // Nobody else, whatever they oversee; and nothing narrower beside it.
+        for peer in [Peers.lead, Self.head, Peers.teacher, Peers.coach, Peers.stranger] {
+            let refused = await wireError {
+                _ = try await f.service.reportsSummaryEncoded(
+                    .init(from: range.from, to: range.to, allSchools: true), peer)
+            }
+            #expect(refused?.name == .permissionDenied)
+        }
+        for (params, field) in [
+            (ReportsSummary.Params(from: range.from, to: range.to, school: f.school, allSchools: true), "school"),
+            (ReportsSummary.Params(from: range.from, to: range.to, coach: f.coach, allSchools: true), "coach"),
+            (ReportsSummary.Params(from: range.from, to: range.to, pair: f.pair, allSchools: true), "pair"),
+        ] {
+            let invalid = await wireError { _ = try await f.service.reportsSummary(params, Peers.admin) }
+            #expect(invalid?.name == .invalidParams && invalid?.data?.field == field)
+        }
+    }
 }

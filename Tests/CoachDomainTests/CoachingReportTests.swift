@@ -194,6 +194,34 @@ struct CoachingReportTests {
         }
     }
 
+    /// A report over several schools (`allSchools`): each school's totals are its own report's,
+    /// counted through its own today; the totals add them (a median over every school's gaps).
+    @Test func severalSchools_eachTheirOwnReport_andTheTotalsAddThemUp() {
+        let days = SchoolDayIndex(calendar: calendar, span: range("2026-10-01", "2027-01-31"))
+        let facts = records.map { ($0.pair, ReportCalculator.facts($0, days: days, policy: policy)) }
+        // Pairs 1 and 2 in one school whose today is 20 November; pair 3 in another already on the 25th.
+        let schools = [
+            SchoolReportFacts(school: 7, today: day("2026-11-20"), facts: Array(facts[0..<2])),
+            SchoolReportFacts(school: 8, today: day("2026-11-25"), facts: [facts[2]]),
+            SchoolReportFacts(school: 9, today: day("2026-11-25"), facts: []),
+        ]
+        let span = range("2026-11-02", "2026-11-27")
+        let all = ReportCalculator.report(schools: schools, range: span)
+        var sum = ReportFigures()
+        for school in schools {
+            let own = ReportCalculator.report(facts: school.facts, range: span, today: school.today)
+            #expect(all.bySchool[school.school]?.totals == own.totals)
+            #expect(all.bySchool[school.school]?.countedThrough == own.countedThrough)
+            sum.add(own.totals)
+        }
+        #expect(all.totals == sum)
+        #expect(all.countedThrough == day("2026-11-25"))
+        // By hand: pair 1 has 2 due by the 20th (both made), pair 2 one (made), pair 3 one (not made).
+        #expect(all.totals.dropinsDue == 4 && all.totals.completionRate == 0.75)
+        #expect(all.bySchool[9]?.totals == ReportFigures())
+        #expect(ReportCalculator.report(schools: [], range: span).countedThrough == span.from)
+    }
+
     /// `pairFigures` with `through` past the range's end (a caller's choice; reports pass the earlier of
     /// the end and today): a drop-in due in the range counts as completed when it was answered by
     /// `through`, even after the range ended, as the record-wise count did.

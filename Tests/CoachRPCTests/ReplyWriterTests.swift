@@ -19,6 +19,9 @@ struct ReplyWriterTests {
     static func row(_ seed: Int, named: Bool) -> ReportRow {
         let pick = { (n: Int) in (seed * 7919 + n * 104729) % 1000 }
         return ReportRow(
+            school: named && seed % 5 != 0 ? Int64(seed % 9) : nil,
+            schoolName: named && seed % 7 == 1 ? names[(seed + 2) % names.count] : nil,
+            countedThrough: named && seed % 3 == 1 ? "2026-11-2\(seed % 10)" : nil,
             coach: named && seed % 3 != 0 ? Int64(seed) * 1_000_003 : nil,
             coachName: named && seed % 3 != 0 ? names[seed % names.count] : nil,
             pair: named && seed % 2 == 0 ? Int64.max - Int64(seed) : nil,
@@ -45,9 +48,11 @@ struct ReplyWriterTests {
     }
 
     static func summary(_ rows: Int) -> ReportSummary {
+        // An odd count of rows stands for an `allSchools` report: no school, rows per school.
         ReportSummary(
-            school: 42, schoolName: names[rows % names.count], from: "2025-12-01", to: "2026-11-30",
-            countedThrough: "2026-11-30", totals: row(rows, named: false),
+            school: rows % 2 == 0 ? 42 : nil, schoolName: rows % 2 == 0 ? names[rows % names.count] : nil,
+            from: "2025-12-01", to: "2026-11-30", countedThrough: "2026-11-30", totals: row(rows, named: false),
+            bySchool: rows % 2 == 0 ? nil : (0..<rows / 2).map { row($0 + 2, named: true) },
             byCoach: (0..<rows / 3).map { row($0, named: true) }, byPair: (0..<rows).map { row($0 + 1, named: true) })
     }
 

@@ -137,6 +137,23 @@ extension EndToEnd {
             let daleReport = try Self.decode(ReportSummary.self, daleOut)
             #expect(daleReport.totals.dropinsDone == 1)
             #expect(daleReport.byPair.map(\.teacherName) == ["Zed Elsewhere"])
+
+            // Every school in one report: an admin's (root's), with each school's totals and no text;
+            // a lead is refused it, whatever they oversee.
+            let span: [String: JSONValue] = ["from": .string(from), "to": .string(to), "allSchools": .bool(true)]
+            let (allOut, _) = try Self.call(daemon, "reports.summary", span, uid: nil)
+            #expect(allOut.status == 0, "\(allOut.stderr)")
+            let all = try Self.decode(ReportSummary.self, allOut)
+            #expect(all.bySchool?.map(\.schoolName) == ["Dale Secondary", "Hill Primary"])
+            #expect(all.bySchool?.map(\.dropinsDone) == [1, 1] && all.totals.dropinsDone == 2)
+            #expect(all.byPair.isEmpty && all.byCoach.isEmpty)
+            for text in ["FOCUS-TEXT", "NOTE-TEXT", "TALK-TEXT", "ADAPT-TEXT", "Zed", "Ada"] {
+                #expect(!allOut.stdout.contains(text), "\(text) in \(allOut.stdout)")
+            }
+            for uid in [UID.lead, UID.stranger, UID.teacher] {
+                let (refused, reply) = try Self.call(daemon, "reports.summary", span, uid: uid)
+                #expect(refused.status == 1 && reply?.errorName == "PermissionDenied", "\(refused.stdout)")
+            }
         }
 
         @Test func teachersAgenda_showsOnlyTheirOwn() throws {

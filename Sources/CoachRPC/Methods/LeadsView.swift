@@ -266,8 +266,15 @@ public struct OutcomeCounts: Codable, Sendable, Hashable, RPCDescribed {
     ])
 }
 
-/// The figures of one group: totals, a coach's pairs, or one pair (who, when it is not the totals).
+/// The figures of one group: totals, a school, a coach's pairs, or one pair (who, when it is not the
+/// totals).
 public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
+    /// The school (`bySchool` rows).
+    public var school: Int64?
+    /// The school's name (`bySchool` rows).
+    public var schoolName: String?
+    /// The last date whose due drop-ins count in this school (`bySchool` rows).
+    public var countedThrough: String?
     public var coach: Int64?
     public var coachName: String?
     public var pair: Int64?
@@ -286,11 +293,15 @@ public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
     public var medianSchoolDaysBetweenDropins: Double?
 
     public init(
+        school: Int64? = nil, schoolName: String? = nil, countedThrough: String? = nil,
         coach: Int64? = nil, coachName: String? = nil, pair: Int64? = nil, teacher: Int64? = nil,
         teacherName: String? = nil, dropinsDue: Int, dropinsDone: Int, dropinsOnTime: Int, followupsDone: Int,
         followupsInWindow: Int, adaptationsSet: Int, outcomes: OutcomeCounts, cyclesStarted: Int,
         completionRate: Double?, onTimeRate: Double?, medianSchoolDaysBetweenDropins: Double?
     ) {
+        self.school = school
+        self.schoolName = schoolName
+        self.countedThrough = countedThrough
         self.coach = coach
         self.coachName = coachName
         self.pair = pair
@@ -310,6 +321,11 @@ public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
     }
 
     public static let schema: RPCSchema = .object([
+        RPCField("school", .integer, required: false, "the school (bySchool)"),
+        RPCField("schoolName", .string(), required: false, "the school's name (bySchool)"),
+        RPCField(
+            "countedThrough", .string(format: "date"), required: false,
+            "bySchool: drop-ins due after this date (the school's today) are not yet counted"),
         RPCField("coach", .integer, required: false, "the coach (byCoach and byPair)"),
         RPCField("coachName", .string(), required: false, "the coach's name"),
         RPCField("pair", .integer, required: false, "the pair (byPair)"),
@@ -336,19 +352,23 @@ public struct ReportRow: Codable, Sendable, Hashable, RPCDescribed {
 
 /// What `reports.summary` returns.
 public struct ReportSummary: Codable, Sendable, Hashable, RPCDescribed {
-    public var school: Int64
-    public var schoolName: String
+    /// The school reported; absent only from an `allSchools` report.
+    public var school: Int64?
+    public var schoolName: String?
     public var from: String
     public var to: String
-    /// The last date whose due drop-ins count: `to`, or today when the range reaches past it.
+    /// The last date whose due drop-ins count: `to`, or today when the range reaches past it (an
+    /// `allSchools` report: the latest of its schools'; each school's is in `bySchool`).
     public var countedThrough: String
     public var totals: ReportRow
+    /// Per school, by name: only in an `allSchools` report.
+    public var bySchool: [ReportRow]?
     public var byCoach: [ReportRow]
     public var byPair: [ReportRow]
 
     public init(
-        school: Int64, schoolName: String, from: String, to: String, countedThrough: String, totals: ReportRow,
-        byCoach: [ReportRow], byPair: [ReportRow]
+        school: Int64?, schoolName: String?, from: String, to: String, countedThrough: String, totals: ReportRow,
+        bySchool: [ReportRow]? = nil, byCoach: [ReportRow], byPair: [ReportRow]
     ) {
         self.school = school
         self.schoolName = schoolName
@@ -356,19 +376,28 @@ public struct ReportSummary: Codable, Sendable, Hashable, RPCDescribed {
         self.to = to
         self.countedThrough = countedThrough
         self.totals = totals
+        self.bySchool = bySchool
         self.byCoach = byCoach
         self.byPair = byPair
     }
 
     public static let schema: RPCSchema = .object([
-        RPCField("school", .integer, "school id"),
-        RPCField("schoolName", .string(), "the school's name"),
+        RPCField("school", .integer, required: false, "school id (absent only from an allSchools report)"),
+        RPCField("schoolName", .string(), required: false, "the school's name (absent only from an allSchools report)"),
         RPCField("from", .string(format: "date"), "first date of the range"),
         RPCField("to", .string(format: "date"), "last date of the range"),
-        RPCField("countedThrough", .string(format: "date"), "drop-ins due after this date (today) are not yet counted"),
+        RPCField(
+            "countedThrough", .string(format: "date"),
+            "drop-ins due after this date (today) are not yet counted (allSchools: the latest school's today)"),
         RPCField("totals", ReportRow.schema, "all the pairs reported"),
-        RPCField("byCoach", .array(ReportRow.schema), "per coach, by name"),
-        RPCField("byPair", .array(ReportRow.schema), "per pair, by teacher's name"),
+        RPCField(
+            "bySchool", .array(ReportRow.schema), required: false,
+            "per school, by name, each counted through its own today (allSchools only)"),
+        RPCField(
+            "byCoach", .array(ReportRow.schema), "per coach, by name (allSchools: none; each school's report has them)"),
+        RPCField(
+            "byPair", .array(ReportRow.schema),
+            "per pair, by teacher's name (allSchools: none; each school's report has them)"),
     ])
 }
 
@@ -383,12 +412,17 @@ public enum ReportsSummary: RPCMethod {
         public var school: Int64?
         public var coach: Int64?
         public var pair: Int64?
-        public init(from: String, to: String, school: Int64? = nil, coach: Int64? = nil, pair: Int64? = nil) {
+        public var allSchools: Bool?
+        public init(
+            from: String, to: String, school: Int64? = nil, coach: Int64? = nil, pair: Int64? = nil,
+            allSchools: Bool? = nil
+        ) {
             self.from = from
             self.to = to
             self.school = school
             self.coach = coach
             self.pair = pair
+            self.allSchools = allSchools
         }
         public static let fields = [
             RPCField("from", .string(format: "date"), "first school-local date"),
@@ -396,6 +430,10 @@ public enum ReportsSummary: RPCMethod {
             RPCField("school", .integer, required: false, "the school (default: the caller's)"),
             RPCField("coach", .integer, required: false, "only this coach's pairs (a coach may ask for themselves)"),
             RPCField("pair", .integer, required: false, "only this pair (its two people may ask)"),
+            RPCField(
+                "allSchools", .boolean, required: false,
+                "every school in one report: totals and bySchool, each school in its own calendar (admins; not with school, coach or pair)"
+            ),
         ]
     }
     public typealias Result = ReportSummary
