@@ -46,6 +46,19 @@
                 #expect(items.first?.kind == "dropin")
                 #expect(items.first?.teacherName == "Ada Teacher")
 
+                // Every school in one report reads the same figures from PostgreSQL as the school's own.
+                let span = [
+                    "--from", AccessEndToEndTests.shift(day, by: -7), "--to", AccessEndToEndTests.shift(day, by: 7),
+                ]
+                let all = try daemon.ctl(["--json", "report", "--all-schools"] + span)
+                #expect(all.status == 0, "\(all.stderr)")
+                let own = try daemon.ctl(["--json", "report", "--school", "\(school.id)"] + span)
+                #expect(own.status == 0, "\(own.stderr)")
+                let allReport = try all.json(ReportSummary.self)
+                let ownReport = try own.json(ReportSummary.self)
+                #expect(allReport.bySchool?.map(\.schoolName) == [ownReport.schoolName])
+                #expect(allReport.totals == ownReport.totals && allReport.totals.dropinsDone == 1)
+
                 // The rows are in PostgreSQL, and no SQLite file was made.
                 #expect(try server.psql(database, "SELECT count(*) FROM person") == "4\n")
                 #expect(try server.psql(database, "SELECT count(*) FROM dropin") == "1\n")
