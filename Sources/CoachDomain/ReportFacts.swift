@@ -223,18 +223,19 @@ extension ReportCalculator {
         var totals = ReportFigures()
         var bySchool: [Int64: (countedThrough: LocalDate, totals: ReportFigures)] = [:]
         bySchool.reserveCapacity(schools.count)
-        // Without any school nothing is counted: the range's first day stands.
-        var countedThrough = range.from
+        var countedThrough: LocalDate?
         for school in schools {
             // The school's totals, as its own report counts them, without its pairs' and coaches' rows.
             let through = min(range.to, school.today)
             var figures = ReportFigures()
             for (_, facts) in school.facts { add(facts, range: range, through: through, to: &figures) }
             totals.add(figures)
-            countedThrough = max(countedThrough, through)
+            countedThrough = max(countedThrough ?? through, through)
             bySchool[school.school] = (through, figures)
         }
-        return SchoolsReport(range: range, countedThrough: countedThrough, totals: totals, bySchool: bySchool)
+        // Without any school nothing is counted: the range's first day stands.
+        return SchoolsReport(
+            range: range, countedThrough: countedThrough ?? range.from, totals: totals, bySchool: bySchool)
     }
 
     /// The school days a report around `range` reads, indexed once (a pair's rhythm starts before the

@@ -295,6 +295,15 @@ struct ReportCommand: ParsableCommand {
             + "\(total.outcomes.dropped) dropped; \(total.cyclesStarted) foci agreed."
         if let bySchool = report.bySchool {
             // Every school: a row each here; a coach's and a pair's rows are in --csv and --json.
+            // Schools in zones on different days are each counted through their own today.
+            let days = Dictionary(grouping: bySchool.compactMap(\.countedThrough)) { $0 }
+            if days.count > 1 {
+                text += "\n\nDue counted through each school's own today:"
+                for day in days.keys.sorted() {
+                    let count = days[day]?.count ?? 0
+                    text += "\n  \(day): \(count) school\(count == 1 ? "" : "s")"
+                }
+            }
             if !bySchool.isEmpty {
                 text +=
                     "\n\n" + Table(["SCHOOL"] + headers, bySchool.map { [$0.schoolName ?? "-"] + figures($0) }).render()

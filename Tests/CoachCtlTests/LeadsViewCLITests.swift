@@ -93,6 +93,7 @@ import Testing
         #expect(human.stdout.hasPrefix("Every school, 2026-09-02 to 2026-12-18"))
         #expect(human.stdout.contains("SCHOOL") && human.stdout.contains("Hill, \"Primary\""))
         #expect(!human.stdout.unicodeScalars.contains { $0.value == 0x1B })
+        #expect(human.stdout.contains("today:\n  2026-11-30: 1 school\n  2026-12-01: 1 school\n"))
         let sent = server.requests(for: "reports.summary").first?["params"] as? [String: Any]
         #expect(sent?["allSchools"] as? Bool == true && sent?["school"] == nil)
 
@@ -117,8 +118,10 @@ import Testing
         "adaptationsSet":2,"outcomes":{"embedded":2,"continuing":0,"dropped":0},"cyclesStarted":2,"completionRate":0.6}
         """
 
+    /// School 2 is in a zone already a day ahead.
     static func school(_ id: Int, _ name: String) -> String {
-        String(Self.totals.dropLast()) + #","school":\#(id),"schoolName":"\#(name)","countedThrough":"2026-11-30"}"#
+        String(Self.totals.dropLast())
+            + #","school":\#(id),"schoolName":"\#(name)","countedThrough":"2026-\#(id == 2 ? "12-01" : "11-30")"}"#
     }
 
     @Test func reportTables_fit80Columns_andShowNamesInert() throws {

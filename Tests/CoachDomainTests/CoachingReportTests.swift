@@ -220,6 +220,11 @@ struct CoachingReportTests {
         #expect(all.totals.dropinsDue == 4 && all.totals.completionRate == 0.75)
         #expect(all.bySchool[9]?.totals == ReportFigures())
         #expect(ReportCalculator.report(schools: [], range: span).countedThrough == span.from)
+        // A range wholly ahead of every school's today is counted through the latest today, as one
+        // school's report is through its own.
+        let ahead = ReportCalculator.report(schools: schools, range: range("2027-01-04", "2027-01-08"))
+        #expect(ahead.countedThrough == day("2026-11-25"))
+        #expect(ahead.bySchool[7]?.countedThrough == day("2026-11-20"))
     }
 
     /// `pairFigures` with `through` past the range's end (a caller's choice; reports pass the earlier of
