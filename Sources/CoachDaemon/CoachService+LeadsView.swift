@@ -267,9 +267,9 @@ extension CoachService {
                 let key = LeadsViewCache.Key(
                     kind: .allSchoolsReport, school: 0, from: "\(range.from)", to: "\(range.to)",
                     day: try store.timeZones().map { zone in
-                        // The local day number in each of the schools' zones.
-                        let offset = TimeZone(identifier: zone)?.secondsFromGMT(for: instant) ?? 0
-                        return "\(zone):\(Int((instant.timeIntervalSince1970 + Double(offset)) / 86_400))"
+                        // The local date in each of the schools' zones (UTC's for a zone unknown here).
+                        let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
+                        return "\(zone):\(SchoolCalendar.localDate(of: instant, in: timeZone))"
                     }.joined(separator: ","))
                 if let data = self.leadsViewCache.lookup(key, now: instant) { return data }
                 let data = try self.allSchoolsReport(range: range, instant: instant, store).encodedJSON()

@@ -172,10 +172,7 @@ actor DueTimer {
             var today = 0
             for zone in try store.timeZones() {
                 guard let timeZone = TimeZone(identifier: zone) else { continue }
-                let local = SchoolCalendar(
-                    timeZone: timeZone, dayStart: LocalTime(minutes: 0)!, dayEnd: LocalTime(minutes: 1)!
-                )
-                .localDate(of: instant)
+                let local = SchoolCalendar.localDate(of: instant, in: timeZone)
                 today += try store.dueCount(on: local, timeZone: zone, notOverdueAt: instant)
             }
             return (try store.dueItemCount(), today, try store.overdueCount(at: instant))

@@ -82,7 +82,10 @@ public struct SchoolCalendar: Sendable {
     public func dayEndInstant(_ date: LocalDate) -> Date { instant(date, dayEnd) }
 
     /// The school-local date of an instant.
-    public func localDate(of instant: Date) -> LocalDate {
+    public func localDate(of instant: Date) -> LocalDate { Self.localDate(of: instant, in: timeZone) }
+
+    /// The date of an instant in `timeZone` (what any school in that zone calls it).
+    public static func localDate(of instant: Date, in timeZone: TimeZone) -> LocalDate {
         let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
         return LocalDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
     }
