@@ -436,13 +436,7 @@ extension CoachService {
     func reportRecords(_ pairs: [Pair], _ store: any StoreReading) throws -> [ReportPairRecord] {
         // A handful of pairs: four indexed reads each. A school's worth: one read per table.
         guard pairs.count > 8, let school = pairs.first?.school, pairs.allSatisfy({ $0.school == school }) else {
-            return try pairs.map { pair in
-                ReportPairRecord(
-                    pair: pair, dropIns: try store.dropIns(pair: pair.id),
-                    followUps: try store.followUps(pair: pair.id),
-                    adaptations: try store.adaptations(pair: pair.id),
-                    cycleStarts: try store.cycles(pair: pair.id).map(\.startedAt))
-            }
+            return try pairs.map { try store.reportRecord(of: $0) }
         }
         let records = try store.records(school: school)
         return pairs.map { pair in

@@ -355,12 +355,9 @@ extension CoachStore {
                     ?? ReportCalculator.dayIndex(
                         calendar: calendar, around: DateRange(from: today, to: today)!, earliest: nil)
                 indexes[pair.school] = days
-                let record = ReportPairRecord(
-                    pair: pair, dropIns: try tx.dropIns(pair: id), followUps: try tx.followUps(pair: id),
-                    adaptations: try tx.adaptations(pair: id), cycleStarts: try tx.cycles(pair: id).map(\.startedAt))
                 try tx.putReportFacts(
                     pair: id, school: pair.school, policy: fingerprint,
-                    facts: ReportCalculator.facts(record, days: days, policy: policy).encoded)
+                    facts: ReportCalculator.facts(try tx.reportRecord(of: pair), days: days, policy: policy).encoded)
             }
             return stale.count
         }
@@ -414,6 +411,13 @@ extension StoreReading {
             pair: pair, focus: try currentCycle(pair: pair.id), lastDropIn: last, lastDropInFollowedUp: followedUp,
             lastFollowUpAt: lastFollowUp?.completedAt, activeAdaptation: try activeAdaptation(pair: pair.id),
             lastCancelledAt: try lastCancelledAt(pair: pair.id))
+    }
+
+    /// The pair's rows as a report counts them: four indexed reads.
+    public func reportRecord(of pair: Pair) throws -> ReportPairRecord {
+        ReportPairRecord(
+            pair: pair, dropIns: try dropIns(pair: pair.id), followUps: try followUps(pair: pair.id),
+            adaptations: try adaptations(pair: pair.id), cycleStarts: try cycles(pair: pair.id).map(\.startedAt))
     }
 
     /// The calendar of a school, with its terms and closures (the default: read every time).

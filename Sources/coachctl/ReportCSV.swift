@@ -20,8 +20,8 @@ enum ReportCSV {
         let writer = try CSVWriter(stream: stream, newline: .crlf)
         try writer.write(row: header)
         for report in reports {
+            let school: String = report.school.map { "\($0)" } ?? ""
             for row in report.byPair {
-                let school: String = report.school.map { "\($0)" } ?? ""
                 try writer.write(row: [
                     school, report.schoolName ?? "", report.from, report.to, row.pair.map { "\($0)" } ?? "",
                     row.teacher.map { "\($0)" } ?? "", row.teacherName ?? "", row.coach.map { "\($0)" } ?? "",
